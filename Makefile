@@ -1,0 +1,105 @@
+# mqbalance — see README.md. `make`, `make check`, `make report`, `make asan`.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       := libmnl libnl-3.0 libnl-route-3.0
+BUILD      ?= build
+BIN        ?= mqbalance
+VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+CFLAGS ?= -O2 -g
+ifeq ($(DEBUG),1)
+CFLAGS := -O0 -g3
+endif
+WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 \
+	-Wno-missing-field-initializers
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN += -Werror
+endif
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SAN),1)
+CFLAGS  += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
+
+# Lazy: pkg-config runs when a recipe needs it, after `scripts/deps.sh`.
+ALL_CPPFLAGS = -std=gnu11 -D_GNU_SOURCE -DMQ_VERSION='"$(VERSION)"' -I. \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(CFLAGS) -MMD -MP
+ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
+
+LIB_SRCS := $(filter-out agent/main.c,$(wildcard probes/*.c output/*.c agent/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libmq.a
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.SECONDARY:
+.PHONY: all tests check check-unit asan report deps install clean bench fuzz
+all: $(BIN)
+
+# Per-test extras (e.g. LDFLAGS_test_apply := -Wl,--wrap=...) live beside the test.
+-include $(wildcard tests/*.mk)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/agent/main.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ -lcmocka $(ALL_LDLIBS)
+
+tests: $(TESTS)
+
+# Unit tests of this build only (fast inner loop).
+check-unit: tests
+	$(Q)tests/run --unit $(BUILD)
+
+# The README's test command: installs what it needs, builds plain and
+# ASan+UBSan, then runs every suite (unit x2, netns, guest, prometheus).
+check:
+	$(Q)scripts/deps.sh test
+	$(Q)$(MAKE) --no-print-directory all tests
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 BIN=build/asan/mqbalance all tests
+	$(Q)tests/run
+
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 BIN=build/asan/mqbalance all tests
+	$(Q)tests/run --unit build/asan
+
+# The README's first command: a report of this machine.
+report:
+	$(Q)scripts/deps.sh build
+	$(Q)$(MAKE) --no-print-directory all
+	./$(BIN) --report
+
+deps:
+	$(Q)scripts/deps.sh build
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/mqbalance
+
+clean:
+	rm -rf build $(BIN)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

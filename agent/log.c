@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "agent/log.h"
+
+static enum log_level max_level = LOG_LVL_INFO;
+static bool journal;
+
+void log_setup(enum log_level max, bool journal_prefix)
+{
+	max_level = max;
+	journal = journal_prefix;
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	static const char *const tag[] = {
+		[LOG_LVL_ERROR] = "error: ",
+		[LOG_LVL_WARN] = "warning: ",
+		[LOG_LVL_INFO] = "",
+		[LOG_LVL_DEBUG] = "debug: ",
+	};
+	char line[1024];
+	va_list ap;
+
+	if (lvl > max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* Under systemd, stderr goes to the journal: "<N>" sets the priority. */
+	if (journal)
+		fprintf(stderr, "<%d>%s\n", lvl, line);
+	else
+		fprintf(stderr, "mqbalance: %s%s\n", tag[lvl], line);
+}

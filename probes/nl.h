@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <libmnl/libmnl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * One socket per netlink family: rtnetlink through libnl-route-3, generic
+ * netlink (ethtool and netdev families) through libmnl, plus one datagram
+ * socket for the SIOCETHTOOL ioctls. Families are resolved by name at open;
+ * a missing family is a capability (id 0), not an error.
+ */
+struct nl_sock;
+
+struct mq_nl {
+	struct nl_sock *rt;
+	struct mnl_socket *genl;
+	uint32_t genl_portid;
+	uint32_t seq;
+	uint16_t ethtool_id;         /* 0: no ethtool netlink (kernel < 5.7 or disabled) */
+	uint16_t netdev_id;          /* 0: no netdev netlink (kernel < 6.0) */
+	uint32_t ethtool_monitor_grp; /* multicast group ids, 0 if absent */
+	uint32_t netdev_mgmt_grp;
+	int ioctl_fd;
+	char extack[256];            /* the kernel's message for the last failed request, "" if none */
+};
+
+/* Returns 0 or -errno. On failure nothing stays open. */
+int mqnl_open(struct mq_nl *nl);
+void mqnl_close(struct mq_nl *nl);
+
+/*
+ * Send a generic netlink request and run cb over every reply message
+ * (a dump until NLMSG_DONE). Fills nl->extack from NLMSGERR_ATTR_MSG.
+ * Returns 0, -errno (the kernel's), or -EINTR... see ./probes/nl.c for
+ * what NLM_F_DUMP_INTR means (-EAGAIN: the caller may retry once).
+ */
+int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+/* Start a genl request in buf: nlmsghdr + genlmsghdr. */
+struct nlmsghdr *mqnl_genl_put(struct mq_nl *nl, void *buf, uint16_t family, uint8_t cmd,
+			       uint8_t version, uint16_t flags);

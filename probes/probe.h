@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Probe entry points, one module each. They only read the system (through
+ * probes/sysfs.h and probes/nl.h), never print, and return >= 0 or -errno.
+ * Parsers take text, not paths, so tests and fuzzers feed them bytes.
+ */
+
+#include <stdio.h>
+
+#include "probes/nl.h"
+#include "probes/snapshot.h"
+
+/* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
+int cpu_probe(struct mq_cpus *ret);
+void cpu_free(struct mq_cpus *c);
+
+/* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
+struct irq_line {
+	unsigned irq;              /* numeric IRQs only; NMI:, LOC:, ERR: ... are skipped */
+	char name[MQ_NAME_MAX];    /* action name(s), may contain spaces and commas */
+	uint64_t total;
+	uint64_t *per_cpu;         /* indexed by CPU id; MQ_NA for CPUs not in the header */
+};
+struct irq_table {
+	unsigned ncpus;            /* entries of per_cpu: highest CPU id in header + 1 */
+	int *col_cpu;              /* header column -> CPU id */
+	unsigned ncols;
+	unsigned n;
+	struct irq_line *lines;    /* sorted by irq */
+};
+/* Parse a whole /proc/interrupts. Odd lines are skipped, never fatal. */
+int interrupts_parse(FILE *f, struct irq_table *ret);
+int interrupts_read(struct irq_table *ret); /* sysfs root + /proc/interrupts */
+void interrupts_free(struct irq_table *t);
+const struct irq_line *interrupts_find(const struct irq_table *t, unsigned irq);
+/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq. */
+int irq_affinity_read(struct mq_irq *irq);
+
+/* ---- probes/irqmap.c: which IRQs belong to which queue ------------------- */
+/*
+ * Fill nic->irqs and queues[].irq_rx/irq_tx from the device's msi_irqs (or
+ * the driver's IRQ naming when there is no msi_irqs), per driver: virtio
+ * input.N/output.N/config/virtqueues, ENA, gve, mlx5, Intel -TxRx-N, ...
+ * nic->queues must already be allocated. Sets nic->irqmap_source.
+ */
+int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
+/* Classify one IRQ action name for a driver: role and queue (-1). Pure. */
+int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
+		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
+
+/* ---- probes/platform.c: DMI and neighbouring tools ----------------------- */
+int platform_probe(struct mq_platform *ret);
+
+/* ---- probes/link.c: rtnetlink links (libnl-route-3) + sysfs -------------- */
+/*
+ * Every link with ifindex, name, kind, mtu, operstate, allocated queues, xdp,
+ * has_device; driver and bus_info (ETHTOOL_GDRVINFO); active queue counts and
+ * nic->queues (XPS/RPS masks) from sysfs. Caller filters.
+ */
+int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
+int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
+/* (Re)read /sys/class/net/X/queues: counts, xps_cpus, rps_cpus. */
+int link_queues_read(struct mq_nic *nic);
+/* /sys/class/net/X/statistics/* into nic totals. */
+int link_stats_read(struct mq_nic *nic);
+
+/* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
+int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_channels *ret);
+/* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY (genl message). Pure. */
+int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret);
+
+/* ---- probes/ethstats.c: `ethtool -S` via ioctl, names normalised --------- */
+enum ethstat_field {
+	ETHSTAT_RX_PACKETS, ETHSTAT_RX_BYTES, ETHSTAT_RX_DROPS,
+	ETHSTAT_TX_PACKETS, ETHSTAT_TX_BYTES, ETHSTAT_TX_DROPS,
+	_ETHSTAT_FIELD_MAX,
+};
+/* Map one driver stat name to (queue, field). Returns 1 if it is a per-queue
+ * counter we use, 0 if not. Pure. */
+int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
+		       enum ethstat_field *ret_field);
+/* Fill nic->queues[] counters. Returns number of counters found, or -errno. */
+int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
+
+/* ---- probes/netdev.c: netdev generic netlink ----------------------------- */
+/* queue-get + napi-get: queue -> napi -> irq. Returns 1 if mapping found, 0 if the driver fills none. */
+int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *t);
+/* qstats-get dump, scope queue, for every NIC of the snapshot. Returns NICs filled or -errno. */
+int netdev_qstats_read(struct mq_nl *nl, struct mq_snapshot *s);
+
+/* ---- probes/snapshot.c: the whole pass ----------------------------------- */
+struct probe_opts {
+	char **ifnames;   /* NICs named by the user: always included */
+	unsigned nifnames;
+	bool all;         /* include purely virtual links too */
+};
+int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret);
+/* Re-read only counters (queues, IRQ counts, device totals) into s. */
+int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s);

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The one data model: a probe pass fills a struct mq_snapshot; the planner,
+ * the findings and every renderer (text, JSON, Prometheus) only read it.
+ * Fields may be appended; keep them plain data (no pointers into libnl).
+ */
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "probes/cpuset.h"
+
+/* A counter the source does not have: rendered "-" / null, never 0. */
+#define MQ_NA UINT64_MAX
+
+#define MQ_NAME_MAX 64
+#define MQ_ERRMSG_MAX 160
+
+/* ---- CPUs ---------------------------------------------------------------- */
+
+struct mq_cpu {
+	int id;
+	bool present, online;
+	int core;     /* topology/core_id, -1 unknown */
+	int package;  /* topology/physical_package_id, -1 unknown */
+	int node;     /* NUMA node, -1 unknown */
+	int l3;       /* L3 group: lowest CPU of cache/index3/shared_cpu_list, -1 unknown */
+	int smt_rank; /* 0 for the first thread of its core, 1.. for its siblings */
+};
+
+struct mq_cpus {
+	unsigned n;           /* entries in cpu[]: highest possible CPU id + 1 */
+	struct mq_cpu *cpu;   /* indexed by CPU id */
+	struct mq_cpuset possible, present, online, isolated, nohz_full;
+	unsigned nr_cpu_ids;  /* mask width the kernel expects (possible max + 1) */
+	unsigned n_online, n_nodes, n_cores, n_l3;
+	bool smt_active;      /* any online core has >1 online thread */
+};
+
+/* ---- IRQs ---------------------------------------------------------------- */
+
+enum mq_irq_role {
+	IRQ_ROLE_RX,     /* virtio input.N, ...-rx-N */
+	IRQ_ROLE_TX,     /* virtio output.N, ...-tx-N */
+	IRQ_ROLE_RXTX,   /* one vector per queue pair: ENA Tx-Rx-N, gve ntfy-blk, Intel TxRx-N, mlx5 compN */
+	IRQ_ROLE_CONFIG, /* virtio config, ENA mgmnt, mlx5 async: left alone */
+	IRQ_ROLE_SHARED, /* virtio "virtqueues": every queue on one vector, cannot be spread */
+	IRQ_ROLE_OTHER,
+	_IRQ_ROLE_MAX,
+};
+const char *irq_role_to_string(enum mq_irq_role r);
+
+struct mq_irq {
+	unsigned irq;
+	char name[MQ_NAME_MAX]; /* action name(s) from /proc/interrupts */
+	enum mq_irq_role role;
+	int queue;              /* queue index, -1 when not bound to one queue */
+	uint64_t total;         /* sum over CPUs, MQ_NA if the IRQ vanished */
+	uint64_t *per_cpu;      /* indexed by CPU id, n_per_cpu entries; MQ_NA for CPUs not listed */
+	unsigned n_per_cpu;
+	struct mq_cpuset affinity, effective; /* smp_affinity_list, effective_affinity_list */
+	bool has_affinity, has_effective;
+	bool managed;           /* known kernel-managed (EIO on write); set by the applier */
+};
+
+/* ---- NICs ---------------------------------------------------------------- */
+
+enum mq_channels_source { CHANNELS_NONE, CHANNELS_NETLINK, CHANNELS_IOCTL, _CHANNELS_SOURCE_MAX };
+const char *channels_source_to_string(enum mq_channels_source s);
+
+/* A channel type is supported iff its *_max is > 0 (absent attribute = 0). */
+struct mq_channels {
+	enum mq_channels_source source; /* CHANNELS_NONE: unknown, see err/errmsg */
+	uint32_t rx, tx, other, combined;
+	uint32_t rx_max, tx_max, other_max, combined_max;
+	int err;                        /* -errno of the last failed query */
+	char errmsg[MQ_ERRMSG_MAX];     /* the kernel's words (extack) if any */
+};
+
+enum mq_stats_source { STATS_NONE, STATS_QSTATS, STATS_ETHTOOL, _STATS_SOURCE_MAX };
+const char *stats_source_to_string(enum mq_stats_source s);
+
+enum mq_irqmap_source { IRQMAP_NONE, IRQMAP_NETDEV, IRQMAP_NAMES, _IRQMAP_SOURCE_MAX };
+const char *irqmap_source_to_string(enum mq_irqmap_source s);
+
+struct mq_queue {
+	unsigned index;
+	bool has_rx, has_tx;          /* rx-N / tx-N active (sysfs queue dirs) */
+	uint64_t rx_packets, rx_bytes, rx_drops;  /* MQ_NA when the source lacks it */
+	uint64_t tx_packets, tx_bytes, tx_drops;
+	struct mq_cpuset xps, rps;    /* tx-N/xps_cpus, rx-N/rps_cpus */
+	bool has_xps, has_rps;        /* file readable (xps needs CONFIG_XPS and mq) */
+	int napi_id;                  /* netdev netlink, -1 unknown */
+	int irq_rx, irq_tx;           /* indices into nic->irqs, -1 none; equal for one vector per pair */
+};
+
+struct mq_nic {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	char driver[32];        /* ETHTOOL_GDRVINFO driver, "" unknown */
+	char bus_info[64];      /* ETHTOOL_GDRVINFO bus_info, e.g. 0000:00:03.0 */
+	char operstate[16];     /* "up", "down", ... */
+	char kind[16];          /* rtnetlink IFLA_INFO_KIND ("veth", ...), "" for hardware */
+	unsigned mtu;
+	bool has_device;        /* /sys/class/net/X/device exists: a real NIC */
+	bool xdp;               /* an XDP program is attached */
+	int numa_node;          /* device NUMA node, -1 unknown */
+	unsigned num_tx_queues, num_rx_queues;   /* allocated: IFLA_NUM_TX/RX_QUEUES */
+	unsigned real_tx_queues, real_rx_queues; /* active: sysfs queues/tx-N, rx-N */
+	struct mq_channels ch;
+	enum mq_stats_source stats_source;
+	enum mq_irqmap_source irqmap_source;
+	bool irq_shared;        /* one "virtqueues" vector for every queue */
+	char irq_prefix[32];    /* e.g. "virtio2" — what the IRQ names were matched on */
+	unsigned nqueues;       /* max(real_rx, real_tx) */
+	struct mq_queue *queues;
+	unsigned nirqs;
+	struct mq_irq *irqs;    /* the device's IRQs, queue IRQs first by queue then role */
+	/* whole-device counters from /sys/class/net/X/statistics (MQ_NA if unreadable) */
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped;
+	char errmsg[MQ_ERRMSG_MAX]; /* first probe problem for this NIC, "" if none */
+};
+
+/* ---- the machine --------------------------------------------------------- */
+
+struct mq_platform {
+	char sys_vendor[64];    /* /sys/class/dmi/id/sys_vendor */
+	char product_name[64];
+	char hypervisor[32];    /* "kvm", "xen", "hyperv", "vmware", "" none/unknown */
+	char cloud[32];         /* "aws", "gce", "azure", "openstack", "" unknown */
+	pid_t irqbalance_pid;   /* 0 if not running */
+};
+
+struct mq_snapshot {
+	struct timespec taken;  /* CLOCK_MONOTONIC at the end of the probe */
+	struct mq_cpus cpus;
+	struct mq_platform platform;
+	unsigned nnics;
+	struct mq_nic *nics;
+	bool have_ethtool_nl, have_netdev_nl, have_qstats;
+};
+
+void snapshot_free(struct mq_snapshot *s);
+void nic_free(struct mq_nic *n);
+const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex);

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install the Debian packages a step needs, only if they are missing.
+#   scripts/deps.sh build   compiler, pkg-config, libmnl, libnl-3
+#   scripts/deps.sh test    build + cmocka, iproute2, ethtool, qemu, ... for `make check`
+set -eu
+
+build="gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev"
+test="$build libcmocka-dev iproute2 ethtool kmod cpio busybox-static qemu-system-x86
+      iperf3 prometheus prometheus-node-exporter clang libclang-rt-14-dev curl
+      python3 jq"
+
+case "${1:-build}" in
+build) want=$build ;;
+test) want=$test ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "mqbalance: installing missing Debian packages:$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+	echo "mqbalance: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Services in these packages (prometheus, node_exporter) must not start on their own.
+rc=/usr/sbin/policy-rc.d
+if [ ! -e $rc ]; then
+	printf '#!/bin/sh\nexit 101\n' > $rc && chmod +x $rc
+	trap 'rm -f $rc' EXIT
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,33 @@
+# Shared helpers for tests/integration/*.sh. Source it; use ok/fail/skip/check.
+# Every check prints one line the runner counts: "ok - ...", "not ok - ...",
+# "skip - ...: reason".
+MQ_ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MQ=${MQ:-$MQ_ROOT_DIR/mqbalance}
+_failed=0
+
+ok() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; _failed=1; }
+skip() { echo "skip - $*"; }
+# check "description" command...  : ok if the command succeeds.
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else fail "$d"; fi
+}
+# Exit with the right status at the end of a script.
+finish() { exit $_failed; }
+# Skip the whole script (with a reason) unless running as root.
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		skip "$1: needs root (network namespaces)"
+		exit 0
+	fi
+}
+# A private network namespace, deleted on exit. Sets NS.
+make_netns() {
+	NS=mqt-$$-$RANDOM
+	ip netns add "$NS" || return 1
+	trap 'ip netns del "$NS" 2>/dev/null' EXIT
+	ip -n "$NS" link set lo up
+}
+in_ns() { ip netns exec "$NS" "$@"; }
