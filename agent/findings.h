@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Findings: what is wrong with the current state, each with the fix. Pure. */
+
+#include "agent/config.h"
+#include "probes/snapshot.h"
+
+enum finding_severity { SEV_INFO, SEV_WARNING, SEV_ERROR, _SEV_MAX };
+const char *severity_to_string(enum finding_severity s);
+
+enum finding_code {
+	FIND_CHANNELS_BELOW_TARGET, /* active queues < min(max, usable vCPUs): run --apply */
+	FIND_DEVICE_FEWER_QUEUES,   /* device max < vCPUs: host-side fix */
+	FIND_IRQS_STACKED,          /* queue IRQs piled on one CPU while others have none */
+	FIND_IRQ_SHARED_VECTOR,     /* one virtqueues vector: cannot be spread */
+	FIND_RX_IMBALANCE,          /* RX packets over the interval concentrated on few queues */
+	FIND_IRQBALANCE_RUNNING,    /* will move IRQs back */
+	FIND_XDP_BLOCKS_CHANNELS,   /* XDP attached: virtio_net refuses channel changes */
+	FIND_XPS_MISMATCH,          /* XPS does not follow the IRQ placement */
+	FIND_CHANNELS_UNKNOWN,      /* channel query failed (kernel's words attached) */
+	_FIND_CODE_MAX,
+};
+const char *finding_code_to_string(enum finding_code c); /* snake_case, stable: JSON and metrics */
+
+struct mq_finding {
+	enum finding_severity severity;
+	enum finding_code code;
+	char ifname[IF_NAMESIZE]; /* "" for machine-wide findings */
+	char message[256];        /* what is wrong, with numbers */
+	char fix[256];            /* what to do: a command or the host-side setting */
+};
+
+/*
+ * Build findings for now (and before: the previous sample, for rates; may be
+ * NULL). Returns the count in *ret_n and a malloc'd array in *ret.
+ */
+int findings_build(const struct mq_snapshot *now, const struct mq_snapshot *before,
+		   const struct mq_config *cfg, struct mq_finding **ret, unsigned *ret_n);
