@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* One tuning pass: probe -> plan -> apply, shared by --apply and the daemon. */
+
+#include <stdbool.h>
+
+#include "agent/config.h"
+#include "probes/nl.h"
+
+struct tune_result {
+	unsigned changed;     /* steps that changed something */
+	unsigned failed;      /* steps that failed */
+	unsigned skipped;     /* NICs skipped (no channel support, excluded, ...) */
+	char summary[256];    /* one line: "eth0 channels 1 -> 4, 8 IRQs moved, ..." */
+};
+
+/*
+ * cause: why we run ("startup", "cpu3 went offline", ...), used in log lines.
+ * Returns 0 when it ran (see ret->failed), -errno when it could not run.
+ */
+int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
+	      struct tune_result *ret);
