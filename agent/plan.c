@@ -522,6 +522,15 @@ int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct 
 			c = c > i ? c : i;
 		p.nr_cpu_ids = c >= 0 ? (unsigned)c + 1 : 1;
 	}
+	if (s->platform.irqbalance_pid > 0) {
+		r = plan_push_note(&p, "",
+				   "irqbalance (pid %d) is running and will move these IRQs again: ban "
+				   "the CPUs (IRQBALANCE_BANNED_CPULIST) or stop it (systemctl disable "
+				   "--now irqbalance)",
+				   (int)s->platform.irqbalance_pid);
+		if (r < 0)
+			goto out;
+	}
 	if (cpuset_empty(&p.usable)) {
 		r = plan_push_note(&p, "", "no usable CPU (every online CPU is banned, isolated or "
 					   "nohz_full): nothing planned");
