@@ -63,7 +63,7 @@ int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
 /* (Re)read /sys/class/net/X/queues: counts, xps_cpus, rps_cpus. */
 int link_queues_read(struct mq_nic *nic);
-/* /sys/class/net/X/statistics/* into nic totals. */
+/* /sys/class/net/X/statistics/ files into nic totals. */
 int link_stats_read(struct mq_nic *nic);
 
 /* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
