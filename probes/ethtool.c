@@ -22,7 +22,8 @@ int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret)
 	const struct nlattr *a;
 	struct mq_channels ch;
 
-	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN ||
+	/* Aligned lengths only: libmnl's attribute walk ends at the aligned end. */
+	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len % MNL_ALIGNTO ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 		return -EINVAL;
 	g = mnl_nlmsg_get_payload(nlh);

@@ -41,7 +41,11 @@ static const struct genlmsghdr *genl_hdr(const struct nlmsghdr *nlh, uint8_t cmd
 {
 	const struct genlmsghdr *g;
 
-	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN ||
+	/*
+	 * libmnl's attribute walk ends at the *aligned* message end; the kernel
+	 * always sends aligned lengths, so refuse others rather than overread.
+	 */
+	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len % MNL_ALIGNTO ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 		return NULL;
 	g = mnl_nlmsg_get_payload(nlh);

@@ -241,6 +241,28 @@ static void test_qstats_every_truncation(void **state)
 	}
 }
 
+static void test_channels_every_truncation(void **state)
+{
+	static _Alignas(8) char full[256];
+	struct mq_channels ch;
+	size_t n;
+	(void)state;
+	n = read_fixture("channels-get-veth-6.18.bin", full, sizeof(full));
+	assert_true(n > MNL_NLMSG_HDRLEN);
+	for (size_t len = MNL_NLMSG_HDRLEN; len <= n; len++) {
+		char *copy = malloc(len);
+		int r;
+
+		memcpy(copy, full, len);
+		((struct nlmsghdr *)copy)->nlmsg_len = (uint32_t)len;
+		r = ethtool_channels_parse((struct nlmsghdr *)copy, &ch);
+		assert_true(r == 0 || r == -EINVAL);
+		if (len % 4)
+			assert_int_equal(r, -EINVAL); /* unaligned: refused, not overread */
+		free(copy);
+	}
+}
+
 /* ---- netdev queue-get / napi-get -------------------------------------------- */
 
 static void test_queue_napi(void **state)
@@ -287,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_channels_captured_veth),
 		cmocka_unit_test(test_channels_built_virtio_shape),
 		cmocka_unit_test(test_channels_bad),
+		cmocka_unit_test(test_channels_every_truncation),
 		cmocka_unit_test(test_qstats_rx_4_and_8_bytes),
 		cmocka_unit_test(test_qstats_tx),
 		cmocka_unit_test(test_qstats_bad),
