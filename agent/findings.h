@@ -32,6 +32,14 @@ struct mq_finding {
 };
 
 /*
+ * CPUs queue IRQs may use: online minus cfg->banned_cpus (cfg may be NULL),
+ * isolated and nohz_full. Never empty while a CPU is online: if the
+ * exclusions remove every online CPU, fall back to online minus banned, then
+ * to online (a NIC must interrupt somewhere).
+ */
+void cpus_usable(const struct mq_cpus *c, const struct mq_config *cfg, struct mq_cpuset *ret);
+
+/*
  * Build findings for now (and before: the previous sample, for rates; may be
  * NULL). Returns the count in *ret_n and a malloc'd array in *ret.
  */

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The text report: machine, then one block per NIC with a per-queue table,
+ * then the findings. Laid out for 80-100 columns like ip -s, sar and nicstat:
+ * rates over a stated interval with units in the header, "-" for a counter
+ * the source does not have (never 0), idle queues collapsed into one line.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/report.h"
+
+#ifndef MQ_VERSION
+#define MQ_VERSION "0"
+#endif
+
+#define WIDTH 100
+#define MAX_QUEUE_IRQS 8
+
+#define ANSI_RESET "\033[0m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_RED "\033[31m"
+#define ANSI_YELLOW "\033[33m"
+#define ANSI_CYAN "\033[36m"
+
+struct out {
+	FILE *f;
+	bool color;
+	double secs; /* > 0: rates over this many seconds; 0: totals */
+};
+
+static const char *ansi(const struct out *o, const char *code) { return o->color ? code : ""; }
+
+static const char *plural(unsigned n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* A number for a table cell: "-" for NAN, SI suffix past 99999. */
+static const char *fmt_num(double v, char *buf, size_t len)
+{
+	static const char suffix[] = "kMGTPE";
+
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+	} else if (v < 100000) {
+		if (v > 0 && v < 10 && v != floor(v))
+			snprintf(buf, len, "%.1f", v);
+		else
+			snprintf(buf, len, "%.0f", v);
+	} else {
+		unsigned i = 0;
+
+		v /= 1000;
+		while (v >= 1000 && i + 1 < sizeof(suffix) - 1) {
+			v /= 1000;
+			i++;
+		}
+		snprintf(buf, len, "%.1f%c", v, suffix[i]);
+	}
+	return buf;
+}
+
+/* Sum of two counters; missing only if both are. */
+static uint64_t add_na(uint64_t a, uint64_t b)
+{
+	if (a == MQ_NA)
+		return b;
+	if (b == MQ_NA)
+		return a;
+	return a + b;
+}
+
+static const char *cpus_str(const struct mq_cpuset *s, char *buf, size_t len)
+{
+	if (cpuset_format_list(s, buf, len) < 0)
+		snprintf(buf, len, "%u CPUs", cpuset_count(s));
+	return buf;
+}
+
+/* Print text word-wrapped at WIDTH from column col; continuation lines start at indent. */
+static void wrap(FILE *f, const char *text, unsigned col, unsigned indent)
+{
+	const char *p = text;
+	bool first = true;
+
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		size_t w = strcspn(p, " ");
+
+		if (!first && col + 1 + w > WIDTH) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, w, f);
+		col += (unsigned)w;
+		p += w;
+		first = false;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+/* ---- machine --------------------------------------------------------------- */
+
+static void render_machine(const struct out *o, const struct report_input *in)
+{
+	const struct mq_snapshot *s = in->now;
+	const struct mq_platform *p = &s->platform;
+	struct mq_cpuset usable;
+	char a[256], b[256];
+	bool any = false;
+
+	fprintf(o->f, "%smqbalance %s%s: ", ansi(o, ANSI_BOLD), MQ_VERSION, ansi(o, ANSI_RESET));
+	if (o->secs > 0)
+		fprintf(o->f, "rates over %.1f s (k = 1000, B = bytes)\n", o->secs);
+	else
+		fprintf(o->f, "counters since boot, no rates (k = 1000, B = bytes)\n");
+
+	cpus_usable(&s->cpus, in->cfg, &usable);
+	fprintf(o->f, "cpus:       %u online (%s), %u usable (%s); SMT %s; %u NUMA %s\n",
+		cpuset_count(&s->cpus.online), cpus_str(&s->cpus.online, a, sizeof(a)),
+		cpuset_count(&usable), cpus_str(&usable, b, sizeof(b)), s->cpus.smt_active ? "on" : "off",
+		s->cpus.n_nodes, plural(s->cpus.n_nodes, "node", "nodes"));
+	if (!cpuset_empty(&s->cpus.isolated) || !cpuset_empty(&s->cpus.nohz_full) ||
+	    (in->cfg && !cpuset_empty(&in->cfg->banned_cpus))) {
+		fprintf(o->f, "            kept free:");
+		if (!cpuset_empty(&s->cpus.isolated))
+			fprintf(o->f, " isolated %s;", cpus_str(&s->cpus.isolated, a, sizeof(a)));
+		if (!cpuset_empty(&s->cpus.nohz_full))
+			fprintf(o->f, " nohz_full %s;", cpus_str(&s->cpus.nohz_full, a, sizeof(a)));
+		if (in->cfg && !cpuset_empty(&in->cfg->banned_cpus))
+			fprintf(o->f, " banned %s;", cpus_str(&in->cfg->banned_cpus, a, sizeof(a)));
+		fputc('\n', o->f);
+	}
+
+	fprintf(o->f, "platform:  ");
+	if (p->hypervisor[0]) {
+		fprintf(o->f, " %s", p->hypervisor);
+		any = true;
+	}
+	if (p->cloud[0]) {
+		fprintf(o->f, "%s cloud %s", any ? ";" : "", p->cloud);
+		any = true;
+	}
+	if (p->sys_vendor[0] || p->product_name[0]) {
+		fprintf(o->f, "%s %s%s%s", any ? ";" : "", p->sys_vendor,
+			p->sys_vendor[0] && p->product_name[0] ? " " : "", p->product_name);
+		any = true;
+	}
+	fprintf(o->f, "%s\n", any ? "" : " unknown");
+	if (p->irqbalance_pid > 0)
+		fprintf(o->f, "irqbalance: %srunning (pid %ld)%s\n", ansi(o, ANSI_YELLOW),
+			(long)p->irqbalance_pid, ansi(o, ANSI_RESET));
+	else
+		fprintf(o->f, "irqbalance: not running\n");
+}
+
+/* ---- one NIC --------------------------------------------------------------- */
+
+static void channels_str(const struct mq_channels *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	const struct {
+		const char *name;
+		uint32_t cur, max;
+	} t[] = {
+		{"combined", c->combined, c->combined_max},
+		{"rx", c->rx, c->rx_max},
+		{"tx", c->tx, c->tx_max},
+		{"other", c->other, c->other_max},
+	};
+
+	if (c->source == CHANNELS_NONE) {
+		snprintf(buf, len, "n/a (%s)",
+			 c->errmsg[0] ? c->errmsg : c->err ? strerror(-c->err) : "not queried");
+		return;
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]) && n < len; i++) {
+		int k;
+
+		if (!t[i].max)
+			continue; /* unsupported type */
+		k = snprintf(buf + n, len - n, "%s%s %u of %u", n ? ", " : "", t[i].name, t[i].cur, t[i].max);
+		if (k < 0)
+			return;
+		n += (size_t)k;
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, "%s(%s)", n ? " " : "none supported ",
+			 channels_source_to_string(c->source));
+}
+
+struct unit {
+	const char *name;
+	double div;
+};
+
+/* Byte rate unit for a table: the largest that keeps the busiest queue >= 1. */
+static struct unit byte_unit(double max)
+{
+	if (max >= 1e6)
+		return (struct unit){"MB/s", 1e6};
+	if (max >= 1e3)
+		return (struct unit){"kB/s", 1e3};
+	return (struct unit){"B/s", 1};
+}
+
+static double per_sec(const struct out *o, uint64_t v)
+{
+	if (v == MQ_NA)
+		return NAN;
+	return o->secs > 0 ? (double)v / o->secs : (double)v;
+}
+
+static const char *fmt_bytes(const struct out *o, const struct unit *u, uint64_t v, char *buf, size_t len)
+{
+	double d = per_sec(o, v);
+
+	if (o->secs <= 0 || isnan(d))
+		return fmt_num(d, buf, len);
+	snprintf(buf, len, u->div == 1 ? "%.0f" : "%.1f", d / u->div);
+	return buf;
+}
+
+#define ROW_FMT "  %-6s %-11s %-6s %-8s %9s %9s %9s %9s %7s %6s"
+
+static void row(const struct out *o, const char *label, const char *irqs, const char *cpus,
+		const char *xps, const struct queue_counts *c, double share, const struct unit *u)
+{
+	char v[6][32], sh[16];
+
+	if (isnan(share))
+		snprintf(sh, sizeof(sh), "-");
+	else
+		snprintf(sh, sizeof(sh), "%.1f", share * 100);
+	fprintf(o->f, ROW_FMT "\n", label, irqs, cpus, xps,
+		fmt_num(per_sec(o, c->rx_packets), v[0], sizeof(v[0])),
+		fmt_bytes(o, u, c->rx_bytes, v[1], sizeof(v[1])),
+		fmt_num(per_sec(o, c->tx_packets), v[2], sizeof(v[2])),
+		fmt_bytes(o, u, c->tx_bytes, v[3], sizeof(v[3])),
+		fmt_num(per_sec(o, add_na(c->rx_drops, c->tx_drops)), v[4], sizeof(v[4])), sh);
+}
+
+static bool queue_idle(const struct queue_counts *c)
+{
+	if (c->rx_packets == MQ_NA && c->tx_packets == MQ_NA)
+		return false; /* unknown is not idle */
+	return (c->rx_packets == MQ_NA || !c->rx_packets) && (c->tx_packets == MQ_NA || !c->tx_packets);
+}
+
+static void idle_line(const struct out *o, unsigned first, unsigned last)
+{
+	if (first == last)
+		fprintf(o->f, "  %squeue %u: idle%s\n", ansi(o, ANSI_DIM), first, ansi(o, ANSI_RESET));
+	else
+		fprintf(o->f, "  %squeues %u-%u: idle%s\n", ansi(o, ANSI_DIM), first, last, ansi(o, ANSI_RESET));
+}
+
+static void queue_row(const struct out *o, const struct report_input *in, const struct mq_nic *n,
+		      unsigned q, const struct queue_counts *c, const struct unit *u)
+{
+	const struct mq_queue *qu = &n->queues[q];
+	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
+	char label[16], irqs[96] = "", cpus[96] = "-", xps[96] = "-";
+	struct mq_cpuset where;
+	bool known = false;
+	size_t len = 0;
+
+	cpuset_zero(&where);
+	for (unsigned i = 0; i < k; i++) {
+		const struct mq_irq *irq = &n->irqs[idx[i]];
+		int w = snprintf(irqs + len, sizeof(irqs) - len, "%s%u", len ? "," : "", irq->irq);
+
+		if (w > 0 && (size_t)w < sizeof(irqs) - len)
+			len += (size_t)w;
+		if (irq->has_effective || irq->has_affinity) {
+			cpuset_or(&where, &where, irq->has_effective ? &irq->effective : &irq->affinity);
+			known = true;
+		}
+	}
+	if (!k)
+		snprintf(irqs, sizeof(irqs), "-");
+	if (known)
+		cpus_str(&where, cpus, sizeof(cpus));
+	if (qu->has_tx && qu->has_xps) {
+		if (cpuset_empty(&qu->xps))
+			snprintf(xps, sizeof(xps), "none");
+		else
+			cpus_str(&qu->xps, xps, sizeof(xps));
+	}
+	snprintf(label, sizeof(label), "%u", qu->index);
+	row(o, label, irqs, cpus, xps, c, qu->has_rx ? report_rx_share(in, n, q) : NAN, u);
+}
+
+static void render_queues(const struct out *o, const struct report_input *in, const struct mq_nic *n)
+{
+	struct queue_counts *c = calloc(n->nqueues ? n->nqueues : 1, sizeof(*c));
+	struct queue_counts dev = {MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA};
+	const struct mq_nic *b = report_before_nic(in, n);
+	double max_bytes = 0;
+	struct unit u;
+	int idle_from = -1;
+
+	if (!c)
+		return;
+	for (unsigned q = 0; q < n->nqueues; q++) {
+		report_queue_counts(in, n, q, &c[q]);
+		if (c[q].rx_bytes != MQ_NA && (double)c[q].rx_bytes > max_bytes)
+			max_bytes = (double)c[q].rx_bytes;
+		if (c[q].tx_bytes != MQ_NA && (double)c[q].tx_bytes > max_bytes)
+			max_bytes = (double)c[q].tx_bytes;
+	}
+	/* The whole device, from /sys/class/net/X/statistics: includes what no queue counter has. */
+	if (o->secs <= 0)
+		dev = (struct queue_counts){n->rx_packets, n->rx_bytes, n->rx_dropped,
+					    n->tx_packets, n->tx_bytes, n->tx_dropped};
+	else if (b)
+		dev = (struct queue_counts){
+			report_delta(n->rx_packets, b->rx_packets), report_delta(n->rx_bytes, b->rx_bytes),
+			report_delta(n->rx_dropped, b->rx_dropped), report_delta(n->tx_packets, b->tx_packets),
+			report_delta(n->tx_bytes, b->tx_bytes), report_delta(n->tx_dropped, b->tx_dropped)};
+	if (dev.rx_bytes != MQ_NA && (double)dev.rx_bytes > max_bytes)
+		max_bytes = (double)dev.rx_bytes;
+	if (dev.tx_bytes != MQ_NA && (double)dev.tx_bytes > max_bytes)
+		max_bytes = (double)dev.tx_bytes;
+	if (o->secs > 0)
+		max_bytes /= o->secs;
+	u = byte_unit(max_bytes);
+
+	if (o->secs > 0) {
+		char rxb[16], txb[16];
+
+		snprintf(rxb, sizeof(rxb), "rx %s", u.name);
+		snprintf(txb, sizeof(txb), "tx %s", u.name);
+		fprintf(o->f, "%s" ROW_FMT "%s\n", ansi(o, ANSI_BOLD), "queue", "irqs", "cpus", "xps",
+			"rx pkt/s", rxb, "tx pkt/s", txb, "drop/s", "rx%", ansi(o, ANSI_RESET));
+	} else {
+		fprintf(o->f, "%s" ROW_FMT "%s\n", ansi(o, ANSI_BOLD), "queue", "irqs", "cpus", "xps",
+			"rx pkts", "rx bytes", "tx pkts", "tx bytes", "drops", "rx%", ansi(o, ANSI_RESET));
+	}
+	for (unsigned q = 0; q < n->nqueues; q++) {
+		if (queue_idle(&c[q])) {
+			if (idle_from < 0)
+				idle_from = (int)q;
+			continue;
+		}
+		if (idle_from >= 0)
+			idle_line(o, (unsigned)idle_from, q - 1);
+		idle_from = -1;
+		queue_row(o, in, n, q, &c[q], &u);
+	}
+	if (idle_from >= 0)
+		idle_line(o, (unsigned)idle_from, n->nqueues - 1);
+	row(o, "device", "", "", "", &dev, NAN, &u);
+	free(c);
+}
+
+static void render_nic(const struct out *o, const struct report_input *in, const struct mq_nic *n)
+{
+	char buf[256];
+	bool first = true;
+
+	fprintf(o->f, "\n%s%s%s: %s", ansi(o, ANSI_BOLD), n->name, ansi(o, ANSI_RESET),
+		n->driver[0] ? n->driver : n->kind[0] ? n->kind : "unknown driver");
+	if (n->bus_info[0])
+		fprintf(o->f, " %s", n->bus_info);
+	fprintf(o->f, ", %s, mtu %u%s\n", n->operstate[0] ? n->operstate : "state unknown", n->mtu,
+		n->xdp ? ", xdp attached" : "");
+	fprintf(o->f, "  queues:   %u rx / %u tx allocated, %u rx / %u tx active\n", n->num_rx_queues,
+		n->num_tx_queues, n->real_rx_queues, n->real_tx_queues);
+	channels_str(&n->ch, buf, sizeof(buf));
+	fprintf(o->f, "  channels: ");
+	wrap(o->f, buf, 12, 12);
+	fprintf(o->f, "  sources:  counters %s, irq map %s\n", stats_source_to_string(n->stats_source),
+		irqmap_source_to_string(n->irqmap_source));
+	for (unsigned i = 0; i < n->nirqs; i++) {
+		const struct mq_irq *irq = &n->irqs[i];
+		char cpus[64] = "?";
+
+		if (report_irq_is_queue(n, i))
+			continue;
+		if (irq->has_effective || irq->has_affinity)
+			cpus_str(irq->has_effective ? &irq->effective : &irq->affinity, cpus, sizeof(cpus));
+		fprintf(o->f, "%s%u %s (%s, cpu %s)", first ? "  other irqs: " : ", ", irq->irq, irq->name,
+			irq_role_to_string(irq->role), cpus);
+		first = false;
+	}
+	if (!first)
+		fputc('\n', o->f);
+	if (n->errmsg[0]) {
+		fprintf(o->f, "  note:     ");
+		wrap(o->f, n->errmsg, 12, 12);
+	}
+	if (!n->nqueues || !n->queues) {
+		fprintf(o->f, "  no queues\n");
+		return;
+	}
+	render_queues(o, in, n);
+}
+
+/* ---- findings -------------------------------------------------------------- */
+
+static void render_findings(const struct out *o, const struct report_input *in)
+{
+	fprintf(o->f, "\n%sfindings:%s", ansi(o, ANSI_BOLD), ansi(o, ANSI_RESET));
+	if (!in->nfindings || !in->findings) {
+		fprintf(o->f, " none\n");
+		return;
+	}
+	fputc('\n', o->f);
+	for (unsigned i = 0; i < in->nfindings; i++) {
+		const struct mq_finding *f = &in->findings[i];
+		const char *color = f->severity == SEV_ERROR     ? ANSI_RED
+				    : f->severity == SEV_WARNING ? ANSI_YELLOW
+								 : ANSI_CYAN;
+
+		fprintf(o->f, "  %s%-8s%s ", ansi(o, color), severity_to_string(f->severity),
+			ansi(o, ANSI_RESET));
+		wrap(o->f, f->message, 11, 11);
+		if (f->fix[0]) {
+			fprintf(o->f, "           fix: ");
+			wrap(o->f, f->fix, 16, 16);
+		}
+	}
+}
+
+int report_render_text(FILE *f, const struct report_input *in)
+{
+	struct out o;
+
+	if (!f || !in || !in->now || (in->now->nnics && !in->now->nics))
+		return -EINVAL;
+	o = (struct out){.f = f, .color = in->color, .secs = report_interval(in)};
+	render_machine(&o, in);
+	for (unsigned i = 0; i < in->now->nnics; i++)
+		render_nic(&o, in, &in->now->nics[i]);
+	render_findings(&o, in);
+	if (fflush(f) || ferror(f))
+		return -EIO;
+	return 0;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output/report.h"
+#include "tests/fixture_snapshot.h"
+
+/* Render to memory; returns malloc'd text. */
+static char *render(const struct report_input *in)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(report_render_text(f, in), 0);
+	assert_int_equal(fclose(f), 0);
+	print_message("%s", text);
+	return text;
+}
+
+/* The line of text that starts (after spaces) with prefix, copied into buf. */
+static const char *line_of(const char *text, const char *prefix, char *buf, size_t len)
+{
+	for (const char *p = text; p && *p;) {
+		const char *s = p, *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		while (*s == ' ' && s < p + n)
+			s++;
+		if (strncmp(s, prefix, strlen(prefix)) == 0) {
+			snprintf(buf, len, "%.*s", (int)n, p);
+			return buf;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Whitespace-separated field i (0-based) of line. */
+static const char *field(const char *line, unsigned i, char *buf, size_t len)
+{
+	const char *p = line;
+
+	for (;;) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (!n)
+			return "";
+		if (!i--) {
+			snprintf(buf, len, "%.*s", (int)n, p);
+			return buf;
+		}
+		p += n;
+	}
+}
+
+/* 4 CPUs, eth0 4 of 4 queues spread, a sample pair 2 s apart. */
+static void pair(struct mq_snapshot *now, struct mq_snapshot *before)
+{
+	struct mq_nic *n;
+
+	fx_init(before, 4);
+	n = fx_nic(before, "eth0", "virtio_net", 4, 4);
+	fx_virtio_irqs(n, 24, (int[]){0, 1, 2, 3});
+	fx_xps_from_irqs(n);
+	for (unsigned q = 0; q < 4; q++)
+		fx_counters(n, q, 1000000, 100000000, 500000, 60000000);
+	n->rx_packets = 4000000;
+	n->tx_packets = 2000000;
+	n->rx_bytes = 400000000;
+	n->tx_bytes = 240000000;
+	fx_copy(now, before);
+	now->taken.tv_sec += 2;
+	n = &now->nics[0];
+	/* q0: 20000 pkts, 30 MB in 2 s; q1: 5000 pkts; q2, q3 idle. */
+	n->queues[0].rx_packets += 20000;
+	n->queues[0].rx_bytes += 30000000;
+	n->queues[0].tx_packets += 4000;
+	n->queues[0].tx_bytes += 400000;
+	n->queues[0].rx_drops = 10;
+	n->queues[0].tx_drops = MQ_NA;
+	n->queues[1].rx_packets += 5000;
+	n->queues[1].rx_bytes += 500000;
+	n->rx_packets += 25000;
+	n->rx_bytes += 30500000;
+	n->tx_packets += 4000;
+	n->tx_bytes += 400000;
+}
+
+static void test_rates(void **state)
+{
+	struct mq_snapshot now, before;
+	struct report_input in = {.now = &now, .before = &before, .interval = 2.0};
+	char buf[256], f[32], *text;
+	const char *l;
+	(void)state;
+
+	pair(&now, &before);
+	/* Findings are rendered as given. */
+	in.findings = &(struct mq_finding){SEV_WARNING, FIND_RX_IMBALANCE, "eth0", "eth0: rx-0 carries 80%",
+					    "RSS hashes flows to queues"};
+	in.nfindings = 1;
+	text = render(&in);
+	assert_non_null(strstr(text, "rates over 2.0 s"));
+	l = line_of(text, "queue ", buf, sizeof(buf));
+	assert_non_null(l);
+	assert_non_null(strstr(l, "rx pkt/s"));
+	assert_non_null(strstr(l, "rx MB/s")); /* 15 MB/s on q0 picks MB */
+	l = line_of(text, "0 ", buf, sizeof(buf));
+	assert_non_null(l);
+	assert_string_equal(field(l, 1, f, sizeof(f)), "25,26");  /* input.0, output.0 */
+	assert_string_equal(field(l, 2, f, sizeof(f)), "0");      /* effective CPU */
+	assert_string_equal(field(l, 3, f, sizeof(f)), "0");      /* XPS */
+	assert_string_equal(field(l, 4, f, sizeof(f)), "10000");  /* 20000 / 2 s */
+	assert_string_equal(field(l, 5, f, sizeof(f)), "15.0");   /* 30 MB / 2 s */
+	assert_string_equal(field(l, 6, f, sizeof(f)), "2000");
+	assert_string_equal(field(l, 7, f, sizeof(f)), "0.2");
+	assert_string_equal(field(l, 8, f, sizeof(f)), "5");      /* rx drops 10/2 s, tx missing */
+	assert_string_equal(field(l, 9, f, sizeof(f)), "80.0");
+	l = line_of(text, "1 ", buf, sizeof(buf));
+	assert_non_null(l);
+	assert_string_equal(field(l, 4, f, sizeof(f)), "2500");
+	assert_string_equal(field(l, 9, f, sizeof(f)), "20.0");
+	assert_non_null(strstr(text, "queues 2-3: idle"));
+	assert_null(line_of(text, "2 ", buf, sizeof(buf)));
+	l = line_of(text, "device", buf, sizeof(buf));
+	assert_non_null(l);
+	assert_string_equal(field(l, 1, f, sizeof(f)), "12500");
+	assert_non_null(strstr(text, "warning  eth0: rx-0 carries 80%"));
+	assert_non_null(strstr(text, "fix: RSS hashes flows to queues"));
+	assert_null(strchr(text, '\033'));
+	free(text);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+static void test_missing_counters(void **state)
+{
+	struct mq_snapshot now, before;
+	struct report_input in = {.now = &now, .before = &before, .interval = 1.0};
+	char buf[256], f[32], *text;
+	const char *l;
+	(void)state;
+
+	pair(&now, &before);
+	fx_no_counters(&now.nics[0]);
+	fx_no_counters(&before.nics[0]);
+	text = render(&in);
+	/* Nothing known is not idle: every queue has a row of "-". */
+	assert_null(strstr(text, "idle"));
+	for (unsigned q = 0; q < 4; q++) {
+		char p[8];
+
+		snprintf(p, sizeof(p), "%u ", q);
+		l = line_of(text, p, buf, sizeof(buf));
+		assert_non_null(l);
+		for (unsigned i = 4; i <= 9; i++)
+			assert_string_equal(field(l, i, f, sizeof(f)), "-");
+	}
+	/* Device totals still come from /sys statistics. */
+	l = line_of(text, "device", buf, sizeof(buf));
+	assert_string_equal(field(l, 1, f, sizeof(f)), "12500"); /* measured 2 s wins over 1.0 */
+	assert_string_equal(field(l, 2, f, sizeof(f)), "15.2");  /* unit from the device row: MB/s */
+	assert_non_null(strstr(text, "counters none"));
+	free(text);
+
+	/* Only tx counters missing: rx shown, tx "-", never 0. */
+	fx_free(&now);
+	fx_free(&before);
+	pair(&now, &before);
+	for (unsigned q = 0; q < 4; q++) {
+		now.nics[0].queues[q].tx_packets = now.nics[0].queues[q].tx_bytes = MQ_NA;
+		before.nics[0].queues[q].tx_packets = before.nics[0].queues[q].tx_bytes = MQ_NA;
+	}
+	text = render(&in);
+	l = line_of(text, "0 ", buf, sizeof(buf));
+	assert_string_equal(field(l, 4, f, sizeof(f)), "10000");
+	assert_string_equal(field(l, 6, f, sizeof(f)), "-");
+	assert_string_equal(field(l, 7, f, sizeof(f)), "-");
+	free(text);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+static void test_totals(void **state)
+{
+	struct mq_snapshot now, before;
+	struct report_input in = {.now = &now};
+	char buf[256], f[32], *text;
+	const char *l;
+	(void)state;
+
+	pair(&now, &before);
+	now.nics[0].queues[3].rx_packets = 0;
+	now.nics[0].queues[3].tx_packets = 0;
+	text = render(&in);
+	assert_non_null(strstr(text, "counters since boot"));
+	assert_null(strstr(text, "rates over"));
+	assert_null(strstr(text, "/s"));
+	l = line_of(text, "0 ", buf, sizeof(buf));
+	assert_string_equal(field(l, 4, f, sizeof(f)), "1.0M");  /* 1020000 */
+	assert_non_null(strstr(text, "queue 3: idle"));
+	assert_non_null(strstr(text, "findings: none"));
+	free(text);
+
+	/* interval 0 with a before: still totals. */
+	in.before = &before;
+	text = render(&in);
+	assert_non_null(strstr(text, "counters since boot"));
+	free(text);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+static void test_channels_and_machine(void **state)
+{
+	struct mq_snapshot now;
+	struct mq_config cfg;
+	struct report_input in = {.now = &now, .cfg = &cfg};
+	struct mq_nic *n;
+	char *text;
+	(void)state;
+
+	fx_init(&now, 4);
+	fx_config(&cfg);
+	cpuset_set(&cfg.banned_cpus, 3);
+	cpuset_set(&now.cpus.isolated, 2);
+	now.platform.irqbalance_pid = 42;
+	snprintf(now.platform.hypervisor, sizeof(now.platform.hypervisor), "kvm");
+	snprintf(now.platform.cloud, sizeof(now.platform.cloud), "gce");
+	n = fx_nic(&now, "eth0", "virtio_net", 1, 1);
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+	fx_irq(n, 24, "virtio0-config", IRQ_ROLE_CONFIG, -1, 1);
+	fx_irq(n, 25, "virtio0-virtqueues", IRQ_ROLE_SHARED, -1, 0);
+	n->irq_shared = true;
+	n = fx_nic(&now, "ens4", "gve", 2, 2);
+	n->ch = (struct mq_channels){.source = CHANNELS_IOCTL, .rx = 2, .tx = 2, .rx_max = 16, .tx_max = 16};
+	text = render(&in);
+	assert_non_null(strstr(text, "4 online (0-3), 2 usable (0-1)"));
+	assert_non_null(strstr(text, "isolated 2;"));
+	assert_non_null(strstr(text, "banned 3;"));
+	assert_non_null(strstr(text, "irqbalance: running (pid 42)"));
+	assert_non_null(strstr(text, "kvm; cloud gce"));
+	assert_non_null(strstr(text, "channels: n/a (Operation not supported)"));
+	assert_non_null(strstr(text, "channels: rx 2 of 16, tx 2 of 16 (ioctl)"));
+	assert_non_null(strstr(text, "other irqs: 24 virtio0-config (config, cpu 1), 25 virtio0-virtqueues (shared, cpu 0)"));
+	free(text);
+
+	/* Colour only when asked. */
+	in.color = true;
+	text = render(&in);
+	assert_non_null(strstr(text, "\033[1m"));
+	free(text);
+	fx_free(&now);
+}
+
+static void test_wrap(void **state)
+{
+	struct mq_snapshot now;
+	struct mq_finding fd = {SEV_INFO, FIND_DEVICE_FEWER_QUEUES, "eth0", "short", ""};
+	struct report_input in = {.now = &now, .findings = &fd, .nfindings = 1};
+	char *text;
+	(void)state;
+
+	fx_init(&now, 2);
+	memset(fd.fix, 'x', 30);
+	for (int i = 0; i < 7; i++)
+		memcpy(fd.fix + 30 + i * 30, " word word word word word word", 30);
+	text = render(&in);
+	for (char *p = text, *e; *p; p = e + 1) {
+		e = strchr(p, '\n');
+		assert_non_null(e);
+		assert_true(e - p <= 100);
+	}
+	assert_non_null(strstr(text, "fix: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx word"));
+	free(text);
+	fx_free(&now);
+}
+
+static void test_bad_input(void **state)
+{
+	struct report_input in = {0};
+	(void)state;
+	assert_int_equal(report_render_text(stdout, &in), -EINVAL);
+	assert_int_equal(report_render_text(NULL, &in), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_missing_counters),
+		cmocka_unit_test(test_totals),
+		cmocka_unit_test(test_channels_and_machine),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_bad_input),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
