@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/findings.h"
 #include "agent/plan.h"
 
 static const char *const plan_kind_table[_PLAN_KIND_MAX] = {
@@ -78,22 +79,6 @@ int plan_push_note(struct mq_plan *p, const char *ifname, const char *fmt, ...)
 	va_end(ap);
 	p->nnotes++;
 	return 0;
-}
-
-/*
- * TODO: use cpus_usable() from agent/findings.h once it is merged; same rule:
- * online minus banned, isolated and nohz_full CPUs.
- */
-static void usable_cpus(const struct mq_snapshot *s, const struct mq_config *cfg,
-			struct mq_cpuset *ret)
-{
-	struct mq_cpuset u;
-
-	cpuset_andnot(&u, &s->cpus.online, &s->cpus.isolated);
-	cpuset_andnot(&u, &u, &s->cpus.nohz_full);
-	if (cfg)
-		cpuset_andnot(&u, &u, &cfg->banned_cpus);
-	*ret = u;
 }
 
 static const struct mq_cpu *cpu_info(const struct mq_snapshot *s, int cpu)
@@ -509,7 +494,25 @@ int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct 
 		cfg = &defaults;
 	}
 	p.online = s->cpus.online;
-	usable_cpus(s, cfg, &p.usable);
+	cpus_usable(&s->cpus, cfg, &p.usable);
+	{
+		struct mq_cpuset strict;
+		char list[4096];
+
+		/* cpus_usable() falls back when nothing is left; say so */
+		cpuset_andnot(&strict, &s->cpus.online, &s->cpus.isolated);
+		cpuset_andnot(&strict, &strict, &s->cpus.nohz_full);
+		cpuset_andnot(&strict, &strict, &cfg->banned_cpus);
+		if (cpuset_empty(&strict) && !cpuset_empty(&p.usable)) {
+			if (cpuset_format_list(&p.usable, list, sizeof(list)) < 0)
+				snprintf(list, sizeof(list), "%u CPUs", cpuset_count(&p.usable));
+			r = plan_push_note(&p, "",
+					   "every online CPU is banned, isolated or nohz_full: using %s "
+					   "instead", list);
+			if (r < 0)
+				goto out;
+		}
+	}
 	p.nr_cpu_ids = s->cpus.nr_cpu_ids;
 	if (p.nr_cpu_ids == 0 || p.nr_cpu_ids > MQ_MAX_CPUS) {
 		int c = -1;
@@ -532,8 +535,7 @@ int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct 
 			goto out;
 	}
 	if (cpuset_empty(&p.usable)) {
-		r = plan_push_note(&p, "", "no usable CPU (every online CPU is banned, isolated or "
-					   "nohz_full): nothing planned");
+		r = plan_push_note(&p, "", "no online CPU: nothing planned");
 		goto out;
 	}
 	pl = calloc(1, sizeof(*pl));
