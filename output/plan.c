@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "output/jsonw.h"
 #include "output/plan.h"
 
 const char *plan_cpus_string(const struct mq_cpuset *s, char *buf, size_t len)
@@ -186,4 +187,121 @@ int plan_item_string(const struct plan_item *it, char *buf, size_t len)
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return (int)n;
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+static void kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
+{
+	jsonw_key(w, key);
+	if (!s) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_array_begin(w);
+	CPUSET_FOREACH(cpu, s)
+		jsonw_int(w, cpu);
+	jsonw_array_end(w);
+}
+
+static void kv_string_or_null(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_kv_string(w, key, s && *s ? s : NULL);
+}
+
+static void channels_json(struct jsonw *w, const char *key, const struct mq_channels *c, bool max)
+{
+	jsonw_key(w, key);
+	jsonw_object_begin(w);
+	jsonw_kv_uint(w, "combined", max ? c->combined_max : c->combined);
+	jsonw_kv_uint(w, "rx", max ? c->rx_max : c->rx);
+	jsonw_kv_uint(w, "tx", max ? c->tx_max : c->tx);
+	jsonw_kv_uint(w, "other", max ? c->other_max : c->other);
+	jsonw_object_end(w);
+}
+
+static void item_json(struct jsonw *w, const struct plan_item *it)
+{
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "kind", plan_kind_to_string(it->kind));
+	jsonw_kv_string(w, "ifname", it->ifname);
+	jsonw_kv_int(w, "ifindex", it->ifindex);
+	if (it->kind == PLAN_CHANNELS) {
+		jsonw_kv_null(w, "queue");
+		channels_json(w, "current", &it->ch_current, false);
+		channels_json(w, "target", &it->ch_target, false);
+		channels_json(w, "max", &it->ch_current, true);
+	} else {
+		jsonw_kv_int(w, "queue", it->queue);
+		if (it->kind == PLAN_IRQ_AFFINITY) {
+			jsonw_kv_int(w, "irq", it->irq);
+			jsonw_kv_string(w, "irq_name", it->irq_name);
+		}
+		kv_cpus(w, "current_cpus", it->has_current ? &it->current : NULL);
+		kv_cpus(w, "target_cpus", &it->target);
+		if (it->kind == PLAN_IRQ_AFFINITY)
+			kv_cpus(w, "effective_cpus", it->has_effective ? &it->effective : NULL);
+	}
+	jsonw_kv_bool(w, "change", it->change);
+	jsonw_kv_string(w, "status", step_status_to_string(it->status));
+	jsonw_key(w, "errno");
+	if (it->err)
+		jsonw_int(w, -it->err);
+	else
+		jsonw_null(w);
+	kv_string_or_null(w, "message", it->msg);
+	kv_string_or_null(w, "note", it->note);
+	jsonw_object_end(w);
+}
+
+int plan_render_json(FILE *f, const struct mq_plan *p, const struct apply_report *r, bool pretty)
+{
+	struct jsonw w;
+
+	jsonw_init(&w, f, pretty);
+	jsonw_object_begin(&w);
+	jsonw_kv_bool(&w, "dry_run", r == NULL);
+	jsonw_key(&w, "summary");
+	jsonw_object_begin(&w);
+	jsonw_kv_uint(&w, "changes", plan_changes(p));
+	if (r) {
+		jsonw_kv_uint(&w, "ok", r->ok);
+		jsonw_kv_uint(&w, "failed", r->failed);
+		jsonw_kv_uint(&w, "skipped", r->skipped);
+		jsonw_kv_uint(&w, "unchanged", r->unchanged);
+		jsonw_kv_bool(&w, "reprobed", r->reprobed);
+		kv_string_or_null(&w, "reprobe_error", r->reprobe_err ? strerror(-r->reprobe_err) : NULL);
+		jsonw_kv_int(&w, "exit_status", apply_exit_status(r));
+	} else {
+		jsonw_kv_null(&w, "ok");
+		jsonw_kv_null(&w, "failed");
+		jsonw_kv_null(&w, "skipped");
+		jsonw_kv_null(&w, "unchanged");
+		jsonw_kv_bool(&w, "reprobed", false);
+		jsonw_kv_null(&w, "reprobe_error");
+		jsonw_kv_int(&w, "exit_status", 0);
+	}
+	jsonw_object_end(&w);
+	jsonw_key(&w, "cpus");
+	jsonw_object_begin(&w);
+	kv_cpus(&w, "online", &p->online);
+	kv_cpus(&w, "usable", &p->usable);
+	jsonw_kv_uint(&w, "nr_cpu_ids", p->nr_cpu_ids);
+	jsonw_object_end(&w);
+	jsonw_key(&w, "items");
+	jsonw_array_begin(&w);
+	for (unsigned i = 0; i < p->n; i++)
+		item_json(&w, &p->items[i]);
+	jsonw_array_end(&w);
+	jsonw_key(&w, "notes");
+	jsonw_array_begin(&w);
+	for (unsigned i = 0; i < p->nnotes; i++) {
+		jsonw_object_begin(&w);
+		kv_string_or_null(&w, "ifname", p->notes[i].ifname);
+		jsonw_kv_string(&w, "text", p->notes[i].text);
+		jsonw_object_end(&w);
+	}
+	jsonw_array_end(&w);
+	jsonw_object_end(&w);
+	return jsonw_finish(&w);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "output/plan.h"
+#include "tests/json_check.h"
 #include "tests/snapbuild.h"
 
 static char *render(const struct mq_plan *p, const struct apply_report *r)
@@ -114,12 +115,65 @@ static void test_cpus_string(void **state)
 	assert_string_equal(plan_cpus_string(&c, buf, sizeof(buf)), "(8 CPUs)");
 }
 
+static char *render_json(const struct mq_plan *p, const struct apply_report *r, bool pretty)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(plan_render_json(f, p, r, pretty), 0);
+	fclose(f);
+	if (!json_valid(buf, len))
+		fail_msg("invalid JSON:\n%s", buf);
+	return buf;
+}
+
+static void test_json(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_plan p;
+	struct apply_report r = {.ok = 3, .failed = 1, .reprobed = true};
+	struct plan_item *it;
+	char *out;
+	(void)state;
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	add_nic(&s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
+	snprintf(s.nics[0].irqs[0].name, sizeof(s.nics[0].irqs[0].name), "bad\"name\x01\xff");
+	assert_int_equal(plan_build(&s, NULL, &p), 0);
+	out = render_json(&p, NULL, false);
+	assert_non_null(strstr(out, "\"dry_run\":true"));
+	assert_non_null(strstr(out, "{\"kind\":\"channels\",\"ifname\":\"eth0\",\"ifindex\":2,\"queue\":null,"
+				    "\"current\":{\"combined\":1,\"rx\":0,\"tx\":0,\"other\":0},"
+				    "\"target\":{\"combined\":4,"));
+	assert_non_null(strstr(out, "\"kind\":\"irq_affinity\",\"ifname\":\"eth0\",\"ifindex\":2,\"queue\":2,"
+				    "\"irq\":28,\"irq_name\":\"virtio1-input.2\",\"current_cpus\":[0],"
+				    "\"target_cpus\":[2],\"effective_cpus\":null,\"change\":true,"
+				    "\"status\":\"planned\",\"errno\":null,\"message\":null,\"note\":null}"));
+	assert_non_null(strstr(out, "\"text\":\"no channel support: channels left alone\""));
+	free(out);
+	it = &p.items[0];
+	it->status = STEP_FAILED;
+	it->err = -EINVAL;
+	snprintf(it->msg, sizeof(it->msg), "Invalid argument: \"quoted\" words");
+	out = render_json(&p, &r, true);
+	assert_non_null(strstr(out, "\"dry_run\": false"));
+	assert_non_null(strstr(out, "\"exit_status\": 1"));
+	assert_non_null(strstr(out, "\"errno\": 22"));
+	assert_non_null(strstr(out, "\"message\": \"Invalid argument: \\\"quoted\\\" words\""));
+	free(out);
+	plan_free(&p);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dry_run_text),
 		cmocka_unit_test(test_results_text),
 		cmocka_unit_test(test_cpus_string),
+		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests_name("plan_render", tests, NULL, NULL);
 }
