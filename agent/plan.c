@@ -248,8 +248,8 @@ static int plan_channels(struct mq_plan *p, const struct mq_nic *nic, const stru
 		n = min_u(devmax, nusable);
 		if (devmax < nusable)
 			snprintf(it.note, sizeof(it.note),
-				 "the device offers %u queues for %u usable vCPUs: more takes a "
-				 "host-side change", devmax, nusable);
+				 "the device offers %u queue%s for %u usable vCPUs: more takes a "
+				 "host-side change", devmax, devmax == 1 ? "" : "s", nusable);
 		break;
 	}
 	if (n == 0)

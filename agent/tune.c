@@ -18,6 +18,7 @@ static struct apply_memory managed;
 struct tune_ctx {
 	struct mq_nl *nl;
 	const struct mq_config *cfg;
+	const struct probe_opts *opts;
 	struct mq_snapshot snap; /* the latest probe: channels_set needs its nic */
 };
 
@@ -32,11 +33,11 @@ static void mark_managed(struct mq_snapshot *s)
 
 static int probe_and_plan(struct tune_ctx *t, struct mq_plan *ret)
 {
-	struct probe_opts o = {0};
+	struct probe_opts none = {0};
 	struct mq_snapshot s = {0};
 	int r;
 
-	r = snapshot_take(t->nl, &o, &s);
+	r = snapshot_take(t->nl, t->opts ? t->opts : &none, &s);
 	if (r < 0)
 		return r;
 	mark_managed(&s);
@@ -127,10 +128,11 @@ static void summarise(const struct mq_plan *p, const struct apply_report *rep, b
 			 ret->failed);
 }
 
-int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
-	     struct mq_plan *ret_plan, struct apply_report *ret_report, struct tune_result *ret)
+int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
+	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
+	     struct apply_report *ret_report, struct tune_result *ret)
 {
-	struct tune_ctx t = {.nl = nl, .cfg = cfg};
+	struct tune_ctx t = {.nl = nl, .cfg = cfg, .opts = o};
 	struct apply_env env = {
 		.ctx = &t,
 		.channels_set = env_channels_set,
@@ -175,5 +177,5 @@ out:
 int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
 	      struct tune_result *ret)
 {
-	return tune_run(nl, cfg, cause, dry_run, NULL, NULL, ret);
+	return tune_run(nl, cfg, NULL, cause, dry_run, NULL, NULL, ret);
 }

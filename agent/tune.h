@@ -25,9 +25,13 @@ int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, 
 	      struct tune_result *ret);
 
 /*
- * The same pass, handing back the plan (with each step's result; plain plan
- * on a dry run) and the applier's report for --dry-run / --json rendering.
- * Free the plan with plan_free(). ret_report is zero on a dry run.
+ * The same pass over the NICs o selects (NULL: every NIC with a device, as
+ * tune_once), handing back the plan (with each step's result; plain plan on
+ * a dry run) and the applier's report for --dry-run / --json rendering.
+ * ret_plan and ret_report may be NULL; free the plan with plan_free().
+ * ret_report is all zero on a dry run.
  */
-int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
-	     struct mq_plan *ret_plan, struct apply_report *ret_report, struct tune_result *ret);
+struct probe_opts;
+int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
+	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
+	     struct apply_report *ret_report, struct tune_result *ret);

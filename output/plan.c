@@ -146,6 +146,11 @@ int plan_render_text(FILE *f, const struct mq_plan *p, const struct apply_report
 				}
 			fprintf(f, ")\n");
 		}
+		/* what unchanged items have to say ("the device offers 1 queue ...") */
+		for (unsigned i = 0; i < p->n; i++)
+			if (!shown(&p->items[i]) && p->items[i].note[0] &&
+			    strcmp(p->items[i].ifname, names[ni]) == 0)
+				fprintf(f, "%s: %s\n", names[ni], p->items[i].note);
 		for (unsigned i = 0; i < p->nnotes; i++)
 			if (strcmp(p->notes[i].ifname, names[ni]) == 0)
 				fprintf(f, "%s%s%s\n", p->notes[i].ifname, p->notes[i].ifname[0] ? ": " : "",
