@@ -270,12 +270,22 @@ static void test_load(void **state)
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "none.conf: No such file"));
 
+	assert_int_equal(config_open(path, &c, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "none.conf: No such file"));
+	if (access(MQ_DEFAULT_CONFIG, F_OK) != 0) {
+		/* no /etc/mqbalance.conf here: defaults */
+		assert_int_equal(config_open(NULL, &c, err, sizeof(err)), 0);
+		assert_string_equal(c.path, "");
+		assert_string_equal(err, "");
+		config_free(&c);
+	}
+
 	snprintf(path, sizeof(path), "%s/ok.conf", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("queues = 2\n[eth0]\nexclude = yes\n", f);
 	fclose(f);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(config_open(path, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.path, path);
 	assert_true(config_for(&c, "eth0")->exclude);
 	assert_int_equal(config_for(&c, "eth1")->queues, 2);
