@@ -36,8 +36,8 @@ struct match {
 	bool ours;       /* matched on this NIC's interface name or virtio prefix */
 };
 
-/* Digits up to end or a stop char ('@' in "...@pci:bdf"); -1 if not a queue number. */
-static int parse_queue(const char *p, char stop)
+/* Digits up to end or a stop char ('@' in "...@pci:bdf"), at most max; else -1. */
+static int parse_num(const char *p, char stop, long max)
 {
 	long v = 0;
 
@@ -45,11 +45,13 @@ static int parse_queue(const char *p, char stop)
 		return -1;
 	for (; isdigit((unsigned char)*p); p++) {
 		v = v * 10 + (*p - '0');
-		if (v > MAX_QUEUE)
+		if (v > max)
 			return -1;
 	}
 	return *p == '\0' || (stop && *p == stop) ? (int)v : -1;
 }
+
+static int parse_queue(const char *p, char stop) { return parse_num(p, stop, MAX_QUEUE); }
 
 static bool starts(const char *s, const char *prefix)
 {
@@ -104,13 +106,15 @@ static bool ifname_suffix(const char *s, struct match *m)
 		return set(m, IRQ_ROLE_RX, q);
 	if (starts_nocase(s, "tx-") && (q = parse_queue(s + 3, 0)) >= 0)
 		return set(m, IRQ_ROLE_TX, q);
-	/* xen-netfront: "<if>-q0-tx", "<if>-q0-rx". */
+	/* xen-netfront: "<if>-q0-tx", "<if>-q0-rx", or "<if>-q0" with one event channel. */
 	if (s[0] == 'q' && (q = parse_queue(s + 1, '-')) >= 0) {
-		const char *r = strchr(s, '-') + 1;
+		const char *r = strchr(s, '-');
 
-		if (strcmp(r, "rx") == 0)
+		if (!r)
+			return set(m, IRQ_ROLE_RXTX, q);
+		if (strcmp(r, "-rx") == 0)
 			return set(m, IRQ_ROLE_RX, q);
-		if (strcmp(r, "tx") == 0)
+		if (strcmp(r, "-tx") == 0)
 			return set(m, IRQ_ROLE_TX, q);
 	}
 	if (starts(s, "ntfy-block.") && (q = parse_queue(s + 11, 0)) >= 0) {
@@ -185,7 +189,8 @@ static bool classify_one(const char *driver, const char *ifname, const char *pre
 		m->bare = true;
 		return set(m, IRQ_ROLE_RXTX, 0);
 	}
-	if (starts(p, " (queue ") && (q = parse_queue(p + 8, ')')) >= 0)
+	if (starts(p, " (queue ") && ends(p, ")") && (q = parse_queue(p + 8, ')')) >= 0 &&
+	    strchr(p + 8, ')')[1] == '\0')
 		return set(m, IRQ_ROLE_RXTX, q);
 	if (*p == '-' && ifname_suffix(p + 1, m))
 		return true;
@@ -275,9 +280,8 @@ static int read_msi_irqs(const char *ifname, const char *rel, struct numlist *l)
 	if (!d)
 		return -errno;
 	while (r >= 0 && seen++ < MAX_DEV_IRQS + 2 && (de = readdir(d))) {
-		int irq = parse_queue(de->d_name, 0);
+		int irq = parse_num(de->d_name, 0, INT_MAX);
 
-		/* parse_queue caps at MAX_QUEUE; IRQ numbers are far below it in practice. */
 		if (irq > 0)
 			r = numlist_add(l, (unsigned)irq);
 	}
