@@ -158,6 +158,17 @@ static void test_virtio(void **state)
 		assert_true(n.irqs[i].irq != 24 && n.irqs[i].irq != 25);
 	nic_free(&n);
 
+	/* The other virtio NIC: virtio0, its own three IRQs only. */
+	n = make_nic("eth1", "virtio_net", 1);
+	assert_int_equal(irqmap_by_names(&n, &t), 3);
+	assert_string_equal(n.irq_prefix, "virtio0");
+	assert_int_equal(n.irqs[0].irq, 51);
+	assert_int_equal(n.irqs[1].irq, 52);
+	assert_int_equal(n.irqs[2].irq, 50);
+	assert_int_equal(n.irqs[0].total, 10);
+	assert_true(cpuset_isset(&n.irqs[0].effective, 3));
+	nic_free(&n);
+
 	/* Fewer active queues than IRQs: the extra IRQs stay, unindexed. */
 	n = make_nic("eth0", "virtio_net", 2);
 	assert_int_equal(irqmap_by_names(&n, &t), 9);
