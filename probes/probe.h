@@ -46,7 +46,12 @@ int irq_affinity_read(struct mq_irq *irq);
  * nic->queues must already be allocated. Sets nic->irqmap_source.
  */
 int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
-/* Classify one IRQ action name for a driver: role and queue (-1). Pure. */
+/*
+ * Classify one IRQ action name for a driver: role and queue (-1). Pure.
+ * prefix is the virtio device ("virtio2") or "" / NULL. Unknown -> OTHER.
+ * gve notification blocks come back as RXTX with the block number: only
+ * irqmap_by_names knows the block count that splits them into TX and RX.
+ */
 int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
 		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
 
