@@ -96,6 +96,14 @@ int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
  * netdev family (kernel < 6.8 has no queue-get either: also -EOPNOTSUPP).
  */
 int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *t);
+/*
+ * The second half of netdev_irqmap(): per-queue IRQ numbers (-1 none, nqueues
+ * entries each) into nic->irqs, queues[].irq_rx/irq_tx, names and per-CPU
+ * counts from t (may be NULL), affinity via irq_affinity_read(). 1 if any
+ * queue has an IRQ, else 0 and nic untouched.
+ */
+int netdev_irqmap_build(struct mq_nic *nic, const int *rx_irq, const int *tx_irq,
+			const struct irq_table *t);
 /* qstats-get dump, scope queue, for every NIC of the snapshot. Returns NICs filled or -errno. */
 int netdev_qstats_read(struct mq_nl *nl, struct mq_snapshot *s);
 /* One NETDEV_CMD_QSTATS_GET reply (scope queue), parsed. Counters absent: MQ_NA. */
