@@ -199,9 +199,11 @@ static inline void fx_copy(struct mq_snapshot *dst, const struct mq_snapshot *sr
 
 		*dn = *sn;
 		dn->queues = fx_xcalloc(sn->nqueues, sizeof(*dn->queues));
-		memcpy(dn->queues, sn->queues, sn->nqueues * sizeof(*dn->queues));
+		if (sn->nqueues)
+			memcpy(dn->queues, sn->queues, sn->nqueues * sizeof(*dn->queues));
 		dn->irqs = fx_xcalloc(sn->nirqs, sizeof(*dn->irqs));
-		memcpy(dn->irqs, sn->irqs, sn->nirqs * sizeof(*dn->irqs));
+		if (sn->nirqs)
+			memcpy(dn->irqs, sn->irqs, sn->nirqs * sizeof(*dn->irqs));
 		for (unsigned k = 0; k < sn->nirqs; k++) {
 			if (!sn->irqs[k].per_cpu)
 				continue;
