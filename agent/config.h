@@ -13,7 +13,12 @@
 #define MQ_DEFAULT_CONFIG "/etc/mqbalance.conf"
 #define MQ_DEFAULT_PROM_FILE "/var/lib/prometheus/node-exporter/mqbalance.prom"
 
-enum queues_mode { QUEUES_AUTO, QUEUES_MAX, QUEUES_N };
+enum queues_mode { QUEUES_AUTO, QUEUES_MAX, QUEUES_N, _QUEUES_MODE_MAX };
+const char *queues_mode_to_string(enum queues_mode m);
+
+#define MQ_QUEUES_LIMIT 4096  /* largest `queues = N` accepted */
+#define MQ_EXCLUDE_MAX 32     /* patterns in the global `exclude` list */
+#define MQ_IFS_MAX 256        /* [IFNAME] sections */
 
 struct mq_if_config {
 	char name[IF_NAMESIZE]; /* "" for the global defaults */
@@ -33,6 +38,11 @@ struct mq_config {
 	struct mq_cpuset banned_cpus;
 	double interval;        /* sampling interval, seconds */
 	char prom_file[PATH_MAX]; /* "" = no textfile */
+	/* global `exclude = PATTERN...`: interface names or fnmatch(3) patterns */
+	char exclude[MQ_EXCLUDE_MAX][IF_NAMESIZE];
+	unsigned nexclude;
+	/* effective settings of an interface with no section matched by exclude */
+	struct mq_if_config defaults_excluded;
 };
 
 void config_init(struct mq_config *c);  /* built-in defaults */

@@ -63,7 +63,7 @@ int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
 /* (Re)read /sys/class/net/X/queues: counts, xps_cpus, rps_cpus. */
 int link_queues_read(struct mq_nic *nic);
-/* /sys/class/net/X/statistics/* into nic totals. */
+/* /sys/class/net/X/statistics/ files into nic totals. */
 int link_stats_read(struct mq_nic *nic);
 
 /* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
@@ -85,10 +85,39 @@ int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
 
 /* ---- probes/netdev.c: netdev generic netlink ----------------------------- */
-/* queue-get + napi-get: queue -> napi -> irq. Returns 1 if mapping found, 0 if the driver fills none. */
+/*
+ * (probes/netdev_irq.c) queue-get + napi-get: queue -> napi -> irq. Returns 1
+ * if mapping found, 0 if the driver fills none, -EOPNOTSUPP without the
+ * netdev family (kernel < 6.8 has no queue-get either: also -EOPNOTSUPP).
+ */
 int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *t);
 /* qstats-get dump, scope queue, for every NIC of the snapshot. Returns NICs filled or -errno. */
 int netdev_qstats_read(struct mq_nl *nl, struct mq_snapshot *s);
+/* One NETDEV_CMD_QSTATS_GET reply (scope queue), parsed. Counters absent: MQ_NA. */
+struct netdev_qstat {
+	int ifindex;
+	int type;                /* 0 RX, 1 TX (netdev_queue_type) */
+	unsigned queue;
+	uint64_t rx_packets, rx_bytes, rx_hw_drops, rx_alloc_fail;
+	uint64_t tx_packets, tx_bytes, tx_hw_drops;
+};
+/* Pure. 0, or -EINVAL (not a qstats reply, no ifindex/type/id, or a value not 4/8 bytes). */
+int netdev_qstats_parse(const struct nlmsghdr *nlh, struct netdev_qstat *ret);
+/* One NETDEV_CMD_QUEUE_GET reply: ifindex, queue id, type, napi id (-1 none). Pure. */
+struct netdev_queue_info {
+	int ifindex;
+	unsigned id;
+	int type;
+	int napi_id;
+};
+int netdev_queue_parse(const struct nlmsghdr *nlh, struct netdev_queue_info *ret);
+/* One NETDEV_CMD_NAPI_GET reply: ifindex, napi id, irq (-1 none). Pure. */
+struct netdev_napi_info {
+	int ifindex;
+	int id;
+	int irq;
+};
+int netdev_napi_parse(const struct nlmsghdr *nlh, struct netdev_napi_info *ret);
 
 /* ---- probes/snapshot.c: the whole pass ----------------------------------- */
 struct probe_opts {

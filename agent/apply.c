@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/apply.h"
+#include "probes/sysfs.h"
+
+void apply_memory_free(struct apply_memory *m)
+{
+	if (!m)
+		return;
+	free(m->managed);
+	m->managed = NULL;
+	m->n = 0;
+}
+
+static bool memory_has(const struct apply_memory *m, int irq)
+{
+	for (unsigned i = 0; m && i < m->n; i++)
+		if ((int)m->managed[i] == irq)
+			return true;
+	return false;
+}
+
+static void memory_add(struct apply_memory *m, int irq)
+{
+	unsigned *v;
+
+	if (!m || irq < 0 || memory_has(m, irq) || m->n >= 65536)
+		return;
+	v = realloc(m->managed, (m->n + 1) * sizeof(*v));
+	if (!v)
+		return; /* only costs a repeated message */
+	m->managed = v;
+	m->managed[m->n++] = (unsigned)irq;
+}
+
+struct gone {
+	int ifindex;
+	char why[200];
+};
+
+struct run {
+	struct mq_plan *p;
+	const struct apply_env *env;
+	struct gone *gone;      /* NICs whose remaining steps are skipped */
+	unsigned ngone;
+	bool channels_called;   /* the device may have changed: re-probe */
+};
+
+static void set_result(struct plan_item *it, enum step_status st, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void set_result(struct plan_item *it, enum step_status st, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	it->status = st;
+	it->err = err;
+	it->msg[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(it->msg, sizeof(it->msg), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static const struct gone *find_gone(const struct run *run, int ifindex)
+{
+	for (unsigned i = 0; i < run->ngone; i++)
+		if (run->gone[i].ifindex == ifindex)
+			return &run->gone[i];
+	return NULL;
+}
+
+static int add_gone(struct run *run, int ifindex, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int add_gone(struct run *run, int ifindex, const char *fmt, ...)
+{
+	struct gone *g;
+	va_list ap;
+
+	if (find_gone(run, ifindex))
+		return 0;
+	g = realloc(run->gone, (run->ngone + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	run->gone = g;
+	g = &run->gone[run->ngone++];
+	g->ifindex = ifindex;
+	va_start(ap, fmt);
+	vsnprintf(g->why, sizeof(g->why), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* ENOENT/ENODEV on a write: did the whole interface go away, or only that file? */
+static bool iface_gone(const struct plan_item *it)
+{
+	return sysfs_exists("/sys/class/net/%s", it->ifname) != 1;
+}
+
+static int vanished(struct run *run, struct plan_item *it, int r)
+{
+	set_result(it, STEP_SKIPPED, r, "%s vanished (%s): its remaining steps are skipped", it->ifname,
+		   strerror(-r));
+	return add_gone(run, it->ifindex, "%s vanished", it->ifname);
+}
+
+static bool zero_channels(const struct plan_item *it)
+{
+	const struct mq_channels *t = &it->ch_target;
+
+	return t->combined + t->rx == 0 || t->combined + t->tx == 0;
+}
+
+static int step_channels(struct run *run, struct plan_item *it)
+{
+	char kmsg[256] = "";
+	int r;
+
+	if (!it->change) {
+		set_result(it, STEP_UNCHANGED, 0, NULL);
+		return 0;
+	}
+	if (zero_channels(it)) {
+		set_result(it, STEP_FAILED, -EINVAL, "refusing to leave %s without RX or TX channels",
+			   it->ifname);
+		return 0;
+	}
+	run->channels_called = true;
+	r = run->env->channels_set(run->env->ctx, it, kmsg, sizeof(kmsg));
+	if (r == 0)
+		set_result(it, STEP_OK, 0, NULL);
+	else if (r == -ENODEV)
+		return vanished(run, it, r);
+	else if (kmsg[0])
+		set_result(it, STEP_FAILED, r, "%s: %s", strerror(-r), kmsg);
+	else
+		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+	return 0;
+}
+
+static void read_effective(struct plan_item *it)
+{
+	char buf[4096];
+	struct mq_cpuset e;
+
+	it->has_effective = false;
+	if (sysfs_read(buf, sizeof(buf), "/proc/irq/%d/effective_affinity_list", it->irq) < 0)
+		return;
+	if (cpuset_parse_list(buf, &e) < 0)
+		return;
+	it->effective = e;
+	it->has_effective = true;
+}
+
+static int step_irq(struct run *run, struct plan_item *it)
+{
+	struct mq_cpuset want;
+	char buf[4096];
+	int r;
+
+	if (!it->change) {
+		if (strstr(it->note, "kernel-managed"))
+			set_result(it, STEP_SKIPPED, -EIO, "%s", it->note);
+		else
+			set_result(it, STEP_UNCHANGED, 0, NULL);
+		return 0;
+	}
+	if (memory_has(run->env->memory, it->irq)) {
+		set_result(it, STEP_SKIPPED, -EIO,
+			   "kernel-managed IRQ %d, cannot be moved from user space", it->irq);
+		return 0;
+	}
+	/* The kernel refuses masks with offline CPUs; the plan may be a moment old. */
+	cpuset_and(&want, &it->target, &run->p->online);
+	if (cpuset_empty(&want)) {
+		set_result(it, STEP_SKIPPED, -EINVAL, "no online CPU left in the target");
+		return 0;
+	}
+	r = cpuset_format_list(&want, buf, sizeof(buf));
+	if (r < 0) {
+		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+		return 0;
+	}
+	r = sysfs_write(buf, "/proc/irq/%d/smp_affinity_list", it->irq);
+	if (r == 0) {
+		set_result(it, STEP_OK, 0, NULL);
+		read_effective(it);
+	} else if (r == -EIO) {
+		set_result(it, STEP_FAILED, r, "kernel-managed IRQ %d, cannot be moved from user space",
+			   it->irq);
+		memory_add(run->env->memory, it->irq);
+	} else if ((r == -ENOENT || r == -ENODEV) && iface_gone(it)) {
+		return vanished(run, it, r);
+	} else if (r == -ENOENT) {
+		set_result(it, STEP_FAILED, r, "IRQ %d no longer exists", it->irq);
+	} else {
+		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+	}
+	return 0;
+}
+
+static int step_mask(struct run *run, struct plan_item *it)
+{
+	const char *dir = it->kind == PLAN_XPS ? "tx" : "rx";
+	const char *file = it->kind == PLAN_XPS ? "xps_cpus" : "rps_cpus";
+	char buf[512];
+	int r;
+
+	if (!it->change) {
+		set_result(it, STEP_UNCHANGED, 0, NULL);
+		return 0;
+	}
+	r = cpuset_format_mask(&it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
+	if (r < 0) {
+		set_result(it, STEP_FAILED, r, "cannot write the mask for %u CPUs: %s", run->p->nr_cpu_ids,
+			   strerror(-r));
+		return 0;
+	}
+	r = sysfs_write(buf, "/sys/class/net/%s/queues/%s-%d/%s", it->ifname, dir, it->queue, file);
+	if (r == 0)
+		set_result(it, STEP_OK, 0, NULL);
+	else if ((r == -ENOENT || r == -ENODEV) && iface_gone(it))
+		return vanished(run, it, r);
+	else if (r == -ENOENT)
+		set_result(it, STEP_FAILED, r, "%s-%d no longer exists", dir, it->queue);
+	else
+		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+	return 0;
+}
+
+/* Keep the channel items (with their results), take the rest from the re-plan. */
+static int merge_replan(struct mq_plan *p, struct mq_plan *np)
+{
+	struct mq_plan m = {0};
+	int r = 0;
+
+	for (unsigned i = 0; i < p->n && r == 0; i++)
+		if (p->items[i].kind == PLAN_CHANNELS)
+			r = plan_push_item(&m, &p->items[i]);
+	for (unsigned i = 0; i < np->n && r == 0; i++)
+		if (np->items[i].kind != PLAN_CHANNELS)
+			r = plan_push_item(&m, &np->items[i]);
+	if (r < 0) {
+		plan_free(&m);
+		return r;
+	}
+	free(p->items);
+	free(p->notes);
+	p->items = m.items;
+	p->n = m.n;
+	p->notes = np->notes;
+	p->nnotes = np->nnotes;
+	np->notes = NULL;
+	np->nnotes = 0;
+	p->online = np->online;
+	p->usable = np->usable;
+	p->nr_cpu_ids = np->nr_cpu_ids;
+	return 0;
+}
+
+static int reprobe(struct run *run, struct apply_report *rep)
+{
+	struct mq_plan *p = run->p, np = {0};
+	int r;
+
+	if (!run->channels_called)
+		return 0;
+	r = run->env->reprobe ? run->env->reprobe(run->env->ctx, &np) : -EOPNOTSUPP;
+	if (r == 0) {
+		r = merge_replan(p, &np);
+		plan_free(&np);
+		if (r < 0)
+			return r;
+		rep->reprobed = true;
+		return 0;
+	}
+	rep->reprobe_err = r;
+	/* The old plan is wrong for NICs whose queue count changed: leave them for the next pass. */
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_OK) {
+			int k = add_gone(run, p->items[i].ifindex,
+					 "not re-probed after the channel change (%s)", strerror(-r));
+			if (k < 0)
+				return k;
+		}
+	return 0;
+}
+
+int apply_run(struct mq_plan *p, const struct apply_env *env, struct apply_report *ret)
+{
+	struct run run = {.p = p, .env = env};
+	struct apply_report rep = {0};
+	int r = 0;
+
+	for (unsigned i = 0; i < p->n && r == 0; i++)
+		if (p->items[i].kind == PLAN_CHANNELS) {
+			if (!env->channels_set && p->items[i].change)
+				set_result(&p->items[i], STEP_SKIPPED, -EOPNOTSUPP,
+					   "no way to set channels here");
+			else
+				r = step_channels(&run, &p->items[i]);
+		}
+	if (r == 0)
+		r = reprobe(&run, &rep);
+	for (int kind = PLAN_IRQ_AFFINITY; kind < _PLAN_KIND_MAX && r == 0; kind++)
+		for (unsigned i = 0; i < p->n && r == 0; i++) {
+			struct plan_item *it = &p->items[i];
+			const struct gone *g;
+
+			if (it->kind != (enum plan_kind)kind)
+				continue;
+			g = find_gone(&run, it->ifindex);
+			if (g) {
+				set_result(it, STEP_SKIPPED, 0, "skipped: %s", g->why);
+				continue;
+			}
+			r = kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it) : step_mask(&run, it);
+		}
+	free(run.gone);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < p->n; i++)
+		switch (p->items[i].status) {
+		case STEP_OK:
+			rep.ok++;
+			break;
+		case STEP_UNCHANGED:
+			rep.unchanged++;
+			break;
+		case STEP_FAILED:
+			rep.failed++;
+			break;
+		case STEP_SKIPPED:
+		case STEP_PLANNED:
+		case _STEP_STATUS_MAX:
+			rep.skipped++;
+			break;
+		}
+	*ret = rep;
+	return 0;
+}
+
+int apply_exit_status(const struct apply_report *r)
+{
+	return r->failed ? 1 : 0;
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One probe pass: links -> queues, channels, IRQs, counters. Per-NIC
+ * problems are recorded in the NIC (errmsg, ch.err) and never stop the pass;
+ * only a failure to list links or CPUs fails it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probes/probe.h"
+
+static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
+{
+	for (unsigned i = 0; o && i < o->nifnames; i++)
+		if (strcmp(o->ifnames[i], n->name) == 0)
+			return true;
+	if (o && o->nifnames)
+		return false;
+	if (strcmp(n->name, "lo") == 0)
+		return false;
+	return (o && o->all) || n->has_device;
+}
+
+static void note(struct mq_nic *n, const char *what, int err)
+{
+	if (!n->errmsg[0])
+		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, strerror(-err));
+}
+
+/* Queue -> IRQ mapping: netdev netlink where the driver fills it, else names. */
+static void map_irqs(struct mq_nl *nl, struct mq_nic *n, const struct irq_table *t)
+{
+	int r = 0;
+
+	if (!t)
+		return;
+	if (nl && nl->netdev_id)
+		r = netdev_irqmap(nl, n, t);
+	if (r <= 0) {
+		r = irqmap_by_names(n, t);
+		if (r < 0 && r != -ENOENT)
+			note(n, "IRQ mapping", r);
+	}
+}
+
+/* Counters: qstats for every NIC that has them in one dump, ethtool -S for the rest. */
+static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
+{
+	if (nl && nl->netdev_id && netdev_qstats_read(nl, s) > 0)
+		s->have_qstats = true;
+	for (unsigned i = 0; i < s->nnics; i++) {
+		struct mq_nic *n = &s->nics[i];
+
+		link_stats_read(n);
+		if (n->stats_source == STATS_NONE && nl)
+			(void)ethstats_read(nl, n); /* no per-queue stats is a normal answer */
+	}
+}
+
+int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret)
+{
+	struct mq_snapshot s = {0};
+	struct irq_table t = {0};
+	struct mq_nic *all = NULL;
+	unsigned nall = 0;
+	bool have_irqs;
+	int r;
+
+	r = cpu_probe(&s.cpus);
+	if (r < 0)
+		return r;
+	(void)platform_probe(&s.platform); /* DMI is optional */
+
+	r = link_list(nl, &all, &nall);
+	if (r < 0)
+		goto fail;
+	s.nics = calloc(nall ? nall : 1, sizeof(*s.nics));
+	if (!s.nics) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (unsigned i = 0; i < nall; i++) {
+		if (wanted(&all[i], o))
+			s.nics[s.nnics++] = all[i];
+		else
+			nic_free(&all[i]);
+	}
+	free(all);
+	all = NULL;
+
+	have_irqs = interrupts_read(&t) >= 0;
+	s.have_ethtool_nl = nl && nl->ethtool_id;
+	s.have_netdev_nl = nl && nl->netdev_id;
+	for (unsigned i = 0; i < s.nnics; i++) {
+		struct mq_nic *n = &s.nics[i];
+
+		r = link_queues_read(n);
+		if (r < 0) {
+			note(n, "queues", r);
+			continue;
+		}
+		r = ethtool_channels_get(nl, n, &n->ch);
+		if (r < 0 && n->ch.err == 0)
+			n->ch.err = r;
+		map_irqs(nl, n, have_irqs ? &t : NULL);
+	}
+	read_counters(nl, &s);
+	interrupts_free(&t);
+	clock_gettime(CLOCK_MONOTONIC, &s.taken);
+	*ret = s;
+	return 0;
+fail:
+	for (unsigned i = 0; all && i < nall; i++)
+		nic_free(&all[i]);
+	free(all);
+	snapshot_free(&s);
+	return r;
+}
+
+int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
+{
+	struct irq_table t = {0};
+	int r;
+
+	for (unsigned i = 0; i < s->nnics; i++) {
+		struct mq_nic *n = &s->nics[i];
+
+		n->stats_source = STATS_NONE;
+		for (unsigned q = 0; q < n->nqueues; q++) {
+			struct mq_queue *qu = &n->queues[q];
+
+			qu->rx_packets = qu->rx_bytes = qu->rx_drops = MQ_NA;
+			qu->tx_packets = qu->tx_bytes = qu->tx_drops = MQ_NA;
+		}
+	}
+	s->have_qstats = false;
+	read_counters(nl, s);
+
+	r = interrupts_read(&t);
+	if (r >= 0) {
+		for (unsigned i = 0; i < s->nnics; i++) {
+			struct mq_nic *n = &s->nics[i];
+
+			for (unsigned k = 0; k < n->nirqs; k++) {
+				struct mq_irq *irq = &n->irqs[k];
+				const struct irq_line *l = interrupts_find(&t, irq->irq);
+
+				irq->total = l ? l->total : MQ_NA;
+				for (unsigned c = 0; c < irq->n_per_cpu; c++)
+					irq->per_cpu[c] = l && c < t.ncpus ? l->per_cpu[c] : MQ_NA;
+			}
+		}
+		interrupts_free(&t);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &s->taken);
+	return r < 0 ? r : 0;
+}

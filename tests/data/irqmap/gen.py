@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# Writes the sysfs/procfs fixture trees for tests/test_irqmap.c (committed;
+# rerun after editing: python3 tests/data/irqmap/gen.py). Each case is a root
+# with sys/class/net/<if> -> the device, relative symlinks as the kernel makes
+# them, msi_irqs/ or irq, /proc/interrupts and /proc/irq/N/*affinity*.
+import os
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(HERE, "..", "interrupts"))
+from gen import header, line_old, arch_x86  # noqa: E402
+
+
+def put(root, path, text):
+    p = os.path.join(root, path)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "w") as f:
+        f.write(text)
+
+
+def link(root, path, target):
+    p = os.path.join(root, path)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    os.symlink(target, p)
+
+
+def netdev(root, ifname, devpath, ifindex, driver_link):
+    """devpath: the device the netdev hangs off, e.g. devices/pci0000:00/0000:00:03.0/virtio2."""
+    base = "sys/%s/net/%s" % (devpath, ifname)
+    put(root, base + "/ifindex", "%d\n" % ifindex)
+    depth = devpath.count("/") + 1
+    link(root, "sys/class/net/" + ifname, "../../" + devpath + "/net/" + ifname)
+    link(root, base + "/device", "../../../" + os.path.basename(devpath))
+    link(root, "sys/%s/driver" % devpath, "../" * depth + "bus/" + driver_link)
+
+
+def irqs(root, table, ncpu):
+    """table: (irq, name, counts, affinity_list or None, effective or None, mask or None)."""
+    for irq, _name, _counts, aff, eff, mask in table:
+        d = "proc/irq/%d/" % irq
+        if aff is not None:
+            put(root, d + "smp_affinity_list", aff + "\n")
+        if eff is not None:
+            put(root, d + "effective_affinity_list", eff + "\n")
+        if mask is not None:
+            put(root, d + "smp_affinity", mask + "\n")
+
+
+def case(name):
+    root = os.path.join(HERE, name)
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    return root
+
+
+def interrupts(root, ncpu, rows, chip="PCI-MSI"):
+    s = header(range(ncpu))
+    s += line_old(0, [45] + [0] * (ncpu - 1), "IO-APIC", 2, "edge", "timer")
+    for irq, nm, counts, *_ in rows:
+        s += line_old(irq, counts, chip, irq - 20, "edge", nm)
+    put(root, "proc/interrupts", s + arch_x86(ncpu))
+
+
+def on(cpu, n, v):
+    return [v if c == cpu else 0 for c in range(n)]
+
+
+# virtio-net eth0 (ifindex 2) is virtio2 on PCI 00:03.0; virtio1 (blk) is 00:02.0.
+# Queue IRQs spread by the kernel; IRQ 39 lacks effective_affinity_list (old kernel),
+# IRQ 40 has only the hex mask files.
+def virtio():
+    root = case("virtio")
+    n = 4
+    dev = "devices/pci0000:00/0000:00:03.0/virtio2"
+    netdev(root, "eth0", dev, 2, "virtio/drivers/virtio_net")
+    blk = [(24, "virtio1-config", [0] * n, "0-3", "0", None),
+           (25, "virtio1-req.0", [5, 6, 7, 8], "0-3", "2", None)]
+    rows = [(37, "virtio2-config", [0] * n, "0-3", "0", None)]
+    irq = 38
+    for q in range(4):
+        for kind in ("input", "output"):
+            aff, eff, mask = str(q), str(q), None
+            if irq == 38:
+                aff, eff = "0-3", "1"
+            elif irq == 39:
+                aff, eff = "2", None
+            elif irq == 40:
+                aff, eff, mask = None, None, "c"
+            rows.append((irq, "virtio2-%s.%d" % (kind, q), on(q, n, 100 * irq), aff, eff, mask))
+            irq += 1
+    for i in (37,) + tuple(range(38, 46)):
+        put(root, "sys/devices/pci0000:00/0000:00:03.0/msi_irqs/%d" % i, "msix\n")
+    for i in (24, 25):
+        put(root, "sys/devices/pci0000:00/0000:00:02.0/msi_irqs/%d" % i, "msix\n")
+    interrupts(root, n, blk + rows)
+    irqs(root, blk + rows, n)
+    put(root, "sys/devices/pci0000:00/0000:00:03.0/irq", "11\n")
+
+
+# virtio with too few vectors: one "virtqueues" IRQ, virtio0 at 00:04.0.
+def virtio_shared():
+    root = case("virtio-shared")
+    n = 2
+    netdev(root, "eth0", "devices/pci0000:00/0000:00:04.0/virtio0", 2, "virtio/drivers/virtio_net")
+    rows = [(24, "virtio0-config", [0, 0], "0-1", "0", None),
+            (25, "virtio0-virtqueues", [8000, 9000], "0-1", "0", None)]
+    for r in rows:
+        put(root, "sys/devices/pci0000:00/0000:00:04.0/msi_irqs/%d" % r[0], "msix\n")
+    interrupts(root, n, rows)
+    irqs(root, rows, n)
+
+
+# AWS ENA ens5 at 00:05.0 (the netdev's device is the PCI function), nvme alongside.
+def ena():
+    root = case("ena")
+    n = 4
+    netdev(root, "ens5", "devices/pci0000:00/0000:00:05.0", 2, "pci/drivers/ena")
+    rows = [(22, "nvme0q0", [0, 0, 0, 28], "0-3", "3", None),
+            (26, "ena-mgmnt@pci:0000:00:05.0", [0, 95, 0, 0], "0-3", "1", None)]
+    for q in range(4):
+        rows.append((27 + q, "ens5-Tx-Rx-%d" % q, on(q, n, 1000 + q), str(q), str(q), None))
+    for r in rows[1:]:
+        put(root, "sys/devices/pci0000:00/0000:00:05.0/msi_irqs/%d" % r[0], "msix\n")
+    interrupts(root, n, rows)
+    irqs(root, rows, n)
+
+
+# Google gVNIC ens4 at 00:04.0: 8 notification blocks (0-3 TX, 4-7 RX) + mgmnt.
+def gve(name, new):
+    root = case(name)
+    n = 4
+    netdev(root, "ens4", "devices/pci0000:00/0000:00:04.0", 2, "pci/drivers/gve")
+    bdf = "0000:00:04.0"
+    rows = []
+    for b in range(8):
+        nm = ("gve-ntfy-blk%d@pci:%s" % (b, bdf)) if new else ("ens4-ntfy-block.%d" % b)
+        rows.append((24 + b, nm, on(b % n, n, 500 + b), str(b % n), str(b % n), None))
+    rows.append((32, ("gve-mgmnt@pci:%s" % bdf) if new else "ens4-mgmnt", [0, 0, 1, 0], "0-3",
+                 "2", None))
+    for r in rows:
+        put(root, "sys/devices/pci0000:00/0000:00:04.0/msi_irqs/%d" % r[0], "msix\n")
+    interrupts(root, n, rows)
+    irqs(root, rows, n)
+
+
+# e1000 in qemu: no MSI, one INTx line shared with USB: device/irq only.
+def legacy():
+    root = case("legacy")
+    n = 2
+    netdev(root, "ens3", "devices/pci0000:00/0000:00:03.0", 2, "pci/drivers/e1000")
+    put(root, "sys/devices/pci0000:00/0000:00:03.0/irq", "11\n")
+    s = header(range(n))
+    s += line_old(0, [45, 0], "IO-APIC", 2, "edge", "timer")
+    s += line_old(11, [700, 300], "IO-APIC", 11, "fasteoi", "uhci_hcd:usb1, ens3")
+    put(root, "proc/interrupts", s + arch_x86(n))
+    put(root, "proc/irq/11/smp_affinity_list", "0-1\n")
+    put(root, "proc/irq/11/effective_affinity_list", "0\n")
+
+
+virtio()
+virtio_shared()
+ena()
+gve("gve", True)
+gve("gve-old", False)
+legacy()

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent/config.h"
+
+static int parse(const char *text, struct mq_config *c, char *err, size_t errlen)
+{
+	return config_parse(text, "/etc/mqbalance.conf", c, err, errlen);
+}
+
+static void test_defaults(void **state)
+{
+	struct mq_config c;
+	const struct mq_if_config *i;
+	char err[256];
+	(void)state;
+	assert_int_equal(parse("", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.path, "/etc/mqbalance.conf");
+	i = config_for(&c, "eth0");
+	assert_false(i->exclude);
+	assert_int_equal(i->queues_mode, QUEUES_AUTO);
+	assert_true(i->irq_affinity);
+	assert_true(i->xps);
+	assert_false(i->rps);
+	assert_false(i->pinned);
+	assert_true(cpuset_empty(&c.banned_cpus));
+	assert_true(c.interval > 9.9 && c.interval < 10.1);
+	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
+	assert_int_equal(c.nifs, 0);
+	config_free(&c);
+}
+
+static void test_every_key(void **state)
+{
+	static const char text[] =
+		"\xef\xbb\xbf# global settings\r\n"
+		"queues = 8\r\n"
+		"  ; a comment\n"
+		"irq_affinity=off\n"
+		"xps = off   # inline comment\n"
+		"rps = on\n"
+		"banned_cpus = 0,2-3, 70\n"
+		"interval = 2.5\n"
+		"prom_file = /run/mq/x.prom\n"
+		"exclude = docker* veth1,virbr0\n"
+		"\n"
+		"[eth0]\n"
+		"queues = max\n"
+		"irq_affinity = spread\n"
+		"xps = on\n"
+		"[ eth1 ]\n"
+		"queues = auto\n"
+		"rps = no\n"
+		"[docker0]\n"
+		"[veth1]\n"
+		"exclude = no\n"
+		"[eth2]\n"
+		"exclude = yes";
+	struct mq_config c;
+	const struct mq_if_config *i;
+	char err[256];
+	(void)state;
+	assert_int_equal(parse(text, &c, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(c.nifs, 5);
+	i = config_for(&c, "ens5");
+	assert_int_equal(i->queues_mode, QUEUES_N);
+	assert_int_equal(i->queues, 8);
+	assert_true(i->pinned);
+	assert_false(i->irq_affinity);
+	assert_false(i->xps);
+	assert_true(i->rps);
+	assert_false(i->exclude);
+	assert_int_equal(cpuset_count(&c.banned_cpus), 4);
+	assert_true(cpuset_isset(&c.banned_cpus, 70));
+	assert_true(c.interval > 2.49 && c.interval < 2.51);
+	assert_string_equal(c.prom_file, "/run/mq/x.prom");
+	assert_int_equal(c.nexclude, 3);
+	i = config_for(&c, "eth0");
+	assert_string_equal(i->name, "eth0");
+	assert_int_equal(i->queues_mode, QUEUES_MAX);
+	assert_true(i->pinned);
+	assert_true(i->irq_affinity);
+	assert_true(i->xps);
+	assert_true(i->rps); /* inherited */
+	i = config_for(&c, "eth1");
+	assert_int_equal(i->queues_mode, QUEUES_AUTO);
+	assert_false(i->pinned);
+	assert_false(i->rps);
+	assert_true(config_for(&c, "docker0")->exclude);   /* section, matched by the list */
+	assert_true(config_for(&c, "docker7")->exclude);   /* no section, pattern */
+	assert_false(config_for(&c, "veth1")->exclude);    /* section says no */
+	assert_true(config_for(&c, "virbr0")->exclude);
+	assert_true(config_for(&c, "eth2")->exclude);
+	assert_false(config_for(&c, "eth3")->exclude);
+	config_free(&c);
+
+	assert_int_equal(parse("prom_file = off\nbanned_cpus = none\nqueues=1\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.prom_file, "");
+	assert_int_equal(config_for(&c, "x")->queues, 1);
+	config_free(&c);
+	assert_int_equal(parse("queues = 4096\ninterval = 0.1\n", &c, err, sizeof(err)), 0);
+	config_free(&c);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	struct mq_config c;
+	char err[256];
+
+	memset(&c, 0x5a, sizeof(c));
+	assert_int_equal(parse(text, &c, err, sizeof(err)), -EINVAL);
+	if (strcmp(err, msg) != 0)
+		fail_msg("for %s\n got: %s\nwant: %s", text, err, msg);
+	/* ret untouched on error */
+	assert_int_equal(c.nifs, 0x5a5a5a5a);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("queus = 4\n", "/etc/mqbalance.conf:1: unknown key 'queus'");
+	expect_error("# c\n\nqueues = x\n",
+		     "/etc/mqbalance.conf:3: bad value 'x' for queues: expected auto, max or a number 1..4096");
+	expect_error("queues = 0\n",
+		     "/etc/mqbalance.conf:1: bad value '0' for queues: expected auto, max or a number 1..4096");
+	expect_error("queues = 4097\n",
+		     "/etc/mqbalance.conf:1: bad value '4097' for queues: expected auto, max or a number 1..4096");
+	expect_error("queues = -1\n",
+		     "/etc/mqbalance.conf:1: bad value '-1' for queues: expected auto, max or a number 1..4096");
+	expect_error("queues = 99999999999999999999999\n",
+		     "/etc/mqbalance.conf:1: bad value '99999999999999999999999' for queues: expected "
+		     "auto, max or a number 1..4096");
+	expect_error("[]\n", "/etc/mqbalance.conf:1: section [] has no name");
+	expect_error("[  ]\n", "/etc/mqbalance.conf:1: section [] has no name");
+	expect_error("[eth0]\nqueues=1\n[eth0]\n",
+		     "/etc/mqbalance.conf:3: duplicate section [eth0] (first on line 1)");
+	expect_error("[eth0\n", "/etc/mqbalance.conf:1: section header '[eth0' has no closing ]");
+	expect_error("[eth0] x\n", "/etc/mqbalance.conf:1: unexpected 'x' after section header");
+	expect_error("[averyveryverylongname]\n",
+		     "/etc/mqbalance.conf:1: section [averyveryverylongname] is not an interface name "
+		     "(1..15 characters, no spaces or /)");
+	expect_error("[a b]\n", "/etc/mqbalance.conf:1: section [a b] is not an interface name "
+				"(1..15 characters, no spaces or /)");
+	expect_error("queues\n", "/etc/mqbalance.conf:1: expected 'key = value' or '[interface]', got 'queues'");
+	expect_error("= 3\n", "/etc/mqbalance.conf:1: missing key before '='");
+	expect_error("queues =\n", "/etc/mqbalance.conf:1: missing value for 'queues'");
+	expect_error("queues = 2\nqueues = 3\n",
+		     "/etc/mqbalance.conf:2: duplicate key 'queues' (first on line 1)");
+	expect_error("[eth0]\ninterval = 5\n",
+		     "/etc/mqbalance.conf:2: key 'interval' is global: put it before the first [interface] section");
+	expect_error("[eth0]\nbanned_cpus = 1\n",
+		     "/etc/mqbalance.conf:2: key 'banned_cpus' is global: put it before the first [interface] section");
+	expect_error("[eth0]\nprom_file = off\n",
+		     "/etc/mqbalance.conf:2: key 'prom_file' is global: put it before the first [interface] section");
+	expect_error("[eth0]\nexclude = maybe\n",
+		     "/etc/mqbalance.conf:2: bad value 'maybe' for exclude: expected yes or no");
+	expect_error("exclude = averyveryverylongname\n",
+		     "/etc/mqbalance.conf:1: bad value 'averyveryverylongname' for exclude: expected "
+		     "interface names or patterns of at most 15 characters (or yes/no inside a section)");
+	expect_error("irq_affinity = on\n",
+		     "/etc/mqbalance.conf:1: bad value 'on' for irq_affinity: expected spread or off");
+	expect_error("xps = 2\n", "/etc/mqbalance.conf:1: bad value '2' for xps: expected on or off");
+	expect_error("rps = \x01\xff\n",
+		     "/etc/mqbalance.conf:1: bad value '\\x01\\xff' for rps: expected on or off");
+	expect_error("banned_cpus = 1024\n",
+		     "/etc/mqbalance.conf:1: bad value '1024' for banned_cpus: expected a CPU list like "
+		     "0-3,8 (CPUs 0..1023) or none");
+	expect_error("banned_cpus = 3-1\n",
+		     "/etc/mqbalance.conf:1: bad value '3-1' for banned_cpus: expected a CPU list like "
+		     "0-3,8 (CPUs 0..1023) or none");
+	expect_error("interval = 0\n",
+		     "/etc/mqbalance.conf:1: bad value '0' for interval: expected seconds, 0.1..86400");
+	expect_error("interval = inf\n",
+		     "/etc/mqbalance.conf:1: bad value 'inf' for interval: expected seconds, 0.1..86400");
+	expect_error("interval = 1e3\n",
+		     "/etc/mqbalance.conf:1: bad value '1e3' for interval: expected seconds, 0.1..86400");
+	expect_error("interval = 1.2.3\n",
+		     "/etc/mqbalance.conf:1: bad value '1.2.3' for interval: expected seconds, 0.1..86400");
+	expect_error("prom_file = relative.prom\n",
+		     "/etc/mqbalance.conf:1: bad value 'relative.prom' for prom_file: expected an absolute "
+		     "path ending in .prom (node_exporter reads only *.prom), or off");
+	expect_error("prom_file = /tmp/x.txt\n",
+		     "/etc/mqbalance.conf:1: bad value '/tmp/x.txt' for prom_file: expected an absolute "
+		     "path ending in .prom (node_exporter reads only *.prom), or off");
+}
+
+static void test_error_no_buffer(void **state)
+{
+	struct mq_config c;
+	(void)state;
+	assert_int_equal(config_parse("bad", NULL, &c, NULL, 0), -EINVAL);
+	assert_int_equal(config_parse(NULL, NULL, &c, NULL, 0), 0);
+	config_free(&c);
+}
+
+static void test_long_value_quoted(void **state)
+{
+	char text[10000], err[256];
+	struct mq_config c;
+	(void)state;
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "queues = ", 9);
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(parse(text, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "...' for queues"));
+	/* a banned_cpus list longer than the parse buffer */
+	memcpy(text, "banned_cpus = ", 14);
+	assert_int_equal(parse(text, &c, err, sizeof(err)), -EINVAL);
+}
+
+/* Random bytes and random mixes of valid tokens: never crash, always a verdict. */
+static void test_garbage(void **state)
+{
+	static const char *const tok[] = {"[", "]", "=", "queues", "exclude", " ", "\t", "\r\n",
+					  "\n", "#", ";", "eth0", "max", "auto", "0-3", ",", "1",
+					  "banned_cpus", "interval", "prom_file", "/x.prom", "\xff",
+					  "[eth0]", "4096", "\x01", "yes", "off"};
+	uint32_t seed = 12345;
+	char buf[512], err[256];
+	(void)state;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = 0;
+		struct mq_config c;
+		int r;
+
+		while (n < sizeof(buf) - 20) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 50 == 0)
+				break;
+			if (iter % 2) {
+				char b = (char)(seed >> 8);
+
+				buf[n++] = b ? b : '\n';
+			} else {
+				const char *t = tok[(seed >> 16) % (sizeof(tok) / sizeof(tok[0]))];
+
+				memcpy(buf + n, t, strlen(t));
+				n += strlen(t);
+			}
+		}
+		buf[n] = '\0';
+		r = parse(buf, &c, err, sizeof(err));
+		assert_true(r == 0 || r == -EINVAL);
+		if (r == 0)
+			config_free(&c);
+		else
+			assert_non_null(strstr(err, "/etc/mqbalance.conf:"));
+	}
+}
+
+static void test_load(void **state)
+{
+	char dir[] = "/tmp/mqcfg.XXXXXX", path[256], err[256];
+	struct mq_config c;
+	FILE *f;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/none.conf", dir);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "none.conf: No such file"));
+
+	snprintf(path, sizeof(path), "%s/ok.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("queues = 2\n[eth0]\nexclude = yes\n", f);
+	fclose(f);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.path, path);
+	assert_true(config_for(&c, "eth0")->exclude);
+	assert_int_equal(config_for(&c, "eth1")->queues, 2);
+	config_free(&c);
+
+	f = fopen(path, "w");
+	fputs("queues = 2\n\nxps = o", f);
+	fputc('\0', f);
+	fputs("n\n", f);
+	fclose(f);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ok.conf:3: NUL byte"));
+
+	f = fopen(path, "w");
+	fputs("[eth0]\nqueues = 2\nrps = sometimes\n", f);
+	fclose(f);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ok.conf:3: bad value 'sometimes' for rps"));
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_no_buffer),
+		cmocka_unit_test(test_long_value_quoted),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_load),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
