@@ -251,10 +251,16 @@ static void check_channels(struct ctx *x, const struct mq_nic *n, const struct m
 	struct mq_finding *f;
 
 	if (n->ch.source == CHANNELS_NONE) {
+		/* lo, bridges, tunnels: no device queues to manage, nothing to report. */
+		if (!n->has_device)
+			return;
 		f = add(x, SEV_INFO, FIND_CHANNELS_UNKNOWN, n->name);
 		if (!f)
 			return;
-		if (n->ch.errmsg[0])
+		if (n->ch.errmsg[0] && n->ch.err && strcmp(n->ch.errmsg, strerror(-n->ch.err)) == 0)
+			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s", n->name,
+				 n->ch.errmsg);
+		else if (n->ch.errmsg[0])
 			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s (%s)",
 				 n->name, n->ch.errmsg, strerror(n->ch.err ? -n->ch.err : EIO));
 		else

@@ -312,6 +312,24 @@ static void b_gve_rx_below(struct env *e)
 	e->now.nics[0].ch.rx = 4;
 }
 
+static void b_loopback(struct env *e)
+{
+	struct mq_nic *n;
+
+	fx_init(&e->now, 4);
+	n = fx_nic(&e->now, "lo", "", 1, 1);
+	n->has_device = false;
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+}
+
+static void b_unknown_channels_same_words(struct env *e)
+{
+	struct mq_nic *n = healthy(e, 4, 4, 4);
+
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "%s", strerror(EOPNOTSUPP));
+}
+
 static const struct fcase {
 	const char *name;
 	void (*build)(struct env *e);
@@ -368,6 +386,9 @@ static const struct fcase {
 	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET),
 	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 1 of 4", "sets 2 channels"},
 	{"veth", b_veth, 0},
+	{"loopback", b_loopback, 0},
+	{"channels unknown, strerror words", b_unknown_channels_same_words, BIT(FIND_CHANNELS_UNKNOWN),
+	 FIND_CHANNELS_UNKNOWN, SEV_INFO, "unknown: Operation not supported", NULL},
 	{"gve rx/tx channels", b_gve, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_INFO, "at most 16 queues", "none: GCE gVNIC allows at most 16"},
 	{"gve 8 of 8", b_gve8, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
