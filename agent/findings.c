@@ -339,7 +339,7 @@ static void check_shared(struct ctx *x, const struct mq_nic *n)
 		want = n->nqueues;
 	if (want < 1)
 		want = 1;
-	for (unsigned i = 0; i < n->nirqs; i++)
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
 		if (n->irqs[i].role == IRQ_ROLE_SHARED) {
 			sh = &n->irqs[i];
 			break;
@@ -384,7 +384,7 @@ static void check_stacked(struct ctx *x, const struct mq_nic *n)
 	struct mq_finding *f;
 	char cpus[96];
 
-	if (n->irq_shared || n->nirqs < 2)
+	if (n->irq_shared || n->nirqs < 2 || !n->irqs)
 		return; /* a shared vector has its own finding */
 	cq = calloc(n->nirqs, sizeof(*cq));
 	if (!cq)
@@ -440,7 +440,7 @@ static void check_xps(struct ctx *x, const struct mq_nic *n)
 	int first_wrong = -1;
 	struct mq_finding *f;
 
-	if (n->real_tx_queues < 2)
+	if (n->real_tx_queues < 2 || !n->queues)
 		return;
 	for (unsigned q = 0; q < n->nqueues; q++) {
 		const struct mq_queue *qu = &n->queues[q];
@@ -455,7 +455,7 @@ static void check_xps(struct ctx *x, const struct mq_nic *n)
 			continue;
 		}
 		/* With one shared vector, XPS has no IRQ placement to follow. */
-		if (n->irq_shared || idx < 0 || (unsigned)idx >= n->nirqs)
+		if (n->irq_shared || !n->irqs || idx < 0 || (unsigned)idx >= n->nirqs)
 			continue;
 		cpu = irq_cpu(&n->irqs[idx]);
 		if (cpu >= 0 && !cpuset_isset(&qu->xps, (unsigned)cpu)) {
@@ -494,11 +494,11 @@ static void check_imbalance(struct ctx *x, const struct mq_nic *n)
 	double secs, pps, share, limit;
 	struct mq_finding *f;
 
-	if (!x->before || n->real_rx_queues < 2)
+	if (!x->before || n->real_rx_queues < 2 || !n->queues)
 		return;
 	secs = interval_of(x->now, x->before);
 	b = snapshot_find_nic(x->before, n->ifindex);
-	if (secs <= 0 || !b)
+	if (secs <= 0 || !b || !b->queues)
 		return;
 	for (unsigned q = 0; q < n->nqueues && q < b->nqueues; q++) {
 		uint64_t a = n->queues[q].rx_packets, p = b->queues[q].rx_packets;
