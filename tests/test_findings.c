@@ -409,8 +409,9 @@ static void run_case(const struct fcase *c)
 	c->build(&e);
 	assert_int_equal(findings_build(&e.now, e.has_before ? &e.before : NULL, &e.cfg, &f, &n), 0);
 	for (unsigned i = 0; i < n; i++) {
-		print_message("  %s: [%s] %s %s | fix: %s\n", c->name, severity_to_string(f[i].severity),
-			      finding_code_to_string(f[i].code), f[i].message, f[i].fix);
+		if (getenv("MQ_TEST_VERBOSE"))
+			print_message("  %s: [%s] %s %s | fix: %s\n", c->name, severity_to_string(f[i].severity),
+				      finding_code_to_string(f[i].code), f[i].message, f[i].fix);
 		assert_true(f[i].message[0] && f[i].fix[0]);
 		got |= BIT(f[i].code);
 		if (f[i].code != c->check || !c->expect)

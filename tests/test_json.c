@@ -86,7 +86,8 @@ static void test_content(void **state)
 	fx_config(&cfg);
 	cpuset_set(&cfg.banned_cpus, 3);
 	text = render(&in, &len);
-	print_message("%s", text);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", text);
 	assert_true(json_valid(text, len));
 	assert_int_equal(strlen(text), len);
 	assert_null(strchr(text, '\n') != text + len - 1 ? strchr(text, '\n') : NULL); /* compact */
