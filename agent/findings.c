@@ -194,6 +194,17 @@ static int irq_cpu(const struct mq_irq *i)
 
 static unsigned cap(unsigned v, unsigned max) { return v < max ? v : max; }
 
+/* Emulated NIC models with one queue: the fix is another model, not a setting. */
+static bool single_queue_model(const char *driver)
+{
+	static const char *const models[] = {"e1000", "8139cp", "8139too", "ne2k-pci", "pcnet32", "tulip"};
+
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		if (streq_ci(driver, models[i]))
+			return true;
+	return false;
+}
+
 /* The host-side setting that gives the device `want` queues. Returns false if none exists. */
 static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, unsigned want,
 		     char *buf, size_t len)
@@ -229,6 +240,15 @@ static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, 
 			 "host side: GCE virtio-net allows up to %u queues: set queue-count=%u on the "
 			 "network interface at instance creation", GCE_VIRTIO_MAX_QUEUES,
 			 cap(want, GCE_VIRTIO_MAX_QUEUES));
+	} else if (single_queue_model(n->driver)) {
+		snprintf(buf, len,
+			 "host side: %s is a single-queue NIC model: use virtio-net with queues: qemu "
+			 "-netdev tap,queues=%u -device virtio-net-pci,mq=on,vectors=%u; libvirt "
+			 "<model type='virtio'/><driver queues='%u'/>", n->driver, want, 2 * want + 2, want);
+	} else if (streq_ci(p->cloud, "azure") || streq_ci(p->hypervisor, "hyperv") ||
+		   streq_ci(n->driver, "hv_netvsc") || streq_ci(n->driver, "mana")) {
+		snprintf(buf, len, "host side: on Hyper-V/Azure the queue count follows the VM size: "
+			 "resize the VM for more queues");
 	} else if (contains_ci(p->sys_vendor, "nanos") || contains_ci(p->product_name, "nanos")) {
 		snprintf(buf, len, "host side: raise `io-queues` to %u in the Nanos config "
 			 "(capped at the vCPU count)", want);
