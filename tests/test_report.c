@@ -133,7 +133,7 @@ static void test_rates(void **state)
 	assert_non_null(l);
 	assert_string_equal(field(l, 4, f, sizeof(f)), "2500");
 	assert_string_equal(field(l, 9, f, sizeof(f)), "20.0");
-	assert_non_null(strstr(text, "queues 2-3: idle"));
+	assert_non_null(strstr(text, "queues 2-3: idle, irq cpus 2 3\n"));
 	assert_null(line_of(text, "2 ", buf, sizeof(buf)));
 	l = line_of(text, "device", buf, sizeof(buf));
 	assert_non_null(l);
@@ -211,7 +211,7 @@ static void test_totals(void **state)
 	assert_null(strstr(text, "/s"));
 	l = line_of(text, "0 ", buf, sizeof(buf));
 	assert_string_equal(field(l, 4, f, sizeof(f)), "1.0M");  /* 1020000 */
-	assert_non_null(strstr(text, "queue 3: idle"));
+	assert_non_null(strstr(text, "queue 3: idle, irq cpus 3\n"));
 	assert_non_null(strstr(text, "findings: none"));
 	free(text);
 
@@ -383,6 +383,32 @@ static void test_random_snapshots(void **state)
 	}
 }
 
+static void test_many_idle(void **state)
+{
+	struct mq_snapshot now;
+	struct report_input in = {.now = &now};
+	int cpus[64];
+	char *text;
+	(void)state;
+
+	fx_init(&now, 64);
+	for (int i = 0; i < 64; i++)
+		cpus[i] = i;
+	fx_virtio_irqs(fx_nic(&now, "eth0", "virtio_net", 64, 64), 24, cpus);
+	fx_nic(&now, "veth0", "veth", 2, 2); /* no IRQs: just "idle" */
+	text = render(&in);
+	assert_non_null(strstr(text, "queues 0-63: idle, irq cpus 0 1 2 3 4 5 6 7 8 9 10"));
+	assert_non_null(strstr(text, " ...\n"));
+	assert_non_null(strstr(text, "queues 0-1: idle\n"));
+	for (char *p = text, *e; *p; p = e + 1) {
+		e = strchr(p, '\n');
+		assert_non_null(e);
+		assert_true(e - p <= 100);
+	}
+	free(text);
+	fx_free(&now);
+}
+
 static void test_bad_input(void **state)
 {
 	struct report_input in = {0};
@@ -400,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_channels_and_machine),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_random_snapshots),
+		cmocka_unit_test(test_many_idle),
 		cmocka_unit_test(test_bad_input),
 	};
 
