@@ -568,3 +568,16 @@ out:
 	fclose(f);
 	return r;
 }
+
+int config_open(const char *path, struct mq_config *ret, char *err, size_t errlen)
+{
+	int r = config_load(path ? path : MQ_DEFAULT_CONFIG, ret, err, errlen);
+
+	if (r == -ENOENT && !path) {
+		if (err && errlen)
+			err[0] = '\0';
+		config_init(ret);
+		return 0;
+	}
+	return r;
+}

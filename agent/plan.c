@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/findings.h"
 #include "agent/plan.h"
 
 static const char *const plan_kind_table[_PLAN_KIND_MAX] = {
@@ -78,22 +79,6 @@ int plan_push_note(struct mq_plan *p, const char *ifname, const char *fmt, ...)
 	va_end(ap);
 	p->nnotes++;
 	return 0;
-}
-
-/*
- * TODO: use cpus_usable() from agent/findings.h once it is merged; same rule:
- * online minus banned, isolated and nohz_full CPUs.
- */
-static void usable_cpus(const struct mq_snapshot *s, const struct mq_config *cfg,
-			struct mq_cpuset *ret)
-{
-	struct mq_cpuset u;
-
-	cpuset_andnot(&u, &s->cpus.online, &s->cpus.isolated);
-	cpuset_andnot(&u, &u, &s->cpus.nohz_full);
-	if (cfg)
-		cpuset_andnot(&u, &u, &cfg->banned_cpus);
-	*ret = u;
 }
 
 static const struct mq_cpu *cpu_info(const struct mq_snapshot *s, int cpu)
@@ -263,8 +248,8 @@ static int plan_channels(struct mq_plan *p, const struct mq_nic *nic, const stru
 		n = min_u(devmax, nusable);
 		if (devmax < nusable)
 			snprintf(it.note, sizeof(it.note),
-				 "the device offers %u queues for %u usable vCPUs: more takes a "
-				 "host-side change", devmax, nusable);
+				 "the device offers %u queue%s for %u usable vCPUs: more takes a "
+				 "host-side change", devmax, devmax == 1 ? "" : "s", nusable);
 		break;
 	}
 	if (n == 0)
@@ -509,7 +494,25 @@ int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct 
 		cfg = &defaults;
 	}
 	p.online = s->cpus.online;
-	usable_cpus(s, cfg, &p.usable);
+	cpus_usable(&s->cpus, cfg, &p.usable);
+	{
+		struct mq_cpuset strict;
+		char list[4096];
+
+		/* cpus_usable() falls back when nothing is left; say so */
+		cpuset_andnot(&strict, &s->cpus.online, &s->cpus.isolated);
+		cpuset_andnot(&strict, &strict, &s->cpus.nohz_full);
+		cpuset_andnot(&strict, &strict, &cfg->banned_cpus);
+		if (cpuset_empty(&strict) && !cpuset_empty(&p.usable)) {
+			if (cpuset_format_list(&p.usable, list, sizeof(list)) < 0)
+				snprintf(list, sizeof(list), "%u CPUs", cpuset_count(&p.usable));
+			r = plan_push_note(&p, "",
+					   "every online CPU is banned, isolated or nohz_full: using %s "
+					   "instead", list);
+			if (r < 0)
+				goto out;
+		}
+	}
 	p.nr_cpu_ids = s->cpus.nr_cpu_ids;
 	if (p.nr_cpu_ids == 0 || p.nr_cpu_ids > MQ_MAX_CPUS) {
 		int c = -1;
@@ -522,9 +525,17 @@ int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct 
 			c = c > i ? c : i;
 		p.nr_cpu_ids = c >= 0 ? (unsigned)c + 1 : 1;
 	}
+	if (s->platform.irqbalance_pid > 0) {
+		r = plan_push_note(&p, "",
+				   "irqbalance (pid %d) is running and will move these IRQs again: ban "
+				   "the CPUs (IRQBALANCE_BANNED_CPULIST) or stop it (systemctl disable "
+				   "--now irqbalance)",
+				   (int)s->platform.irqbalance_pid);
+		if (r < 0)
+			goto out;
+	}
 	if (cpuset_empty(&p.usable)) {
-		r = plan_push_note(&p, "", "no usable CPU (every online CPU is banned, isolated or "
-					   "nohz_full): nothing planned");
+		r = plan_push_note(&p, "", "no online CPU: nothing planned");
 		goto out;
 	}
 	pl = calloc(1, sizeof(*pl));

@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 
+#include "agent/apply.h"
 #include "agent/config.h"
+#include "agent/plan.h"
 #include "probes/nl.h"
 
 struct tune_result {
@@ -21,3 +23,15 @@ struct tune_result {
  */
 int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
 	      struct tune_result *ret);
+
+/*
+ * The same pass over the NICs o selects (NULL: every NIC with a device, as
+ * tune_once), handing back the plan (with each step's result; plain plan on
+ * a dry run) and the applier's report for --dry-run / --json rendering.
+ * ret_plan and ret_report may be NULL; free the plan with plan_free().
+ * ret_report is all zero on a dry run.
+ */
+struct probe_opts;
+int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
+	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
+	     struct apply_report *ret_report, struct tune_result *ret);

@@ -270,12 +270,22 @@ static void test_load(void **state)
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "none.conf: No such file"));
 
+	assert_int_equal(config_open(path, &c, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "none.conf: No such file"));
+	if (access(MQ_DEFAULT_CONFIG, F_OK) != 0) {
+		/* no /etc/mqbalance.conf here: defaults */
+		assert_int_equal(config_open(NULL, &c, err, sizeof(err)), 0);
+		assert_string_equal(c.path, "");
+		assert_string_equal(err, "");
+		config_free(&c);
+	}
+
 	snprintf(path, sizeof(path), "%s/ok.conf", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("queues = 2\n[eth0]\nexclude = yes\n", f);
 	fclose(f);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(config_open(path, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.path, path);
 	assert_true(config_for(&c, "eth0")->exclude);
 	assert_int_equal(config_for(&c, "eth1")->queues, 2);
@@ -298,6 +308,28 @@ static void test_load(void **state)
 	rmdir(dir);
 }
 
+/* The shipped example parses, and so does it with every commented-out line enabled. */
+static void test_example_file(void **state)
+{
+	const char *data = getenv("MQ_TEST_DATA");
+	char path[4096], err[256];
+	struct mq_config c;
+	(void)state;
+	/* tests/run runs from the source tree; MQ_TEST_DATA is <tree>/tests/data */
+	snprintf(path, sizeof(path), "mqbalance.conf.example");
+	if (access(path, R_OK) != 0 && data)
+		snprintf(path, sizeof(path), "%s/../../mqbalance.conf.example", data);
+	if (access(path, R_OK) != 0) {
+		print_message("skip: %s not found (run from the source tree)\n", path);
+		skip();
+	}
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nifs, 0);
+	assert_int_equal(config_for(&c, "eth0")->queues_mode, QUEUES_AUTO);
+	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
+	config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_long_value_quoted),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_example_file),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -462,11 +462,20 @@ static void test_no_usable_cpu(void **state)
 	snap_init(&s, 2, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
 	config_init(&cfg);
-	cpuset_set(&cfg.banned_cpus, 0);
-	cpuset_set(&cfg.banned_cpus, 1);
+	cpuset_set(&s.cpus.isolated, 0);
+	cpuset_set(&s.cpus.isolated, 1);
+	/* every CPU isolated: cpus_usable() falls back to them, and the plan says so */
+	assert_int_equal(plan_build(&s, &cfg, &p), 0);
+	assert_int_equal(cpuset_count(&p.usable), 2);
+	assert_true(p.nnotes >= 1);
+	assert_non_null(strstr(p.notes[0].text, "every online CPU is banned, isolated or nohz_full: using 0-1"));
+	assert_non_null(find_item(&p, "eth0", PLAN_CHANNELS, -1));
+	plan_free(&p);
+	/* no online CPU at all (a broken probe): nothing planned */
+	cpuset_zero(&s.cpus.online);
 	assert_int_equal(plan_build(&s, &cfg, &p), 0);
 	assert_int_equal(p.n, 0);
-	assert_int_equal(p.nnotes, 1);
+	assert_string_equal(p.notes[p.nnotes - 1].text, "no online CPU: nothing planned");
 	plan_free(&p);
 	snap_free(&s);
 }
