@@ -17,7 +17,7 @@ kdir=$cache/kernels/$kver
 [ -f "$kdir/.complete" ] || { echo "mkinitramfs: $kdir missing: run fetch-kernels.sh" >&2; exit 1; }
 
 # Modules the guest loads, in /init's order (dependencies come from modules.dep).
-modules="virtio_net e1000"
+modules="virtio_pci virtio_net e1000"
 # Tools the scenarios call by full path; busybox provides the rest.
 tools="/bin/bash /usr/sbin/ethtool /usr/sbin/ip /usr/bin/iperf3 /usr/bin/jq"
 busybox=/bin/busybox
@@ -76,7 +76,11 @@ modprobe -d "$kdir" -S "$kver" --show-depends -a $modules |
 done
 cp "$kdir/lib/modules/$kver/"modules.{builtin,builtin.modinfo,order} "$mdst/" 2>/dev/null || true
 depmod -b "$stage" "$kver"
-echo "$modules" > "$stage/etc/mq-modules"
+# /init loads these in order; built-in ones are left out (busybox modprobe
+# does not know modules.builtin).
+for m in $modules; do
+	modprobe -d "$kdir" -S "$kver" --show-depends "$m" | tail -n1 | grep -q '^builtin' || echo "$m"
+done > "$stage/etc/mq-modules"
 
 echo "root:x:0:0:root:/:/bin/bash" > "$stage/etc/passwd"
 echo "root:x:0:" > "$stage/etc/group"
