@@ -2,7 +2,7 @@
 # guest. Tools are called by full path: Debian's static busybox would answer
 # with its own applets (its ip has no -d, -j or netns).
 # Each check prints one TAP-like line, "ok - <scenario>: ...", to the console
-# and to $MQ_TAP, which the host relays with the kernel prefixed.
+# and to fd $MQ_TAP_FD (ttyS1), which the host relays with the kernel prefixed.
 set -u
 IP=/usr/sbin/ip
 ETHTOOL=/usr/sbin/ethtool
@@ -10,14 +10,14 @@ IPERF=/usr/bin/iperf3
 JQ=/usr/bin/jq
 MQ=${MQ:-/mq/mqbalance}
 MQ_SCENARIO=${MQ_SCENARIO:-$(basename "$0" .sh)}
-MQ_TAP=${MQ_TAP:-/dev/null}
+MQ_TAP_FD=${MQ_TAP_FD:-}	# fd open on the results port (set by /init)
 PEER_NS=peer			# the guest netns that holds traffic's far end
 NET_A=10.99.0.1 NET_B=10.99.0.2	# private test subnet, only on the qemu bridge
 _failed=0
 
 _tap() {
 	echo "$*"
-	echo "$*" >> "$MQ_TAP"
+	if [ -n "$MQ_TAP_FD" ]; then echo "$*" >&"$MQ_TAP_FD"; fi
 }
 ok() { _tap "ok - $MQ_SCENARIO: $*"; }
 fail() { _tap "not ok - $MQ_SCENARIO: $*"; _failed=1; }
