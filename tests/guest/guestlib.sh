@@ -136,3 +136,40 @@ in_peer() { $IP netns exec $PEER_NS "$@"; }
 jqr() { local f=$1 q=$2; shift 2; $JQ -r "$@" "$q" "$f"; }
 # json_valid FILE
 json_valid() { $JQ -e . "$1" >/dev/null 2>&1; }
+# jif FILE IFNAME FILTER: raw jq output of FILTER applied to that interface's
+# object of an `mqbalance --report --json` document.
+jif() {
+	$JQ -r --arg i "$2" ".interfaces[] | select(.ifname == \$i) | $3" "$1"
+}
+
+# --- CPU lists -------------------------------------------------------------
+
+# cpulist_expand "0-2,5" -> "0,1,2,5" (the kernel's *_list format).
+cpulist_expand() {
+	local part out=() i
+	IFS=, read -ra parts <<<"$1"
+	for part in "${parts[@]}"; do
+		[ -n "$part" ] || continue
+		if [[ $part == *-* ]]; then
+			for ((i = ${part%-*}; i <= ${part#*-}; i++)); do out+=("$i"); done
+		else
+			out+=("$part")
+		fi
+	done
+	local IFS=,
+	echo "${out[*]}"
+}
+# cpumask_to_list "00000000,0000000a" -> "1,3" (the kernel's hex mask format).
+cpumask_to_list() {
+	local hex=${1//,/} out=() n=${#1} i d b cpu=0
+	n=${#hex}
+	for ((i = n - 1; i >= 0; i--)); do
+		d=$((16#${hex:i:1}))
+		for b in 0 1 2 3; do
+			(( d >> b & 1 )) && out+=("$((cpu + b))")
+		done
+		cpu=$((cpu + 4))
+	done
+	local IFS=,
+	echo "${out[*]}"
+}

@@ -62,6 +62,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'say "not ok" "harness error at run-guest.sh line $LINENO"' ERR
 trap 'exit 130' INT TERM
 
 # Initramfs = cached base + a small overlay with /init, the scenarios and ./mqbalance.
@@ -74,7 +75,7 @@ cp "$here"/scenarios/*.sh "$o/mq/scenarios/"
 [ "$file" -ef "$o/mq/scenarios/$name.sh" ] || cp "$file" "$o/mq/scenarios/$name.sh"
 if [ -x "$bin" ]; then
 	cp "$bin" "$o/mq/mqbalance"
-	ldd "$bin" | awk '/=> \// {print $3}' | while read -r lib; do
+	{ ldd "$bin" 2>/dev/null || true; } | awk '/=> \// {print $3}' | while read -r lib; do
 		mkdir -p "$o$(dirname "$lib")"
 		cp -L "$lib" "$o$lib"
 	done
@@ -170,4 +171,7 @@ if [ "$ntap" = 0 ]; then
 	say "not ok" "scenario printed no results (log: $log)"
 	exit 1
 fi
-[ "$nfail" = 0 ]
+if [ "$nfail" != 0 ]; then
+	exit 1
+fi
+exit 0
