@@ -73,6 +73,10 @@ install -m 0755 "$here/init" "$o/init"
 cp "$here/guestlib.sh" "$o/mq/"
 cp "$here"/scenarios/*.sh "$o/mq/scenarios/"
 [ "$file" -ef "$o/mq/scenarios/$name.sh" ] || cp "$file" "$o/mq/scenarios/$name.sh"
+# Debugging aid: extra files (tools, fakes) to drop into the guest's /mq/.
+for extra in ${MQ_GUEST_EXTRA:-}; do
+	cp "$extra" "$o/mq/"
+done
 if [ -x "$bin" ]; then
 	cp "$bin" "$o/mq/mqbalance"
 	{ ldd "$bin" 2>/dev/null || true; } | awk '/=> \// {print $3}' | while read -r lib; do
