@@ -30,12 +30,32 @@ static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
 	return r;
 }
 
+/* write(2) all of buf, across short writes and signals. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *arg, char *err,
 		   size_t errlen)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *slash, *base;
-	FILE *f = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
 	int dfd = -1, fd = -1, r;
 
 	if (err && errlen)
@@ -59,9 +79,29 @@ int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *ar
 	if (r < 0 || (size_t)r >= sizeof(tmp))
 		return fail(err, errlen, -ENAMETOOLONG, "%s", path);
 
+	/*
+	 * Render into memory first: a renderer that fails never touches the
+	 * directory, and a write error (ENOSPC) is write(2)'s own errno rather
+	 * than a stdio error flag raised somewhere inside the renderer.
+	 */
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return fail(err, errlen, -errno, "%s: rendering", path);
+	r = render(mem, arg);
+	if (r >= 0 && ferror(mem))
+		r = -ENOMEM;
+	if (fclose(mem) != 0 && r >= 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		fail(err, errlen, r, "%s: rendering failed", path);
+		goto out;
+	}
+
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return fail(err, errlen, -errno, "%s: cannot open directory %s", path, dir);
+	if (dfd < 0) {
+		r = fail(err, errlen, -errno, "%s: cannot open directory %s", path, dir);
+		goto out;
+	}
 	/* mkostemp: O_CREAT|O_EXCL, mode 0600 */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -73,29 +113,18 @@ int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *ar
 		r = fail(err, errlen, -errno, "%s: chmod", tmp);
 		goto fail_unlink;
 	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = fail(err, errlen, -errno, "%s: fdopen", tmp);
-		goto fail_unlink;
-	}
-	fd = -1;
-	r = render(f, arg);
+	r = write_all(fd, buf, len);
 	if (r < 0) {
-		fail(err, errlen, r, "%s: rendering failed", path);
+		fail(err, errlen, r, "%s: write", tmp);
 		goto fail_unlink;
 	}
-	errno = 0;
-	if (fflush(f) != 0 || ferror(f)) {
-		r = fail(err, errlen, errno ? -errno : -EIO, "%s: write", tmp);
-		goto fail_unlink;
-	}
-	if (fsync(fileno(f)) < 0) {
+	if (fsync(fd) < 0) {
 		r = fail(err, errlen, -errno, "%s: fsync", tmp);
 		goto fail_unlink;
 	}
-	r = fclose(f);
-	f = NULL;
-	if (r != 0) {
+	r = close(fd);
+	fd = -1;
+	if (r < 0) {
 		r = fail(err, errlen, -errno, "%s: close", tmp);
 		goto fail_unlink;
 	}
@@ -113,9 +142,6 @@ int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *ar
 	goto out;
 
 fail_unlink:
-	if (f)
-		fclose(f);
-	f = NULL;
 	if (fd >= 0)
 		close(fd);
 	fd = -1;
@@ -123,5 +149,6 @@ fail_unlink:
 out:
 	if (dfd >= 0)
 		close(dfd);
+	free(buf);
 	return r;
 }
