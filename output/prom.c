@@ -12,6 +12,10 @@
 
 #include "output/prom.h"
 
+#ifndef MQ_VERSION
+#define MQ_VERSION "unknown"
+#endif
+
 static const char *const tune_action_table[_TUNE_ACTION_MAX] = {
 	[TUNE_ACTION_CHANNELS] = "channels",
 	[TUNE_ACTION_IRQ_AFFINITY] = "irq_affinity",
