@@ -80,6 +80,60 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 scrape() { curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics"; }
+# query EXPR: the JSON answer of an instant query.
+query() { curl -fsS --max-time 5 "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1"; }
+# A Prometheus server on loopback scraping node_exporter every second, with
+# our alert rules: every queue can be graphed, the rules load, and every
+# dashboard query parses and returns data.
+prometheus_server() {
+	local ne_port=$1 p_pid n want expr bad=0 nq=0
+	if ! command -v prometheus >/dev/null || ! command -v jq >/dev/null; then
+		skip "prometheus server: prometheus or jq not installed"
+		return
+	fi
+	pport=$(free_port)
+	mkdir -p "$tmp/prom-data"
+	cp prometheus/alerts.yml "$tmp/alerts.yml"
+	cat >"$tmp/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: [$tmp/alerts.yml]
+scrape_configs:
+  - job_name: node
+    static_configs: [{targets: ["127.0.0.1:$ne_port"]}]
+EOF
+	prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom-data" \
+		--web.listen-address="127.0.0.1:$pport" >"$tmp/prometheus.log" 2>&1 &
+	p_pid=$!
+	want=$(grep -c '^mqbalance_queue_receive_packets_total{' "$prom")
+	for _ in $(seq 150); do
+		n=$(query 'count(mqbalance_queue_receive_packets_total)' 2>/dev/null |
+			jq -r '.data.result[0].value[1] // 0' 2>/dev/null)
+		[ "${n:-0}" = "$want" ] && break
+		sleep 0.2
+	done
+	check "prometheus server graphs every queue ($n of $want RX queue series)" test "${n:-0}" = "$want"
+	check "prometheus loads the alert rules" test "$(curl -fsS --max-time 5 \
+		"http://127.0.0.1:$pport/api/v1/rules" | jq '[.data.groups[].rules[] | select(.health != "err")] | length')" = \
+		"$(grep -c -- '- alert:' prometheus/alerts.yml)"
+	# Rewrite the file a few times so rate() has points, then run every dashboard query.
+	for i in $(seq 2 6); do
+		"$FIXTURE" "$prom" "$i" && sleep 1.2
+	done
+	while IFS= read -r expr; do
+		expr=${expr//\$__rate_interval/30s}
+		expr=${expr//\$instance/.*}
+		expr=${expr//\$device/.*}
+		nq=$((nq + 1))
+		if [ "$(query "$expr" | jq -r '.status + " " + (.data.result | length | tostring)')" = "success 0" ] ||
+			! query "$expr" >/dev/null; then
+			echo "# no data or error: $expr" >&2
+			bad=$((bad + 1))
+		fi
+	done < <(jq -r '.panels[].targets[].expr' prometheus/grafana-dashboard.json)
+	check "all $nq dashboard queries run and return data" test "$nq" -gt 0 -a "$bad" = 0
+	kill "$p_pid" 2>/dev/null
+	wait "$p_pid" 2>/dev/null
+}
 if [ -z "$NODE_EXPORTER" ] || ! command -v curl >/dev/null; then
 	skip "node_exporter scrape: prometheus-node-exporter or curl not installed"
 else
@@ -108,6 +162,7 @@ else
 		check "control: a file without final newline gives node_textfile_scrape_error 1" \
 			grep -qx 'node_textfile_scrape_error 1' "$tmp/scrape2"
 		rm -f "$tf/zz-control.prom"
+		prometheus_server "$port"
 	else
 		fail "node_exporter did not answer on 127.0.0.1:$port"
 		tail -5 "$tmp/ne.log"
