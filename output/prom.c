@@ -472,3 +472,8 @@ int prom_render(FILE *f, const struct prom_input *in)
 		render_tune(f, fixed.tune);
 	return ferror(f) ? -EIO : 0;
 }
+
+int prom_render_cb(FILE *f, void *arg)
+{
+	return prom_render(f, arg);
+}

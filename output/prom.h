@@ -61,3 +61,5 @@ struct prom_input {
  * temporary file, see agent/textfile.h).
  */
 int prom_render(FILE *f, const struct prom_input *in);
+/* prom_render with the signature textfile_write() takes: arg is a struct prom_input. */
+int prom_render_cb(FILE *f, void *arg);

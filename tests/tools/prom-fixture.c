@@ -98,11 +98,6 @@ static void build(struct fixture *x, uint64_t round)
 				    .tune = &x->tune, .version = "fixture"};
 }
 
-static int render(FILE *f, void *arg)
-{
-	return prom_render(f, &((struct fixture *)arg)->in);
-}
-
 int main(int argc, char **argv)
 {
 	static struct fixture x;
@@ -119,7 +114,7 @@ int main(int argc, char **argv)
 		int ret;
 
 		build(&x, r);
-		ret = textfile_write(argv[1], render, &x, err, sizeof(err));
+		ret = textfile_write(argv[1], prom_render_cb, &x.in, err, sizeof(err));
 		if (ret < 0) {
 			fprintf(stderr, "prom-fixture: %s\n", err);
 			return 1;
