@@ -18,7 +18,7 @@
 
 struct sock {
 	char dir[64];
-	char path[128];
+	char path[96];
 	int fd;
 };
 
