@@ -87,14 +87,14 @@ int daemon_uevent_parse(const char *buf, size_t len, struct mq_event *ret)
 		const char *s = buf + off;
 		size_t n = strnlen(s, len - off);
 
+		if (off + n == len)
+			break; /* last string without its NUL: ignore it */
 		if (!strncmp(s, "ACTION=", 7))
 			action = s + 7;
 		else if (!strncmp(s, "SUBSYSTEM=", 10))
 			subsystem = s + 10;
 		else if (!strncmp(s, "DEVPATH=", 8))
 			devpath = s + 8;
-		if (off + n == len && n) /* last string without NUL: ignore its value */
-			return action && subsystem && devpath ? 0 : -EINVAL;
 		off += n + 1;
 	}
 	if (!action || !subsystem || !devpath)
@@ -109,9 +109,9 @@ int daemon_uevent_parse(const char *buf, size_t len, struct mq_event *ret)
 		return 0;
 	if (strncmp(devpath, "/devices/system/cpu/cpu", 23))
 		return 0;
-	errno = 0;
 	if (devpath[23] < '0' || devpath[23] > '9')
-		return -EINVAL;
+		return 0; /* cpufreq, cpuidle, ...: not a CPU */
+	errno = 0;
 	cpu = strtoul(devpath + 23, &end, 10);
 	if (errno || *end || cpu >= MQ_MAX_CPUS)
 		return -EINVAL;
@@ -717,8 +717,11 @@ static void reload(struct daemon *d)
 	memset(&next, 0, sizeof(next));
 	r = d->o->load_config(d->config_path, &next, err, sizeof(err));
 	if (r < 0) {
-		log_error("reloading %s failed: %s; keeping the old configuration", d->config_path,
-			  err[0] ? err : strerror(-r));
+		if (err[0])
+			log_error("reload failed: %s; keeping the old configuration", err);
+		else
+			log_error("reload of %s failed: %s; keeping the old configuration",
+				  d->config_path, strerror(-r));
 		sdnotify_sendf("STATUS=configuration reload failed, running with the old one: %s",
 			       err[0] ? err : strerror(-r));
 		return;
@@ -816,7 +819,10 @@ int daemon_run(const struct daemon_opts *o)
 
 	r = o->load_config(d->config_path, &d->cfg, err, sizeof(err));
 	if (r < 0) {
-		log_error("%s: %s", d->config_path, err[0] ? err : strerror(-r));
+		if (err[0])
+			log_error("%s", err);
+		else
+			log_error("%s: %s", d->config_path, strerror(-r));
 		r = -EINVAL;
 		goto out;
 	}
