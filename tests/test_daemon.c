@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -456,6 +458,89 @@ static void test_notify(void **state)
 	assert_true(second);
 }
 
+/*
+ * The real sockets, in a network namespace of our own (needs root): links
+ * appear, change channels, come up, get renamed and go away, each seen by
+ * the kernel's own notifications. CPU hotplug is left to the guest tests.
+ */
+static const char *const netns_steps[] = {
+	"ip link add vethA numtxqueues 4 numrxqueues 4 type veth peer vethB numtxqueues 4 "
+	"numrxqueues 4",
+	"ethtool -L vethA rx 2 tx 2",
+	"ip link set vethA up",
+	"ip link set vethA down && ip link set vethA name vethC",
+	"ip link del vethC",
+};
+
+static void netns_step(unsigned call)
+{
+	if (call <= sizeof(netns_steps) / sizeof(netns_steps[0]) && system(netns_steps[call - 1]) != 0)
+		_exit(90 + (int)call);
+}
+
+static void test_real_netns(void **state)
+{
+	static const char *const want[] = {
+		"startup",
+		"vethA appeared",
+		"vethA channels changed by someone else (to 2)",
+		"vethA link up",
+		"vethA renamed to vethC",
+		"vethC went away",
+	};
+	int pfd[2], status;
+	char out[4096] = "";
+	size_t got = 0;
+	pid_t pid;
+	(void)state;
+
+	if (geteuid() != 0 || system("command -v ip >/dev/null && command -v ethtool >/dev/null")) {
+		skip(); /* needs root, ip and ethtool */
+		return;
+	}
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		alarm(10); /* alarms are not inherited */
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(77);
+		opts.inject = false;
+		snprintf(f.sections[0].name, sizeof(f.sections[0].name), "vethA");
+		snprintf(f.sections[1].name, sizeof(f.sections[1].name), "vethC");
+		f.nsections = 2;
+		f.hook = netns_step;
+		f.stop_after = 6;
+		if (daemon_run(&opts) != 0)
+			_exit(80);
+		for (unsigned i = 0; i < f.calls && i < 8; i++)
+			dprintf(pfd[1], "%s\n", f.causes[i]);
+		_exit(0);
+	}
+	close(pfd[1]);
+	for (ssize_t k; (k = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0;)
+		got += (size_t)k;
+	out[got] = '\0';
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		skip(); /* cannot create a network namespace here */
+		return;
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *line = out;
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *nl = strchr(line, '\n');
+
+		assert_non_null(nl);
+		*nl = '\0';
+		assert_string_equal(line, want[i]);
+		line = nl + 1;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_error_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_netns, setup, teardown),
 	};
 
 	log_setup(LOG_LVL_INFO, false);
