@@ -6,6 +6,7 @@
  * or "@name" for the abstract namespace). Outside systemd it does nothing.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Send state ("READY=1", "STATUS=...", "WATCHDOG=1", "STOPPING=1").
@@ -18,3 +19,10 @@ int sdnotify_sendf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * $WATCHDOG_PID is set). Returns 1 and *ret_usec when enabled, 0 when not.
  */
 int sdnotify_watchdog_usec(uint64_t *ret_usec);
+/*
+ * Is stderr the journal? systemd sets $JOURNAL_STREAM to "DEV:INODE" of the
+ * stream it connected; compare with fstat(2) so that a redirected stderr of a
+ * child (or of a user's shell that inherited the variable) is not mistaken.
+ * For log_setup(..., journal_prefix).
+ */
+bool sdnotify_stderr_is_journal(void);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -136,6 +137,27 @@ static void test_watchdog(void **state)
 	unsetenv("WATCHDOG_USEC");
 }
 
+static void test_journal_stream(void **state)
+{
+	struct stat st;
+	char v[64];
+	(void)state;
+
+	unsetenv("JOURNAL_STREAM");
+	assert_false(sdnotify_stderr_is_journal());
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", v, 1);
+	assert_true(sdnotify_stderr_is_journal());
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino + 1);
+	setenv("JOURNAL_STREAM", v, 1);
+	assert_false(sdnotify_stderr_is_journal()); /* inherited, but stderr is elsewhere */
+	setenv("JOURNAL_STREAM", "12:x", 1);
+	assert_false(sdnotify_stderr_is_journal());
+	unsetenv("JOURNAL_STREAM");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_abstract_socket),
 		cmocka_unit_test(test_not_under_systemd),
 		cmocka_unit_test(test_watchdog),
+		cmocka_unit_test(test_journal_stream),
 	};
 	return cmocka_run_group_tests_name("sdnotify", tests, NULL, NULL);
 }
