@@ -464,8 +464,8 @@ static void test_notify(void **state)
  * the kernel's own notifications. CPU hotplug is left to the guest tests.
  */
 static const char *const netns_steps[] = {
-	"ip link add vethA numtxqueues 4 numrxqueues 4 type veth peer vethB numtxqueues 4 "
-	"numrxqueues 4",
+	("ip link add vethA numtxqueues 4 numrxqueues 4 type veth peer vethB numtxqueues 4 "
+	 "numrxqueues 4"),
 	"ethtool -L vethA rx 2 tx 2",
 	"ip link set vethA up",
 	"ip link set vethA down && ip link set vethA name vethC",
