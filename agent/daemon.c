@@ -57,6 +57,8 @@ struct daemon {
 	struct mq_cpuset online;
 	bool have_online, warned_online;
 	unsigned long retunes;
+	int last_err;          /* of the last pass, to log a lasting failure once */
+	unsigned last_failed;
 	char buf[65536];
 };
 
@@ -643,10 +645,12 @@ static void sources_open(struct daemon *d)
 			 "drift check", strerror(-r));
 
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	r = fd < 0 ? -errno : 0;
 	if (fd >= 0) {
 		struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1 /* kernel events */};
 
 		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			r = -errno;
 			close(fd);
 			fd = -1;
 		} else {
@@ -654,8 +658,8 @@ static void sources_open(struct daemon *d)
 		}
 	}
 	if (fd < 0)
-		log_info("no kernel uevents (%m); CPU hotplug is found by polling "
-			 "/sys/devices/system/cpu/online at every check");
+		log_info("no kernel uevents (%s); CPU hotplug is found by polling "
+			 "/sys/devices/system/cpu/online at every check", strerror(-r));
 	d->fd[SRC_UEVENT] = fd;
 }
 
@@ -747,17 +751,27 @@ static void retune(struct daemon *d, const char *cause, bool quiet)
 	r = d->o->tune(d->o->nl, &d->cfg, cause, false, &res);
 	d->retunes++;
 	if (r < 0) {
-		log_error("%s: could not tune (%s); trying again at the next check", cause, strerror(-r));
+		/* The same failure at every drift check would flood the journal. */
+		if (quiet && d->last_err == r)
+			log_debug("%s: could not tune (%s), still", cause, strerror(-r));
+		else
+			log_error("%s: could not tune (%s); trying again at the next check", cause,
+				  strerror(-r));
+		d->last_err = r;
 		sdnotify_sendf("STATUS=could not tune (%s), retrying", strerror(-r));
 		return;
 	}
+	if (d->last_err)
+		log_info("%s: tuning works again", cause);
+	d->last_err = 0;
 	/* Our channel changes come back as notifications: not someone else's. */
 	if (res.changed)
 		events_own_change(&d->ev, 0, now_ms());
-	if (res.failed)
+	if (res.failed && !(quiet && res.failed == d->last_failed))
 		log_warn("%s: %u change(s) failed, %u made", cause, res.failed, res.changed);
 	else if (quiet && res.changed)
 		log_info("%s: %u setting(s) had been changed behind our back, restored", cause, res.changed);
+	d->last_failed = res.failed;
 	res.summary[sizeof(res.summary) - 1] = '\0';
 	sdnotify_sendf("STATUS=%s (%lu passes, last: %s)", res.summary[0] ? res.summary : "tuned",
 		       d->retunes, cause);

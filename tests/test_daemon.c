@@ -44,6 +44,7 @@ static struct {
 	char causes[8][512];
 	char cfg_path[8][PATH_MAX];
 	unsigned changed_first;  /* tune result of the startup pass */
+	int err_first;           /* return value of the startup pass */
 	unsigned stop_after;     /* SIGTERM ourselves after this many calls */
 	void (*hook)(unsigned call);
 	unsigned loads;
@@ -71,7 +72,7 @@ static int fake_tune(struct mq_nl *nl, const struct mq_config *cfg, const char *
 		f.hook(f.calls);
 	if (f.calls >= f.stop_after)
 		kill(getpid(), SIGTERM);
-	return 0;
+	return i == 0 ? f.err_first : 0;
 }
 
 static int fake_load(const char *path, struct mq_config *ret, char *err, size_t errlen)
@@ -264,6 +265,16 @@ static void test_cpu_offline(void **state)
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[0], "startup");
 	assert_string_equal(f.causes[1], "cpu3 went offline");
+}
+
+static void test_tune_failure_not_fatal(void **state)
+{
+	(void)state;
+	f.err_first = -ENODEV; /* the first pass could not run at all */
+	send_uevent("online", 5);
+	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "cpu5 came online");
 }
 
 static void test_cpu_burst_coalesced(void **state)
@@ -546,6 +557,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uevent_parse),
 		cmocka_unit_test_setup_teardown(test_cpu_offline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tune_failure_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_burst_coalesced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
