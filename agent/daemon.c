@@ -409,12 +409,22 @@ static void poll_cpus_online(struct daemon *d, uint64_t now)
 
 /* ---- sources ----------------------------------------------------------------- */
 
+/*
+ * Not mnl_nlmsg_ok(): it casts nlmsg_len to int, so a length of 0xfffffff0
+ * passes and mnl_nlmsg_next() jumps 4 GiB ahead. Only the kernel may send
+ * here, but a parser of outside bytes checks lengths itself.
+ */
 static void dispatch_netlink(struct daemon *d, enum src s, size_t len, uint64_t now)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)d->buf;
-	int left = (int)len;
+	const char *p = d->buf;
+	size_t left = len;
 
-	while (mnl_nlmsg_ok(nlh, left)) {
+	while (left >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+		size_t step;
+
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > left)
+			break;
 		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE ||
 		    nlh->nlmsg_type == NLMSG_NOOP)
 			; /* no requests on monitor sockets: stray control messages */
@@ -422,10 +432,14 @@ static void dispatch_netlink(struct daemon *d, enum src s, size_t len, uint64_t 
 			handle_link(d, nlh, now);
 		else
 			handle_ethtool(d, nlh, now);
-		nlh = mnl_nlmsg_next(nlh, &left);
+		step = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (step >= left)
+			return;
+		p += step;
+		left -= step;
 	}
 	if (left > 0)
-		log_debug("%s: %d trailing bytes of a malformed message, ignoring", src_name[s], left);
+		log_debug("%s: %zu trailing bytes of a malformed message, ignoring", src_name[s], left);
 }
 
 static void source_close(struct daemon *d, enum src s)

@@ -336,6 +336,47 @@ static void test_own_channel_change_ignored(void **state)
 	assert_string_equal(f.causes[1], "cpu2 came online");
 }
 
+/* Garbage and cut-off messages on every source: logged, skipped, never fatal (ASan watches). */
+static void test_garbage(void **state)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned seed = 12345;
+	(void)state;
+
+	for (int i = 0; i < 300; i++) {
+		size_t len = 1 + (size_t)(rand_r(&seed) % 200);
+
+		for (size_t k = 0; k < len; k++)
+			buf[k] = (char)rand_r(&seed);
+		if (i % 3 == 1 && len >= sizeof(struct nlmsghdr)) {
+			/* A plausible header in front of the noise. */
+			struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+			nlh->nlmsg_len = (uint32_t)len;
+			nlh->nlmsg_type = i % 2 ? RTM_NEWLINK : FAMILY;
+		}
+		send_bytes(ours[i % 3], buf, len);
+	}
+	/* Valid messages cut short. */
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_index = 9;
+	ifm->ifi_change = ~0U;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth9");
+	for (uint32_t cut = 1; cut < nlh->nlmsg_len; cut++) {
+		uint32_t full = nlh->nlmsg_len;
+
+		nlh->nlmsg_len = cut; /* header says what was sent */
+		send_bytes(ours[0], buf, cut);
+		nlh->nlmsg_len = full;
+	}
+	send_uevent("offline", 3);
+	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(f.calls, 2);
+	assert_non_null(strstr(f.causes[1], "cpu3 went offline"));
+}
+
 static void hup(unsigned call)
 {
 	(void)call;
@@ -562,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_error_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
