@@ -787,7 +787,7 @@ static void retune(struct daemon *d, const char *cause, bool quiet)
 		log_info("%s: %u setting(s) had been changed behind our back, restored", cause, res.changed);
 	d->last_failed = res.failed;
 	res.summary[sizeof(res.summary) - 1] = '\0';
-	sdnotify_sendf("STATUS=%s (%lu passes, last: %s)", res.summary[0] ? res.summary : "tuned",
+	sdnotify_sendf("STATUS=%s (pass %lu: %s)", res.summary[0] ? res.summary : "tuned",
 		       d->retunes, cause);
 }
 

@@ -67,7 +67,7 @@ static int fake_tune(struct mq_nl *nl, const struct mq_config *cfg, const char *
 		snprintf(f.cfg_path[i], sizeof(f.cfg_path[i]), "%s", cfg->path);
 	}
 	ret->changed = i == 0 ? f.changed_first : 0;
-	snprintf(ret->summary, sizeof(ret->summary), "pass %u", i + 1);
+	snprintf(ret->summary, sizeof(ret->summary), "summary %u", i + 1);
 	if (f.hook)
 		f.hook(f.calls);
 	if (f.calls >= f.stop_after)
@@ -498,13 +498,13 @@ static void test_notify(void **state)
 	rmdir(dir);
 	assert_true(n >= 4);
 	/* The first apply's STATUS, then READY, ..., STOPPING last. */
-	assert_string_equal(msgs[0], "STATUS=pass 1 (1 passes, last: startup)");
+	assert_string_equal(msgs[0], "STATUS=summary 1 (pass 1: startup)");
 	assert_string_equal(msgs[1], "READY=1");
 	assert_string_equal(msgs[n - 1], "STOPPING=1");
 	bool watchdog = false, second = false;
 	for (unsigned i = 2; i < n - 1; i++) {
 		watchdog |= !strcmp(msgs[i], "WATCHDOG=1");
-		second |= !strcmp(msgs[i], "STATUS=pass 2 (2 passes, last: cpu1 went offline)");
+		second |= !strcmp(msgs[i], "STATUS=summary 2 (pass 2: cpu1 went offline)");
 	}
 	assert_true(watchdog);
 	assert_true(second);
