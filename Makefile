@@ -96,8 +96,22 @@ report:
 deps:
 	$(Q)scripts/deps.sh build
 
+# The unit names the installed binary (and the config, when not in /etc).
+UNIT_EXEC := $(SBINDIR)/mqbalance --daemon$(if $(filter /etc,$(SYSCONFDIR)),, --config $(SYSCONFDIR)/mqbalance.conf)
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/mqbalance
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
+	sed 's|^ExecStart=/usr/local/sbin/mqbalance --daemon$$|ExecStart=$(UNIT_EXEC)|' \
+		systemd/mqbalance.service > $(DESTDIR)$(UNITDIR)/mqbalance.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mqbalance.service
+	install -m 0644 mqbalance.8 $(DESTDIR)$(MANDIR)/man8/mqbalance.8
+	@if [ ! -e mqbalance.conf.example ]; then \
+		echo "warning: mqbalance.conf.example missing, no config installed" >&2; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/mqbalance.conf ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/mqbalance.conf"; \
+	else \
+		install -m 0644 mqbalance.conf.example $(DESTDIR)$(SYSCONFDIR)/mqbalance.conf; \
+	fi
 
 clean:
 	rm -rf build $(BIN)

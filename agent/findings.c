@@ -194,6 +194,17 @@ static int irq_cpu(const struct mq_irq *i)
 
 static unsigned cap(unsigned v, unsigned max) { return v < max ? v : max; }
 
+/* Emulated NIC models with one queue: the fix is another model, not a setting. */
+static bool single_queue_model(const char *driver)
+{
+	static const char *const models[] = {"e1000", "8139cp", "8139too", "ne2k-pci", "pcnet32", "tulip"};
+
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		if (streq_ci(driver, models[i]))
+			return true;
+	return false;
+}
+
 /* The host-side setting that gives the device `want` queues. Returns false if none exists. */
 static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, unsigned want,
 		     char *buf, size_t len)
@@ -229,6 +240,15 @@ static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, 
 			 "host side: GCE virtio-net allows up to %u queues: set queue-count=%u on the "
 			 "network interface at instance creation", GCE_VIRTIO_MAX_QUEUES,
 			 cap(want, GCE_VIRTIO_MAX_QUEUES));
+	} else if (single_queue_model(n->driver)) {
+		snprintf(buf, len,
+			 "host side: %s is a single-queue NIC model: use virtio-net with queues: qemu "
+			 "-netdev tap,queues=%u -device virtio-net-pci,mq=on,vectors=%u; libvirt "
+			 "<model type='virtio'/><driver queues='%u'/>", n->driver, want, 2 * want + 2, want);
+	} else if (streq_ci(p->cloud, "azure") || streq_ci(p->hypervisor, "hyperv") ||
+		   streq_ci(n->driver, "hv_netvsc") || streq_ci(n->driver, "mana")) {
+		snprintf(buf, len, "host side: on Hyper-V/Azure the queue count follows the VM size: "
+			 "resize the VM for more queues");
 	} else if (contains_ci(p->sys_vendor, "nanos") || contains_ci(p->product_name, "nanos")) {
 		snprintf(buf, len, "host side: raise `io-queues` to %u in the Nanos config "
 			 "(capped at the vCPU count)", want);
@@ -251,10 +271,16 @@ static void check_channels(struct ctx *x, const struct mq_nic *n, const struct m
 	struct mq_finding *f;
 
 	if (n->ch.source == CHANNELS_NONE) {
+		/* lo, bridges, tunnels: no device queues to manage, nothing to report. */
+		if (!n->has_device)
+			return;
 		f = add(x, SEV_INFO, FIND_CHANNELS_UNKNOWN, n->name);
 		if (!f)
 			return;
-		if (n->ch.errmsg[0])
+		if (n->ch.errmsg[0] && n->ch.err && strcmp(n->ch.errmsg, strerror(-n->ch.err)) == 0)
+			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s", n->name,
+				 n->ch.errmsg);
+		else if (n->ch.errmsg[0])
 			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s (%s)",
 				 n->name, n->ch.errmsg, strerror(n->ch.err ? -n->ch.err : EIO));
 		else
@@ -333,7 +359,7 @@ static void check_shared(struct ctx *x, const struct mq_nic *n)
 		want = n->nqueues;
 	if (want < 1)
 		want = 1;
-	for (unsigned i = 0; i < n->nirqs; i++)
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
 		if (n->irqs[i].role == IRQ_ROLE_SHARED) {
 			sh = &n->irqs[i];
 			break;
@@ -378,7 +404,7 @@ static void check_stacked(struct ctx *x, const struct mq_nic *n)
 	struct mq_finding *f;
 	char cpus[96];
 
-	if (n->irq_shared || n->nirqs < 2)
+	if (n->irq_shared || n->nirqs < 2 || !n->irqs)
 		return; /* a shared vector has its own finding */
 	cq = calloc(n->nirqs, sizeof(*cq));
 	if (!cq)
@@ -434,7 +460,7 @@ static void check_xps(struct ctx *x, const struct mq_nic *n)
 	int first_wrong = -1;
 	struct mq_finding *f;
 
-	if (n->real_tx_queues < 2)
+	if (n->real_tx_queues < 2 || !n->queues)
 		return;
 	for (unsigned q = 0; q < n->nqueues; q++) {
 		const struct mq_queue *qu = &n->queues[q];
@@ -449,7 +475,7 @@ static void check_xps(struct ctx *x, const struct mq_nic *n)
 			continue;
 		}
 		/* With one shared vector, XPS has no IRQ placement to follow. */
-		if (n->irq_shared || idx < 0 || (unsigned)idx >= n->nirqs)
+		if (n->irq_shared || !n->irqs || idx < 0 || (unsigned)idx >= n->nirqs)
 			continue;
 		cpu = irq_cpu(&n->irqs[idx]);
 		if (cpu >= 0 && !cpuset_isset(&qu->xps, (unsigned)cpu)) {
@@ -488,11 +514,11 @@ static void check_imbalance(struct ctx *x, const struct mq_nic *n)
 	double secs, pps, share, limit;
 	struct mq_finding *f;
 
-	if (!x->before || n->real_rx_queues < 2)
+	if (!x->before || n->real_rx_queues < 2 || !n->queues)
 		return;
 	secs = interval_of(x->now, x->before);
 	b = snapshot_find_nic(x->before, n->ifindex);
-	if (secs <= 0 || !b)
+	if (secs <= 0 || !b || !b->queues)
 		return;
 	for (unsigned q = 0; q < n->nqueues && q < b->nqueues; q++) {
 		uint64_t a = n->queues[q].rx_packets, p = b->queues[q].rx_packets;

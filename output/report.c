@@ -255,12 +255,59 @@ static bool queue_idle(const struct queue_counts *c)
 	return (c->rx_packets == MQ_NA || !c->rx_packets) && (c->tx_packets == MQ_NA || !c->tx_packets);
 }
 
-static void idle_line(const struct out *o, unsigned first, unsigned last)
+/* Where queue q's IRQs land (effective, else requested affinity). Returns false if unknown. */
+static bool queue_irq_cpus(const struct mq_nic *n, unsigned q, struct mq_cpuset *ret)
 {
+	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
+	bool known = false;
+
+	cpuset_zero(ret);
+	for (unsigned i = 0; i < k; i++) {
+		const struct mq_irq *irq = &n->irqs[idx[i]];
+
+		if (irq->has_effective || irq->has_affinity) {
+			cpuset_or(ret, ret, irq->has_effective ? &irq->effective : &irq->affinity);
+			known = true;
+		}
+	}
+	return known;
+}
+
+/*
+ * "queues 2-7: idle, irq cpus 2 3 4 5 6 7": collapsed, but still showing
+ * where each queue's IRQs land, which is what an idle machine is checked for.
+ */
+static void idle_line(const struct out *o, const struct mq_nic *n, unsigned first, unsigned last)
+{
+	char line[WIDTH + 1];
+	size_t len;
+	bool any = false;
+	int k;
+
 	if (first == last)
-		fprintf(o->f, "  %squeue %u: idle%s\n", ansi(o, ANSI_DIM), first, ansi(o, ANSI_RESET));
+		k = snprintf(line, sizeof(line), "  queue %u: idle", first);
 	else
-		fprintf(o->f, "  %squeues %u-%u: idle%s\n", ansi(o, ANSI_DIM), first, last, ansi(o, ANSI_RESET));
+		k = snprintf(line, sizeof(line), "  queues %u-%u: idle", first, last);
+	len = k > 0 ? (size_t)k : 0;
+	for (unsigned q = first; q <= last; q++) {
+		struct mq_cpuset where;
+		char cpus[64];
+		const char *sep = q == first ? ", irq cpus " : " ";
+
+		if (!queue_irq_cpus(n, q, &where) || cpuset_format_list(&where, cpus, sizeof(cpus)) < 0)
+			snprintf(cpus, sizeof(cpus), "?");
+		else
+			any = true;
+		/* Too many queues for one line: end it visibly, on a whole word. */
+		if (len + strlen(sep) + strlen(cpus) + (q < last ? 4 : 0) > WIDTH) {
+			snprintf(line + len, sizeof(line) - len, " ...");
+			break;
+		}
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", sep, cpus);
+	}
+	if (!any) /* no IRQs known for these queues (veth, no map): just "idle" */
+		line[strcspn(line, ",")] = '\0';
+	fprintf(o->f, "%s%s%s\n", ansi(o, ANSI_DIM), line, ansi(o, ANSI_RESET));
 }
 
 static void queue_row(const struct out *o, const struct report_input *in, const struct mq_nic *n,
@@ -270,24 +317,17 @@ static void queue_row(const struct out *o, const struct report_input *in, const 
 	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
 	char label[16], irqs[96] = "", cpus[96] = "-", xps[96] = "-";
 	struct mq_cpuset where;
-	bool known = false;
 	size_t len = 0;
 
-	cpuset_zero(&where);
 	for (unsigned i = 0; i < k; i++) {
-		const struct mq_irq *irq = &n->irqs[idx[i]];
-		int w = snprintf(irqs + len, sizeof(irqs) - len, "%s%u", len ? "," : "", irq->irq);
+		int w = snprintf(irqs + len, sizeof(irqs) - len, "%s%u", len ? "," : "", n->irqs[idx[i]].irq);
 
 		if (w > 0 && (size_t)w < sizeof(irqs) - len)
 			len += (size_t)w;
-		if (irq->has_effective || irq->has_affinity) {
-			cpuset_or(&where, &where, irq->has_effective ? &irq->effective : &irq->affinity);
-			known = true;
-		}
 	}
 	if (!k)
 		snprintf(irqs, sizeof(irqs), "-");
-	if (known)
+	if (queue_irq_cpus(n, q, &where))
 		cpus_str(&where, cpus, sizeof(cpus));
 	if (qu->has_tx && qu->has_xps) {
 		if (cpuset_empty(&qu->xps))
@@ -352,12 +392,12 @@ static void render_queues(const struct out *o, const struct report_input *in, co
 			continue;
 		}
 		if (idle_from >= 0)
-			idle_line(o, (unsigned)idle_from, q - 1);
+			idle_line(o, n, (unsigned)idle_from, q - 1);
 		idle_from = -1;
 		queue_row(o, in, n, q, &c[q], &u);
 	}
 	if (idle_from >= 0)
-		idle_line(o, (unsigned)idle_from, n->nqueues - 1);
+		idle_line(o, n, (unsigned)idle_from, n->nqueues - 1);
 	row(o, "device", "", "", "", &dev, NAN, &u);
 	free(c);
 }

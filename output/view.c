@@ -40,7 +40,7 @@ void report_queue_counts(const struct report_input *in, const struct mq_nic *n, 
 	const struct mq_queue *a, *b = NULL;
 	const struct mq_nic *bn;
 
-	if (q >= n->nqueues) {
+	if (q >= n->nqueues || !n->queues) {
 		*ret = (struct queue_counts){MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA};
 		return;
 	}
@@ -51,7 +51,7 @@ void report_queue_counts(const struct report_input *in, const struct mq_nic *n, 
 		return;
 	}
 	bn = report_before_nic(in, n);
-	if (bn && q < bn->nqueues)
+	if (bn && bn->queues && q < bn->nqueues)
 		b = &bn->queues[q];
 	if (!b) {
 		*ret = (struct queue_counts){MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA};
@@ -91,7 +91,7 @@ unsigned report_queue_irqs(const struct mq_nic *n, unsigned q, unsigned *ret, un
 {
 	unsigned cnt = 0;
 
-	if (q >= n->nqueues)
+	if (q >= n->nqueues || !n->queues || !n->irqs)
 		return 0;
 	for (unsigned i = 0; i < n->nirqs && cnt < max; i++) {
 		const struct mq_irq *irq = &n->irqs[i];
@@ -107,12 +107,12 @@ bool report_irq_is_queue(const struct mq_nic *n, unsigned i)
 {
 	const struct mq_irq *irq;
 
-	if (i >= n->nirqs)
+	if (i >= n->nirqs || !n->irqs)
 		return false;
 	irq = &n->irqs[i];
 	if (irq->queue >= 0 && (unsigned)irq->queue < n->nqueues && is_queue_role(irq->role))
 		return true;
-	for (unsigned q = 0; q < n->nqueues; q++)
+	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
 		if (n->queues[q].irq_rx == (int)i || n->queues[q].irq_tx == (int)i)
 			return true;
 	return false;

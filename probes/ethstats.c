@@ -199,19 +199,21 @@ static int ethtool_ioctl(struct mq_nl *nl, const char *ifname, void *data)
 
 static int stats_count(struct mq_nl *nl, const char *ifname, uint32_t *ret)
 {
-	struct {
-		struct ethtool_sset_info hdr;
-		uint32_t buf[1];
-	} info = {.hdr = {.cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS}};
-	int r = ethtool_ioctl(nl, ifname, &info);
+	/* The header and room for the one count we ask for (one bit in sset_mask). */
+	uint64_t raw[(sizeof(struct ethtool_sset_info) + sizeof(uint32_t) + 7) / 8] = {0};
+	struct ethtool_sset_info *info = (struct ethtool_sset_info *)raw;
+	int r;
 
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	r = ethtool_ioctl(nl, ifname, info);
 	if (r < 0)
 		return r;
-	if (!(info.hdr.sset_mask & (1ULL << ETH_SS_STATS)))
+	if (!(info->sset_mask & (1ULL << ETH_SS_STATS)))
 		return -EOPNOTSUPP;
-	if (info.buf[0] > ETHSTAT_MAX_COUNT)
+	if (info->data[0] > ETHSTAT_MAX_COUNT)
 		return -E2BIG;
-	*ret = info.buf[0];
+	*ret = info->data[0];
 	return 0;
 }
 

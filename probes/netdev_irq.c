@@ -124,62 +124,28 @@ static int irq_slot(struct mq_irq *v, unsigned *n, int irq, enum mq_irq_role rol
 	return (int)(*n)++;
 }
 
-int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *t)
+int netdev_irqmap_build(struct mq_nic *nic, const int *rx_irq, const int *tx_irq,
+			const struct irq_table *t)
 {
-	struct queue_napi qn = {0};
-	struct napi_list nl_list = {0};
-	struct mq_irq *irqs = NULL;
-	unsigned nirqs = 0;
-	int r, found = 0;
+	struct mq_irq *irqs;
+	unsigned nirqs = 0, found = 0;
 
-	if (!nl || !nic)
+	if (!nic || !nic->queues || !rx_irq || !tx_irq)
 		return -EINVAL;
-	if (!nl->netdev_id || !nl->genl)
-		return -EOPNOTSUPP;
-	if (!nic->nqueues || !nic->queues)
-		return 0;
-	qn.ifindex = nl_list.ifindex = nic->ifindex;
-	qn.nqueues = nic->nqueues;
-	qn.rx_napi = malloc(nic->nqueues * sizeof(int));
-	qn.tx_napi = malloc(nic->nqueues * sizeof(int));
-	if (!qn.rx_napi || !qn.tx_napi) {
-		r = -ENOMEM;
-		goto out;
-	}
 	for (unsigned i = 0; i < nic->nqueues; i++)
-		qn.rx_napi[i] = qn.tx_napi[i] = -1;
-	r = dump(nl, MQ_NETDEV_CMD_QUEUE_GET, MQ_NETDEV_A_QUEUE_IFINDEX, nic->ifindex, cb_queue,
-		 &qn);
-	if (r < 0)
-		goto out;
-	for (unsigned i = 0; i < nic->nqueues; i++)
-		nic->queues[i].napi_id = qn.rx_napi[i] >= 0 ? qn.rx_napi[i] : qn.tx_napi[i];
-	r = dump(nl, MQ_NETDEV_CMD_NAPI_GET, MQ_NETDEV_A_NAPI_IFINDEX, nic->ifindex, cb_napi,
-		 &nl_list);
-	if (r == 0)
-		r = nl_list.err;
-	if (r < 0)
-		goto out;
-
-	for (unsigned i = 0; i < nic->nqueues; i++)
-		if (napi_irq(&nl_list, qn.rx_napi[i]) >= 0 || napi_irq(&nl_list, qn.tx_napi[i]) >= 0)
+		if (rx_irq[i] >= 0 || tx_irq[i] >= 0)
 			found++;
-	if (!found) {
-		r = 0;
-		goto out;
-	}
-
+	if (!found)
+		return 0;
 	/* At most two IRQs per queue; queue IRQs first, by queue then role. */
 	irqs = calloc(2 * (size_t)nic->nqueues, sizeof(*irqs));
-	if (!irqs) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!irqs)
+		return -ENOMEM;
 	for (unsigned i = 0; i < nic->nqueues; i++) {
-		int rx = napi_irq(&nl_list, qn.rx_napi[i]), tx = napi_irq(&nl_list, qn.tx_napi[i]);
-
-		nic->queues[i].irq_rx = rx >= 0 ? irq_slot(irqs, &nirqs, rx, IRQ_ROLE_RX, i) : -1;
-		nic->queues[i].irq_tx = tx >= 0 ? irq_slot(irqs, &nirqs, tx, IRQ_ROLE_TX, i) : -1;
+		nic->queues[i].irq_rx =
+			rx_irq[i] >= 0 ? irq_slot(irqs, &nirqs, rx_irq[i], IRQ_ROLE_RX, i) : -1;
+		nic->queues[i].irq_tx =
+			tx_irq[i] >= 0 ? irq_slot(irqs, &nirqs, tx_irq[i], IRQ_ROLE_TX, i) : -1;
 	}
 	for (unsigned i = 0; i < nirqs; i++) {
 		struct mq_irq *irq = &irqs[i];
@@ -201,11 +167,55 @@ int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *
 	irqs_free(nic);
 	nic->irqs = irqs;
 	nic->nirqs = nirqs;
-	irqs = NULL;
 	nic->irqmap_source = IRQMAP_NETDEV;
-	r = 1;
+	return 1;
+}
+
+int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *t)
+{
+	struct queue_napi qn = {0};
+	struct napi_list nl_list = {0};
+	int *rx_irq = NULL, *tx_irq = NULL;
+	int r;
+
+	if (!nl || !nic)
+		return -EINVAL;
+	if (!nl->netdev_id || !nl->genl)
+		return -EOPNOTSUPP;
+	if (!nic->nqueues || !nic->queues)
+		return 0;
+	qn.ifindex = nl_list.ifindex = nic->ifindex;
+	qn.nqueues = nic->nqueues;
+	qn.rx_napi = malloc(nic->nqueues * sizeof(int));
+	qn.tx_napi = malloc(nic->nqueues * sizeof(int));
+	rx_irq = malloc(nic->nqueues * sizeof(int));
+	tx_irq = malloc(nic->nqueues * sizeof(int));
+	if (!qn.rx_napi || !qn.tx_napi || !rx_irq || !tx_irq) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (unsigned i = 0; i < nic->nqueues; i++)
+		qn.rx_napi[i] = qn.tx_napi[i] = -1;
+	r = dump(nl, MQ_NETDEV_CMD_QUEUE_GET, MQ_NETDEV_A_QUEUE_IFINDEX, nic->ifindex, cb_queue,
+		 &qn);
+	if (r < 0)
+		goto out;
+	for (unsigned i = 0; i < nic->nqueues; i++)
+		nic->queues[i].napi_id = qn.rx_napi[i] >= 0 ? qn.rx_napi[i] : qn.tx_napi[i];
+	r = dump(nl, MQ_NETDEV_CMD_NAPI_GET, MQ_NETDEV_A_NAPI_IFINDEX, nic->ifindex, cb_napi,
+		 &nl_list);
+	if (r == 0)
+		r = nl_list.err;
+	if (r < 0)
+		goto out;
+	for (unsigned i = 0; i < nic->nqueues; i++) {
+		rx_irq[i] = napi_irq(&nl_list, qn.rx_napi[i]);
+		tx_irq[i] = napi_irq(&nl_list, qn.tx_napi[i]);
+	}
+	r = netdev_irqmap_build(nic, rx_irq, tx_irq, t);
 out:
-	free(irqs);
+	free(rx_irq);
+	free(tx_irq);
 	free(qn.rx_napi);
 	free(qn.tx_napi);
 	free(nl_list.v);

@@ -46,7 +46,12 @@ int irq_affinity_read(struct mq_irq *irq);
  * nic->queues must already be allocated. Sets nic->irqmap_source.
  */
 int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
-/* Classify one IRQ action name for a driver: role and queue (-1). Pure. */
+/*
+ * Classify one IRQ action name for a driver: role and queue (-1). Pure.
+ * prefix is the virtio device ("virtio2") or "" / NULL. Unknown -> OTHER.
+ * gve notification blocks come back as RXTX with the block number: only
+ * irqmap_by_names knows the block count that splits them into TX and RX.
+ */
 int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
 		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
 
@@ -91,6 +96,14 @@ int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
  * netdev family (kernel < 6.8 has no queue-get either: also -EOPNOTSUPP).
  */
 int netdev_irqmap(struct mq_nl *nl, struct mq_nic *nic, const struct irq_table *t);
+/*
+ * The second half of netdev_irqmap(): per-queue IRQ numbers (-1 none, nqueues
+ * entries each) into nic->irqs, queues[].irq_rx/irq_tx, names and per-CPU
+ * counts from t (may be NULL), affinity via irq_affinity_read(). 1 if any
+ * queue has an IRQ, else 0 and nic untouched.
+ */
+int netdev_irqmap_build(struct mq_nic *nic, const int *rx_irq, const int *tx_irq,
+			const struct irq_table *t);
 /* qstats-get dump, scope queue, for every NIC of the snapshot. Returns NICs filled or -errno. */
 int netdev_qstats_read(struct mq_nl *nl, struct mq_snapshot *s);
 /* One NETDEV_CMD_QSTATS_GET reply (scope queue), parsed. Counters absent: MQ_NA. */

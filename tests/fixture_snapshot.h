@@ -199,9 +199,11 @@ static inline void fx_copy(struct mq_snapshot *dst, const struct mq_snapshot *sr
 
 		*dn = *sn;
 		dn->queues = fx_xcalloc(sn->nqueues, sizeof(*dn->queues));
-		memcpy(dn->queues, sn->queues, sn->nqueues * sizeof(*dn->queues));
+		if (sn->nqueues)
+			memcpy(dn->queues, sn->queues, sn->nqueues * sizeof(*dn->queues));
 		dn->irqs = fx_xcalloc(sn->nirqs, sizeof(*dn->irqs));
-		memcpy(dn->irqs, sn->irqs, sn->nirqs * sizeof(*dn->irqs));
+		if (sn->nirqs)
+			memcpy(dn->irqs, sn->irqs, sn->nirqs * sizeof(*dn->irqs));
 		for (unsigned k = 0; k < sn->nirqs; k++) {
 			if (!sn->irqs[k].per_cpu)
 				continue;
@@ -225,53 +227,9 @@ static inline void fx_free(struct mq_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/*
- * Until probes/snapshot.c is in every branch: weak stand-ins for the string
- * tables and lookup it defines. The library's strong definitions win.
- */
-__attribute__((weak)) const char *irq_role_to_string(enum mq_irq_role r)
-{
-	static const char *const t[_IRQ_ROLE_MAX] = {"rx", "tx", "rxtx", "config", "shared", "other"};
-	return (unsigned)r < _IRQ_ROLE_MAX ? t[r] : "invalid";
-}
-__attribute__((weak)) const char *channels_source_to_string(enum mq_channels_source s)
-{
-	static const char *const t[_CHANNELS_SOURCE_MAX] = {"none", "netlink", "ioctl"};
-	return (unsigned)s < _CHANNELS_SOURCE_MAX ? t[s] : "invalid";
-}
-__attribute__((weak)) const char *stats_source_to_string(enum mq_stats_source s)
-{
-	static const char *const t[_STATS_SOURCE_MAX] = {"none", "qstats", "ethtool"};
-	return (unsigned)s < _STATS_SOURCE_MAX ? t[s] : "invalid";
-}
-__attribute__((weak)) const char *irqmap_source_to_string(enum mq_irqmap_source s)
-{
-	static const char *const t[_IRQMAP_SOURCE_MAX] = {"none", "netdev", "names"};
-	return (unsigned)s < _IRQMAP_SOURCE_MAX ? t[s] : "invalid";
-}
-__attribute__((weak)) const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex)
-{
-	for (unsigned i = 0; s && i < s->nnics; i++)
-		if (s->nics[i].ifindex == ifindex)
-			return &s->nics[i];
-	return NULL;
-}
-
-/* Likewise for agent/config.c: the section for ifname, else the defaults. */
-__attribute__((weak)) const struct mq_if_config *config_for(const struct mq_config *c, const char *ifname)
-{
-	for (unsigned i = 0; c && i < c->nifs; i++)
-		if (strcmp(c->ifs[i].name, ifname) == 0)
-			return &c->ifs[i];
-	return c ? &c->defaults : NULL;
-}
-
-/* A config as the built-in defaults are documented: auto queues, spread IRQs, XPS on. */
+/* A config with the built-in defaults: auto queues, spread IRQs, XPS on. Free with config_free(). */
 static inline void fx_config(struct mq_config *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->defaults.queues_mode = QUEUES_AUTO;
-	c->defaults.irq_affinity = true;
-	c->defaults.xps = true;
+	config_init(c);
 	c->interval = 1.0;
 }

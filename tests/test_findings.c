@@ -312,6 +312,42 @@ static void b_gve_rx_below(struct env *e)
 	e->now.nics[0].ch.rx = 4;
 }
 
+static void b_loopback(struct env *e)
+{
+	struct mq_nic *n;
+
+	fx_init(&e->now, 4);
+	n = fx_nic(&e->now, "lo", "", 1, 1);
+	n->has_device = false;
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+}
+
+static void b_unknown_channels_same_words(struct env *e)
+{
+	struct mq_nic *n = healthy(e, 4, 4, 4);
+
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "%s", strerror(EOPNOTSUPP));
+}
+
+static void b_e1000(struct env *e)
+{
+	struct mq_nic *n;
+
+	fx_init(&e->now, 4);
+	snprintf(e->now.platform.hypervisor, sizeof(e->now.platform.hypervisor), "kvm");
+	n = fx_nic(&e->now, "ens5", "e1000", 1, 1);
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+	fx_irq(n, 11, "ens5", IRQ_ROLE_RXTX, 0, 0);
+}
+
+static void b_azure(struct env *e)
+{
+	healthy(e, 8, 4, 4);
+	snprintf(e->now.nics[0].driver, sizeof(e->now.nics[0].driver), "hv_netvsc");
+	snprintf(e->now.platform.cloud, sizeof(e->now.platform.cloud), "azure");
+}
+
 static const struct fcase {
 	const char *name;
 	void (*build)(struct env *e);
@@ -368,6 +404,14 @@ static const struct fcase {
 	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET),
 	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 1 of 4", "sets 2 channels"},
 	{"veth", b_veth, 0},
+	{"e1000", b_e1000, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_UNKNOWN),
+	 FIND_DEVICE_FEWER_QUEUES, SEV_WARNING, "at most 1 queue (allocated)",
+	 "e1000 is a single-queue NIC model"},
+	{"azure", b_azure, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES, SEV_WARNING,
+	 NULL, "resize the VM"},
+	{"loopback", b_loopback, 0},
+	{"channels unknown, strerror words", b_unknown_channels_same_words, BIT(FIND_CHANNELS_UNKNOWN),
+	 FIND_CHANNELS_UNKNOWN, SEV_INFO, "unknown: Operation not supported", NULL},
 	{"gve rx/tx channels", b_gve, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_INFO, "at most 16 queues", "none: GCE gVNIC allows at most 16"},
 	{"gve 8 of 8", b_gve8, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
@@ -388,9 +432,13 @@ static void run_case(const struct fcase *c)
 	c->build(&e);
 	assert_int_equal(findings_build(&e.now, e.has_before ? &e.before : NULL, &e.cfg, &f, &n), 0);
 	for (unsigned i = 0; i < n; i++) {
-		print_message("  %s: [%s] %s %s | fix: %s\n", c->name, severity_to_string(f[i].severity),
-			      finding_code_to_string(f[i].code), f[i].message, f[i].fix);
+		if (getenv("MQ_TEST_VERBOSE"))
+			print_message("  %s: [%s] %s %s | fix: %s\n", c->name, severity_to_string(f[i].severity),
+				      finding_code_to_string(f[i].code), f[i].message, f[i].fix);
 		assert_true(f[i].message[0] && f[i].fix[0]);
+		/* Not cut off by the fixed-size fields. */
+		assert_true(strlen(f[i].message) < sizeof(f[i].message) - 1);
+		assert_true(strlen(f[i].fix) < sizeof(f[i].fix) - 1);
 		got |= BIT(f[i].code);
 		if (f[i].code != c->check || !c->expect)
 			continue;

@@ -236,6 +236,9 @@ static void test_odd(void **state)
 	assert_string_equal(get(&t, 21)->name, "timer0");
 	assert_string_equal(get(&t, 22)->name, "blkif");
 	assert_string_equal(get(&t, 23)->name, "acpi");
+	assert_string_equal(get(&t, 33)->name, "timer0");
+	assert_string_equal(get(&t, 34)->name, "eth0-q0-tx");
+	assert_int_equal(get(&t, 34)->per_cpu[0], 20318);
 	/* Count glued to the chip (6.13-rc): "1900GIC-0". */
 	l = get(&t, 24);
 	assert_int_equal(l->per_cpu[1], 1900);
@@ -275,6 +278,35 @@ static void test_truncated(void **state)
 					if (k)
 						assert_true(t.lines[k - 1].irq < t.lines[k].irq);
 				}
+				interrupts_free(&t);
+			}
+			free(copy);
+		}
+		free(buf);
+	}
+}
+
+/* Random single-byte damage (fixed seed): same guarantees as truncation. */
+static void test_mutated(void **state)
+{
+	static const char junk[] = {'\0', '\n', ' ', ':', '-', ',', '9', 'C', '\t', '\xff'};
+	unsigned seed = 12345;
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		size_t len;
+		char *buf = slurp(fixtures[i], &len);
+
+		for (unsigned k = 0; k < 500; k++) {
+			struct irq_table t;
+			char *copy = malloc(len);
+			size_t at = (size_t)rand_r(&seed) % len;
+
+			assert_non_null(copy);
+			memcpy(copy, buf, len);
+			copy[at] = junk[(unsigned)rand_r(&seed) % sizeof(junk)];
+			if (parse_mem(copy, len, &t) == 0) {
+				for (unsigned j = 1; j < t.n; j++)
+					assert_true(t.lines[j - 1].irq < t.lines[j].irq);
 				interrupts_free(&t);
 			}
 			free(copy);
@@ -399,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_virtio_612_and_613),
 		cmocka_unit_test(test_hotplug),   cmocka_unit_test(test_drivers),
 		cmocka_unit_test(test_odd),       cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_mutated),
 		cmocka_unit_test(test_bad_input), cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_affinity),
 	};

@@ -21,6 +21,7 @@
 
 #include "agent/channels.h"
 #include "probes/probe.h"
+#include "probes/uapi.h"
 
 static const char *iface;
 static struct mq_nl nl;
@@ -334,10 +335,47 @@ static void test_channels_set(void **state)
 	free_nic(&nic);
 }
 
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+/* The transport itself: a dump that ends in an error, and a dump that works. */
+static void test_transact(void **state)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	int n = 0;
+	(void)state;
+	NEED_IFACE();
+	/* napi-get for a missing ifindex: the error arrives in NLMSG_DONE. */
+	nlh = mqnl_genl_put(&nl, buf, nl.netdev_id, MQ_NETDEV_CMD_NAPI_GET, 1, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_NAPI_IFINDEX, 999999);
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, count_cb, &n), -ENODEV);
+	assert_int_equal(n, 0);
+	/* queue-get for the veth: one reply per active queue, then DONE. */
+	nlh = mqnl_genl_put(&nl, buf, nl.netdev_id, MQ_NETDEV_CMD_QUEUE_GET, 1, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QUEUE_IFINDEX, (uint32_t)env_long("MQ_TEST_IFINDEX"));
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, count_cb, &n), 0);
+	assert_int_equal(n, env_long("MQ_TEST_RX") + env_long("MQ_TEST_TX"));
+	assert_string_equal(nl.extack, "");
+	/* An unknown command of a known family: -EOPNOTSUPP, the socket stays usable. */
+	nlh = mqnl_genl_put(&nl, buf, nl.netdev_id, 250, 1, 0);
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, count_cb, &n), -EOPNOTSUPP);
+	n = 0;
+	nlh = mqnl_genl_put(&nl, buf, nl.netdev_id, MQ_NETDEV_CMD_QUEUE_GET, 1, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QUEUE_IFINDEX, (uint32_t)env_long("MQ_TEST_IFINDEX"));
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, count_cb, &n), 0);
+	assert_true(n > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open),
+		cmocka_unit_test(test_transact),
 		cmocka_unit_test(test_link_get),
 		cmocka_unit_test(test_link_list),
 		cmocka_unit_test(test_channels_get),

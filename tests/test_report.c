@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "output/report.h"
+#include "tests/json_check.h"
 #include "tests/fixture_snapshot.h"
 
 /* Render to memory; returns malloc'd text. */
@@ -22,7 +23,8 @@ static char *render(const struct report_input *in)
 	assert_non_null(f);
 	assert_int_equal(report_render_text(f, in), 0);
 	assert_int_equal(fclose(f), 0);
-	print_message("%s", text);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", text);
 	return text;
 }
 
@@ -131,7 +133,7 @@ static void test_rates(void **state)
 	assert_non_null(l);
 	assert_string_equal(field(l, 4, f, sizeof(f)), "2500");
 	assert_string_equal(field(l, 9, f, sizeof(f)), "20.0");
-	assert_non_null(strstr(text, "queues 2-3: idle"));
+	assert_non_null(strstr(text, "queues 2-3: idle, irq cpus 2 3\n"));
 	assert_null(line_of(text, "2 ", buf, sizeof(buf)));
 	l = line_of(text, "device", buf, sizeof(buf));
 	assert_non_null(l);
@@ -209,7 +211,7 @@ static void test_totals(void **state)
 	assert_null(strstr(text, "/s"));
 	l = line_of(text, "0 ", buf, sizeof(buf));
 	assert_string_equal(field(l, 4, f, sizeof(f)), "1.0M");  /* 1020000 */
-	assert_non_null(strstr(text, "queue 3: idle"));
+	assert_non_null(strstr(text, "queue 3: idle, irq cpus 3\n"));
 	assert_non_null(strstr(text, "findings: none"));
 	free(text);
 
@@ -287,6 +289,126 @@ static void test_wrap(void **state)
 	fx_free(&now);
 }
 
+static unsigned rnd(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return n ? (*seed >> 8) % n : 0;
+}
+
+static uint64_t rnd_counter(unsigned *seed)
+{
+	switch (rnd(seed, 5)) {
+	case 0: return MQ_NA;
+	case 1: return 0;
+	case 2: return UINT64_MAX - 1;
+	default: return rnd(seed, 1000000);
+	}
+}
+
+/* Odd but possible snapshots: every renderer and the findings survive them (run under ASan). */
+static void test_random_snapshots(void **state)
+{
+	unsigned seed = 7;
+	(void)state;
+
+	for (int round = 0; round < 300; round++) {
+		struct mq_snapshot now, before;
+		struct mq_finding *fd = NULL;
+		unsigned nfd = 0;
+		struct report_input in = {.now = &now, .before = &before, .interval = rnd(&seed, 3)};
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		fx_init(&before, 1 + rnd(&seed, 70));
+		for (unsigned k = rnd(&seed, 3); k > 0; k--) {
+			struct mq_nic *n = fx_nic(&before, rnd(&seed, 2) ? "eth0" : "eth1", "virtio_net",
+						  rnd(&seed, 9), rnd(&seed, 9));
+
+			n->irq_shared = rnd(&seed, 4) == 0;
+			n->xdp = rnd(&seed, 4) == 0;
+			n->ch.source = (enum mq_channels_source)rnd(&seed, _CHANNELS_SOURCE_MAX);
+			n->ch.rx_max = rnd(&seed, 3);
+			n->ch.err = -(int)rnd(&seed, 130);
+			for (unsigned i = rnd(&seed, 12); i > 0; i--)
+				fx_irq(n, rnd(&seed, 300), "x", (enum mq_irq_role)rnd(&seed, _IRQ_ROLE_MAX),
+				       (int)rnd(&seed, 12) - 2, (int)rnd(&seed, 80) - 10);
+			for (unsigned q = 0; q < n->nqueues; q++) {
+				struct mq_queue *qu = &n->queues[q];
+
+				qu->irq_rx = (int)rnd(&seed, 16) - 3; /* out of range on purpose */
+				qu->irq_tx = (int)rnd(&seed, 16) - 3;
+				qu->has_rx = rnd(&seed, 5) != 0;
+				qu->has_xps = rnd(&seed, 3) != 0;
+				cpuset_set(&qu->xps, rnd(&seed, 1024));
+				qu->rx_packets = rnd_counter(&seed);
+				qu->tx_packets = rnd_counter(&seed);
+				qu->rx_bytes = rnd_counter(&seed);
+				qu->tx_bytes = rnd_counter(&seed);
+				qu->rx_drops = rnd_counter(&seed);
+				qu->tx_drops = rnd_counter(&seed);
+			}
+			n->rx_packets = rnd_counter(&seed);
+		}
+		fx_copy(&now, &before);
+		now.taken.tv_sec += rnd(&seed, 3);
+		for (unsigned i = 0; i < now.nnics; i++)
+			for (unsigned q = 0; q < now.nics[i].nqueues; q++) {
+				now.nics[i].queues[q].rx_packets = rnd_counter(&seed);
+				now.nics[i].queues[q].tx_bytes = rnd_counter(&seed);
+			}
+		if (rnd(&seed, 2) && now.nnics)
+			now.nics[0].nqueues = 0; /* channel change between samples */
+		now.platform.irqbalance_pid = (pid_t)rnd(&seed, 3);
+		assert_int_equal(findings_build(&now, rnd(&seed, 2) ? &before : NULL, NULL, &fd, &nfd), 0);
+		in.findings = fd;
+		in.nfindings = nfd;
+		in.color = rnd(&seed, 2);
+		f = open_memstream(&text, &len);
+		assert_non_null(f);
+		assert_int_equal(report_render_text(f, &in), 0);
+		assert_int_equal(fclose(f), 0);
+		free(text);
+		f = open_memstream(&text, &len);
+		assert_non_null(f);
+		assert_int_equal(report_render_json(f, &in), 0);
+		assert_int_equal(fclose(f), 0);
+		assert_true(json_valid(text, len));
+		free(text);
+		free(fd);
+		if (now.nnics)
+			now.nics[0].nqueues = before.nics[0].nqueues;
+		fx_free(&now);
+		fx_free(&before);
+	}
+}
+
+static void test_many_idle(void **state)
+{
+	struct mq_snapshot now;
+	struct report_input in = {.now = &now};
+	int cpus[64];
+	char *text;
+	(void)state;
+
+	fx_init(&now, 64);
+	for (int i = 0; i < 64; i++)
+		cpus[i] = i;
+	fx_virtio_irqs(fx_nic(&now, "eth0", "virtio_net", 64, 64), 24, cpus);
+	fx_nic(&now, "veth0", "veth", 2, 2); /* no IRQs: just "idle" */
+	text = render(&in);
+	assert_non_null(strstr(text, "queues 0-63: idle, irq cpus 0 1 2 3 4 5 6 7 8 9 10"));
+	assert_non_null(strstr(text, " ...\n"));
+	assert_non_null(strstr(text, "queues 0-1: idle\n"));
+	for (char *p = text, *e; *p; p = e + 1) {
+		e = strchr(p, '\n');
+		assert_non_null(e);
+		assert_true(e - p <= 100);
+	}
+	free(text);
+	fx_free(&now);
+}
+
 static void test_bad_input(void **state)
 {
 	struct report_input in = {0};
@@ -303,6 +425,8 @@ int main(void)
 		cmocka_unit_test(test_totals),
 		cmocka_unit_test(test_channels_and_machine),
 		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_random_snapshots),
+		cmocka_unit_test(test_many_idle),
 		cmocka_unit_test(test_bad_input),
 	};
 

@@ -220,6 +220,8 @@ def odd():
     s += "  21:  1  2  xen-percpu-virq      timer0\n"
     s += "  22:  3  4   xen-dyn-event     blkif\n"
     s += "  23:  5  6  xen-pirq    -ioapic-edge  acpi\n"
+    s += "  33:     237187          0  xen-percpu    -virq      timer0\n"   # Xen, 4.14+
+    s += "  34:      20318          0   xen-dyn    -event     eth0-q0-tx\n"
     s += "  24:       1966       1900GIC-0  27 Level     arch_timer\n"   # 6.13-rc regression
     s += "  25:  7  8  PCI-MSI 32769-edge\n"                              # no action
     s += "  26:  9\n"                                                      # short line

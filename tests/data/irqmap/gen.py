@@ -67,14 +67,21 @@ def on(cpu, n, v):
     return [v if c == cpu else 0 for c in range(n)]
 
 
-# virtio-net eth0 (ifindex 2) is virtio2 on PCI 00:03.0; virtio1 (blk) is 00:02.0.
+# virtio-net eth0 (ifindex 3) is virtio2 on PCI 00:03.0; virtio1 (blk) is 00:02.0;
+# eth1 (ifindex 2) is virtio0 on 00:06.0 with one queue pair.
 # Queue IRQs spread by the kernel; IRQ 39 lacks effective_affinity_list (old kernel),
 # IRQ 40 has only the hex mask files.
 def virtio():
     root = case("virtio")
     n = 4
     dev = "devices/pci0000:00/0000:00:03.0/virtio2"
-    netdev(root, "eth0", dev, 2, "virtio/drivers/virtio_net")
+    netdev(root, "eth0", dev, 3, "virtio/drivers/virtio_net")
+    netdev(root, "eth1", "devices/pci0000:00/0000:00:06.0/virtio0", 2, "virtio/drivers/virtio_net")
+    other = [(50, "virtio0-config", [0] * n, "0-3", "0", None),
+             (51, "virtio0-input.0", [1, 2, 3, 4], "0-3", "3", None),
+             (52, "virtio0-output.0", [4, 3, 2, 1], "0-3", "2", None)]
+    for r in other:
+        put(root, "sys/devices/pci0000:00/0000:00:06.0/msi_irqs/%d" % r[0], "msix\n")
     blk = [(24, "virtio1-config", [0] * n, "0-3", "0", None),
            (25, "virtio1-req.0", [5, 6, 7, 8], "0-3", "2", None)]
     rows = [(37, "virtio2-config", [0] * n, "0-3", "0", None)]
@@ -94,8 +101,8 @@ def virtio():
         put(root, "sys/devices/pci0000:00/0000:00:03.0/msi_irqs/%d" % i, "msix\n")
     for i in (24, 25):
         put(root, "sys/devices/pci0000:00/0000:00:02.0/msi_irqs/%d" % i, "msix\n")
-    interrupts(root, n, blk + rows)
-    irqs(root, blk + rows, n)
+    interrupts(root, n, blk + rows + other)
+    irqs(root, blk + rows + other, n)
     put(root, "sys/devices/pci0000:00/0000:00:03.0/irq", "11\n")
 
 

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The JSON report (docs/json-schema.md). snake_case keys as in `ip -j`;
+ * null, never 0, for what is missing or unsupported.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "output/jsonw.h"
+#include "output/report.h"
+
+#ifndef MQ_VERSION
+#define MQ_VERSION "0"
+#endif
+
+#define JSON_SCHEMA_VERSION 1
+#define MAX_QUEUE_IRQS 8
+
+static void kv_str_or_null(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	if (s && s[0])
+		jsonw_string(w, s);
+	else
+		jsonw_null(w);
+}
+
+static void kv_counter(struct jsonw *w, const char *key, uint64_t v)
+{
+	jsonw_key(w, key);
+	if (v == MQ_NA)
+		jsonw_null(w);
+	else
+		jsonw_uint(w, v);
+}
+
+static void kv_rate(struct jsonw *w, const char *key, uint64_t delta, double secs)
+{
+	jsonw_key(w, key);
+	if (secs <= 0 || delta == MQ_NA)
+		jsonw_null(w);
+	else
+		jsonw_double(w, (double)delta / secs, 3);
+}
+
+static void kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
+{
+	jsonw_key(w, key);
+	if (!s) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_array_begin(w);
+	CPUSET_FOREACH(cpu, s)
+		jsonw_int(w, cpu);
+	jsonw_array_end(w);
+}
+
+static void kv_int_or_null(struct jsonw *w, const char *key, int v)
+{
+	jsonw_key(w, key);
+	if (v < 0)
+		jsonw_null(w);
+	else
+		jsonw_int(w, v);
+}
+
+static void render_cpus(struct jsonw *w, const struct report_input *in)
+{
+	const struct mq_cpus *c = &in->now->cpus;
+	struct mq_cpuset usable;
+
+	cpus_usable(c, in->cfg, &usable);
+	jsonw_key(w, "cpus");
+	jsonw_object_begin(w);
+	kv_cpus(w, "online", &c->online);
+	kv_cpus(w, "usable", &usable);
+	kv_cpus(w, "isolated", &c->isolated);
+	kv_cpus(w, "nohz_full", &c->nohz_full);
+	kv_cpus(w, "banned", in->cfg ? &in->cfg->banned_cpus : NULL);
+	jsonw_kv_bool(w, "smt_active", c->smt_active);
+	jsonw_kv_uint(w, "numa_nodes", c->n_nodes);
+	jsonw_object_end(w);
+}
+
+static void render_platform(struct jsonw *w, const struct mq_platform *p)
+{
+	jsonw_key(w, "platform");
+	jsonw_object_begin(w);
+	kv_str_or_null(w, "hypervisor", p->hypervisor);
+	kv_str_or_null(w, "cloud", p->cloud);
+	kv_str_or_null(w, "sys_vendor", p->sys_vendor);
+	kv_str_or_null(w, "product_name", p->product_name);
+	kv_int_or_null(w, "irqbalance_pid", p->irqbalance_pid > 0 ? (int)p->irqbalance_pid : -1);
+	jsonw_object_end(w);
+	jsonw_kv_bool(w, "irqbalance_running", p->irqbalance_pid > 0);
+}
+
+static void channel_pair(struct jsonw *w, const char *key, const char *key_max, uint32_t cur, uint32_t max)
+{
+	jsonw_key(w, key);
+	if (max)
+		jsonw_uint(w, cur);
+	else
+		jsonw_null(w);
+	jsonw_key(w, key_max);
+	if (max)
+		jsonw_uint(w, max);
+	else
+		jsonw_null(w);
+}
+
+static void render_channels(struct jsonw *w, const struct mq_channels *c)
+{
+	jsonw_key(w, "channels");
+	if (c->source == CHANNELS_NONE) {
+		jsonw_null(w);
+		jsonw_key(w, "channels_error");
+		if (c->errmsg[0])
+			jsonw_string(w, c->errmsg);
+		else if (c->err)
+			jsonw_string(w, strerror(-c->err));
+		else
+			jsonw_string(w, "not queried");
+		return;
+	}
+	jsonw_object_begin(w);
+	channel_pair(w, "combined", "combined_max", c->combined, c->combined_max);
+	channel_pair(w, "rx", "rx_max", c->rx, c->rx_max);
+	channel_pair(w, "tx", "tx_max", c->tx, c->tx_max);
+	channel_pair(w, "other", "other_max", c->other, c->other_max);
+	jsonw_kv_string(w, "source", channels_source_to_string(c->source));
+	jsonw_object_end(w);
+	jsonw_kv_null(w, "channels_error");
+}
+
+static void render_irq(struct jsonw *w, const struct mq_irq *irq)
+{
+	jsonw_object_begin(w);
+	jsonw_kv_uint(w, "irq", irq->irq);
+	jsonw_kv_string(w, "name", irq->name);
+	jsonw_kv_string(w, "role", irq_role_to_string(irq->role));
+	kv_int_or_null(w, "queue", irq->queue);
+	kv_cpus(w, "effective_cpus", irq->has_effective ? &irq->effective : NULL);
+	kv_cpus(w, "affinity_cpus", irq->has_affinity ? &irq->affinity : NULL);
+	kv_counter(w, "count", irq->total);
+	jsonw_kv_bool(w, "managed", irq->managed);
+	jsonw_object_end(w);
+}
+
+static void render_queue(struct jsonw *w, const struct report_input *in, const struct mq_nic *n,
+			 unsigned q, double secs)
+{
+	const struct mq_queue *qu = &n->queues[q];
+	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
+	struct queue_counts d = {MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA};
+	double share = qu->has_rx ? report_rx_share(in, n, q) : NAN;
+
+	if (secs > 0)
+		report_queue_counts(in, n, q, &d);
+	jsonw_object_begin(w);
+	jsonw_kv_uint(w, "queue", qu->index);
+	jsonw_kv_bool(w, "has_rx", qu->has_rx);
+	jsonw_kv_bool(w, "has_tx", qu->has_tx);
+	kv_counter(w, "rx_packets", qu->rx_packets);
+	kv_counter(w, "tx_packets", qu->tx_packets);
+	kv_counter(w, "rx_bytes", qu->rx_bytes);
+	kv_counter(w, "tx_bytes", qu->tx_bytes);
+	kv_counter(w, "rx_drops", qu->rx_drops);
+	kv_counter(w, "tx_drops", qu->tx_drops);
+	kv_rate(w, "rx_packets_per_sec", d.rx_packets, secs);
+	kv_rate(w, "tx_packets_per_sec", d.tx_packets, secs);
+	kv_rate(w, "rx_bytes_per_sec", d.rx_bytes, secs);
+	kv_rate(w, "tx_bytes_per_sec", d.tx_bytes, secs);
+	kv_rate(w, "rx_drops_per_sec", d.rx_drops, secs);
+	kv_rate(w, "tx_drops_per_sec", d.tx_drops, secs);
+	jsonw_kv_double(w, "rx_share", share, 4); /* NAN -> null */
+	kv_int_or_null(w, "napi_id", qu->napi_id);
+	jsonw_key(w, "irqs");
+	jsonw_array_begin(w);
+	for (unsigned i = 0; i < k; i++)
+		render_irq(w, &n->irqs[idx[i]]);
+	jsonw_array_end(w);
+	kv_cpus(w, "xps_cpus", qu->has_xps ? &qu->xps : NULL);
+	kv_cpus(w, "rps_cpus", qu->has_rps ? &qu->rps : NULL);
+	jsonw_object_end(w);
+}
+
+static void render_nic(struct jsonw *w, const struct report_input *in, const struct mq_nic *n, double secs)
+{
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "ifname", n->name);
+	jsonw_kv_int(w, "ifindex", n->ifindex);
+	kv_str_or_null(w, "kind", n->kind);
+	kv_str_or_null(w, "driver", n->driver);
+	kv_str_or_null(w, "bus_info", n->bus_info);
+	kv_str_or_null(w, "operstate", n->operstate);
+	jsonw_kv_uint(w, "mtu", n->mtu);
+	jsonw_kv_bool(w, "has_device", n->has_device);
+	kv_int_or_null(w, "numa_node", n->numa_node);
+	jsonw_kv_uint(w, "num_tx_queues", n->num_tx_queues);
+	jsonw_kv_uint(w, "num_rx_queues", n->num_rx_queues);
+	jsonw_kv_uint(w, "real_tx_queues", n->real_tx_queues);
+	jsonw_kv_uint(w, "real_rx_queues", n->real_rx_queues);
+	render_channels(w, &n->ch);
+	jsonw_kv_string(w, "stats_source", stats_source_to_string(n->stats_source));
+	jsonw_kv_string(w, "irq_map_source", irqmap_source_to_string(n->irqmap_source));
+	jsonw_kv_bool(w, "irq_shared", n->irq_shared);
+	jsonw_kv_bool(w, "xdp", n->xdp);
+	jsonw_key(w, "stats");
+	jsonw_object_begin(w);
+	kv_counter(w, "rx_packets", n->rx_packets);
+	kv_counter(w, "tx_packets", n->tx_packets);
+	kv_counter(w, "rx_bytes", n->rx_bytes);
+	kv_counter(w, "tx_bytes", n->tx_bytes);
+	kv_counter(w, "rx_dropped", n->rx_dropped);
+	kv_counter(w, "tx_dropped", n->tx_dropped);
+	jsonw_object_end(w);
+	kv_str_or_null(w, "probe_error", n->errmsg);
+	jsonw_key(w, "queues");
+	jsonw_array_begin(w);
+	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
+		render_queue(w, in, n, q, secs);
+	jsonw_array_end(w);
+	jsonw_key(w, "other_irqs");
+	jsonw_array_begin(w);
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
+		if (!report_irq_is_queue(n, i))
+			render_irq(w, &n->irqs[i]);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+}
+
+static void render_findings(struct jsonw *w, const struct report_input *in)
+{
+	jsonw_key(w, "findings");
+	jsonw_array_begin(w);
+	for (unsigned i = 0; in->findings && i < in->nfindings; i++) {
+		const struct mq_finding *f = &in->findings[i];
+
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "severity", severity_to_string(f->severity));
+		jsonw_kv_string(w, "code", finding_code_to_string(f->code));
+		kv_str_or_null(w, "interface", f->ifname);
+		jsonw_kv_string(w, "message", f->message);
+		kv_str_or_null(w, "fix", f->fix);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+}
+
+int report_render_json(FILE *f, const struct report_input *in)
+{
+	struct jsonw w;
+	double secs;
+	int r;
+
+	if (!f || !in || !in->now || (in->now->nnics && !in->now->nics))
+		return -EINVAL;
+	secs = report_interval(in);
+	jsonw_init(&w, f, in->pretty);
+	jsonw_object_begin(&w);
+	jsonw_kv_int(&w, "schema_version", JSON_SCHEMA_VERSION);
+	jsonw_kv_string(&w, "version", MQ_VERSION);
+	jsonw_key(&w, "interval");
+	if (secs > 0)
+		jsonw_double(&w, secs, 3);
+	else
+		jsonw_null(&w);
+	render_cpus(&w, in);
+	render_platform(&w, &in->now->platform);
+	jsonw_key(&w, "interfaces");
+	jsonw_array_begin(&w);
+	for (unsigned i = 0; i < in->now->nnics; i++)
+		render_nic(&w, in, &in->now->nics[i], secs);
+	jsonw_array_end(&w);
+	render_findings(&w, in);
+	jsonw_object_end(&w);
+	r = jsonw_finish(&w);
+	if (fflush(f))
+		return -EIO;
+	return r;
+}

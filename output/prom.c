@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Prometheus text format for node_exporter's textfile collector, which drops
+ * a file whole on any parse error and rejects duplicate series. So: HELP and
+ * TYPE once per family, written just before its first sample (families stay
+ * contiguous and a family without samples leaves no trace), label values
+ * escaped, no timestamps, one series per label set, a final newline.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "output/prom.h"
+
+#ifndef MQ_VERSION
+#define MQ_VERSION "unknown"
+#endif
+
+static const char *const tune_action_table[_TUNE_ACTION_MAX] = {
+	[TUNE_ACTION_CHANNELS] = "channels",
+	[TUNE_ACTION_IRQ_AFFINITY] = "irq_affinity",
+	[TUNE_ACTION_XPS] = "xps",
+	[TUNE_ACTION_RPS] = "rps",
+};
+
+const char *tune_action_to_string(enum tune_action a)
+{
+	return (unsigned)a < _TUNE_ACTION_MAX && tune_action_table[a] ? tune_action_table[a] : "invalid";
+}
+
+struct mq_tune_nic *tune_stats_nic(struct mq_tune_stats *t, const char *ifname)
+{
+	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
+
+	for (unsigned i = 0; i < n; i++)
+		if (strncmp(t->nic[i].ifname, ifname, sizeof(t->nic[i].ifname)) == 0)
+			return &t->nic[i];
+	if (n == MQ_TUNE_MAX_NICS)
+		return NULL;
+	memset(&t->nic[n], 0, sizeof(t->nic[n]));
+	snprintf(t->nic[n].ifname, sizeof(t->nic[n].ifname), "%s", ifname);
+	t->nnics = n + 1;
+	return &t->nic[n];
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+struct fam {
+	const char *name, *type, *help;
+	bool started;
+};
+
+struct lbl {
+	const char *k, *v;
+};
+
+/* Label values: backslash, double quote and newline are escaped; nothing else is. */
+static void put_escaped(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		switch (*v) {
+		case '\\': fputs("\\\\", f); break;
+		case '"': fputs("\\\"", f); break;
+		case '\n': fputs("\\n", f); break;
+		default: fputc(*v, f);
+		}
+	}
+}
+
+static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uint64_t v)
+{
+	if (!fam->started) {
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name, fam->type);
+		fam->started = true;
+	}
+	fputs(fam->name, f);
+	for (size_t i = 0; i < nl; i++) {
+		fprintf(f, "%c%s=\"", i ? ',' : '{', l[i].k);
+		put_escaped(f, l[i].v);
+		fputc('"', f);
+	}
+	fprintf(f, "%s %" PRIu64 "\n", nl ? "}" : "", v);
+}
+
+/* ---- duplicate guards: the snapshot comes from the kernel, trust nothing --- */
+
+static const char *nic_name(const struct mq_nic *n)
+{
+	/* name[] is IF_NAMESIZE; a missing terminator must not run off the end */
+	return memchr(n->name, '\0', sizeof(n->name)) ? n->name : "";
+}
+
+static bool nic_first(const struct mq_snapshot *s, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (strcmp(nic_name(&s->nics[j]), nic_name(&s->nics[i])) == 0)
+			return false;
+	return true;
+}
+
+static unsigned nic_nqueues(const struct mq_nic *n) { return n->queues ? n->nqueues : 0; }
+static unsigned nic_nirqs(const struct mq_nic *n) { return n->irqs ? n->nirqs : 0; }
+
+static bool queue_first(const struct mq_nic *n, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (n->queues[j].index == n->queues[i].index)
+			return false;
+	return true;
+}
+
+static bool irq_first(const struct mq_nic *n, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (n->irqs[j].irq == n->irqs[i].irq)
+			return false;
+	return true;
+}
+
+static const char *finding_dev(const struct mq_finding *x)
+{
+	return memchr(x->ifname, '\0', sizeof(x->ifname)) ? x->ifname : "";
+}
+
+static bool finding_first(const struct mq_finding *fs, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (fs[j].code == fs[i].code && fs[j].severity == fs[i].severity &&
+		    strcmp(finding_dev(&fs[j]), finding_dev(&fs[i])) == 0)
+			return false;
+	return true;
+}
+
+static const struct mq_tune_nic *tune_nic(const struct mq_tune_stats *t, const char *ifname)
+{
+	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
+
+	for (unsigned i = 0; i < n; i++)
+		if (strncmp(t->nic[i].ifname, ifname, sizeof(t->nic[i].ifname)) == 0)
+			return &t->nic[i];
+	return NULL;
+}
+
+static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (strncmp(t->nic[j].ifname, t->nic[i].ifname, sizeof(t->nic[i].ifname)) == 0)
+			return false;
+	return true;
+}
+
+/* ---- families ------------------------------------------------------------ */
+
+static bool queue_irq(const struct mq_irq *q)
+{
+	return q->role == IRQ_ROLE_RX || q->role == IRQ_ROLE_TX || q->role == IRQ_ROLE_RXTX ||
+	       q->role == IRQ_ROLE_SHARED;
+}
+
+static const struct mq_cpuset *irq_cpus(const struct mq_irq *q)
+{
+	if (q->has_effective)
+		return &q->effective;
+	return q->has_affinity ? &q->affinity : NULL;
+}
+
+static unsigned usable_cpus(const struct prom_input *in)
+{
+	struct mq_cpuset u;
+
+	if (in->cpus_usable)
+		return in->cpus_usable;
+	cpuset_andnot(&u, &in->s->cpus.online, &in->s->cpus.isolated);
+	cpuset_andnot(&u, &u, &in->s->cpus.nohz_full);
+	return cpuset_count(&u);
+}
+
+static void render_machine(FILE *f, const struct prom_input *in)
+{
+	const struct mq_snapshot *s = in->s;
+	struct fam build = {"mqbalance_build_info", "gauge",
+			    "Always 1; the version label says which mqbalance wrote this file."};
+	struct fam online = {"mqbalance_cpus_online", "gauge", "Online CPUs."};
+	struct fam usable = {"mqbalance_cpus_usable", "gauge",
+			     "Online CPUs that may take queue IRQs (not isolated, nohz_full or banned)."};
+	struct fam spread = {"mqbalance_cpu_queue_irqs", "gauge",
+			     "Queue IRQs whose effective affinity includes this online CPU."};
+	char cpu[16];
+
+	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : MQ_VERSION}}, 1, 1);
+	sample(f, &online, NULL, 0, cpuset_count(&s->cpus.online));
+	sample(f, &usable, NULL, 0, usable_cpus(in));
+
+	CPUSET_FOREACH(c, &s->cpus.online) {
+		uint64_t n = 0;
+
+		for (unsigned i = 0; s->nics && i < s->nnics; i++) {
+			const struct mq_nic *nic = &s->nics[i];
+
+			if (!nic_first(s, i))
+				continue;
+			for (unsigned k = 0; k < nic_nirqs(nic); k++) {
+				const struct mq_cpuset *cs = irq_cpus(&nic->irqs[k]);
+
+				if (irq_first(nic, k) && queue_irq(&nic->irqs[k]) && cs &&
+				    cpuset_isset(cs, (unsigned)c))
+					n++;
+			}
+		}
+		snprintf(cpu, sizeof(cpu), "%d", c);
+		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, n);
+	}
+}
+
+static void render_devices(FILE *f, const struct prom_input *in)
+{
+	const struct mq_snapshot *s = in->s;
+	struct fam info = {"mqbalance_device_info", "gauge",
+			   "Always 1; driver and where mqbalance reads this NIC's queues, counters and IRQs."};
+	struct fam rxq = {"mqbalance_device_receive_queues", "gauge",
+			  "Active receive queues (sysfs queues/rx-N)."};
+	struct fam txq = {"mqbalance_device_transmit_queues", "gauge",
+			  "Active transmit queues (sysfs queues/tx-N)."};
+
+	for (unsigned i = 0; i < s->nnics; i++) {
+		const struct mq_nic *n = &s->nics[i];
+		char drv[sizeof(n->driver) + 1], bus[sizeof(n->bus_info) + 1], kind[sizeof(n->kind) + 1];
+
+		if (!nic_first(s, i))
+			continue;
+		/* copies with a guaranteed terminator */
+		snprintf(drv, sizeof(drv), "%.*s", (int)sizeof(n->driver), n->driver);
+		snprintf(bus, sizeof(bus), "%.*s", (int)sizeof(n->bus_info), n->bus_info);
+		snprintf(kind, sizeof(kind), "%.*s", (int)sizeof(n->kind), n->kind);
+		sample(f, &info,
+		       (struct lbl[]){{"device", nic_name(n)},
+				      {"driver", drv},
+				      {"bus_info", bus},
+				      {"kind", kind},
+				      {"channels_source", channels_source_to_string(n->ch.source)},
+				      {"stats_source", stats_source_to_string(n->stats_source)},
+				      {"irqmap_source", irqmap_source_to_string(n->irqmap_source)}},
+		       7, 1);
+	}
+	for (unsigned i = 0; i < s->nnics; i++)
+		if (nic_first(s, i))
+			sample(f, &rxq, (struct lbl[]){{"device", nic_name(&s->nics[i])}}, 1,
+			       s->nics[i].real_rx_queues);
+	for (unsigned i = 0; i < s->nnics; i++)
+		if (nic_first(s, i))
+			sample(f, &txq, (struct lbl[]){{"device", nic_name(&s->nics[i])}}, 1,
+			       s->nics[i].real_tx_queues);
+}
+
+enum ch_what { CH_CUR, CH_MAX, CH_TARGET };
+
+static void render_channels(FILE *f, const struct prom_input *in)
+{
+	static const char *const type[] = {"combined", "rx", "tx", "other"};
+	const struct mq_snapshot *s = in->s;
+	struct fam fams[] = {
+		[CH_CUR] = {"mqbalance_channels", "gauge",
+			    "Current channel count of this type (ethtool -l); only types the NIC supports."},
+		[CH_MAX] = {"mqbalance_channels_max", "gauge", "Maximum channel count of this type."},
+		[CH_TARGET] = {"mqbalance_channels_target", "gauge",
+			       "Channel count of this type that mqbalance's plan wants."},
+	};
+
+	for (unsigned w = CH_CUR; w <= CH_TARGET; w++) {
+		for (unsigned i = 0; i < s->nnics; i++) {
+			const struct mq_nic *n = &s->nics[i];
+			const struct mq_channels *ch = &n->ch;
+			const uint32_t cur[] = {ch->combined, ch->rx, ch->tx, ch->other};
+			const uint32_t max[] = {ch->combined_max, ch->rx_max, ch->tx_max, ch->other_max};
+			const struct mq_tune_nic *t = in->tune ? tune_nic(in->tune, nic_name(n)) : NULL;
+			uint32_t tgt[4] = {0};
+			bool known = ch->source != CHANNELS_NONE;
+
+			if (!nic_first(s, i))
+				continue;
+			if (t && t->has_target) {
+				tgt[0] = t->target_combined;
+				tgt[1] = t->target_rx;
+				tgt[2] = t->target_tx;
+				tgt[3] = t->target_other;
+			}
+			for (unsigned k = 0; k < 4; k++) {
+				struct lbl l[] = {{"device", nic_name(n)}, {"type", type[k]}};
+				bool supported = known && max[k] > 0;
+
+				if (w == CH_CUR && supported)
+					sample(f, &fams[w], l, 2, cur[k]);
+				else if (w == CH_MAX && supported)
+					sample(f, &fams[w], l, 2, max[k]);
+				else if (w == CH_TARGET && t && t->has_target && (supported || tgt[k] > 0))
+					sample(f, &fams[w], l, 2, tgt[k]);
+			}
+		}
+	}
+}
+
+enum q_field { Q_RX_PACKETS, Q_RX_BYTES, Q_RX_DROPS, Q_TX_PACKETS, Q_TX_BYTES, Q_TX_DROPS, _Q_MAX };
+
+static uint64_t queue_field(const struct mq_queue *q, enum q_field k)
+{
+	switch (k) {
+	case Q_RX_PACKETS: return q->rx_packets;
+	case Q_RX_BYTES: return q->rx_bytes;
+	case Q_RX_DROPS: return q->rx_drops;
+	case Q_TX_PACKETS: return q->tx_packets;
+	case Q_TX_BYTES: return q->tx_bytes;
+	case Q_TX_DROPS: return q->tx_drops;
+	default: return MQ_NA;
+	}
+}
+
+static void render_queues(FILE *f, const struct prom_input *in)
+{
+	const struct mq_snapshot *s = in->s;
+	struct fam fams[_Q_MAX] = {
+		[Q_RX_PACKETS] = {"mqbalance_queue_receive_packets_total", "counter",
+				  "Packets received on this queue."},
+		[Q_RX_BYTES] = {"mqbalance_queue_receive_bytes_total", "counter",
+				"Bytes received on this queue."},
+		[Q_RX_DROPS] = {"mqbalance_queue_receive_drops_total", "counter",
+				"Packets dropped on receive on this queue."},
+		[Q_TX_PACKETS] = {"mqbalance_queue_transmit_packets_total", "counter",
+				  "Packets transmitted on this queue."},
+		[Q_TX_BYTES] = {"mqbalance_queue_transmit_bytes_total", "counter",
+				"Bytes transmitted on this queue."},
+		[Q_TX_DROPS] = {"mqbalance_queue_transmit_drops_total", "counter",
+				"Packets dropped on transmit on this queue."},
+	};
+	char qs[16];
+
+	for (unsigned k = 0; k < _Q_MAX; k++) {
+		for (unsigned i = 0; i < s->nnics; i++) {
+			const struct mq_nic *n = &s->nics[i];
+
+			if (!nic_first(s, i))
+				continue;
+			for (unsigned j = 0; j < nic_nqueues(n); j++) {
+				uint64_t v = queue_field(&n->queues[j], k);
+
+				/* a counter the source lacks is absent, never 0 */
+				if (v == MQ_NA || !queue_first(n, j))
+					continue;
+				snprintf(qs, sizeof(qs), "%u", n->queues[j].index);
+				sample(f, &fams[k], (struct lbl[]){{"device", nic_name(n)}, {"queue", qs}}, 2,
+				       v);
+			}
+		}
+	}
+}
+
+static void render_irqs(FILE *f, const struct prom_input *in)
+{
+	const struct mq_snapshot *s = in->s;
+	struct fam total = {"mqbalance_irq_interrupts_total", "counter",
+			    "Interrupts of this NIC IRQ, summed over CPUs (/proc/interrupts)."};
+	struct fam info = {"mqbalance_irq_info", "gauge",
+			   "Always 1; the IRQ's action name and the CPUs it really lands on "
+			   "(effective_affinity_list)."};
+	char irq[16], queue[16], cpus[4 * MQ_MAX_CPUS + 8], name[MQ_NAME_MAX + 1];
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < s->nnics; i++) {
+			const struct mq_nic *n = &s->nics[i];
+
+			if (!nic_first(s, i))
+				continue;
+			for (unsigned j = 0; j < nic_nirqs(n); j++) {
+				const struct mq_irq *q = &n->irqs[j];
+				struct lbl l[] = {{"device", nic_name(n)}, {"irq", irq}, {"queue", queue},
+						  {"role", irq_role_to_string(q->role)},
+						  {"name", name}, {"effective_cpus", cpus}};
+
+				if (!irq_first(n, j))
+					continue;
+				snprintf(irq, sizeof(irq), "%u", q->irq);
+				/* a non-queue IRQ has no queue: the empty value is the absent label */
+				if (q->queue >= 0)
+					snprintf(queue, sizeof(queue), "%d", q->queue);
+				else
+					queue[0] = '\0';
+				if (pass == 0) {
+					if (q->total != MQ_NA)
+						sample(f, &total, l, 4, q->total);
+					continue;
+				}
+				snprintf(name, sizeof(name), "%.*s", (int)sizeof(q->name), q->name);
+				if (!q->has_effective || cpuset_format_list(&q->effective, cpus, sizeof(cpus)) < 0)
+					cpus[0] = '\0';
+				sample(f, &info, l, 6, 1);
+			}
+		}
+	}
+}
+
+static void render_findings(FILE *f, const struct prom_input *in)
+{
+	struct fam count = {"mqbalance_findings", "gauge", "Active findings of this severity."};
+	struct fam one = {"mqbalance_finding", "gauge",
+			  "Always 1; one series per active finding (see mqbalance --report for the fix)."};
+	const struct mq_finding *fs = in->nfindings ? in->findings : NULL;
+	unsigned n = fs ? in->nfindings : 0;
+
+	for (unsigned sev = 0; sev < _SEV_MAX; sev++) {
+		uint64_t c = 0;
+
+		for (unsigned i = 0; i < n; i++)
+			if (fs[i].severity == sev && finding_first(fs, i))
+				c++;
+		sample(f, &count, (struct lbl[]){{"severity", severity_to_string(sev)}}, 1, c);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (!finding_first(fs, i))
+			continue;
+		sample(f, &one,
+		       (struct lbl[]){{"code", finding_code_to_string(fs[i].code)},
+				      {"severity", severity_to_string(fs[i].severity)},
+				      {"device", finding_dev(&fs[i])}},
+		       3, 1);
+	}
+}
+
+static void render_tune(FILE *f, const struct mq_tune_stats *t)
+{
+	struct fam last = {"mqbalance_last_apply_timestamp_seconds", "gauge",
+			   "Unix time of the last tuning pass without failures, 0 if none yet."};
+	struct fam fail = {"mqbalance_apply_failures_total", "counter",
+			   "Tuning steps that failed, by NIC and action, since the daemon started."};
+	struct fam drift = {"mqbalance_drift_corrections_total", "counter",
+			    "Tuning passes that undid someone else's change (driver, irqbalance, admin)."};
+	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
+
+	sample(f, &last, NULL, 0, t->last_apply > 0 ? (uint64_t)t->last_apply : 0);
+	for (unsigned i = 0; i < n; i++) {
+		char dev[IF_NAMESIZE + 1];
+
+		if (!tune_nic_first(t, i))
+			continue;
+		snprintf(dev, sizeof(dev), "%.*s", (int)sizeof(t->nic[i].ifname), t->nic[i].ifname);
+		for (unsigned a = 0; a < _TUNE_ACTION_MAX; a++)
+			sample(f, &fail,
+			       (struct lbl[]){{"device", dev}, {"action", tune_action_to_string(a)}}, 2,
+			       t->nic[i].failures[a]);
+	}
+	sample(f, &drift, NULL, 0, t->drift_corrections);
+}
+
+int prom_render(FILE *f, const struct prom_input *in)
+{
+	struct mq_snapshot empty = {0};
+	struct prom_input fixed;
+
+	if (!f || !in || !in->s)
+		return -EINVAL;
+	fixed = *in;
+	if (!in->s->nics && in->s->nnics) {
+		/* nnics without an array: render the machine, no NICs */
+		empty.cpus = in->s->cpus;
+		fixed.s = &empty;
+	}
+	render_machine(f, &fixed);
+	render_devices(f, &fixed);
+	render_channels(f, &fixed);
+	render_queues(f, &fixed);
+	render_irqs(f, &fixed);
+	render_findings(f, &fixed);
+	if (fixed.tune)
+		render_tune(f, fixed.tune);
+	return ferror(f) ? -EIO : 0;
+}
+
+int prom_render_cb(FILE *f, void *arg)
+{
+	return prom_render(f, arg);
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Boot one scenario on one guest kernel and relay its TAP lines:
+#   tests/guest/run-guest.sh [-k KERNEL_VERSION] SCENARIO.sh
+# The scenario's header says what machine it needs:
+#   # guest: smp=4 nics=virtio:4,virtio:4,e1000 timeout=120 mem=512 kernels=6.1,6.12
+# nics: virtio:N  virtio-net-pci, N queue pairs (mq=on, vectors=2N+2)
+#       virtio:N:V  same with V MSI-X vectors (V < N+1 forces shared IRQs)
+#       e1000       single-queue, non-virtio
+# Everything network-side lives in a namespace of this script's own (a bridge
+# and one tap per NIC), so the host's network is never touched. The guest
+# console goes to build/guest-logs/<kernel>-<scenario>.log.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
+logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
+bin=${MQ_BIN:-$repo/mqbalance}
+
+kver=
+while getopts k: o; do
+	case $o in
+	k) kver=$OPTARG ;;
+	*) echo "usage: run-guest.sh [-k KERNEL_VERSION] SCENARIO.sh" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+file=${1:?usage: run-guest.sh [-k KERNEL_VERSION] SCENARIO.sh}
+name=$(basename "$file" .sh)
+if [ -z "$kver" ]; then
+	kver=$(ls -1 "$cache/kernels" | sort -V | tail -n1)
+fi
+label=$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$kver")
+kernel=$cache/kernels/$kver/boot/vmlinuz-$kver
+say() { echo "$1 - [$label] $name: $2"; }
+
+# Header (defaults for anything it leaves out).
+smp=4 mem=512 timeout=180 nics=virtio:4,virtio:4,e1000 kernels= append=
+header=$(sed -n 's/^# guest:[[:space:]]*//p' "$file" | head -n1)
+for kv in $header; do
+	case $kv in
+	smp=* | mem=* | timeout=* | nics=* | kernels=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	append=*) append=${kv#append=}; append=${append//,/ } ;;
+	*) say "not ok" "bad header field '$kv'"; exit 1 ;;
+	esac
+done
+timeout=${MQ_GUEST_TIMEOUT:-$timeout}
+if [ -n "$kernels" ] && [[ ",$kernels," != *",$label,"* ]]; then
+	say skip "only for kernels $kernels"
+	exit 0
+fi
+[ -f "$kernel" ] || { say "not ok" "no kernel $kernel (run fetch-kernels.sh)"; exit 1; }
+
+mkdir -p "$logs"
+log=$logs/$label-$name.log
+tmp=$(mktemp -d /tmp/mq-guest.XXXXXX)
+ns=mqg-$$-$RANDOM
+qpid=
+cleanup() {
+	[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'say "not ok" "harness error at run-guest.sh line $LINENO"' ERR
+trap 'exit 130' INT TERM
+
+# Initramfs = cached base + a small overlay with /init, the scenarios and ./mqbalance.
+base=$("$here/mkinitramfs.sh" "$kver") || { say "not ok" "initramfs build failed"; exit 1; }
+o=$tmp/overlay
+mkdir -p "$o/mq/scenarios"
+install -m 0755 "$here/init" "$o/init"
+cp "$here/guestlib.sh" "$o/mq/"
+cp "$here"/scenarios/*.sh "$o/mq/scenarios/"
+[ "$file" -ef "$o/mq/scenarios/$name.sh" ] || cp "$file" "$o/mq/scenarios/$name.sh"
+# Debugging aid: extra files (tools, fakes) to drop into the guest's /mq/.
+for extra in ${MQ_GUEST_EXTRA:-}; do
+	cp "$extra" "$o/mq/"
+done
+if [ -x "$bin" ]; then
+	cp "$bin" "$o/mq/mqbalance"
+	{ ldd "$bin" 2>/dev/null || true; } | awk '/=> \// {print $3}' | while read -r lib; do
+		mkdir -p "$o$(dirname "$lib")"
+		cp -L "$lib" "$o$lib"
+	done
+fi
+(cd "$o" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$tmp/overlay.cpio.gz"
+cat "$base" "$tmp/overlay.cpio.gz" > "$tmp/initrd"
+
+# The private network: bridge + one tap per NIC.
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip -n "$ns" link add br0 type bridge forward_delay 0
+ip -n "$ns" link set br0 up
+qargs=()
+i=0
+IFS=, read -ra nic_list <<<"$nics"
+for nic in "${nic_list[@]}"; do
+	mac=$(printf '52:54:00:99:00:%02x' $((i + 1)))
+	IFS=: read -r model q v <<<"$nic"
+	case $model in
+	virtio)
+		q=${q:-1} v=${v:-$((2 * q + 2))}
+		if [ "$q" -gt 1 ]; then
+			ip -n "$ns" tuntap add dev tap$i mode tap multi_queue
+			qargs+=(-netdev "tap,id=n$i,ifname=tap$i,script=no,downscript=no,vhost=off,queues=$q"
+				-device "virtio-net-pci,netdev=n$i,mac=$mac,mq=on,vectors=$v,romfile=")
+		else
+			ip -n "$ns" tuntap add dev tap$i mode tap
+			qargs+=(-netdev "tap,id=n$i,ifname=tap$i,script=no,downscript=no,vhost=off"
+				-device "virtio-net-pci,netdev=n$i,mac=$mac,vectors=$v,romfile=")
+		fi
+		;;
+	e1000)
+		ip -n "$ns" tuntap add dev tap$i mode tap
+		qargs+=(-netdev "tap,id=n$i,ifname=tap$i,script=no,downscript=no"
+			-device "e1000,netdev=n$i,mac=$mac,romfile=")
+		;;
+	*) say "not ok" "unknown NIC model '$model' in header"; exit 1 ;;
+	esac
+	ip -n "$ns" link set tap$i master br0
+	ip -n "$ns" link set tap$i up
+	i=$((i + 1))
+done
+
+: > "$tmp/tap"
+start=$(date +%s)
+rc=0
+ip netns exec "$ns" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp" \
+	-nographic -no-reboot -monitor none \
+	-serial "file:$log" -serial "file:$tmp/tap" \
+	-kernel "$kernel" -initrd "$tmp/initrd" \
+	-append "console=ttyS0 panic=-1 quiet mq.scenario=$name mq.label=$label mq.nics=$i ${append} ${MQ_GUEST_APPEND:-}" \
+	"${qargs[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
+qpid=$!
+while kill -0 "$qpid" 2>/dev/null; do
+	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
+		kill -9 "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+		qpid=
+		rc=timeout
+		break
+	fi
+	sleep 0.5
+done
+if [ -n "$qpid" ]; then
+	wait "$qpid" || rc=$?
+	qpid=
+fi
+secs=$(( $(date +%s) - start ))
+
+# Relay the guest's TAP lines with the kernel in front.
+tr -d '\r' < "$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"
+end=$(tr -d '\r' < "$tmp/tap" | sed -nE 's/^MQ-END rc=([0-9]+).*/\1/p' | tail -n1)
+ntap=$(tr -d '\r' < "$tmp/tap" | grep -cE '^(ok|not ok|skip) - ' || true)
+nfail=$(tr -d '\r' < "$tmp/tap" | grep -c '^not ok - ' || true)
+echo "# [$label] $name: ${secs}s, console log $log" >&2
+if [ "$rc" = timeout ]; then
+	say "not ok" "timed out after ${timeout}s (log: $log)"
+	tail -n 20 "$log" | sed 's/^/#   /' >&2
+	exit 1
+fi
+if [ -z "$end" ]; then
+	say "not ok" "guest stopped without finishing the scenario (qemu status $rc; log: $log)"
+	sed 's/^/#   qemu: /' "$tmp/qemu.out" >&2
+	tail -n 20 "$log" | sed 's/^/#   /' >&2
+	exit 1
+fi
+if [ "$end" != 0 ] && [ "$nfail" = 0 ]; then
+	say "not ok" "scenario exited with status $end (log: $log)"
+	exit 1
+fi
+if [ "$ntap" = 0 ]; then
+	say "not ok" "scenario printed no results (log: $log)"
+	exit 1
+fi
+if [ "$nfail" != 0 ]; then
+	exit 1
+fi
+exit 0

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "probes/probe.h"
+#include "probes/sysfs.h"
+
+static void use_case(const char *name)
+{
+	const char *data = getenv("MQ_TEST_DATA");
+	char root[4096];
+
+	snprintf(root, sizeof(root), "%s/irqmap/%s", data && *data ? data : "tests/data", name);
+	sysfs_set_root(root);
+}
+
+struct want {
+	const char *driver, *ifname, *prefix, *name;
+	enum mq_irq_role role;
+	int queue;
+};
+
+static void test_classify(void **state)
+{
+	static const struct want cases[] = {
+		{"virtio_net", "eth0", "virtio2", "virtio2-input.0", IRQ_ROLE_RX, 0},
+		{"virtio_net", "eth0", "virtio2", "virtio2-output.15", IRQ_ROLE_TX, 15},
+		{"virtio_net", "eth0", "virtio2", "virtio2-config", IRQ_ROLE_CONFIG, -1},
+		{"virtio_net", "eth0", "virtio0", "virtio0-virtqueues", IRQ_ROLE_SHARED, -1},
+		/* Another virtio device's IRQ is not ours, even if its name looks right. */
+		{"virtio_net", "eth0", "virtio2", "virtio3-input.0", IRQ_ROLE_OTHER, -1},
+		{"virtio_net", "eth0", "virtio2", "virtio2-input.x", IRQ_ROLE_OTHER, -1},
+		{"virtio_net", "eth0", "virtio2", "virtio2-input.", IRQ_ROLE_OTHER, -1},
+		{"virtio_net", "eth0", "", "virtio7-input.3", IRQ_ROLE_RX, 3},
+		{"virtio_blk", "vda", "virtio1", "virtio1-req.0", IRQ_ROLE_OTHER, -1},
+		{"ena", "ens5", "", "ens5-Tx-Rx-0", IRQ_ROLE_RXTX, 0},
+		{"ena", "ens5", "", "ens5-Tx-Rx-31", IRQ_ROLE_RXTX, 31},
+		{"ena", "ens5", "", "ena-mgmnt@pci:0000:00:05.0", IRQ_ROLE_CONFIG, -1},
+		{"ena", "ens5", "", "ens50-Tx-Rx-1", IRQ_ROLE_OTHER, -1},
+		{"gve", "ens4", "", "gve-ntfy-blk3@pci:0000:00:04.0", IRQ_ROLE_RXTX, 3},
+		{"gve", "ens4", "", "ens4-ntfy-block.5", IRQ_ROLE_RXTX, 5},
+		{"gve", "ens4", "", "gve-mgmnt@pci:0000:00:04.0", IRQ_ROLE_CONFIG, -1},
+		{"gve", "ens4", "", "ens4-mgmnt", IRQ_ROLE_CONFIG, -1},
+		{"mlx5_core", "eth1", "", "mlx5_comp7@pci:c3a8:00:02.0", IRQ_ROLE_RXTX, 7},
+		{"mlx5_core", "eth1", "", "mlx5_async0@pci:c3a8:00:02.0", IRQ_ROLE_CONFIG, -1},
+		{"ixgbe", "eth1", "", "eth1-TxRx-0", IRQ_ROLE_RXTX, 0},
+		{"ixgbe", "eth1", "", "eth1-rx-2", IRQ_ROLE_RX, 2},
+		{"ixgbe", "eth1", "", "eth1-tx-2", IRQ_ROLE_TX, 2},
+		{"i40e", "eth2", "", "i40e-eth2-TxRx-1", IRQ_ROLE_RXTX, 1},
+		{"i40e", "eth2", "", "i40e-0000:3b:00.0:misc", IRQ_ROLE_CONFIG, -1},
+		{"ice", "eth3", "", "ice-eth3-TxRx-4", IRQ_ROLE_RXTX, 4},
+		{"iavf", "eth4", "", "iavf-eth4-TxRx-0", IRQ_ROLE_RXTX, 0},
+		{"iavf", "eth4", "", "iavf-0000:00:08.0:mbx", IRQ_ROLE_CONFIG, -1},
+		{"xen-netfront", "eth0", "", "eth0-q1-tx", IRQ_ROLE_TX, 1},
+		{"xen-netfront", "eth0", "", "eth0-q1-rx", IRQ_ROLE_RX, 1},
+		{"xen-netfront", "eth0", "", "eth0-q3", IRQ_ROLE_RXTX, 3},
+		{"xen-netfront", "eth0", "", "eth0-q3-", IRQ_ROLE_OTHER, -1},
+		{"xen-netfront", "eth0", "", "eth0-q", IRQ_ROLE_OTHER, -1},
+		{"", "eth0", "", "eth0-", IRQ_ROLE_OTHER, -1},
+		{"", "eth0", "", "eth0-rx-", IRQ_ROLE_OTHER, -1},
+		{"", "eth0", "", "eth0 (queue 1", IRQ_ROLE_OTHER, -1},
+		{"", "eth0", "", "xeth0-TxRx-1", IRQ_ROLE_OTHER, -1},
+		{"mlx5_core", "eth1", "", "mlx5_comp", IRQ_ROLE_OTHER, -1},
+		{"gve", "ens4", "", "gve-ntfy-blk@pci:0000:00:04.0", IRQ_ROLE_OTHER, -1},
+		{"virtio_net", "eth0", "", "virtio-input.0", IRQ_ROLE_OTHER, -1},
+		{"virtio_net", "eth0", "", "virtio2", IRQ_ROLE_OTHER, -1},
+		{"vmxnet3", "ens192", "", "ens192-rxtx-3", IRQ_ROLE_RXTX, 3},
+		{"cxgb4vf", "enp5s0f4", "", "enp5s0f4 (queue 2)", IRQ_ROLE_RXTX, 2},
+		{"e1000", "ens3", "", "ens3", IRQ_ROLE_RXTX, 0},
+		{"e1000", "ens3", "", "uhci_hcd:usb1, ens3", IRQ_ROLE_RXTX, 0},
+		{"", "eth0", "", "eth0-TxRx-99999999999", IRQ_ROLE_OTHER, -1},
+		{"", "eth0", "", "", IRQ_ROLE_OTHER, -1},
+		{"", "", "", "-TxRx-0", IRQ_ROLE_OTHER, -1},
+		{NULL, NULL, NULL, "timer", IRQ_ROLE_OTHER, -1},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum mq_irq_role role = _IRQ_ROLE_MAX;
+		int queue = -7;
+
+		assert_int_equal(irqmap_classify(cases[i].driver, cases[i].ifname, cases[i].prefix,
+						 cases[i].name, &role, &queue),
+				 0);
+		if (role != cases[i].role || queue != cases[i].queue)
+			fail_msg("%s: got %s %d, want %s %d", cases[i].name, irq_role_to_string(role),
+				 queue, irq_role_to_string(cases[i].role), cases[i].queue);
+	}
+	assert_int_equal(irqmap_classify("", "", "", NULL, NULL, NULL), -EINVAL);
+}
+
+static struct mq_nic make_nic(const char *ifname, const char *driver, unsigned nq)
+{
+	struct mq_nic n = {0};
+
+	snprintf(n.name, sizeof(n.name), "%s", ifname);
+	snprintf(n.driver, sizeof(n.driver), "%s", driver);
+	n.nqueues = nq;
+	n.queues = calloc(nq ? nq : 1, sizeof(*n.queues));
+	assert_non_null(n.queues);
+	for (unsigned q = 0; q < nq; q++)
+		n.queues[q].index = q;
+	return n;
+}
+
+static struct irq_table table(void)
+{
+	struct irq_table t;
+
+	assert_int_equal(interrupts_read(&t), 0);
+	return t;
+}
+
+static void test_virtio(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("virtio");
+	t = table();
+	/* Driver unknown: the device link alone says virtio2, not eth0's index. */
+	n = make_nic("eth0", "", 4);
+	assert_int_equal(irqmap_by_names(&n, &t), 9);
+	assert_int_equal(n.irqmap_source, IRQMAP_NAMES);
+	assert_string_equal(n.irq_prefix, "virtio2");
+	assert_false(n.irq_shared);
+	for (unsigned q = 0; q < 4; q++) {
+		const struct mq_irq *rx = &n.irqs[2 * q], *tx = &n.irqs[2 * q + 1];
+
+		assert_int_equal(rx->irq, 38 + 2 * q);
+		assert_int_equal(rx->role, IRQ_ROLE_RX);
+		assert_int_equal(rx->queue, (int)q);
+		assert_int_equal(tx->irq, 39 + 2 * q);
+		assert_int_equal(tx->role, IRQ_ROLE_TX);
+		assert_int_equal(n.queues[q].irq_rx, (int)(2 * q));
+		assert_int_equal(n.queues[q].irq_tx, (int)(2 * q + 1));
+		assert_int_equal(rx->n_per_cpu, 4);
+		assert_int_equal(rx->per_cpu[q], 100 * rx->irq);
+		assert_int_equal(rx->total, 100 * rx->irq);
+	}
+	assert_int_equal(n.irqs[8].irq, 37);
+	assert_int_equal(n.irqs[8].role, IRQ_ROLE_CONFIG);
+	assert_int_equal(n.irqs[8].queue, -1);
+	/* Requested 0-3, effective 1; 39 without effective file; 40 from the hex mask. */
+	assert_true(n.irqs[0].has_effective && cpuset_count(&n.irqs[0].affinity) == 4);
+	assert_true(cpuset_isset(&n.irqs[0].effective, 1) && cpuset_count(&n.irqs[0].effective) == 1);
+	assert_true(n.irqs[1].has_affinity && !n.irqs[1].has_effective);
+	assert_true(n.irqs[2].has_affinity && cpuset_count(&n.irqs[2].affinity) == 2);
+	/* The blk device's IRQs (virtio1) are not eth0's. */
+	for (unsigned i = 0; i < n.nirqs; i++)
+		assert_true(n.irqs[i].irq != 24 && n.irqs[i].irq != 25);
+	nic_free(&n);
+
+	/* The other virtio NIC: virtio0, its own three IRQs only. */
+	n = make_nic("eth1", "virtio_net", 1);
+	assert_int_equal(irqmap_by_names(&n, &t), 3);
+	assert_string_equal(n.irq_prefix, "virtio0");
+	assert_int_equal(n.irqs[0].irq, 51);
+	assert_int_equal(n.irqs[1].irq, 52);
+	assert_int_equal(n.irqs[2].irq, 50);
+	assert_int_equal(n.irqs[0].total, 10);
+	assert_true(cpuset_isset(&n.irqs[0].effective, 3));
+	nic_free(&n);
+
+	/* Fewer active queues than IRQs: the extra IRQs stay, unindexed. */
+	n = make_nic("eth0", "virtio_net", 2);
+	assert_int_equal(irqmap_by_names(&n, &t), 9);
+	assert_int_equal(n.queues[1].irq_tx, 3);
+	assert_int_equal(n.irqs[7].queue, 3);
+	/* Called again (a re-probe): same answer, old IRQs freed. */
+	assert_int_equal(irqmap_by_names(&n, &t), 9);
+	assert_int_equal(n.queues[0].irq_rx, 0);
+	nic_free(&n);
+
+	/* A virtual interface: nothing, and no error. */
+	n = make_nic("veth0", "veth", 1);
+	assert_int_equal(irqmap_by_names(&n, &t), 0);
+	assert_int_equal(n.irqmap_source, IRQMAP_NONE);
+	assert_int_equal(n.nirqs, 0);
+	assert_int_equal(n.queues[0].irq_rx, -1);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+static void test_virtio_shared(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("virtio-shared");
+	t = table();
+	n = make_nic("eth0", "virtio_net", 2);
+	assert_int_equal(irqmap_by_names(&n, &t), 2);
+	assert_true(n.irq_shared);
+	assert_string_equal(n.irq_prefix, "virtio0");
+	assert_int_equal(n.irqs[0].irq, 24);
+	assert_int_equal(n.irqs[0].role, IRQ_ROLE_CONFIG);
+	assert_int_equal(n.irqs[1].irq, 25);
+	assert_int_equal(n.irqs[1].role, IRQ_ROLE_SHARED);
+	assert_int_equal(n.irqs[1].total, 17000);
+	assert_int_equal(n.queues[0].irq_rx, -1);
+	assert_int_equal(n.queues[1].irq_tx, -1);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+static void test_ena(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("ena");
+	t = table();
+	n = make_nic("ens5", "ena", 4);
+	assert_int_equal(irqmap_by_names(&n, &t), 5);
+	assert_string_equal(n.irq_prefix, "ens5");
+	for (unsigned q = 0; q < 4; q++) {
+		assert_int_equal(n.irqs[q].irq, 27 + q);
+		assert_int_equal(n.irqs[q].role, IRQ_ROLE_RXTX);
+		assert_int_equal(n.queues[q].irq_rx, (int)q);
+		assert_int_equal(n.queues[q].irq_tx, (int)q);
+		assert_int_equal(n.irqs[q].per_cpu[q], 1000 + q);
+		assert_true(cpuset_isset(&n.irqs[q].effective, q));
+	}
+	assert_int_equal(n.irqs[4].irq, 26);
+	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+static void check_gve(const char *name)
+{
+	struct mq_nic n;
+	struct irq_table t;
+
+	use_case(name);
+	t = table();
+	n = make_nic("ens4", "gve", 4);
+	assert_int_equal(irqmap_by_names(&n, &t), 9);
+	/* 8 blocks: 0-3 TX queues 0-3 (IRQs 24-27), 4-7 RX queues 0-3 (IRQs 28-31). */
+	for (unsigned q = 0; q < 4; q++) {
+		const struct mq_irq *rx = &n.irqs[n.queues[q].irq_rx];
+		const struct mq_irq *tx = &n.irqs[n.queues[q].irq_tx];
+
+		assert_int_equal(rx->irq, 28 + q);
+		assert_int_equal(rx->role, IRQ_ROLE_RX);
+		assert_int_equal(tx->irq, 24 + q);
+		assert_int_equal(tx->role, IRQ_ROLE_TX);
+		assert_int_equal(n.queues[q].irq_rx, (int)(2 * q));
+		assert_int_equal(n.queues[q].irq_tx, (int)(2 * q + 1));
+	}
+	assert_int_equal(n.irqs[8].irq, 32);
+	assert_int_equal(n.irqs[8].role, IRQ_ROLE_CONFIG);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+static void test_gve(void **state)
+{
+	(void)state;
+	check_gve("gve");
+	check_gve("gve-old");
+}
+
+static void test_legacy(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("legacy");
+	t = table();
+	n = make_nic("ens3", "e1000", 1);
+	assert_int_equal(irqmap_by_names(&n, &t), 1);
+	assert_int_equal(n.irqs[0].irq, 11);
+	assert_int_equal(n.irqs[0].role, IRQ_ROLE_RXTX);
+	assert_int_equal(n.irqs[0].queue, 0);
+	assert_int_equal(n.irqs[0].total, 1000);
+	assert_int_equal(n.queues[0].irq_rx, 0);
+	assert_int_equal(n.queues[0].irq_tx, 0);
+	assert_true(n.irqs[0].has_effective && cpuset_isset(&n.irqs[0].effective, 0));
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify), cmocka_unit_test(test_virtio),
+		cmocka_unit_test(test_virtio_shared), cmocka_unit_test(test_ena),
+		cmocka_unit_test(test_gve),      cmocka_unit_test(test_legacy),
+	};
+	return cmocka_run_group_tests_name("irqmap", tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "output/report.h"
+#include "tests/fixture_snapshot.h"
+#include "tests/json_check.h"
+
+static char *render(const struct report_input *in, size_t *ret_len)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(report_render_json(f, in), 0);
+	assert_int_equal(fclose(f), 0);
+	*ret_len = len;
+	return text;
+}
+
+static void has(const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("JSON lacks %s in:\n%s", needle, text);
+}
+
+/* Two NICs: eth0 with a sample pair and odd IRQ names; eth1 with unknown channels, no counters. */
+static void build(struct mq_snapshot *now, struct mq_snapshot *before)
+{
+	struct mq_nic *n;
+
+	fx_init(before, 4);
+	snprintf(before->platform.hypervisor, sizeof(before->platform.hypervisor), "kvm");
+	n = fx_nic(before, "eth0", "virtio_net", 2, 4);
+	fx_virtio_irqs(n, 24, (int[]){0, 1});
+	/* What /proc/interrupts may hold: spaces, quotes, backslashes, control bytes, bad UTF-8. */
+	snprintf(n->irqs[1].name, MQ_NAME_MAX, "eth0 \"q0\"\\rx\t\x01\xff\xc3\xa9");
+	fx_xps_from_irqs(n);
+	n->queues[1].has_rps = false;
+	fx_counters(n, 0, 1000, 100000, 10, 1000);
+	fx_counters(n, 1, 3000, 300000, 30, 3000);
+	n->queues[0].rx_drops = n->queues[1].rx_drops = MQ_NA;
+	n->irqs[1].total = 12345;
+	n->irqs[2].total = MQ_NA;
+	n->rx_packets = 4000;
+	n->tx_packets = n->rx_bytes = n->tx_bytes = n->rx_dropped = n->tx_dropped = MQ_NA;
+	n = fx_nic(before, "eth1", "mystery", 1, 1);
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "kernel says \"no\"");
+	fx_no_counters(n);
+	n->queues[0].has_xps = false;
+	fx_copy(now, before);
+	now->taken.tv_nsec = 500000000; /* 0.5 s later */
+	n = &now->nics[0];
+	n->queues[0].rx_packets += 300;
+	n->queues[0].rx_bytes += 30000;
+	n->queues[1].rx_packets += 100;
+	n->queues[1].rx_bytes += 10000;
+}
+
+static void test_content(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_config cfg;
+	struct mq_finding fd[2] = {
+		{SEV_WARNING, FIND_IRQBALANCE_RUNNING, "", "irqbalance is running", "disable it"},
+		{SEV_INFO, FIND_CHANNELS_UNKNOWN, "eth1", "eth1: \"channels\"\n unknown", ""},
+	};
+	struct report_input in = {.now = &now, .before = &before, .interval = 0.5,
+				  .findings = fd, .nfindings = 2, .cfg = &cfg};
+	size_t len;
+	char *text;
+	(void)state;
+
+	build(&now, &before);
+	fx_config(&cfg);
+	cpuset_set(&cfg.banned_cpus, 3);
+	text = render(&in, &len);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", text);
+	assert_true(json_valid(text, len));
+	assert_int_equal(strlen(text), len);
+	assert_null(strchr(text, '\n') != text + len - 1 ? strchr(text, '\n') : NULL); /* compact */
+	has(text, "\"schema_version\":1,");
+	has(text, "\"interval\":0.500,");
+	has(text, "\"online\":[0,1,2,3],\"usable\":[0,1,2],\"isolated\":[],\"nohz_full\":[],\"banned\":[3]");
+	has(text, "\"hypervisor\":\"kvm\",\"cloud\":null");
+	has(text, "\"irqbalance_pid\":null},\"irqbalance_running\":false");
+	has(text, "\"channels\":{\"combined\":2,\"combined_max\":4,\"rx\":null,\"rx_max\":null,"
+		  "\"tx\":null,\"tx_max\":null,\"other\":null,\"other_max\":null,\"source\":\"netlink\"},"
+		  "\"channels_error\":null");
+	has(text, "\"channels\":null,\"channels_error\":\"kernel says \\\"no\\\"\"");
+	/* Counters: present, missing (null, not 0); rates over 0.5 s. */
+	has(text, "\"queue\":0,\"has_rx\":true,\"has_tx\":true,\"rx_packets\":1300,\"tx_packets\":10,"
+		  "\"rx_bytes\":130000,\"tx_bytes\":1000,\"rx_drops\":null,\"tx_drops\":0,"
+		  "\"rx_packets_per_sec\":600.000,\"tx_packets_per_sec\":0.000,"
+		  "\"rx_bytes_per_sec\":60000.000,\"tx_bytes_per_sec\":0.000,"
+		  "\"rx_drops_per_sec\":null,\"tx_drops_per_sec\":0.000,\"rx_share\":0.7500,\"napi_id\":null");
+	has(text, "\"rx_share\":0.2500");
+	has(text, "\"rx_packets\":null,\"tx_packets\":null,\"rx_bytes\":null");
+	has(text, "\"stats\":{\"rx_packets\":4000,\"tx_packets\":null");
+	/* The odd IRQ name, escaped. */
+	has(text, "\"name\":\"eth0 \\\"q0\\\"\\\\rx\\t\\u0001\\ufffd\xc3\xa9\"");
+	has(text, "\"role\":\"rx\",\"queue\":0,\"effective_cpus\":[0],\"affinity_cpus\":[0],"
+		  "\"count\":12345,\"managed\":false");
+	has(text, "\"count\":null");
+	has(text, "\"xps_cpus\":[1],\"rps_cpus\":null");
+	has(text, "\"xps_cpus\":null");
+	has(text, "\"other_irqs\":[{\"irq\":24,\"name\":\"virtio0-config\",\"role\":\"config\",\"queue\":null");
+	has(text, "{\"severity\":\"warning\",\"code\":\"irqbalance_running\",\"interface\":null,");
+	has(text, "\"interface\":\"eth1\",\"message\":\"eth1: \\\"channels\\\"\\n unknown\",\"fix\":null");
+	free(text);
+
+	/* No interval: rates and shares from totals are null / from totals. */
+	in.before = NULL;
+	text = render(&in, &len);
+	assert_true(json_valid(text, len));
+	has(text, "\"interval\":null,");
+	has(text, "\"rx_packets_per_sec\":null");
+	assert_null(strstr(text, "_per_sec\":0"));
+	free(text);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+static void test_pretty_python(void **state)
+{
+	static const char check[] =
+		"import json,sys\n"
+		"d=json.load(open(sys.argv[1]))\n"
+		"i=d['interfaces']\n"
+		"assert [x['ifname'] for x in i]==['eth0','eth1'], i\n"
+		"q=i[0]['queues'][0]\n"
+		"assert q['rx_drops'] is None and q['rx_packets']==1300\n"
+		"assert abs(q['rx_packets_per_sec']-600)<1e-9\n"
+		"assert q['irqs'][0]['name'].startswith('eth0 \"q0\"\\\\rx\\t\\x01\\ufffd')\n"
+		"assert i[1]['channels'] is None and i[1]['channels_error']\n"
+		"assert d['findings']==[]\n"
+		"assert d['cpus']['banned'] is None\n";
+	struct mq_snapshot now, before;
+	struct report_input in = {.now = &now, .before = &before, .interval = 0.5, .pretty = true};
+	char path[] = "/tmp/mq-test-json-XXXXXX", cmd[512];
+	size_t len;
+	char *text;
+	FILE *f;
+	int fd, rc;
+	(void)state;
+
+	build(&now, &before);
+	text = render(&in, &len);
+	assert_true(json_valid(text, len));
+	has(text, "{\n  \"schema_version\": 1,\n  \"version\": ");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fwrite(text, 1, len, f);
+	assert_int_equal(fclose(f), 0);
+	if (system("python3 -c 'import json' >/dev/null 2>&1") != 0) {
+		unlink(path);
+		free(text);
+		fx_free(&now);
+		fx_free(&before);
+		skip(); /* reason: python3 not installed */
+	}
+	snprintf(cmd, sizeof(cmd), "python3 -c \"$MQ_PYCHECK\" %s", path);
+	setenv("MQ_PYCHECK", check, 1);
+	rc = system(cmd);
+	unlink(path);
+	assert_int_equal(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, 0);
+	free(text);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+/* Garbage in the snapshot strings never makes invalid JSON. */
+static void test_fuzzed_strings(void **state)
+{
+	struct mq_snapshot now;
+	struct report_input in = {.now = &now};
+	unsigned seed = 1;
+	(void)state;
+
+	for (int round = 0; round < 50; round++) {
+		struct mq_nic *n;
+		size_t len;
+		char *text;
+
+		fx_init(&now, 2);
+		n = fx_nic(&now, "x", "y", 1, 1);
+		fx_irq(n, 5, "z", IRQ_ROLE_OTHER, -1, 0);
+		for (char *p = n->irqs[0].name; p < n->irqs[0].name + MQ_NAME_MAX - 1; p++)
+			*p = (char)((seed = seed * 1103515245 + 12345) >> 16);
+		for (char *p = n->name; p < n->name + IF_NAMESIZE - 1; p++)
+			*p = (char)((seed = seed * 1103515245 + 12345) >> 16 | 1);
+		for (char *p = now.platform.product_name; p < now.platform.product_name + 63; p++)
+			*p = (char)((seed = seed * 1103515245 + 12345) >> 16);
+		text = render(&in, &len);
+		assert_true(json_valid(text, len));
+		free(text);
+		fx_free(&now);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_content),
+		cmocka_unit_test(test_pretty_python),
+		cmocka_unit_test(test_fuzzed_strings),
+	};
+
+	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent/textfile.h"
+
+struct dir {
+	char path[64];
+	char file[128];
+};
+
+static int setup(void **state)
+{
+	struct dir *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -1;
+	snprintf(d->path, sizeof(d->path), "/tmp/mq-textfile-XXXXXX");
+	if (!mkdtemp(d->path))
+		return -1;
+	snprintf(d->file, sizeof(d->file), "%s/mqbalance.prom", d->path);
+	*state = d;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct dir *d = *state;
+	DIR *dp = opendir(d->path);
+	struct dirent *e;
+	char p[512];
+
+	while (dp && (e = readdir(dp))) {
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", d->path, e->d_name);
+		if (unlink(p) < 0)
+			rmdir(p);
+	}
+	if (dp)
+		closedir(dp);
+	rmdir(d->path);
+	free(d);
+	return 0;
+}
+
+static int render_text(FILE *f, void *arg)
+{
+	fputs(arg, f);
+	return 0;
+}
+
+/* Writes a good part, then fails: the way a renderer breaks halfway. */
+static int render_half(FILE *f, void *arg)
+{
+	(void)arg;
+	fputs("half a file", f);
+	return -EPROTO;
+}
+
+/* 64 KiB: more than a tiny tmpfs holds. */
+static int render_big(FILE *f, void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 1024; i++)
+		fprintf(f, "mqbalance_filler{i=\"%04d\"} %0*d\n", i, 38, i);
+	return 0;
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Entries in dir other than . and .. */
+static unsigned count_entries(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	unsigned n = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(dp);
+	return n;
+}
+
+static void test_replace(void **state)
+{
+	struct dir *d = *state;
+	char err[256], buf[64];
+
+	assert_int_equal(textfile_write(d->file, render_text, "old\n", err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	read_file(d->file, buf, sizeof(buf));
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(textfile_write(d->file, render_text, "new\n", err, sizeof(err)), 0);
+	read_file(d->file, buf, sizeof(buf));
+	assert_string_equal(buf, "new\n");
+	assert_int_equal(count_entries(d->path), 1); /* no temporary file left behind */
+}
+
+static void test_render_failure_keeps_old(void **state)
+{
+	struct dir *d = *state;
+	char err[256], buf[64];
+
+	assert_int_equal(textfile_write(d->file, render_text, "old\n", err, sizeof(err)), 0);
+	assert_int_equal(textfile_write(d->file, render_half, NULL, err, sizeof(err)), -EPROTO);
+	assert_non_null(strstr(err, d->file));
+	assert_non_null(strstr(err, strerror(EPROTO)));
+	read_file(d->file, buf, sizeof(buf));
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(count_entries(d->path), 1);
+}
+
+static void test_mode_under_umask(void **state)
+{
+	struct dir *d = *state;
+	struct stat st;
+	char err[256];
+	mode_t old = umask(077);
+
+	assert_int_equal(textfile_write(d->file, render_text, "x 1\n", err, sizeof(err)), 0);
+	umask(old);
+	assert_int_equal(stat(d->file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+}
+
+static void test_bad_directories(void **state)
+{
+	struct dir *d = *state;
+	char err[256], path[256];
+
+	/* missing directory */
+	snprintf(path, sizeof(path), "%s/missing/mqbalance.prom", d->path);
+	assert_int_equal(textfile_write(path, render_text, "x 1\n", err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+
+	/* a file where the directory should be: root cannot bypass this one */
+	snprintf(path, sizeof(path), "%s/notadir", d->path);
+	assert_int_equal(textfile_write(path, render_text, "x 1\n", err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/notadir/mqbalance.prom", d->path);
+	assert_int_equal(textfile_write(path, render_text, "x 1\n", err, sizeof(err)), -ENOTDIR);
+	assert_non_null(strstr(err, strerror(ENOTDIR)));
+
+	/* the target is a directory: rename fails, the temporary file goes */
+	snprintf(path, sizeof(path), "%s/adir.prom", d->path);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_true(textfile_write(path, render_text, "x 1\n", err, sizeof(err)) < 0);
+	assert_int_equal(count_entries(d->path), 2); /* notadir, adir.prom */
+}
+
+static void test_bad_arguments(void **state)
+{
+	char err[64];
+
+	(void)state;
+	assert_int_equal(textfile_write("", render_text, "", err, sizeof(err)), -EINVAL);
+	assert_int_equal(textfile_write("/tmp/", render_text, "", err, sizeof(err)), -EISDIR);
+	assert_int_equal(textfile_write("/tmp/x", NULL, "", err, sizeof(err)), -EINVAL);
+	/* a tiny or absent error buffer is fine */
+	assert_int_equal(textfile_write("/nonexistent-mq/x.prom", render_text, "", err, 4), -ENOENT);
+	assert_int_equal(strlen(err), 3);
+	assert_int_equal(textfile_write("/nonexistent-mq/x.prom", render_text, "", NULL, 0), -ENOENT);
+}
+
+/*
+ * A full and a read-only filesystem: a tiny tmpfs in a private mount
+ * namespace of a child process (root ignores permissions, not these).
+ * The child exits 0 (pass), 77 (cannot set up: skip) or 1.
+ */
+static int full_and_readonly(const char *dir, const char *file)
+{
+	char err[512], buf[64], filler[512];
+	int fd, r;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", dir, "tmpfs", 0, "size=8k,mode=0755") < 0)
+		return 77;
+	if (textfile_write(file, render_text, "old 1\n", err, sizeof(err)) < 0)
+		return 1;
+	snprintf(filler, sizeof(filler), "%s/filler", dir);
+	fd = open(filler, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return 1;
+	memset(buf, 'x', sizeof(buf));
+	for (int i = 0; i < 100000; i++)
+		if (write(fd, buf, sizeof(buf)) < 0)
+			break;
+	close(fd);
+
+	r = textfile_write(file, render_big, NULL, err, sizeof(err));
+	if (r != -ENOSPC || !strstr(err, strerror(ENOSPC)) || !strstr(err, dir))
+		return fprintf(stderr, "full: %d %s\n", r, err), 1;
+	read_file(file, buf, sizeof(buf));
+	if (strcmp(buf, "old 1\n") || count_entries(dir) != 2)
+		return fprintf(stderr, "full: old file lost or temporary left\n"), 1;
+
+	unlink(filler);
+	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		return 77;
+	r = textfile_write(file, render_text, "new 1\n", err, sizeof(err));
+	if (r != -EROFS || !strstr(err, strerror(EROFS)) || !strstr(err, file))
+		return fprintf(stderr, "read-only: %d %s\n", r, err), 1;
+	read_file(file, buf, sizeof(buf));
+	if (strcmp(buf, "old 1\n"))
+		return 1;
+	return 0;
+}
+
+static void test_full_and_readonly(void **state)
+{
+	struct dir *d = *state;
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(full_and_readonly(d->path, d->file));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip(); /* no CAP_SYS_ADMIN: covered by tests/integration/prom.sh when root */
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_failure_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_under_umask, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_directories, setup, teardown),
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test_setup_teardown(test_full_and_readonly, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
