@@ -340,6 +340,7 @@ static int set_key(struct parser *p, enum key k, const char *v, size_t n)
 	case K_PROM_FILE:
 		if (word_eq(v, n, "off")) {
 			p->cfg.prom_file[0] = '\0';
+			p->cfg.prom_file_set = false;
 			return 0;
 		}
 		if (v[0] != '/' || n >= sizeof(p->cfg.prom_file) || n < 6 ||
@@ -349,6 +350,7 @@ static int set_key(struct parser *p, enum key k, const char *v, size_t n)
 					 "*.prom), or off");
 		memcpy(p->cfg.prom_file, v, n);
 		p->cfg.prom_file[n] = '\0';
+		p->cfg.prom_file_set = true;
 		return 0;
 	case _K_MAX:
 		break;

@@ -38,6 +38,7 @@ struct mq_config {
 	struct mq_cpuset banned_cpus;
 	double interval;        /* sampling interval, seconds */
 	char prom_file[PATH_MAX]; /* "" = no textfile */
+	bool prom_file_set;       /* prom_file came from the file: one-shot reports write it too */
 	/* global `exclude = PATTERN...`: interface names or fnmatch(3) patterns */
 	char exclude[MQ_EXCLUDE_MAX][IF_NAMESIZE];
 	unsigned nexclude;
