@@ -140,5 +140,23 @@ if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if al
 fi
 check "netns-report: totals report without rates" \
 	sh -c "grep -q 'counters since boot' '$OUT/totals.txt' && ! grep -q '/s' '$OUT/totals.txt'"
-check "netns-report: no ANSI codes in a file" sh -c "! grep -q \$'\\033' '$txt'"
+no_ansi() { ! grep -q $'\033' "$1"; }
+check "netns-report: no ANSI codes in a file" no_ansi "$txt"
+
+# The same through the CLI, when it is built (exit 0, or 1 for warnings).
+if [ -x "$MQ" ]; then
+	in_ns "$MQ" --report --json --interval 1 $IF >"$OUT/cli.json" 2>"$OUT/cli.err"
+	rc=$?
+	check "netns-report: mqbalance --report --json exits 0 or 1 (got $rc)" test $rc -le 1
+	check "netns-report: mqbalance --report --json parses and names $IF" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if [i["ifname"] for i in d["interfaces"]] == [sys.argv[2]] else 1)' "$OUT/cli.json" $IF
+	in_ns "$MQ" --report --interval 0 $IF >"$OUT/cli.txt" 2>&1
+	check "netns-report: mqbalance --report to a file: totals" \
+		sh -c "grep -q '^$IF: veth' '$OUT/cli.txt' && grep -q 'counters since boot' '$OUT/cli.txt'"
+	check "netns-report: mqbalance --report to a file: no ANSI codes" no_ansi "$OUT/cli.txt"
+else
+	skip "netns-report: CLI checks: $MQ not built"
+fi
 finish
