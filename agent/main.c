@@ -282,6 +282,7 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 		.interval = interval,
 		.findings = f,
 		.nfindings = nf,
+		.cfg = cfg,
 		.color = !a->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 	};
 	prom_path = a->prom_file ? a->prom_file : cfg->prom_file_set ? cfg->prom_file : NULL;
