@@ -236,12 +236,14 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 {
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
 	struct mq_snapshot before = {0}, now = {0};
+	const char *names[MQ_IFS_MAX];
 	struct mq_finding *f = NULL;
 	unsigned nf = 0;
 	double interval = a->interval;
 	const char *prom_path;
 	int r, status = EXIT_OK;
 
+	tune_probe_opts(cfg, &po, names);
 	r = snapshot_take(nl, &po, &before);
 	if (r < 0) {
 		log_error("cannot probe the system: %s", strerror(-r));

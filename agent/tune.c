@@ -128,11 +128,26 @@ static void summarise(const struct mq_plan *p, const struct apply_report *rep, b
 			 ret->failed);
 }
 
+void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const char **names)
+{
+	unsigned n = 0;
+
+	if (po->nifnames)
+		return;
+	for (unsigned i = 0; i < cfg->nifs && n < MQ_IFS_MAX; i++)
+		if (!cfg->ifs[i].exclude)
+			names[n++] = cfg->ifs[i].name;
+	po->extra = names;
+	po->nextra = n;
+}
+
 int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
 	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
 	     struct apply_report *ret_report, struct tune_result *ret)
 {
-	struct tune_ctx t = {.nl = nl, .cfg = cfg, .opts = o};
+	const char *names[MQ_IFS_MAX];
+	struct probe_opts po = o ? *o : (struct probe_opts){0};
+	struct tune_ctx t = {.nl = nl, .cfg = cfg, .opts = &po};
 	struct apply_env env = {
 		.ctx = &t,
 		.channels_set = env_channels_set,
@@ -145,6 +160,7 @@ int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 
 	if (!cause)
 		cause = "requested";
+	tune_probe_opts(cfg, &po, names);
 	r = probe_and_plan(&t, &p);
 	if (r < 0) {
 		log_error("cannot probe the system (%s): %s", cause, strerror(-r));

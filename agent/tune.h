@@ -32,6 +32,11 @@ int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, 
  * ret_report is all zero on a dry run.
  */
 struct probe_opts;
+/*
+ * Without interface names, a NIC with an [IFNAME] section of its own is managed
+ * even when it has no device (veth, ...): point po->extra at names[MQ_IFS_MAX].
+ */
+void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const char **names);
 int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
 	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
 	     struct apply_report *ret_report, struct tune_result *ret);
