@@ -38,6 +38,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: mqbalance [--report] [--interval SECONDS] [--json] [--prom-file PATH] [IFACE...]\n"
 	      "       mqbalance --apply [--dry-run] [--json] [IFACE...]\n"
+	      "       mqbalance --dry-run [--json] [IFACE...]\n"
 	      "       mqbalance --daemon\n"
 	      "\n"
 	      "Make multiqueue NICs in a VM use their queues: channels = usable vCPUs,\n"
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 	      "Modes:\n"
 	      "  -r, --report          show NICs, queues, IRQs, CPUs, rates and findings (default)\n"
 	      "  -a, --apply           tune channels, IRQ affinity, XPS/RPS\n"
-	      "  -n, --dry-run         with --apply: print the plan, change nothing\n"
+	      "  -n, --dry-run         print the plan --apply would carry out, change nothing\n"
 	      "  -d, --daemon          keep the VM tuned (systemd service)\n"
 	      "Options:\n"
 	      "  -i, --interval SECONDS  sampling interval for rates (default 1; 0 = counters only)\n"
@@ -116,6 +117,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		log_error("--report, --apply and --daemon are exclusive");
 		return -EINVAL;
 	}
+	if (a->dry_run && modes == 0)
+		a->mode = MODE_APPLY; /* --dry-run alone: the plan --apply would carry out */
 	if (a->dry_run && a->mode != MODE_APPLY) {
 		log_error("--dry-run goes with --apply");
 		return -EINVAL;
