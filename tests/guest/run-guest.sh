@@ -57,8 +57,10 @@ tmp=$(mktemp -d /tmp/mq-guest.XXXXXX)
 ns=mqg-$$-$RANDOM
 qpid=
 cleanup() {
-	[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	set +e
+	trap - ERR
+	[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null	# takes the bridge and taps with it
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -137,7 +139,7 @@ qpid=$!
 while kill -0 "$qpid" 2>/dev/null; do
 	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
 		kill -9 "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null || true
 		qpid=
 		rc=timeout
 		break
