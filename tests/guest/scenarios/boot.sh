@@ -39,7 +39,6 @@ declare -A before
 for dev in "$a" "$b"; do
 	before[$dev]=$(rx_irq_counts "$dev")
 done
-ka=$(virtio_index "$a") kb=$(virtio_index "$b")
 if traffic "$a" "$b" 4 8; then
 	ok "iperf3 -P 8 --bidir between $a and $b"
 else

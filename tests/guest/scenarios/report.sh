@@ -42,7 +42,7 @@ check_static() {	# IF
 		return
 	fi
 	p=if.$dev
-	check_eq "$dev: ifindex" "$(cat /sys/class/net/$dev/ifindex)" "${R[$p.ifindex]:-}"
+	check_eq "$dev: ifindex" "$(cat /sys/class/net/"$dev"/ifindex)" "${R[$p.ifindex]:-}"
 	check_eq "$dev: driver" "$(nic_driver "$dev")" "${R[$p.driver]:-}"
 	read -r _ tx rx < <(ip_queues | grep "^$dev ")
 	check_eq "$dev: num_tx_queues = ip -d -j link" "$tx" "${R[$p.num_tx_queues]:-}"
@@ -50,7 +50,7 @@ check_static() {	# IF
 
 	if $ETHTOOL -l "$dev" >/dev/null 2>&1; then
 		bad=
-		while IFS== read -r k want; do
+		while IFS='=' read -r k want; do
 			got=${R[$p.channels.$k]:-}
 			[ "$got" = "$want" ] || bad="$bad $k=$got(ethtool $want)"
 		done < <(ethtool_channels "$dev")
@@ -60,7 +60,7 @@ check_static() {	# IF
 			fail "$dev: channels differ from ethtool -l:$bad"
 		fi
 		check_eq "$dev: one queue entry per active channel" \
-			"$(ls -d /sys/class/net/$dev/queues/rx-* | wc -l)" "$(report_queues "$dev" | wc -l)"
+			"$(ls -d /sys/class/net/"$dev"/queues/rx-* | wc -l)" "$(report_queues "$dev" | wc -l)"
 	else
 		bad=
 		for k in "${!R[@]}"; do
@@ -83,10 +83,10 @@ check_static() {	# IF
 			irq=${R[$j.irq]}
 			want=$(awk -v i="$irq:" '$1 == i { print $NF }' /proc/interrupts)
 			[ "$want" = "${R[$j.name]:-}" ] || bad="$bad irq$irq:'${R[$j.name]:-}'(proc '$want')"
-			want=$(cpulist_expand "$(cat /proc/irq/$irq/effective_affinity_list 2>/dev/null)")
+			want=$(cpulist_expand "$(cat /proc/irq/"$irq"/effective_affinity_list 2>/dev/null)")
 			[ "$want" = "${R[$j.effective_cpus]:-}" ] ||
 				eff="$eff irq$irq:[${R[$j.effective_cpus]:-}](proc [$want])"
-			want=$(cpulist_expand "$(cat /proc/irq/$irq/smp_affinity_list 2>/dev/null)")
+			want=$(cpulist_expand "$(cat /proc/irq/"$irq"/smp_affinity_list 2>/dev/null)")
 			[ "$want" = "${R[$j.affinity_cpus]:-}" ] ||
 				aff="$aff irq$irq:[${R[$j.affinity_cpus]:-}](proc [$want])"
 			i=$((i + 1))
@@ -110,7 +110,7 @@ check_static() {	# IF
 		fi
 		bad=
 		for q in $(report_queues "$dev"); do
-			want=$(cpumask_to_list "$(cat /sys/class/net/$dev/queues/tx-$q/xps_cpus)")
+			want=$(cpumask_to_list "$(cat /sys/class/net/"$dev"/queues/tx-"$q"/xps_cpus)")
 			got=${R[$p.queues.$q.xps_cpus]:-}
 			[ "$want" = "$got" ] || bad="$bad tx-$q:[$got](sysfs [$want])"
 		done
