@@ -11,6 +11,9 @@ set -euo pipefail
 
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 mkdir -p "$cache/kernels" "$cache/debs"
+# Two test runs at once (CI jobs, helpers) must not extract into one tree.
+exec 9>"$cache/.fetch.lock"
+flock 9
 
 # Package names of a series, newest first, from the local apt lists.
 candidates() {
@@ -35,7 +38,9 @@ extract() {	# package -> version dir
 	fi
 	tmp=$(mktemp -d "$cache/debs/dl.XXXXXX")
 	if ! (cd "$tmp" && apt-get download -q "$pkg" >/dev/null 2>"$tmp/err"); then
-		echo "fetch-kernels: apt-get download $pkg failed: $(tail -n1 "$tmp/err")" >&2
+		# extract runs in a subshell: the reason travels in a file.
+		echo "apt-get download $pkg: $(grep -m1 '^E:' "$tmp/err" || tail -n1 "$tmp/err")" |
+			tee "$cache/debs/last-error" | sed 's/^/fetch-kernels: /' >&2
 		rm -rf "$tmp"
 		return 1
 	fi
@@ -54,10 +59,12 @@ extract() {	# package -> version dir
 	echo "$kver"
 }
 
-fetch() {	# series name regex
-	local series=$1 re=$2 pkg kver updated=0
+echo "no package in the apt lists" > "$cache/debs/last-error"
+fetch() {	# series name-regex name-glob
+	local series=$1 re=$2 glob=$3 pkg kver updated=0
 	while :; do
-		for pkg in $(candidates "^linux-image-$re\$"); do
+		# The newest three: if those fail, the network or the mirror is the problem.
+		for pkg in $(candidates "^linux-image-$re\$" | head -n3); do
 			if kver=$(extract "$pkg"); then
 				echo "$series $kver $cache/kernels/$kver"
 				return 0
@@ -75,9 +82,9 @@ fetch() {	# series name regex
 		echo "$series $kver $cache/kernels/$kver"
 		return 0
 	fi
-	echo "fetch-kernels: no linux-image-$re package could be downloaded" >&2
+	echo "fetch-kernels: no $glob could be downloaded ($(cat "$cache/debs/last-error"))" >&2
 	return 1
 }
 
-fetch 6.1 '6\.1\.0-[0-9]+-amd64'
-fetch 6.12 '6\.12\.[0-9]+\+deb12-amd64'
+fetch 6.1 '6\.1\.0-[0-9]+-amd64' 'linux-image-6.1.0-*-amd64'
+fetch 6.12 '6\.12\.[0-9]+\+deb12-amd64' 'linux-image-6.12.*+deb12-amd64'

@@ -83,6 +83,28 @@ rx_irq_counts() {
 		echo "$q=$([ -n "$irq" ] && irq_count "$irq" || echo 0)"
 	done
 }
+# "Q input-IRQ output-IRQ" per active queue of a virtio NIC ("-" if absent).
+virtio_queue_irqs() {
+	local k q n
+	k=$(virtio_index "$1")
+	n=$(ls -d /sys/class/net/"$1"/queues/rx-* | wc -l)
+	for ((q = 0; q < n; q++)); do
+		echo "$q $(irq_by_name "virtio$k-input.$q" | grep . || echo -)" \
+			"$(irq_by_name "virtio$k-output.$q" | grep . || echo -)"
+	done
+}
+# Where an IRQ really lands / was asked to land, as "0,1,3".
+irq_effective() { cpulist_expand "$(cat /proc/irq/"$1"/effective_affinity_list)"; }
+irq_affinity() { cpulist_expand "$(cat /proc/irq/"$1"/smp_affinity_list)"; }
+# Channel counts from ethtool -l: channels_combined IF [max|current].
+channels_combined() {
+	$ETHTOOL -l "$1" 2>/dev/null | awk -v w="${2:-current}" '
+		/^Pre-set/ { s = "max" } /^Current/ { s = "current" }
+		/^Combined:/ && s == w { print $2 }'
+}
+# CPU hotplug: cpu_online CPU 0|1 (cpu0 usually cannot go offline).
+cpu_online() { echo "$2" > "/sys/devices/system/cpu/cpu$1/online"; }
+online_cpus() { cpulist_expand "$(cat /sys/devices/system/cpu/online)"; }
 # Sysfs counter of an interface: nic_stat IF rx_packets.
 nic_stat() { cat "/sys/class/net/$1/statistics/$2"; }
 

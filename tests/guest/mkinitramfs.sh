@@ -40,6 +40,12 @@ if [ -s "$out" ]; then
 fi
 
 mkdir -p "$cache/initramfs"
+exec 9>"$cache/initramfs/.lock"
+flock 9
+if [ -s "$out" ]; then	# built by a concurrent run meanwhile
+	echo "$out"
+	exit 0
+fi
 stage=$(mktemp -d "$cache/initramfs/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 

@@ -17,15 +17,17 @@ cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
 bin=${MQ_BIN:-$repo/mqbalance}
 
-kver=
-while getopts k: o; do
+usage="usage: run-guest.sh [-i] [-k KERNEL_VERSION] SCENARIO.sh"
+kver= interactive=0
+while getopts ik: o; do
 	case $o in
+	i) interactive=1 ;;	# console on this terminal, a shell after the scenario
 	k) kver=$OPTARG ;;
-	*) echo "usage: run-guest.sh [-k KERNEL_VERSION] SCENARIO.sh" >&2; exit 2 ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-file=${1:?usage: run-guest.sh [-k KERNEL_VERSION] SCENARIO.sh}
+file=${1:?$usage}
 name=$(basename "$file" .sh)
 if [ -z "$kver" ]; then
 	kver=$(ls -1 "$cache/kernels" | sort -V | tail -n1)
@@ -57,8 +59,10 @@ tmp=$(mktemp -d /tmp/mq-guest.XXXXXX)
 ns=mqg-$$-$RANDOM
 qpid=
 cleanup() {
-	[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	set +e
+	trap - ERR
+	[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null	# takes the bridge and taps with it
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -86,6 +90,15 @@ if [ -x "$bin" ]; then
 fi
 (cd "$o" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$tmp/overlay.cpio.gz"
 cat "$base" "$tmp/overlay.cpio.gz" > "$tmp/initrd"
+
+if [ $interactive = 1 ]; then
+	# Console (and qemu monitor: Ctrl-A c) on this terminal, still logged.
+	console=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$log" -serial chardev:con -mon chardev=con)
+	append="$append mq.shell=1"
+	timeout=$((1 << 30))
+else
+	console=(-serial "file:$log" -monitor none)
+fi
 
 # The private network: bridge + one tap per NIC.
 ip netns add "$ns"
@@ -124,20 +137,25 @@ for nic in "${nic_list[@]}"; do
 done
 
 : > "$tmp/tap"
+: > "$tmp/qemu.out"
 start=$(date +%s)
 rc=0
-ip netns exec "$ns" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp" \
-	-nographic -no-reboot -monitor none \
-	-serial "file:$log" -serial "file:$tmp/tap" \
-	-kernel "$kernel" -initrd "$tmp/initrd" \
-	-append "console=ttyS0 panic=-1 quiet mq.scenario=$name mq.label=$label mq.nics=$i ${append} ${MQ_GUEST_APPEND:-}" \
-	"${qargs[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
-qpid=$!
-while kill -0 "$qpid" 2>/dev/null; do
+qemu=(ip netns exec "$ns" qemu-system-x86_64
+	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
+	-nographic -no-reboot "${console[@]}" -serial "file:$tmp/tap"
+	-kernel "$kernel" -initrd "$tmp/initrd"
+	-append "console=ttyS0 panic=-1 quiet mq.scenario=$name mq.label=$label mq.nics=$i ${append} ${MQ_GUEST_APPEND:-}"
+	"${qargs[@]}")
+if [ $interactive = 1 ]; then
+	"${qemu[@]}" || rc=$?
+else
+	"${qemu[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
+	qpid=$!
+fi
+while [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; do
 	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
 		kill -9 "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null || true
 		qpid=
 		rc=timeout
 		break

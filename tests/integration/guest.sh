@@ -11,7 +11,7 @@ guest=$MQ_ROOT_DIR/tests/guest
 
 need_root guest
 missing=
-for t in qemu-system-x86_64 busybox cpio gzip depmod modprobe ip ethtool iperf3 jq apt-get dpkg-deb; do
+for t in qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip ethtool iperf3 jq apt-get dpkg-deb; do
 	command -v "$t" >/dev/null || missing="$missing $t"
 done
 [ -c /dev/net/tun ] || missing="$missing /dev/net/tun"

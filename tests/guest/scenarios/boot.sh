@@ -12,9 +12,8 @@ check_eq "one e1000 NIC" 1 "${#e1000[@]}"
 [ "${#virtio[@]}" -ge 2 ] || skip_all "traffic checks need two virtio_net NICs"
 
 for dev in "${virtio[@]}"; do
-	read -r max cur < <($ETHTOOL -l "$dev" | awk '/^Combined:/ {printf "%s ", $2} END {print ""}')
-	check_eq "$dev: ethtool -l combined max" 4 "$max"
-	check_eq "$dev: ethtool -l combined current (= vCPUs)" 4 "$cur"
+	check_eq "$dev: ethtool -l combined max" 4 "$(channels_combined "$dev" max)"
+	check_eq "$dev: ethtool -l combined current (= vCPUs)" 4 "$(channels_combined "$dev")"
 	k=$(virtio_index "$dev")
 	missing=
 	for q in 0 1 2 3; do
@@ -39,7 +38,6 @@ declare -A before
 for dev in "$a" "$b"; do
 	before[$dev]=$(rx_irq_counts "$dev")
 done
-ka=$(virtio_index "$a") kb=$(virtio_index "$b")
 if traffic "$a" "$b" 4 8; then
 	ok "iperf3 -P 8 --bidir between $a and $b"
 else
@@ -64,4 +62,20 @@ for dev in "$a" "$b"; do
 		fail "$dev: traffic on $busy of 4 RX queues, want >= 2 (IRQs$detail)"
 	fi
 done
+
+# CPU hotplug works in this guest (the hotplug scenarios rely on it).
+irq=$(irq_by_name "virtio$(virtio_index "$a")-input.3")
+if cpu_online 3 0; then
+	check_eq "cpu3 offline" "0,1,2" "$(online_cpus)"
+	eff=$(irq_effective "$irq")
+	if [[ ",$eff," == *,3,* ]]; then
+		fail "$a: input.3 IRQ $irq still on offline cpu3 ($eff)"
+	else
+		ok "$a: input.3 IRQ $irq moved off offline cpu3 (now $eff)"
+	fi
+	cpu_online 3 1
+	check_eq "cpu3 back online" "0,1,2,3" "$(online_cpus)"
+else
+	fail "echo 0 > /sys/devices/system/cpu/cpu3/online"
+fi
 finish

@@ -42,7 +42,7 @@ check_static() {	# IF
 		return
 	fi
 	p=if.$dev
-	check_eq "$dev: ifindex" "$(cat /sys/class/net/$dev/ifindex)" "${R[$p.ifindex]:-}"
+	check_eq "$dev: ifindex" "$(cat /sys/class/net/"$dev"/ifindex)" "${R[$p.ifindex]:-}"
 	check_eq "$dev: driver" "$(nic_driver "$dev")" "${R[$p.driver]:-}"
 	read -r _ tx rx < <(ip_queues | grep "^$dev ")
 	check_eq "$dev: num_tx_queues = ip -d -j link" "$tx" "${R[$p.num_tx_queues]:-}"
@@ -50,7 +50,7 @@ check_static() {	# IF
 
 	if $ETHTOOL -l "$dev" >/dev/null 2>&1; then
 		bad=
-		while IFS== read -r k want; do
+		while IFS='=' read -r k want; do
 			got=${R[$p.channels.$k]:-}
 			[ "$got" = "$want" ] || bad="$bad $k=$got(ethtool $want)"
 		done < <(ethtool_channels "$dev")
@@ -60,11 +60,12 @@ check_static() {	# IF
 			fail "$dev: channels differ from ethtool -l:$bad"
 		fi
 		check_eq "$dev: one queue entry per active channel" \
-			"$(ls -d /sys/class/net/$dev/queues/rx-* | wc -l)" "$(report_queues "$dev" | wc -l)"
+			"$(ls -d /sys/class/net/"$dev"/queues/rx-* | wc -l)" "$(report_queues "$dev" | wc -l)"
 	else
 		bad=
 		for k in "${!R[@]}"; do
-			[[ $k == $p.channels* ]] && [ "${R[$k]}" != null ] && bad="$bad $k=${R[$k]}"
+			[[ $k == "$p.channels" || $k == "$p.channels."* ]] && [ "${R[$k]}" != null ] &&
+				bad="$bad $k=${R[$k]}"
 		done
 		if [ -z "$bad" ]; then
 			ok "$dev: channels null (ethtool -l unsupported)"
@@ -83,10 +84,10 @@ check_static() {	# IF
 			irq=${R[$j.irq]}
 			want=$(awk -v i="$irq:" '$1 == i { print $NF }' /proc/interrupts)
 			[ "$want" = "${R[$j.name]:-}" ] || bad="$bad irq$irq:'${R[$j.name]:-}'(proc '$want')"
-			want=$(cpulist_expand "$(cat /proc/irq/$irq/effective_affinity_list 2>/dev/null)")
+			want=$(cpulist_expand "$(cat /proc/irq/"$irq"/effective_affinity_list 2>/dev/null)")
 			[ "$want" = "${R[$j.effective_cpus]:-}" ] ||
 				eff="$eff irq$irq:[${R[$j.effective_cpus]:-}](proc [$want])"
-			want=$(cpulist_expand "$(cat /proc/irq/$irq/smp_affinity_list 2>/dev/null)")
+			want=$(cpulist_expand "$(cat /proc/irq/"$irq"/smp_affinity_list 2>/dev/null)")
 			[ "$want" = "${R[$j.affinity_cpus]:-}" ] ||
 				aff="$aff irq$irq:[${R[$j.affinity_cpus]:-}](proc [$want])"
 			i=$((i + 1))
@@ -110,7 +111,7 @@ check_static() {	# IF
 		fi
 		bad=
 		for q in $(report_queues "$dev"); do
-			want=$(cpumask_to_list "$(cat /sys/class/net/$dev/queues/tx-$q/xps_cpus)")
+			want=$(cpumask_to_list "$(cat /sys/class/net/"$dev"/queues/tx-"$q"/xps_cpus)")
 			got=${R[$p.queues.$q.xps_cpus]:-}
 			[ "$want" = "$got" ] || bad="$bad tx-$q:[$got](sysfs [$want])"
 		done
@@ -146,6 +147,17 @@ check_stats() {	# IF BEFORE_RX AFTER_RX BEFORE_TX AFTER_TX
 	done
 }
 
+# The exit status the loaded report should have: 1 when a finding is worse
+# than info (agent/main.c: EXIT_WARN), else 0.
+want_status() {
+	local i=0 st=0
+	while [ -n "${R[findings.$i.severity]:-}" ]; do
+		[ "${R[findings.$i.severity]}" != info ] && st=1
+		i=$((i + 1))
+	done
+	echo $st
+}
+
 # Shape of the document, in one jq call.
 check_shape() {	# FILE
 	local want='array array true'
@@ -168,10 +180,10 @@ $MQ --report --json --interval 1 > /tmp/r1.json 2>/tmp/r1.err
 rc=$?
 rx1=$(nic_stat "$a" rx_packets) tx1=$(nic_stat "$a" tx_packets)
 rxc1=$(nic_stat "$c" rx_packets) txc1=$(nic_stat "$c" tx_packets)
-check_eq "--report --json --interval 1 exit status" 0 "$rc"
 cat /tmp/r1.err
 check_shape /tmp/r1.json
 report_load /tmp/r1.json
+check_eq "--report --json --interval 1 exit status (1 = warnings)" "$(want_status)" "$rc"
 check_eq "$b (in another netns) not reported" "" "${R[if.$b.ifname]:-}"
 check_eq "$a: stats_source" "$want_src" "${R[if.$a.stats_source]:-}"
 check_static "$a"
@@ -195,9 +207,10 @@ traffic_teardown "$b"
 $ETHTOOL -L "$b" combined 1
 check_eq "$b: ethtool -L combined 1" 1 "$(ethtool_channels "$b" | sed -n 's/^combined=//p')"
 $MQ --report --json > /tmp/r2.json 2>/tmp/r2.err
-check_eq "--report --json exit status" 0 "$?"
+rc=$?
 cat /tmp/r2.err
 report_load /tmp/r2.json
+check_eq "--report --json exit status: 1 (warnings)" 1 "$rc"
 check_static "$b"
 check_eq "$b: channels.combined" 1 "${R[if.$b.channels.combined]:-}"
 check_eq "$b: finding channels_below_target" 1 "$(report_findings channels_below_target "$b")"
