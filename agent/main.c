@@ -38,7 +38,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: mqbalance [--report] [--interval SECONDS] [--json] [--prom-file PATH] [IFACE...]\n"
 	      "       mqbalance --apply [--dry-run] [--json] [IFACE...]\n"
-	      "       mqbalance --daemon\n"
+	      "       mqbalance --daemon [--all] [IFACE...]\n"
 	      "\n"
 	      "Make multiqueue NICs in a VM use their queues: channels = usable vCPUs,\n"
 	      "one queue IRQ per CPU, XPS to match.\n"
@@ -222,13 +222,17 @@ static int run_apply(const struct args *a, const struct mq_config *cfg, struct m
 
 static int run_daemon(const struct args *a, struct mq_nl *nl)
 {
+	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
 	struct daemon_opts o;
 	int r;
 
+	/* Named NICs need not exist yet: the daemon tunes them when they appear. */
+	tune_once_select(&po);
 	daemon_opts_default(&o);
 	o.config_path = a->config;
 	o.nl = nl;
 	r = daemon_run(&o);
+	tune_once_select(NULL);
 	return r == 0 ? EXIT_OK : r == -EINVAL ? EXIT_USAGE : EXIT_CANNOT;
 }
 

@@ -14,6 +14,8 @@
 
 /* IRQs that answered EIO once: the daemon reports them once, then skips them. */
 static struct apply_memory managed;
+/* The daemon's NIC selection (--all, IFACE...): tune_once has no room for it. */
+static const struct probe_opts *once_opts;
 
 struct tune_ctx {
 	struct mq_nl *nl;
@@ -177,5 +179,10 @@ out:
 int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
 	      struct tune_result *ret)
 {
-	return tune_run(nl, cfg, NULL, cause, dry_run, NULL, NULL, ret);
+	return tune_run(nl, cfg, once_opts, cause, dry_run, NULL, NULL, ret);
+}
+
+void tune_once_select(const struct probe_opts *o)
+{
+	once_opts = o;
 }

@@ -35,3 +35,6 @@ struct probe_opts;
 int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
 	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
 	     struct apply_report *ret_report, struct tune_result *ret);
+
+/* The NICs tune_once() probes from now on (NULL: every NIC with a device); o must outlive it. */
+void tune_once_select(const struct probe_opts *o);
