@@ -96,6 +96,14 @@ report:
 deps:
 	$(Q)scripts/deps.sh build
 
+# Own cost next to ethtool -S, node_exporter and irqbalance, in private netns (root).
+BENCH_BINS := $(BUILD)/bench/bench_sample $(BUILD)/bench/bare_sample
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
+bench: $(BIN) $(BENCH_BINS)
+	$(Q)BUILD=$(BUILD) MQ=./$(BIN) bench/run.sh
+
 # The unit names the installed binary (and the config, when not in /etc).
 UNIT_EXEC := $(SBINDIR)/mqbalance --daemon$(if $(filter /etc,$(SYSCONFDIR)),, --config $(SYSCONFDIR)/mqbalance.conf)
 install: $(BIN)
