@@ -341,7 +341,10 @@ static void handle_ethtool(struct daemon *d, const struct nlmsghdr *nlh, uint64_
 		e.count = mnl_attr_get_u32(tb[ETHTOOL_A_CHANNELS_RX_COUNT]);
 
 	if (events_is_own(&d->ev, e.ifindex, now)) {
-		log_debug("event: %s channels now %u, our own change", e.ifname, e.count);
+		/* events_push turns it into a quiet verification pass. */
+		log_debug("event: %s channels now %u, probably our own change; verifying", e.ifname,
+			  e.count);
+		events_push(&d->ev, &e);
 		return;
 	}
 	sec = if_section(&d->cfg, e.ifname);

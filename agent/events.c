@@ -131,8 +131,16 @@ bool events_push(struct ev_state *s, const struct mq_event *e)
 		break;
 	case EV_CHANNELS_CHANGED:
 		if (events_is_own(s, e->ifindex, e->t_ms)) {
+			struct mq_event v = *e;
+
+			/*
+			 * Most likely the echo of our own change; but a change by
+			 * someone else right after ours looks the same. Verify with
+			 * a quiet pass: one that finds nothing to do logs nothing.
+			 */
 			s->suppressed++;
-			return false;
+			v.type = EV_TIMER_DRIFT_CHECK;
+			return events_push(s, &v);
 		}
 		break;
 	case EV_LINK_NEW:

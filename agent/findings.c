@@ -458,9 +458,16 @@ static void check_xps(struct ctx *x, const struct mq_nic *n)
 {
 	unsigned ntx = 0, nempty = 0, nwrong = 0;
 	int first_wrong = -1;
+	bool has_queue_irqs = false;
 	struct mq_finding *f;
 
 	if (n->real_tx_queues < 2 || !n->queues)
+		return;
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
+		has_queue_irqs = has_queue_irqs || is_queue_role(n->irqs[i].role) ||
+				 n->irqs[i].role == IRQ_ROLE_SHARED;
+	/* veth and friends: no IRQ placement for XPS to follow. */
+	if (!has_queue_irqs)
 		return;
 	for (unsigned q = 0; q < n->nqueues; q++) {
 		const struct mq_queue *qu = &n->queues[q];

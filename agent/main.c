@@ -38,6 +38,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: mqbalance [--report] [--interval SECONDS] [--json] [--prom-file PATH] [IFACE...]\n"
 	      "       mqbalance --apply [--dry-run] [--json] [IFACE...]\n"
+	      "       mqbalance --dry-run [--json] [IFACE...]\n"
 	      "       mqbalance --daemon [--all] [IFACE...]\n"
 	      "\n"
 	      "Make multiqueue NICs in a VM use their queues: channels = usable vCPUs,\n"
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 	      "Modes:\n"
 	      "  -r, --report          show NICs, queues, IRQs, CPUs, rates and findings (default)\n"
 	      "  -a, --apply           tune channels, IRQ affinity, XPS/RPS\n"
-	      "  -n, --dry-run         with --apply: print the plan, change nothing\n"
+	      "  -n, --dry-run         print the plan --apply would carry out, change nothing\n"
 	      "  -d, --daemon          keep the VM tuned (systemd service)\n"
 	      "Options:\n"
 	      "  -i, --interval SECONDS  sampling interval for rates (default 1; 0 = counters only)\n"
@@ -116,6 +117,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		log_error("--report, --apply and --daemon are exclusive");
 		return -EINVAL;
 	}
+	if (a->dry_run && modes == 0)
+		a->mode = MODE_APPLY; /* --dry-run alone: the plan --apply would carry out */
 	if (a->dry_run && a->mode != MODE_APPLY) {
 		log_error("--dry-run goes with --apply");
 		return -EINVAL;
@@ -227,12 +230,12 @@ static int run_daemon(const struct args *a, struct mq_nl *nl)
 	int r;
 
 	/* Named NICs need not exist yet: the daemon tunes them when they appear. */
-	tune_once_select(&po);
+	tune_select(&po);
 	daemon_opts_default(&o);
 	o.config_path = a->config;
 	o.nl = nl;
 	r = daemon_run(&o);
-	tune_once_select(NULL);
+	tune_select(NULL);
 	return r == 0 ? EXIT_OK : r == -EINVAL ? EXIT_USAGE : EXIT_CANNOT;
 }
 
@@ -240,12 +243,14 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 {
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
 	struct mq_snapshot before = {0}, now = {0};
+	const char *names[MQ_IFS_MAX];
 	struct mq_finding *f = NULL;
 	unsigned nf = 0;
 	double interval = a->interval;
 	const char *prom_path;
 	int r, status = EXIT_OK;
 
+	tune_probe_opts(cfg, &po, names);
 	r = snapshot_take(nl, &po, &before);
 	if (r < 0) {
 		log_error("cannot probe the system: %s", strerror(-r));
@@ -286,6 +291,7 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 		.interval = interval,
 		.findings = f,
 		.nfindings = nf,
+		.cfg = cfg,
 		.color = !a->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 	};
 	prom_path = a->prom_file ? a->prom_file : cfg->prom_file_set ? cfg->prom_file : NULL;

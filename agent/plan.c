@@ -182,6 +182,11 @@ static int place(struct placer *pl, const int *order, const int *tier, unsigned 
 	return order[best];
 }
 
+static unsigned nirqs_of(const struct mq_nic *nic)
+{
+	return nic->irqs ? nic->nirqs : 0;
+}
+
 static bool queue_irq_role(enum mq_irq_role r)
 {
 	return r == IRQ_ROLE_RX || r == IRQ_ROLE_TX || r == IRQ_ROLE_RXTX;
@@ -280,7 +285,7 @@ static int current_queue_cpu(const struct mq_nic *nic, unsigned q, const struct 
 {
 	int fallback = -1;
 
-	for (unsigned i = 0; i < nic->nirqs; i++) {
+	for (unsigned i = 0; i < nirqs_of(nic); i++) {
 		const struct mq_irq *irq = &nic->irqs[i];
 		const struct mq_cpuset *set;
 		struct mq_cpuset u;
@@ -307,7 +312,7 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 		    unsigned norder)
 {
 	const struct mq_if_config *ic = config_for(cfg, nic->name);
-	unsigned nusable = norder, q = nic->nqueues;
+	unsigned nusable = norder, q = nic->queues ? nic->nqueues : 0;
 	int *qcpu = NULL;
 	struct mq_cpuset *sets = NULL;
 	unsigned *setn = NULL;
@@ -329,7 +334,7 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 		if (r < 0)
 			return r;
 		if (q == 0)
-			for (unsigned i = 0; i < nic->nirqs; i++)
+			for (unsigned i = 0; i < nirqs_of(nic); i++)
 				if (queue_irq_role(nic->irqs[i].role) && nic->irqs[i].queue >= 0 &&
 				    (unsigned)nic->irqs[i].queue >= q && nic->irqs[i].queue < 4096)
 					q = (unsigned)nic->irqs[i].queue + 1;
@@ -348,8 +353,8 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 	}
 
 	/* ---- IRQs: one CPU per queue ---- */
-	for (unsigned i = 0; i <= nic->nirqs; i++) {
-		if (i == nic->nirqs) {
+	for (unsigned i = 0; i <= nirqs_of(nic); i++) {
+		if (i == nirqs_of(nic)) {
 			if (nic->irq_shared)
 				r = plan_push_note(p, nic->name, "one IRQ serves every queue: it cannot be "
 								 "spread (too few MSI-X vectors)");
@@ -368,7 +373,7 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 	for (unsigned k = 0; k < q; k++) {
 		bool has_irq = false;
 
-		for (unsigned i = 0; i < nic->nirqs; i++)
+		for (unsigned i = 0; i < nirqs_of(nic); i++)
 			if (queue_irq_role(nic->irqs[i].role) && nic->irqs[i].queue == (int)k)
 				has_irq = true;
 		if (ic->irq_affinity && has_irq)
@@ -378,7 +383,7 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 	}
 	if (ic->irq_affinity) {
 		for (unsigned k = 0; k < q; k++)
-			for (unsigned i = 0; i < nic->nirqs; i++) {
+			for (unsigned i = 0; i < nirqs_of(nic); i++) {
 				const struct mq_irq *irq = &nic->irqs[i];
 				struct plan_item it;
 
@@ -435,7 +440,7 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 		}
 	}
 	if (ic->xps && q > 1) {
-		for (unsigned k = 0; k < q && k < nic->nqueues; k++) {
+		for (unsigned k = 0; nic->queues && k < q && k < nic->nqueues; k++) {
 			const struct mq_queue *mq = &nic->queues[k];
 			struct plan_item it;
 
@@ -452,7 +457,7 @@ static int plan_nic(const struct mq_snapshot *s, const struct mq_config *cfg, st
 				goto out;
 		}
 	}
-	for (unsigned k = 0; k < q && k < nic->nqueues; k++) {
+	for (unsigned k = 0; nic->queues && k < q && k < nic->nqueues; k++) {
 		const struct mq_queue *mq = &nic->queues[k];
 		struct plan_item it;
 

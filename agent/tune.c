@@ -14,8 +14,8 @@
 
 /* IRQs that answered EIO once: the daemon reports them once, then skips them. */
 static struct apply_memory managed;
-/* The daemon's NIC selection (--all, IFACE...): tune_once has no room for it. */
-static const struct probe_opts *once_opts;
+/* The daemon's NIC selection (--all, IFACE...): its tune and sample hooks have no room for it. */
+static const struct probe_opts *default_opts;
 
 struct tune_ctx {
 	struct mq_nl *nl;
@@ -130,11 +130,26 @@ static void summarise(const struct mq_plan *p, const struct apply_report *rep, b
 			 ret->failed);
 }
 
+void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const char **names)
+{
+	unsigned n = 0;
+
+	if (po->nifnames)
+		return;
+	for (unsigned i = 0; i < cfg->nifs && n < MQ_IFS_MAX; i++)
+		if (!cfg->ifs[i].exclude)
+			names[n++] = cfg->ifs[i].name;
+	po->extra = names;
+	po->nextra = n;
+}
+
 int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
 	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
 	     struct apply_report *ret_report, struct tune_result *ret)
 {
-	struct tune_ctx t = {.nl = nl, .cfg = cfg, .opts = o};
+	const char *names[MQ_IFS_MAX];
+	struct probe_opts po = o ? *o : tune_default_opts();
+	struct tune_ctx t = {.nl = nl, .cfg = cfg, .opts = &po};
 	struct apply_env env = {
 		.ctx = &t,
 		.channels_set = env_channels_set,
@@ -147,6 +162,7 @@ int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 
 	if (!cause)
 		cause = "requested";
+	tune_probe_opts(cfg, &po, names);
 	r = probe_and_plan(&t, &p);
 	if (r < 0) {
 		log_error("cannot probe the system (%s): %s", cause, strerror(-r));
@@ -179,10 +195,15 @@ out:
 int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
 	      struct tune_result *ret)
 {
-	return tune_run(nl, cfg, once_opts, cause, dry_run, NULL, NULL, ret);
+	return tune_run(nl, cfg, NULL, cause, dry_run, NULL, NULL, ret);
 }
 
-void tune_once_select(const struct probe_opts *o)
+void tune_select(const struct probe_opts *o)
 {
-	once_opts = o;
+	default_opts = o;
+}
+
+struct probe_opts tune_default_opts(void)
+{
+	return default_opts ? *default_opts : (struct probe_opts){0};
 }

@@ -184,31 +184,33 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	struct fam usable = {"mqbalance_cpus_usable", "gauge",
 			     "Online CPUs that may take queue IRQs (not isolated, nohz_full or banned)."};
 	struct fam spread = {"mqbalance_cpu_queue_irqs", "gauge",
-			     "Queue IRQs whose effective affinity includes this online CPU."};
+			     "Queue IRQs whose effective affinity (else the requested one) includes this "
+			     "online CPU."};
+	uint32_t nirqs[MQ_MAX_CPUS] = {0};
 	char cpu[16];
 
 	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : MQ_VERSION}}, 1, 1);
 	sample(f, &online, NULL, 0, cpuset_count(&s->cpus.online));
 	sample(f, &usable, NULL, 0, usable_cpus(in));
 
-	CPUSET_FOREACH(c, &s->cpus.online) {
-		uint64_t n = 0;
+	/* one pass over the IRQs, then one sample per online CPU */
+	for (unsigned i = 0; s->nics && i < s->nnics; i++) {
+		const struct mq_nic *nic = &s->nics[i];
 
-		for (unsigned i = 0; s->nics && i < s->nnics; i++) {
-			const struct mq_nic *nic = &s->nics[i];
+		if (!nic_first(s, i))
+			continue;
+		for (unsigned k = 0; k < nic_nirqs(nic); k++) {
+			const struct mq_cpuset *cs = irq_cpus(&nic->irqs[k]);
 
-			if (!nic_first(s, i))
+			if (!cs || !queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
 				continue;
-			for (unsigned k = 0; k < nic_nirqs(nic); k++) {
-				const struct mq_cpuset *cs = irq_cpus(&nic->irqs[k]);
-
-				if (irq_first(nic, k) && queue_irq(&nic->irqs[k]) && cs &&
-				    cpuset_isset(cs, (unsigned)c))
-					n++;
-			}
+			CPUSET_FOREACH(c, cs)
+				nirqs[c]++;
 		}
+	}
+	CPUSET_FOREACH(c, &s->cpus.online) {
 		snprintf(cpu, sizeof(cpu), "%d", c);
-		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, n);
+		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, nirqs[c]);
 	}
 }
 

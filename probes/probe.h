@@ -143,6 +143,8 @@ struct probe_opts {
 	char **ifnames;   /* NICs named by the user: always included */
 	unsigned nifnames;
 	bool all;         /* include purely virtual links too */
+	const char *const *extra; /* with no ifnames: also include these (config sections) */
+	unsigned nextra;
 };
 int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret);
 /* Re-read only counters (queues, IRQ counts, device totals) into s. */

@@ -17,6 +17,9 @@ static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 			return true;
 	if (o && o->nifnames)
 		return false;
+	for (unsigned i = 0; o && i < o->nextra; i++)
+		if (strcmp(o->extra[i], n->name) == 0)
+			return true;
 	if (strcmp(n->name, "lo") == 0)
 		return false;
 	return (o && o->all) || n->has_device;

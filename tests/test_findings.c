@@ -330,6 +330,17 @@ static void b_unknown_channels_same_words(struct env *e)
 	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "%s", strerror(EOPNOTSUPP));
 }
 
+/* A veth: 4 TX queues, XPS empty, no IRQs: nothing for XPS to follow. */
+static void b_veth_xps(struct env *e)
+{
+	struct mq_nic *n;
+
+	fx_init(&e->now, 4);
+	n = fx_nic(&e->now, "veth0", "veth", 4, 4);
+	n->has_device = false;
+	snprintf(n->kind, sizeof(n->kind), "veth");
+}
+
 static void b_e1000(struct env *e)
 {
 	struct mq_nic *n;
@@ -404,6 +415,7 @@ static const struct fcase {
 	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET),
 	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 1 of 4", "sets 2 channels"},
 	{"veth", b_veth, 0},
+	{"veth xps empty", b_veth_xps, 0},
 	{"e1000", b_e1000, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_UNKNOWN),
 	 FIND_DEVICE_FEWER_QUEUES, SEV_WARNING, "at most 1 queue (allocated)",
 	 "e1000 is a single-queue NIC model"},
