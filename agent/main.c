@@ -234,6 +234,7 @@ static int run_daemon(const struct args *a, struct mq_nl *nl)
 	daemon_opts_default(&o);
 	o.config_path = a->config;
 	o.nl = nl;
+	o.select = &po;
 	r = daemon_run(&o);
 	tune_select(NULL);
 	return r == 0 ? EXIT_OK : r == -EINVAL ? EXIT_USAGE : EXIT_CANNOT;

@@ -38,6 +38,7 @@ PID=
 cleanup() {
 	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
+	[ -n "${MQ_SOAK_LOG:-}" ] && cp "$TMP/log" "$MQ_SOAK_LOG"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
