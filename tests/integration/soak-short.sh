@@ -30,7 +30,6 @@ else
 	KIND=${KIND:-plain}
 	RSS_BOUND=512
 fi
-[ -n "$WRAP" ] && RSS_BOUND=4096
 
 make_netns || { fail "soak-short: create namespace"; finish; }
 TMP=$(mktemp -d /tmp/mqsoak.XXXXXX)
@@ -108,8 +107,12 @@ echo "    $KIND: $events events in ${SECS}s, $retunes retunes; fds $fd0/${fd1:-?
 check "soak-short: daemon ($KIND) alive after $events events" kill -0 "$PID"
 check "soak-short: thousands of events ($events >= $((SECS * 20)))" test "$events" -ge $((SECS * 20))
 check "soak-short: no fd growth ($fd0 -> $fd2)" test "${fd2:-999}" -le "${fd0:-0}"
-check "soak-short: RSS growth under $RSS_BOUND KiB ($rss0 -> $rss2)" \
-	test $((${rss2:-999999} - ${rss0:-0})) -le "$RSS_BOUND"
+if [ -n "$WRAP" ]; then
+	skip "soak-short: RSS under $KIND: the tool's own memory, not the daemon's ($rss0 -> $rss2)"
+else
+	check "soak-short: RSS growth under $RSS_BOUND KiB ($rss0 -> $rss2)" \
+		test $((${rss2:-999999} - ${rss0:-0})) -le "$RSS_BOUND"
+fi
 
 # Still answering: a channel change by hand is undone (not within 1 s of its own).
 want=$(cur_rx s2)
