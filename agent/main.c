@@ -2,6 +2,7 @@
 /* mqbalance: command line. Modes: --report (default), --apply, --daemon. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,16 @@ static int run_daemon(const struct args *a, struct mq_nl *nl)
 	struct daemon_opts o;
 	int r;
 
+#ifdef __GLIBC__
+	/*
+	 * Every pass allocates snapshots and plans of a few hundred KiB and frees
+	 * them. glibc's dynamic mmap threshold soon serves those from the heap,
+	 * which keeps the pages: a fixed threshold gives them back (64 veth x 16
+	 * queues: peak RSS 4.1 -> 2.7 MiB, bench/run.sh).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+#endif
 	/* Named NICs need not exist yet: the daemon tunes them when they appear. */
 	tune_select(&po);
 	daemon_opts_default(&o);
