@@ -87,7 +87,8 @@ cur_rx() { in_ns ethtool -l "$1" | awk '/^Current/ {s = 1} s && $1 == "RX:" {pri
 # by hand on b0, each timed until ethtool -l shows it restored.
 daemon_run() {
 	local n=$1 pid want i t0 t1 lat=() ticks0 ticks1
-	printf 'prom_file = off\ninterval = 10\n' >"$TMP/mq.conf"
+	# the sampler on (textfile every second) so its peak is in the figures
+	printf 'prom_file = %s/mq.prom\ninterval = 1\n' "$TMP" >"$TMP/mq.conf"
 	bg_in_ns "$MQ" --daemon --all --config "$TMP/mq.conf" >"$TMP/daemon.log" 2>&1
 	pid=$BG
 	PIDS+=("$pid")
@@ -113,6 +114,8 @@ daemon_run() {
 		sleep 0.3
 	done
 	ticks1=$(proc_ticks "$pid")
+	sleep 2 # a sample or two more
+	D_PROM=$(grep -c '^mqbalance_' "$TMP/mq.prom" 2>/dev/null)
 	D_LAT=$(printf '%s\n' "${lat[@]}" | med_p95)
 	D_RETUNE_CPU=$(((ticks1 - ticks0) * 1000 / HZ / EVENTS))
 	D_HWM2=$(proc_kb "$pid" VmHWM)
@@ -153,7 +156,7 @@ irqbalance_hwm() {
 				{ rm -f "$bin"; echo "-"; return; }
 		fi
 	fi
-	in_ns unshare -m --propagation private sh -c '
+	in_ns timeout 60 unshare -m --propagation private sh -c '
 		mount --bind /proc/irq /proc/irq && mount -o remount,bind,ro /proc/irq &&
 		mount -t tmpfs none /run || exit 99
 		IRQBALANCE_BANNED_CPULIST=0-'"$(($(nproc) - 1))"' exec /usr/bin/time -f "%M" '"$bin"' --oneshot --foreground' \
@@ -172,8 +175,8 @@ MACHINE="$(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuin
 	echo
 	echo "## Sampling cost"
 	echo
-	echo "| NICs x queues | mq sample wall | mq sample CPU | bare sample CPU | mq counters CPU | bare counters CPU | mq/bare counters | ethtool -S loop CPU | node_exporter scrape CPU | node_exporter/mq counters | ethtool counters |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| NICs x queues | mq take CPU | mq sample wall | mq sample CPU | bare sample CPU | mq/bare sample | mq counters CPU | bare counters CPU | mq/bare counters | ethtool -S loop CPU | node_exporter scrape CPU | node_exporter/mq counters | ethtool counters |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 MEM_ROWS=()
 for size in $SIZES; do
@@ -181,6 +184,7 @@ for size in $SIZES; do
 	q=${size#*x}
 	echo "== $n NICs x $q queues" >&2
 	bench_ns_up "$n" "$q" || { echo "bench: cannot build the namespace" >&2; exit 1; }
+	read -r _ _ _ _ tw tc _ _ < <(in_ns "$BUILD/bench/bench_sample" take $((ITERS / 10 + 1)))
 	read -r _ _ _ _ sw sc _ _ < <(in_ns "$BUILD/bench/bench_sample" sample "$ITERS")
 	read -r _ _ _ _ _ cc _ _ < <(in_ns "$BUILD/bench/bench_sample" counters "$ITERS")
 	read -r _ _ _ _ _ bsc _ _ < <(in_ns "$BUILD/bench/bare_sample" sample "$ITERS" 2>/dev/null)
@@ -192,16 +196,17 @@ for size in $SIZES; do
 		nw=- ncpu=- nhwm=- nser=-
 	fi
 	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a ~ /^[0-9.]+$/) printf "%.1f", a / b; else print "-" }'; }
-	echo "| ${n}x$q | $sw | $sc | $bsc | $cc | $bcc | $(ratio "$cc" "$bcc") | $ec | $ncpu | $(ratio "$ncpu" "$cc") | $nctr |" >>"$OUT"
+	echo "| ${n}x$q | $tc | $sw | $sc | $bsc | $(ratio "$sc" "$bsc") | $cc | $bcc | $(ratio "$cc" "$bcc") | $ec | $ncpu | $(ratio "$ncpu" "$cc") | $nctr |" >>"$OUT"
 	daemon_run "$n"
 	apply_run "$q"
-	MEM_ROWS+=("| ${n}x$q | $D_HWM | $D_RSS | $D_HWM2 | ${nhwm} | ${D_LAT% *} | ${D_LAT#* } | $D_RETUNE_CPU | ${A1:-} | ${A2:-} | $D_EXIT |")
+	MEM_ROWS+=("| ${n}x$q | $D_HWM | $D_RSS | $D_HWM2 | ${D_PROM:-0} | ${nhwm} | ${D_LAT% *} | ${D_LAT#* } | $D_RETUNE_CPU | ${A1:-} | ${A2:-} | $D_EXIT |")
 	bench_ns_down
 done
 {
 	echo
-	echo "mq = bench/bench_sample (libmq.a): \"sample\" is snapshot_sample() (what the daemon"
-	echo "re-reads each interval: qstats dump, ethtool -S ioctls where no qstats, device totals,"
+	echo "mq = bench/bench_sample (libmq.a): \"take\" is snapshot_take(), the whole probe (the"
+	echo "daemon's sampler runs one per interval for the textfile); \"sample\" is snapshot_sample()"
+	echo "(counters only: qstats dump, ethtool -S ioctls where no qstats, device totals,"
 	echo "/proc/interrupts); \"counters\" is the per-queue counter part only (qstats dump +"
 	echo "ETHTOOL_GSSET_INFO/GSTRINGS/GSTATS per NIC). bare = bench/bare_sample, the same reads"
 	echo "with nothing else (device totals from one RTM_GETLINK dump). ethtool -S loop: one"
@@ -213,8 +218,8 @@ done
 	echo
 	echo "## Daemon memory, event-to-retuned latency, --apply"
 	echo
-	echo "| NICs x queues | daemon VmHWM after start (KiB) | VmRSS (KiB) | VmHWM after events (KiB) | node_exporter VmHWM (KiB) | latency median (ms, minus ${DEBOUNCE_MS} ms debounce) | latency p95 | daemon CPU per retune (ms) | --apply: wall ms, user s, sys s, maxrss KiB | no-op --apply | daemon exit |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| NICs x queues | daemon VmHWM after start (KiB) | VmRSS (KiB) | VmHWM after events + samples (KiB) | prom series | node_exporter VmHWM (KiB) | latency median (ms, minus ${DEBOUNCE_MS} ms debounce) | latency p95 | daemon CPU per retune (ms) | --apply: wall ms, user s, sys s, maxrss KiB | no-op --apply | daemon exit |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${MEM_ROWS[@]}"
 	echo
 	echo "Latency: \`ethtool -L b0 rx 1 tx 1\` by hand, then \`ethtool -l b0\` polled every ~5 ms"
