@@ -39,6 +39,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libmq.a
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(BUILD)/bench/bench_sample $(BUILD)/bench/bare_sample
 
 ifeq ($(V),1)
 Q :=
@@ -69,7 +70,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ -lcmocka $(ALL_LDLIBS)
 
-tests: $(TESTS)
+tests: $(TESTS) $(BENCH_BINS)
 
 # Unit tests of this build only (fast inner loop).
 check-unit: tests
@@ -95,6 +96,13 @@ report:
 
 deps:
 	$(Q)scripts/deps.sh build
+
+# Own cost next to ethtool -S, node_exporter and irqbalance, in private netns (root).
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
+bench: $(BIN) $(BENCH_BINS)
+	$(Q)BUILD=$(BUILD) MQ=./$(BIN) bench/run.sh
 
 # The unit names the installed binary (and the config, when not in /etc).
 UNIT_EXEC := $(SBINDIR)/mqbalance --daemon$(if $(filter /etc,$(SYSCONFDIR)),, --config $(SYSCONFDIR)/mqbalance.conf)

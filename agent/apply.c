@@ -232,26 +232,26 @@ static int step_mask(struct run *run, struct plan_item *it)
 	return 0;
 }
 
-/* Keep the channel items (with their results), take the rest from the re-plan. */
+/*
+ * Keep the channel items (with their results), take the rest from the re-plan.
+ * In place: a third copy of a plan of thousands of 1 KiB items was the daemon's
+ * memory peak.
+ */
 static int merge_replan(struct mq_plan *p, struct mq_plan *np)
 {
-	struct mq_plan m = {0};
+	unsigned k = 0;
 	int r = 0;
 
-	for (unsigned i = 0; i < p->n && r == 0; i++)
+	for (unsigned i = 0; i < p->n; i++)
 		if (p->items[i].kind == PLAN_CHANNELS)
-			r = plan_push_item(&m, &p->items[i]);
+			p->items[k++] = p->items[i];
+	p->n = k; /* plan_push_item's capacity only grows with n: a shorter n is safe */
 	for (unsigned i = 0; i < np->n && r == 0; i++)
 		if (np->items[i].kind != PLAN_CHANNELS)
-			r = plan_push_item(&m, &np->items[i]);
-	if (r < 0) {
-		plan_free(&m);
+			r = plan_push_item(p, &np->items[i]);
+	if (r < 0)
 		return r;
-	}
-	free(p->items);
 	free(p->notes);
-	p->items = m.items;
-	p->n = m.n;
 	p->notes = np->notes;
 	p->nnotes = np->nnotes;
 	np->notes = NULL;

@@ -210,6 +210,19 @@ static int linkinfo_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* A virtual link the daemon was told to manage (--all, or named on the command line). */
+static bool selected(const struct daemon *d, const char *ifname)
+{
+	const struct probe_opts *o = d->o->select;
+
+	if (!o)
+		return false;
+	for (unsigned i = 0; i < o->nifnames; i++)
+		if (strcmp(o->ifnames[i], ifname) == 0)
+			return true;
+	return !o->nifnames && o->all;
+}
+
 static void handle_link(struct daemon *d, const struct nlmsghdr *nlh, uint64_t now)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = {0}, *li[IFLA_INFO_MAX + 1] = {0};
@@ -254,7 +267,8 @@ static void handle_link(struct daemon *d, const struct nlmsghdr *nlh, uint64_t n
 			r.type = EV_LINK_RENAME;
 			snprintf(r.oldname, sizeof(r.oldname), "%s", l->name);
 			link_remember(d, e.ifindex, e.ifname);
-			if (!*kind || if_section(&d->cfg, e.ifname) || if_section(&d->cfg, r.oldname)) {
+			if (!*kind || if_section(&d->cfg, e.ifname) || if_section(&d->cfg, r.oldname) ||
+			    selected(d, e.ifname) || selected(d, r.oldname)) {
 				log_debug("event: %s renamed to %s", r.oldname, r.ifname);
 				events_push(&d->ev, &r);
 			}
@@ -269,7 +283,7 @@ static void handle_link(struct daemon *d, const struct nlmsghdr *nlh, uint64_t n
 	 * Virtual links (veth, bridges, tunnels: they have a kind) come and go
 	 * with every container; they matter only when the config names them.
 	 */
-	if (*kind && !if_section(&d->cfg, e.ifname)) {
+	if (*kind && !if_section(&d->cfg, e.ifname) && !selected(d, e.ifname)) {
 		log_debug("event: %s %s (%s), not configured, ignoring", e.ifname,
 			  ev_type_to_string(e.type), kind);
 		return;

@@ -27,6 +27,11 @@ struct daemon_opts {
 	daemon_tune_fn tune;       /* tune_once */
 	daemon_load_fn load_config; /* config_load, with a missing file meaning defaults */
 	void (*free_config)(struct mq_config *c);
+	/*
+	 * The NICs tune and sample were told to take (--all, IFACE...): their virtual
+	 * links' events count too. NULL: only virtual links with a config section.
+	 */
+	const struct probe_opts *select;
 	/* Optional: refresh counters and the Prometheus textfile every cfg->interval. */
 	int (*sample)(struct mq_nl *nl, const struct mq_config *cfg);
 	struct ev_params ev;       /* zeros: defaults */

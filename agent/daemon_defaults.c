@@ -93,7 +93,7 @@ static int sample(struct mq_nl *nl, const struct mq_config *cfg)
 
 	if (!cfg->prom_file[0])
 		return 0;
-	struct probe_opts po = {0};
+	struct probe_opts po = tune_default_opts();
 	const char *names[MQ_IFS_MAX];
 
 	tune_probe_opts(cfg, &po, names);

@@ -53,13 +53,21 @@ unsigned plan_changes(const struct mq_plan *p)
 	return n;
 }
 
+/*
+ * Items are over 1 KiB and a plan for 64 NICs x 16 queues has thousands: grow
+ * by doubling, not by one. The capacity is implicit (8, then the next power of
+ * two), so every item must come through here, which they do.
+ */
 int plan_push_item(struct mq_plan *p, const struct plan_item *it)
 {
-	struct plan_item *items = realloc(p->items, (p->n + 1) * sizeof(*items));
+	if (p->n == 0 || (p->n >= 8 && (p->n & (p->n - 1)) == 0)) {
+		size_t cap = p->n ? (size_t)p->n * 2 : 8;
+		struct plan_item *items = realloc(p->items, cap * sizeof(*items));
 
-	if (!items)
-		return -ENOMEM;
-	p->items = items;
+		if (!items)
+			return -ENOMEM;
+		p->items = items;
+	}
 	p->items[p->n++] = *it;
 	return 0;
 }

@@ -81,7 +81,11 @@ int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct 
 void plan_free(struct mq_plan *p);
 /* Items with change set. */
 unsigned plan_changes(const struct mq_plan *p);
-/* Append a copy of an item / note (used by the applier to merge re-plans). */
+/*
+ * Append a copy of an item / note (used by the applier to merge re-plans).
+ * items grows by doubling with an implicit capacity: a plan's items must all
+ * have come through plan_push_item (plan_build does); n may shrink, never grow by hand.
+ */
 int plan_push_item(struct mq_plan *p, const struct plan_item *it);
 int plan_push_note(struct mq_plan *p, const char *ifname, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -14,6 +14,8 @@
 
 /* IRQs that answered EIO once: the daemon reports them once, then skips them. */
 static struct apply_memory managed;
+/* The daemon's NIC selection (--all, IFACE...): its tune and sample hooks have no room for it. */
+static const struct probe_opts *default_opts;
 
 struct tune_ctx {
 	struct mq_nl *nl;
@@ -146,7 +148,7 @@ int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 	     struct apply_report *ret_report, struct tune_result *ret)
 {
 	const char *names[MQ_IFS_MAX];
-	struct probe_opts po = o ? *o : (struct probe_opts){0};
+	struct probe_opts po = o ? *o : tune_default_opts();
 	struct tune_ctx t = {.nl = nl, .cfg = cfg, .opts = &po};
 	struct apply_env env = {
 		.ctx = &t,
@@ -194,4 +196,14 @@ int tune_once(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, 
 	      struct tune_result *ret)
 {
 	return tune_run(nl, cfg, NULL, cause, dry_run, NULL, NULL, ret);
+}
+
+void tune_select(const struct probe_opts *o)
+{
+	default_opts = o;
+}
+
+struct probe_opts tune_default_opts(void)
+{
+	return default_opts ? *default_opts : (struct probe_opts){0};
 }

@@ -9,6 +9,7 @@
 #include "agent/config.h"
 #include "agent/plan.h"
 #include "probes/nl.h"
+#include "probes/probe.h"
 
 struct tune_result {
 	unsigned changed;     /* steps that changed something */
@@ -40,3 +41,11 @@ void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const c
 int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *o,
 	     const char *cause, bool dry_run, struct mq_plan *ret_plan,
 	     struct apply_report *ret_report, struct tune_result *ret);
+
+/*
+ * The NICs a pass without its own selection (tune_once, tune_run with o NULL,
+ * the daemon's sampler) probes from now on: the daemon's --all / IFACE...
+ * NULL: every NIC with a device. o must outlive its use.
+ */
+void tune_select(const struct probe_opts *o);
+struct probe_opts tune_default_opts(void);

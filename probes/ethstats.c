@@ -107,11 +107,16 @@ static const struct {
 	{"mlx5_core", mlx5_shapes},    {"veth", no_shapes},
 };
 
-static bool match_shape(const struct key_shape *s, const char *key, unsigned *ret_queue)
+static bool match_shape(const struct key_shape *s, const char *key, size_t kl,
+			unsigned *ret_queue)
 {
-	size_t pl = strlen(s->prefix), sl = strlen(s->suffix), kl = strlen(key), i;
+	size_t pl, sl, i;
 	unsigned long q = 0;
 
+	if (key[0] != s->prefix[0])
+		return false; /* most keys fail here, before any strlen */
+	pl = strlen(s->prefix);
+	sl = strlen(s->suffix);
 	if (kl <= pl + sl || strncmp(key, s->prefix, pl) != 0 ||
 	    strcmp(key + kl - sl, s->suffix) != 0)
 		return false;
@@ -126,28 +131,38 @@ static bool match_shape(const struct key_shape *s, const char *key, unsigned *re
 	return true;
 }
 
-int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
-		       enum ethstat_field *ret_field)
+static const struct key_shape *shapes_for(const char *driver)
 {
-	const struct key_shape *shapes = generic_shapes;
+	for (size_t i = 0; driver && i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (strcmp(driver, drivers[i].driver) == 0)
+			return drivers[i].shapes;
+	return generic_shapes;
+}
+
+static int normalise(const struct key_shape *shapes, const char *key, unsigned *ret_queue,
+		     enum ethstat_field *ret_field)
+{
+	size_t kl;
 
 	if (!key || !*key)
 		return 0;
-	for (size_t i = 0; driver && i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		if (strcmp(driver, drivers[i].driver) == 0) {
-			shapes = drivers[i].shapes;
-			break;
-		}
+	kl = strlen(key);
 	for (const struct key_shape *s = shapes; s->prefix; s++) {
 		unsigned q;
 
-		if (match_shape(s, key, &q)) {
+		if (match_shape(s, key, kl, &q)) {
 			*ret_queue = q;
 			*ret_field = s->field;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
+		       enum ethstat_field *ret_field)
+{
+	return normalise(shapes_for(driver), key, ret_queue, ret_field);
 }
 
 /*
@@ -162,12 +177,28 @@ struct guarded {
 	void *p;
 };
 
+static void guarded_free(struct guarded *g)
+{
+	if (g->base && g->base != MAP_FAILED)
+		munmap(g->base, g->maplen);
+	g->base = NULL;
+}
+
+/*
+ * The mapping is kept for the next read (a sampler reads every NIC every
+ * interval): only a larger size maps anew. p ends exactly at the guard.
+ */
 static int guarded_alloc(struct guarded *g, size_t size)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), body;
 
 	size = (size + 7) & ~(size_t)7;
 	body = (size + page - 1) / page * page;
+	if (g->base && g->maplen == body + page) {
+		g->p = (char *)g->base + body - size;
+		return 0;
+	}
+	guarded_free(g);
 	g->maplen = body + page;
 	g->base = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (g->base == MAP_FAILED)
@@ -178,13 +209,6 @@ static int guarded_alloc(struct guarded *g, size_t size)
 	}
 	g->p = (char *)g->base + body - size;
 	return 0;
-}
-
-static void guarded_free(struct guarded *g)
-{
-	if (g->base && g->base != MAP_FAILED)
-		munmap(g->base, g->maplen);
-	g->base = NULL;
 }
 
 static int ethtool_ioctl(struct mq_nl *nl, const char *ifname, void *data)
@@ -217,14 +241,19 @@ static int stats_count(struct mq_nl *nl, const char *ifname, uint32_t *ret)
 	return 0;
 }
 
+/* Reused by every read (one thread); the kernel writes them whole each time. */
+static struct guarded gs, gv;
+
 static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 {
-	struct guarded gs = {0}, gv = {0};
+	const struct key_shape *shapes = shapes_for(nic->driver);
 	struct ethtool_gstrings *strs;
 	struct ethtool_stats *vals;
 	uint32_t n;
 	int r, found = 0;
 
+	if (!shapes->prefix)
+		return 0; /* the driver has no per-queue counters we use (veth): skip the ioctls */
 	r = stats_count(nl, nic->name, &n);
 	if (r < 0 || n == 0)
 		return r;
@@ -233,7 +262,7 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 		return r;
 	r = guarded_alloc(&gv, sizeof(*vals) + (size_t)n * sizeof(uint64_t));
 	if (r < 0)
-		goto out;
+		return r;
 	strs = gs.p;
 	strs->cmd = ETHTOOL_GSTRINGS;
 	strs->string_set = ETH_SS_STATS;
@@ -242,7 +271,7 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 	if (r == -EFAULT || (r == 0 && strs->len != n))
 		r = -EAGAIN; /* the count changed under us */
 	if (r < 0)
-		goto out;
+		return r;
 	vals = gv.p;
 	vals->cmd = ETHTOOL_GSTATS;
 	vals->n_stats = n;
@@ -250,7 +279,7 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 	if (r == -EFAULT || (r == 0 && vals->n_stats != n))
 		r = -EAGAIN;
 	if (r < 0)
-		goto out;
+		return r;
 
 	for (uint32_t i = 0; i < n; i++) {
 		char key[ETH_GSTRING_LEN + 1];
@@ -260,7 +289,7 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 
 		memcpy(key, strs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
 		key[ETH_GSTRING_LEN] = '\0';
-		if (ethstats_normalise(nic->driver, key, &q, &f) != 1 || q >= nic->nqueues)
+		if (normalise(shapes, key, &q, &f) != 1 || q >= nic->nqueues)
 			continue;
 		mq = &nic->queues[q];
 		switch (f) {
@@ -274,11 +303,7 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 		}
 		found++;
 	}
-	r = found;
-out:
-	guarded_free(&gs);
-	guarded_free(&gv);
-	return r;
+	return found;
 }
 
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic)

@@ -16,6 +16,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,25 @@ struct link_dump {
 	const char *only;       /* keep only this name (link_get), NULL for all */
 	int err;
 };
+
+/* IFLA_STATS64 into the NIC totals: the numbers /sys/class/net/X/statistics shows. */
+static void stats64_copy(struct mq_nic *nic, const struct nlattr *a)
+{
+	struct rtnl_link_stats64 st = {0};
+	const __u64 *src[] = {&st.rx_packets, &st.tx_packets, &st.rx_bytes,
+			      &st.tx_bytes,   &st.rx_dropped, &st.tx_dropped};
+	uint64_t *dst[] = {&nic->rx_packets, &nic->tx_packets, &nic->rx_bytes,
+			   &nic->tx_bytes,   &nic->rx_dropped, &nic->tx_dropped};
+	size_t len;
+
+	/* older kernels send a shorter struct, newer a longer one */
+	if (!a || nla_len(a) < (int)(offsetof(struct rtnl_link_stats64, tx_dropped) + sizeof(uint64_t)))
+		return;
+	len = (size_t)nla_len(a) < sizeof(st) ? (size_t)nla_len(a) : sizeof(st);
+	memcpy(&st, nla_data(a), len);
+	for (size_t i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
+		*dst[i] = *src[i] == MQ_NA ? MQ_NA - 1 : *src[i];
+}
 
 static void copy_str(char *dst, size_t len, const char *src)
 {
@@ -107,6 +127,7 @@ static int link_parse_msg(struct nl_msg *msg, void *arg)
 	if (tb[IFLA_XDP] && nla_parse_nested(xdp, IFLA_XDP_MAX, tb[IFLA_XDP], NULL) == 0 &&
 	    xdp[IFLA_XDP_ATTACHED] && nla_len(xdp[IFLA_XDP_ATTACHED]) >= 1)
 		nic->xdp = nla_get_u8(xdp[IFLA_XDP_ATTACHED]) != XDP_ATTACHED_NONE;
+	stats64_copy(nic, tb[IFLA_STATS64]);
 	d->n++;
 	return NL_OK;
 }
@@ -121,7 +142,7 @@ static int dump_links(struct mq_nl *nl, struct link_dump *d)
 	if (!msg)
 		return -ENOMEM;
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0) {
+	    nla_put_u32(msg, IFLA_EXT_MASK, 0) < 0) { /* with stats: the device totals */
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -207,6 +228,38 @@ int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n)
 	*ret = d.nics;
 	*ret_n = d.n;
 	return 0;
+}
+
+int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s)
+{
+	struct link_dump d = {0};
+	int r, n = 0;
+
+	if (!nl || !nl->rt || !s)
+		return -EINVAL;
+	r = dump_links(nl, &d);
+	if (r == -EAGAIN) {
+		free(d.nics);
+		memset(&d, 0, sizeof(d));
+		r = dump_links(nl, &d);
+	}
+	for (unsigned i = 0; r >= 0 && i < s->nnics; i++) {
+		struct mq_nic *nic = &s->nics[i];
+
+		for (unsigned k = 0; k < d.n; k++)
+			if (d.nics[k].ifindex == nic->ifindex) {
+				nic->rx_packets = d.nics[k].rx_packets;
+				nic->tx_packets = d.nics[k].tx_packets;
+				nic->rx_bytes = d.nics[k].rx_bytes;
+				nic->tx_bytes = d.nics[k].tx_bytes;
+				nic->rx_dropped = d.nics[k].rx_dropped;
+				nic->tx_dropped = d.nics[k].tx_dropped;
+				n += nic->rx_packets != MQ_NA;
+				break;
+			}
+	}
+	free(d.nics); /* dump_links allocates no queues */
+	return r < 0 ? r : n;
 }
 
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret)

@@ -308,7 +308,8 @@ static int cb_family(const struct nlmsghdr *nlh, void *data)
 static int resolve_family(struct mq_nl *nl, const char *name, const char *group, uint16_t *ret_id,
 			  uint32_t *ret_grp)
 {
-	char buf[256];
+	/* zeroed: libmnl before 1.0.5 leaves the padding after a string unset (valgrind) */
+	char buf[256] = {0};
 	struct nlmsghdr *nlh;
 	struct family_info f = {.group = group};
 	int r;

@@ -70,6 +70,12 @@ int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
 int link_queues_read(struct mq_nic *nic);
 /* /sys/class/net/X/statistics/ files into nic totals. */
 int link_stats_read(struct mq_nic *nic);
+/*
+ * Device totals of every NIC of s from one RTM_GETLINK dump (IFLA_STATS64, the
+ * same numbers as the sysfs files; link_list fills them the same way). NICs not
+ * in the dump are left alone. Returns the number of NICs filled, or -errno.
+ */
+int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s);
 
 /* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
 int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_channels *ret);

@@ -55,7 +55,9 @@ static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
 
-		link_stats_read(n);
+		/* link_list / link_stats_dump filled them from IFLA_STATS64; sysfs if not */
+		if (n->rx_packets == MQ_NA && n->tx_packets == MQ_NA)
+			link_stats_read(n);
 		if (n->stats_source == STATS_NONE && nl)
 			(void)ethstats_read(nl, n); /* no per-queue stats is a normal answer */
 	}
@@ -130,6 +132,8 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 		struct mq_nic *n = &s->nics[i];
 
 		n->stats_source = STATS_NONE;
+		n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = MQ_NA;
+		n->rx_dropped = n->tx_dropped = MQ_NA;
 		for (unsigned q = 0; q < n->nqueues; q++) {
 			struct mq_queue *qu = &n->queues[q];
 
@@ -138,6 +142,8 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 		}
 	}
 	s->have_qstats = false;
+	if (nl)
+		(void)link_stats_dump(nl, s); /* one dump for every NIC; sysfs for any it missed */
 	read_counters(nl, s);
 
 	r = interrupts_read(&t);

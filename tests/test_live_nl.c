@@ -249,6 +249,30 @@ static void test_queues_xps(void **state)
 	free_nic(&nic);
 }
 
+/* Device totals come with the link dump (IFLA_STATS64), and one dump refreshes them. */
+static void test_stats_dump(void **state)
+{
+	struct mq_snapshot s = {0};
+	struct mq_nic nic;
+	(void)state;
+	NEED_IFACE();
+	assert_int_equal(link_get(&nl, iface, &nic), 0);
+	assert_true(nic.rx_packets != MQ_NA && nic.tx_packets != MQ_NA && nic.rx_bytes != MQ_NA &&
+		    nic.tx_bytes != MQ_NA && nic.rx_dropped != MQ_NA && nic.tx_dropped != MQ_NA);
+	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
+	nic.rx_dropped = nic.tx_dropped = MQ_NA;
+	s.nics = &nic;
+	s.nnics = 1;
+	assert_int_equal(link_stats_dump(&nl, &s), 1);
+	assert_true(nic.rx_packets != MQ_NA && nic.tx_bytes != MQ_NA && nic.tx_dropped != MQ_NA);
+	nic.ifindex = INT32_MAX; /* not in the dump: left alone */
+	nic.rx_packets = MQ_NA;
+	assert_int_equal(link_stats_dump(&nl, &s), 0);
+	assert_true(nic.rx_packets == MQ_NA);
+	assert_int_equal(link_stats_dump(NULL, &s), -EINVAL);
+	free_nic(&nic);
+}
+
 static void test_counters_veth(void **state)
 {
 	struct mq_snapshot s = {0};
@@ -381,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_channels_get),
 		cmocka_unit_test(test_queues_xps),
 		cmocka_unit_test(test_counters_veth),
+		cmocka_unit_test(test_stats_dump),
 		cmocka_unit_test(test_channels_set),
 	};
 	return cmocka_run_group_tests_name("live_nl", tests, setup, teardown);
