@@ -377,8 +377,11 @@ int mqnl_open(struct mq_nl *nl)
 	if (r < 0)
 		goto fail;
 
-	/* SIOCETHTOOL works on any socket; AF_INET may be absent (no IPv4), netlink never is. */
-	nl->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/*
+	 * SIOCETHTOOL works on any socket (the family's ioctl hands it on to
+	 * dev_ioctl): AF_UNIX keeps AF_INET out of the service's address families.
+	 */
+	nl->ioctl_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (nl->ioctl_fd < 0)
 		nl->ioctl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (nl->ioctl_fd < 0) {
