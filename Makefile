@@ -29,13 +29,13 @@ LDFLAGS += $(SAN_FLAGS)
 endif
 
 # Lazy: pkg-config runs when a recipe needs it, after `scripts/deps.sh`.
-ALL_CPPFLAGS = -std=gnu11 -D_GNU_SOURCE -DMQ_VERSION='"$(VERSION)"' -I. \
+ALL_CPPFLAGS = -std=gnu11 -D_GNU_SOURCE -I. \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS) -MMD -MP
 ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
 
 LIB_SRCS := $(filter-out agent/main.c,$(wildcard probes/*.c output/*.c agent/*.c))
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/version.o
 LIB      := $(BUILD)/libmq.a
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
@@ -58,6 +58,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Rewritten only when `git describe` changes, so a commit relinks with the right version.
+$(BUILD)/version.c: FORCE
+	@mkdir -p $(@D)
+	@printf '#include "output/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' | \
+		cmp -s - $@ || printf '#include "output/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' >$@
+$(BUILD)/version.o: $(BUILD)/version.c
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^

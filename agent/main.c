@@ -19,6 +19,7 @@
 #include "output/plan.h"
 #include "output/prom.h"
 #include "output/report.h"
+#include "output/version.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 
@@ -109,7 +110,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		}
 		case 'h': usage(stdout); exit(EXIT_OK);
-		case 'V': printf("mqbalance %s\n", MQ_VERSION); exit(EXIT_OK);
+		case 'V': printf("mqbalance %s\n", mq_version); exit(EXIT_OK);
 		default: usage(stderr); return -EINVAL;
 		}
 	}

@@ -7,12 +7,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "output/version.h"
 #include "output/jsonw.h"
 #include "output/report.h"
 
-#ifndef MQ_VERSION
-#define MQ_VERSION "0"
-#endif
 
 #define JSON_SCHEMA_VERSION 1
 #define MAX_QUEUE_IRQS 8
@@ -262,7 +260,7 @@ int report_render_json(FILE *f, const struct report_input *in)
 	jsonw_init(&w, f, in->pretty);
 	jsonw_object_begin(&w);
 	jsonw_kv_int(&w, "schema_version", JSON_SCHEMA_VERSION);
-	jsonw_kv_string(&w, "version", MQ_VERSION);
+	jsonw_kv_string(&w, "version", mq_version);
 	jsonw_key(&w, "interval");
 	if (secs > 0)
 		jsonw_double(&w, secs, 3);

@@ -10,11 +10,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "output/version.h"
 #include "output/prom.h"
 
-#ifndef MQ_VERSION
-#define MQ_VERSION "unknown"
-#endif
 
 static const char *const tune_action_table[_TUNE_ACTION_MAX] = {
 	[TUNE_ACTION_CHANNELS] = "channels",
@@ -189,7 +187,7 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	uint32_t nirqs[MQ_MAX_CPUS] = {0};
 	char cpu[16];
 
-	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : MQ_VERSION}}, 1, 1);
+	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : mq_version}}, 1, 1);
 	sample(f, &online, NULL, 0, cpuset_count(&s->cpus.online));
 	sample(f, &usable, NULL, 0, usable_cpus(in));
 

@@ -51,7 +51,7 @@ struct prom_input {
 	const struct mq_finding *findings;
 	unsigned nfindings;
 	const struct mq_tune_stats *tune; /* NULL: one-shot run, no tuning families */
-	const char *version;              /* NULL: MQ_VERSION */
+	const char *version;              /* NULL: mq_version */
 	unsigned cpus_usable;             /* online minus banned/isolated: what the planner spreads over */
 };
 

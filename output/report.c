@@ -10,11 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/version.h"
 #include "output/report.h"
 
-#ifndef MQ_VERSION
-#define MQ_VERSION "0"
-#endif
 
 #define WIDTH 100
 #define MAX_QUEUE_IRQS 8
@@ -116,7 +114,7 @@ static void render_machine(const struct out *o, const struct report_input *in)
 	char a[256], b[256];
 	bool any = false;
 
-	fprintf(o->f, "%smqbalance %s%s: ", ansi(o, ANSI_BOLD), MQ_VERSION, ansi(o, ANSI_RESET));
+	fprintf(o->f, "%smqbalance %s%s: ", ansi(o, ANSI_BOLD), mq_version, ansi(o, ANSI_RESET));
 	if (o->secs > 0)
 		fprintf(o->f, "rates over %.1f s (k = 1000, B = bytes)\n", o->secs);
 	else
