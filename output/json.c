@@ -15,15 +15,6 @@
 #define JSON_SCHEMA_VERSION 1
 #define MAX_QUEUE_IRQS 8
 
-static void kv_str_or_null(struct jsonw *w, const char *key, const char *s)
-{
-	jsonw_key(w, key);
-	if (s && s[0])
-		jsonw_string(w, s);
-	else
-		jsonw_null(w);
-}
-
 static void kv_counter(struct jsonw *w, const char *key, uint64_t v)
 {
 	jsonw_key(w, key);
@@ -40,19 +31,6 @@ static void kv_rate(struct jsonw *w, const char *key, uint64_t delta, double sec
 		jsonw_null(w);
 	else
 		jsonw_double(w, (double)delta / secs, 3);
-}
-
-static void kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
-{
-	jsonw_key(w, key);
-	if (!s) {
-		jsonw_null(w);
-		return;
-	}
-	jsonw_array_begin(w);
-	CPUSET_FOREACH(cpu, s)
-		jsonw_int(w, cpu);
-	jsonw_array_end(w);
 }
 
 static void kv_int_or_null(struct jsonw *w, const char *key, int v)
@@ -72,11 +50,11 @@ static void render_cpus(struct jsonw *w, const struct report_input *in)
 	cpus_usable(c, in->cfg, &usable);
 	jsonw_key(w, "cpus");
 	jsonw_object_begin(w);
-	kv_cpus(w, "online", &c->online);
-	kv_cpus(w, "usable", &usable);
-	kv_cpus(w, "isolated", &c->isolated);
-	kv_cpus(w, "nohz_full", &c->nohz_full);
-	kv_cpus(w, "banned", in->cfg ? &in->cfg->banned_cpus : NULL);
+	jsonw_kv_cpus(w, "online", &c->online);
+	jsonw_kv_cpus(w, "usable", &usable);
+	jsonw_kv_cpus(w, "isolated", &c->isolated);
+	jsonw_kv_cpus(w, "nohz_full", &c->nohz_full);
+	jsonw_kv_cpus(w, "banned", in->cfg ? &in->cfg->banned_cpus : NULL);
 	jsonw_kv_bool(w, "smt_active", c->smt_active);
 	jsonw_kv_uint(w, "numa_nodes", c->n_nodes);
 	jsonw_object_end(w);
@@ -86,10 +64,10 @@ static void render_platform(struct jsonw *w, const struct mq_platform *p)
 {
 	jsonw_key(w, "platform");
 	jsonw_object_begin(w);
-	kv_str_or_null(w, "hypervisor", p->hypervisor);
-	kv_str_or_null(w, "cloud", p->cloud);
-	kv_str_or_null(w, "sys_vendor", p->sys_vendor);
-	kv_str_or_null(w, "product_name", p->product_name);
+	jsonw_kv_string_or_null(w, "hypervisor", p->hypervisor);
+	jsonw_kv_string_or_null(w, "cloud", p->cloud);
+	jsonw_kv_string_or_null(w, "sys_vendor", p->sys_vendor);
+	jsonw_kv_string_or_null(w, "product_name", p->product_name);
 	kv_int_or_null(w, "irqbalance_pid", p->irqbalance_pid > 0 ? (int)p->irqbalance_pid : -1);
 	jsonw_object_end(w);
 	jsonw_kv_bool(w, "irqbalance_running", p->irqbalance_pid > 0);
@@ -140,8 +118,8 @@ static void render_irq(struct jsonw *w, const struct mq_irq *irq)
 	jsonw_kv_string(w, "name", irq->name);
 	jsonw_kv_string(w, "role", irq_role_to_string(irq->role));
 	kv_int_or_null(w, "queue", irq->queue);
-	kv_cpus(w, "effective_cpus", irq->has_effective ? &irq->effective : NULL);
-	kv_cpus(w, "affinity_cpus", irq->has_affinity ? &irq->affinity : NULL);
+	jsonw_kv_cpus(w, "effective_cpus", irq->has_effective ? &irq->effective : NULL);
+	jsonw_kv_cpus(w, "affinity_cpus", irq->has_affinity ? &irq->affinity : NULL);
 	kv_counter(w, "count", irq->total);
 	jsonw_kv_bool(w, "managed", irq->managed);
 	jsonw_object_end(w);
@@ -180,8 +158,8 @@ static void render_queue(struct jsonw *w, const struct report_input *in, const s
 	for (unsigned i = 0; i < k; i++)
 		render_irq(w, &n->irqs[idx[i]]);
 	jsonw_array_end(w);
-	kv_cpus(w, "xps_cpus", qu->has_xps ? &qu->xps : NULL);
-	kv_cpus(w, "rps_cpus", qu->has_rps ? &qu->rps : NULL);
+	jsonw_kv_cpus(w, "xps_cpus", qu->has_xps ? &qu->xps : NULL);
+	jsonw_kv_cpus(w, "rps_cpus", qu->has_rps ? &qu->rps : NULL);
 	jsonw_object_end(w);
 }
 
@@ -190,10 +168,10 @@ static void render_nic(struct jsonw *w, const struct report_input *in, const str
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "ifname", n->name);
 	jsonw_kv_int(w, "ifindex", n->ifindex);
-	kv_str_or_null(w, "kind", n->kind);
-	kv_str_or_null(w, "driver", n->driver);
-	kv_str_or_null(w, "bus_info", n->bus_info);
-	kv_str_or_null(w, "operstate", n->operstate);
+	jsonw_kv_string_or_null(w, "kind", n->kind);
+	jsonw_kv_string_or_null(w, "driver", n->driver);
+	jsonw_kv_string_or_null(w, "bus_info", n->bus_info);
+	jsonw_kv_string_or_null(w, "operstate", n->operstate);
 	jsonw_kv_uint(w, "mtu", n->mtu);
 	jsonw_kv_bool(w, "has_device", n->has_device);
 	kv_int_or_null(w, "numa_node", n->numa_node);
@@ -215,7 +193,7 @@ static void render_nic(struct jsonw *w, const struct report_input *in, const str
 	kv_counter(w, "rx_dropped", n->rx_dropped);
 	kv_counter(w, "tx_dropped", n->tx_dropped);
 	jsonw_object_end(w);
-	kv_str_or_null(w, "probe_error", n->errmsg);
+	jsonw_kv_string_or_null(w, "probe_error", n->errmsg);
 	jsonw_key(w, "queues");
 	jsonw_array_begin(w);
 	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
@@ -240,9 +218,9 @@ static void render_findings(struct jsonw *w, const struct report_input *in)
 		jsonw_object_begin(w);
 		jsonw_kv_string(w, "severity", severity_to_string(f->severity));
 		jsonw_kv_string(w, "code", finding_code_to_string(f->code));
-		kv_str_or_null(w, "interface", f->ifname);
+		jsonw_kv_string_or_null(w, "interface", f->ifname);
 		jsonw_kv_string(w, "message", f->message);
-		kv_str_or_null(w, "fix", f->fix);
+		jsonw_kv_string_or_null(w, "fix", f->fix);
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "output/jsonw.h"
+#include "probes/cpuset.h"
 
 void jsonw_init(struct jsonw *w, FILE *f, bool pretty)
 {
@@ -294,4 +295,22 @@ void jsonw_kv_null(struct jsonw *w, const char *key)
 {
 	jsonw_key(w, key);
 	jsonw_null(w);
+}
+
+void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_kv_string(w, key, s && *s ? s : NULL);
+}
+
+void jsonw_kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
+{
+	jsonw_key(w, key);
+	if (!s) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_array_begin(w);
+	CPUSET_FOREACH(cpu, s)
+		jsonw_int(w, cpu);
+	jsonw_array_end(w);
 }

@@ -54,6 +54,11 @@ void jsonw_kv_uint(struct jsonw *w, const char *key, uint64_t v);
 void jsonw_kv_double(struct jsonw *w, const char *key, double v, int precision);
 void jsonw_kv_bool(struct jsonw *w, const char *key, bool v);
 void jsonw_kv_null(struct jsonw *w, const char *key);
+/* null for NULL or "": a name we do not know. */
+void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s);
+/* An ascending array of CPU ids; null for NULL (not readable). */
+struct mq_cpuset;
+void jsonw_kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s);
 
 /* Escape s as a JSON string body (no quotes) into f. Exposed for tests. */
 void jsonw_escape(FILE *f, const char *s, size_t len);

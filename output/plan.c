@@ -196,24 +196,6 @@ int plan_item_string(const struct plan_item *it, char *buf, size_t len)
 
 /* ---- JSON ------------------------------------------------------------------- */
 
-static void kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
-{
-	jsonw_key(w, key);
-	if (!s) {
-		jsonw_null(w);
-		return;
-	}
-	jsonw_array_begin(w);
-	CPUSET_FOREACH(cpu, s)
-		jsonw_int(w, cpu);
-	jsonw_array_end(w);
-}
-
-static void kv_string_or_null(struct jsonw *w, const char *key, const char *s)
-{
-	jsonw_kv_string(w, key, s && *s ? s : NULL);
-}
-
 static void channels_json(struct jsonw *w, const char *key, const struct mq_channels *c, bool max)
 {
 	jsonw_key(w, key);
@@ -242,10 +224,10 @@ static void item_json(struct jsonw *w, const struct plan_item *it)
 			jsonw_kv_int(w, "irq", it->irq);
 			jsonw_kv_string(w, "irq_name", it->irq_name);
 		}
-		kv_cpus(w, "current_cpus", it->has_current ? &it->current : NULL);
-		kv_cpus(w, "target_cpus", &it->target);
+		jsonw_kv_cpus(w, "current_cpus", it->has_current ? &it->current : NULL);
+		jsonw_kv_cpus(w, "target_cpus", &it->target);
 		if (it->kind == PLAN_IRQ_AFFINITY)
-			kv_cpus(w, "effective_cpus", it->has_effective ? &it->effective : NULL);
+			jsonw_kv_cpus(w, "effective_cpus", it->has_effective ? &it->effective : NULL);
 	}
 	jsonw_kv_bool(w, "change", it->change);
 	jsonw_kv_string(w, "status", step_status_to_string(it->status));
@@ -254,8 +236,8 @@ static void item_json(struct jsonw *w, const struct plan_item *it)
 		jsonw_int(w, -it->err);
 	else
 		jsonw_null(w);
-	kv_string_or_null(w, "message", it->msg);
-	kv_string_or_null(w, "note", it->note);
+	jsonw_kv_string_or_null(w, "message", it->msg);
+	jsonw_kv_string_or_null(w, "note", it->note);
 	jsonw_object_end(w);
 }
 
@@ -275,7 +257,7 @@ int plan_render_json(FILE *f, const struct mq_plan *p, const struct apply_report
 		jsonw_kv_uint(&w, "skipped", r->skipped);
 		jsonw_kv_uint(&w, "unchanged", r->unchanged);
 		jsonw_kv_bool(&w, "reprobed", r->reprobed);
-		kv_string_or_null(&w, "reprobe_error", r->reprobe_err ? strerror(-r->reprobe_err) : NULL);
+		jsonw_kv_string_or_null(&w, "reprobe_error", r->reprobe_err ? strerror(-r->reprobe_err) : NULL);
 		jsonw_kv_int(&w, "exit_status", apply_exit_status(r));
 	} else {
 		jsonw_kv_null(&w, "ok");
@@ -289,8 +271,8 @@ int plan_render_json(FILE *f, const struct mq_plan *p, const struct apply_report
 	jsonw_object_end(&w);
 	jsonw_key(&w, "cpus");
 	jsonw_object_begin(&w);
-	kv_cpus(&w, "online", &p->online);
-	kv_cpus(&w, "usable", &p->usable);
+	jsonw_kv_cpus(&w, "online", &p->online);
+	jsonw_kv_cpus(&w, "usable", &p->usable);
 	jsonw_kv_uint(&w, "nr_cpu_ids", p->nr_cpu_ids);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "items");
@@ -302,7 +284,7 @@ int plan_render_json(FILE *f, const struct mq_plan *p, const struct apply_report
 	jsonw_array_begin(&w);
 	for (unsigned i = 0; i < p->nnotes; i++) {
 		jsonw_object_begin(&w);
-		kv_string_or_null(&w, "ifname", p->notes[i].ifname);
+		jsonw_kv_string_or_null(&w, "ifname", p->notes[i].ifname);
 		jsonw_kv_string(&w, "text", p->notes[i].text);
 		jsonw_object_end(&w);
 	}
