@@ -160,8 +160,9 @@ check_spread() {
 		fail "$tag: queues per CPU over both NICs uneven ($l)"
 	fi
 	if [ -n "$eff" ]; then
-		# Most queue IRQs must have fired, or the effective check proves little.
-		if [ $nfired -ge $(( (wa + wb) * 2 * 3 / 4 )) ]; then
+		# Which RX queue a flow hits is the host tap's choice: some may
+		# stay idle, but most must fire or the check proves little.
+		if [ $nfired -ge $(( wa + wb )) ]; then
 			ok "$tag: $nfired queue IRQs fired under traffic, each effective = requested${idle:+ (idle, not checked:$idle)}"
 		else
 			fail "$tag: only $nfired of $(( (wa + wb) * 2 )) queue IRQs fired under traffic (idle:$idle)"
@@ -278,6 +279,7 @@ check_spread "after --apply" 0,1,2,3 4 4
 # A first short run lets every moved IRQ take its new affinity (x86 moves an
 # MSI at its next interrupt); then, per CPU column of /proc/interrupts, each
 # queue IRQ that fires in the second run fires only on its queue's CPU.
+# (FIRED, for the effective check, comes from the first run.)
 irqs=
 for dev in "$a" "$b"; do
 	k=$(virtio_index "$dev")
@@ -287,23 +289,12 @@ for dev in "$a" "$b"; do
 		done
 	done
 done
-declare -A cnt0 tot0
-for t in $irqs; do tot0[${t##*:}]=$(irq_count "${t##*:}"); done
-if traffic_setup "$a" "$b"; then
-	traffic_start 2 8
-	traffic_wait >/dev/null || fail "iperf3 (settling run)"
-	for t in $irqs; do cnt0[${t##*:}]=$(irq_percpu "${t##*:}"); done
-	traffic_start 4 8
-	check "iperf3 -P 8 --bidir between $a and $b" traffic_wait
-	grep -E 'SUM.*(sender|receiver)' /run/iperf3.out
-else
-	fail "traffic setup between $a and $b"
-fi
+declare -A cnt0
+settle 2
+for t in $irqs; do cnt0[${t##*:}]=$(irq_percpu "${t##*:}"); done
+check "iperf3 -P 8 --bidir between $a and $b" traffic "$a" "$b" 3 8
+grep -E 'SUM.*(sender|receiver)' /run/iperf3.out
 traffic_teardown "$b"
-FIRED=()
-for t in $irqs; do
-	[ "$(irq_count "${t##*:}")" -gt "${tot0[${t##*:}]}" ] && FIRED[${t##*:}]=1
-done
 bad= fired=0 rxfired=0
 for t in $irqs; do
 	IFS=: read -r dev q d irq <<<"$t"
@@ -315,6 +306,7 @@ for t in $irqs; do
 	done
 	grew=${grew#,}
 	[ -n "$grew" ] || continue
+	FIRED[$irq]=1
 	fired=$((fired + 1))
 	[ "$d" = input ] && rxfired=$((rxfired + 1))
 	[ "$grew" = "${QCPU[$dev.$q]:-}" ] || bad="$bad $dev.$q.$d(irq$irq):fired-on[$grew]planned[${QCPU[$dev.$q]:-}]"
