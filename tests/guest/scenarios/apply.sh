@@ -274,6 +274,15 @@ else
 	fail "--apply --json: IRQ targets vs /proc ($n):$bad"
 fi
 check_spread "after --apply" 0,1,2,3 4 4
+# Right after --apply, before any traffic, the moved IRQs have not fired yet
+# and effective_affinity_list still shows their old CPUs. The report must
+# judge the placement mqbalance asked for, not call it stacked.
+$MQ --report --json > /tmp/r1.json 2>/dev/null
+report_load /tmp/r1.json
+for dev in "$a" "$b"; do
+	check_eq "right after --apply: --report has no irqs_stacked for $dev" 0 "$(report_findings irqs_stacked "$dev")"
+	check_eq "right after --apply: --report has no xps_mismatch for $dev" 0 "$(report_findings xps_mismatch "$dev")"
+done
 
 # --- 4. under traffic: interrupts land on the CPUs planned ------------------
 # A first short run lets every moved IRQ take its new affinity (x86 moves an
