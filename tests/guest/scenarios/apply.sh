@@ -394,6 +394,13 @@ cat /tmp/a5.txt
 check_eq "config: --apply exit status" 0 "$rc"
 settle
 check_spread "config banned_cpus=0, $a queues=2" 1,2,3 2 3 effective
+# The second NIC continues the sequence: its queue 0 takes the CPU A left free.
+free_cpu_first() {
+	[ -n "${QCPU[$b.0]:-}" ] && [ "${QCPU[$b.0]}" != "${QCPU[$a.0]:-}" ] &&
+		[ "${QCPU[$b.0]}" != "${QCPU[$a.1]:-}" ]
+}
+check "config: $b's queue 0 on the CPU $a left free (${QCPU[$b.0]:-?}; $a on ${QCPU[$a.0]:-?},${QCPU[$a.1]:-?})" \
+	free_cpu_first
 bad=
 for dev in "$a" "$b"; do
 	k=$(virtio_index "$dev")
