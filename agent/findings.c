@@ -175,10 +175,25 @@ static bool is_queue_role(enum mq_irq_role r)
 	return r == IRQ_ROLE_RX || r == IRQ_ROLE_TX || r == IRQ_ROLE_RXTX;
 }
 
-/* The one CPU an IRQ lands on, or -1 when unknown or spread over several. */
+/*
+ * The one CPU an IRQ lands on, or -1 when unknown or spread over several.
+ * An effective CPU outside the requested set means a move is pending: x86
+ * without interrupt remapping moves an MSI at its next interrupt, so right
+ * after --apply an idle queue's IRQ still shows its old CPU (seen on 6.1 and
+ * 6.12 guests). Judge the request then, or a fresh apply looks stacked.
+ */
 static int irq_cpu(const struct mq_irq *i)
 {
-	const struct mq_cpuset *s = i->has_effective ? &i->effective : i->has_affinity ? &i->affinity : NULL;
+	const struct mq_cpuset *s = i->has_effective ? &i->effective : NULL;
+	struct mq_cpuset outside;
+
+	if (s && i->has_affinity) {
+		cpuset_andnot(&outside, s, &i->affinity);
+		if (!cpuset_empty(&outside))
+			s = &i->affinity;
+	}
+	if (!s && i->has_affinity)
+		s = &i->affinity;
 
 	if (!s || cpuset_count(s) != 1)
 		return -1;

@@ -38,6 +38,15 @@ finish() { exit $_failed; }
 # Skip the rest of the scenario with a reason (exit status 0).
 skip_all() { skip "$*"; exit $_failed; }
 
+# export_file PATH NAME: copy a file to the host, base64 over the results
+# port; run-guest.sh decodes it to build/guest-logs/<series>-<scenario>.files/NAME
+# and checks a NAME ending in .prom with `promtool check metrics` there.
+# NAME: letters, digits, ".", "_", "-".
+export_file() {
+	[ -n "$MQ_TAP_FD" ] || return 0
+	{ echo "MQ-FILE-BEGIN $2"; base64 "$1"; echo "MQ-FILE-END $2"; } >&"$MQ_TAP_FD"
+}
+
 # wait_for TIMEOUT_SECONDS command... : poll every 0.2 s until it succeeds.
 wait_for() {
 	local end=$(( $(date +%s) + $1 ))

@@ -170,6 +170,26 @@ secs=$(( $(date +%s) - start ))
 
 # Relay the guest's TAP lines with the kernel in front.
 tr -d '\r' < "$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"
+# Files the scenario exported (guestlib export_file): decoded next to the
+# log; a .prom file is linted with promtool here on the host.
+files=$logs/$label-$name.files
+rm -rf "$files"
+hostfail=0
+while read -r f; do
+	mkdir -p "$files"
+	tr -d '\r' < "$tmp/tap" |
+		awk -v f="$f" '$0 == "MQ-FILE-END " f { p = 0 } p { print } $0 == "MQ-FILE-BEGIN " f { p = 1 }' |
+		base64 -d > "$files/$f" 2>/dev/null || { say "not ok" "host: $f: bad copy from the guest"; hostfail=1; continue; }
+	[[ $f == *.prom ]] || continue
+	if ! command -v promtool >/dev/null; then
+		say skip "host: promtool check metrics $f: no promtool (Debian package prometheus)"
+	elif out=$(promtool check metrics < "$files/$f" 2>&1); then
+		say ok "host: promtool check metrics $f ($(grep -vc '^#' "$files/$f") series)"
+	else
+		say "not ok" "host: promtool check metrics $f: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"
+		hostfail=1
+	fi
+done < <(tr -d '\r' < "$tmp/tap" | sed -nE 's/^MQ-FILE-BEGIN ([A-Za-z0-9._-]+)$/\1/p' | sort -u)
 end=$(tr -d '\r' < "$tmp/tap" | sed -nE 's/^MQ-END rc=([0-9]+).*/\1/p' | tail -n1)
 ntap=$(tr -d '\r' < "$tmp/tap" | grep -cE '^(ok|not ok|skip) - ' || true)
 nfail=$(tr -d '\r' < "$tmp/tap" | grep -c '^not ok - ' || true)
@@ -193,7 +213,7 @@ if [ "$ntap" = 0 ]; then
 	say "not ok" "scenario printed no results (log: $log)"
 	exit 1
 fi
-if [ "$nfail" != 0 ]; then
+if [ "$nfail" != 0 ] || [ "$hostfail" != 0 ]; then
 	exit 1
 fi
 exit 0
