@@ -318,5 +318,5 @@ else
 	skip "atomicity: python3 not installed"
 fi
 
-skip "per-queue counters on several queues under generated traffic: needs the guest harness (tests/guest)"
+# Per-queue counters under real multi-queue traffic: tests/guest/scenarios/prom.sh.
 finish
