@@ -107,7 +107,6 @@ confirm "start-up"
 check_log "start-up" 'startup: re-tuning'
 dl_state S0
 show
-traffic_round "start-up"
 
 # --- bench mode: K times (a) and (b), latency stats -------------------------
 if [ "$bench" -gt 0 ]; then
@@ -136,6 +135,8 @@ if [ "$bench" -gt 0 ]; then
 	check_eq "SIGTERM: exit status" 0 "$?"
 	finish
 fi
+
+traffic_round "start-up"
 
 # --- (a) a vCPU goes offline and comes back --------------------------------
 mark_log
