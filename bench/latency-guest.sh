@@ -6,7 +6,7 @@
 # line: after start-up it repeats K times "cpu3 offline", "cpu3 online" and
 # "ethtool -L eth0 combined 1", and for each measures the time from the event
 # to a tuned state (checked from /proc/irq and sysfs every ~30 ms) that then
-# holds for 0.6 s. Prints median and p95, also minus the 200 ms debounce.
+# holds for 1 s. Prints median and p95, also minus the 200 ms debounce.
 # Needs root and the guest harness's tools (tests/guest, scripts/deps.sh test).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,8 +28,8 @@ echo "# mqbalance daemon latency, $k rounds per event, TCG guest (smp=4), host $
 for s in "${series[@]}"; do
 	kver=$(awk -v s="$s" '$1 == s {print $2}' <<<"$kernels")
 	[ -n "$kver" ] || { echo "latency-guest: no kernel for series $s" >&2; exit 1; }
-	# ~5 s per round under TCG, plus boot.
-	MQ_GUEST_APPEND="mq.bench=$k" MQ_GUEST_TIMEOUT=$((120 + 8 * k)) \
+	# ~6 s per round under TCG, plus boot.
+	MQ_GUEST_APPEND="mq.bench=$k" MQ_GUEST_TIMEOUT=$((120 + 10 * k)) \
 		"$guest/run-guest.sh" -k "$kver" "$guest/scenarios/daemon.sh" |
 		sed -nE 's/^ok - \[([0-9.]+)\] daemon: bench ([a-z ]+): /\1 \2: /p; /^not ok/p'
 done

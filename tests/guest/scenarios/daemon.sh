@@ -110,12 +110,16 @@ show
 
 # --- bench mode: K times (a) and (b), latency stats -------------------------
 if [ "$bench" -gt 0 ]; then
-	stable_ms=600
+	# Each event after the last one's state held for 1 s and 0.3 s more: past
+	# the daemon's 1 s window for the echoes of its own channel changes.
 	declare -a off=() on=() chn=()
 	for ((i = 1; i <= bench; i++)); do
 		dl_now t0; cpu_online 3 0; settled "bench $i cpu3 offline" && off+=("$DL_MS")
+		dl_sleep 0.3
 		dl_now t0; cpu_online 3 1; settled "bench $i cpu3 online" && on+=("$DL_MS")
+		dl_sleep 0.3
 		dl_now t0; $ETHTOOL -L "$a" combined 1; settled "bench $i ethtool -L combined 1" && chn+=("$DL_MS")
+		dl_sleep 0.3
 	done
 	stats() {	# NAME MS...
 		local name=$1 n med p95
