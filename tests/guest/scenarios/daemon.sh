@@ -73,8 +73,17 @@ show() { local s; dl_state s; echo "# state: $s"; }
 # return is a new link to the daemon ("appeared"), re-tuned like any other.
 traffic_round() {	# DESC
 	local r
+	mark_log
+	if ! traffic_setup "$a" "$c"; then
+		fail "$1: traffic setup between $a and $c"
+		return
+	fi
+	# $c leaving is an event too ("went away"; the e1000's IRQ moves): the
+	# counts start after that pass, so every IRQ counted fired after it.
+	wait_for 10 logged "$c went away: re-tuning" && sleep 1
 	dl_irq_counts >/tmp/irqs.before
-	if traffic "$a" "$c" 3 8; then
+	traffic_start 3 8
+	if traffic_wait; then
 		if r=$(dl_effective /tmp/irqs.before); then
 			ok "$1: after traffic, effective_affinity_list = smp_affinity_list for every queue IRQ that fired ($r)"
 		else
