@@ -226,8 +226,8 @@ dl_state() {
 				_s+=" $q$d=$a"
 			done
 			if [ "${DL_MAX[$dev]}" -gt 1 ] && [ -e "/sys/class/net/$dev/queues/tx-$q/xps_cpus" ]; then
-				read -r x <"/sys/class/net/$dev/queues/tx-$q/xps_cpus" || x=?
-				_s+=" xps$q=${x##*,}"
+				read -r x <"/sys/class/net/$dev/queues/tx-$q/xps_cpus" || x='?'
+				_s+=" xps$q=$x"
 			fi
 		done
 		_s+="; "

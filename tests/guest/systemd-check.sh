@@ -36,6 +36,12 @@ else
 fi
 check_eq "ExecStart is the installed binary" /usr/local/sbin/mqbalance \
 	"$(prop ExecStart | sed -n 's/.*path=\([^ ;]*\).*/\1/p')"
+# systemd logs "Started" for a Type=notify unit only once READY=1 arrived.
+if journal | grep -q '^Started mqbalance.service'; then
+	ok "journal: $(journal | grep -m1 '^Started mqbalance.service')"
+else
+	fail "journal has no 'Started mqbalance.service'"
+fi
 if journal | grep -q 'daemon started'; then
 	ok "journal: $(journal | grep -m1 'daemon started')"
 else

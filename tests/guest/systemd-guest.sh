@@ -234,7 +234,7 @@ fi
 if [ -d "$p/lib" ]; then
 	mkdir -p "$p/usr/lib"
 	cp -a "$p/lib/." "$p/usr/lib/"
-	rm -rf "$p/lib"
+	rm -rf "${p:?}/lib"
 fi
 for f in usr/local/sbin/mqbalance usr/lib/systemd/system/mqbalance.service \
 	usr/local/share/man/man8/mqbalance.8 etc/mqbalance.conf; do
