@@ -38,6 +38,7 @@ enum key {
 	K_BANNED_CPUS, /* global only from here on */
 	K_INTERVAL,
 	K_PROM_FILE,
+	K_DRIFT_CHECK,
 	_K_MAX,
 };
 #define K_FIRST_GLOBAL K_BANNED_CPUS
@@ -51,6 +52,7 @@ static const char *const key_table[_K_MAX] = {
 	[K_BANNED_CPUS] = "banned_cpus",
 	[K_INTERVAL] = "interval",
 	[K_PROM_FILE] = "prom_file",
+	[K_DRIFT_CHECK] = "drift_check",
 };
 
 static void if_defaults(struct mq_if_config *c)
@@ -68,6 +70,7 @@ void config_init(struct mq_config *c)
 	c->defaults_excluded = c->defaults;
 	c->defaults_excluded.exclude = true;
 	c->interval = 10.0;
+	c->drift_check = 30.0;
 	snprintf(c->prom_file, sizeof(c->prom_file), "%s", MQ_DEFAULT_PROM_FILE);
 }
 
@@ -336,6 +339,11 @@ static int set_key(struct parser *p, enum key k, const char *v, size_t n)
 		if (parse_seconds(v, n, &d) < 0 || d < 0.1 || d > 86400)
 			return bad_value(p, k, v, n, "seconds, 0.1..86400");
 		p->cfg.interval = d;
+		return 0;
+	case K_DRIFT_CHECK:
+		if (parse_seconds(v, n, &d) < 0 || d < 1 || d > 86400)
+			return bad_value(p, k, v, n, "seconds, 1..86400");
+		p->cfg.drift_check = d;
 		return 0;
 	case K_PROM_FILE:
 		if (word_eq(v, n, "off")) {

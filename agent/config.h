@@ -44,6 +44,7 @@ struct mq_config {
 	unsigned nexclude;
 	/* effective settings of an interface with no section matched by exclude */
 	struct mq_if_config defaults_excluded;
+	double drift_check;       /* daemon: seconds between drift checks (default 30) */
 };
 
 void config_init(struct mq_config *c);  /* built-in defaults */

@@ -137,6 +137,18 @@ static const char *config_shown(const struct daemon *d)
 	return d->cfg.path[0] ? d->cfg.path : d->config_path;
 }
 
+/* opts->drift_ms (tests) over the config's drift_check over 30 s. */
+static uint64_t drift_ms(const struct daemon *d)
+{
+	if (d->o->drift_ms)
+		return d->o->drift_ms;
+	if (!(d->cfg.drift_check >= 1))
+		return DRIFT_MS_DEFAULT;
+	if (d->cfg.drift_check > 86400)
+		return 86400000;
+	return (uint64_t)(d->cfg.drift_check * 1000);
+}
+
 /* ---- links ------------------------------------------------------------------- */
 
 static struct link_ent *link_find(struct daemon *d, int ifindex)
@@ -669,7 +681,7 @@ static void sources_open(struct daemon *d)
 		d->fd[SRC_RTNL] = mnl_socket_get_fd(d->rtnl);
 	else
 		log_warn("cannot watch link events (rtnetlink: %m); new NICs and link changes are "
-			 "found by the drift check every %u s", (o->drift_ms ? o->drift_ms : DRIFT_MS_DEFAULT) / 1000);
+			 "found by the drift check every %.1f s", (double)drift_ms(d) / 1000);
 	r = ethtool_monitor_open(d);
 	if (r < 0)
 		log_info("no ethtool netlink monitor (%s); channel changes by others are found by the "
@@ -766,6 +778,8 @@ static void reload(struct daemon *d)
 	log_info("configuration reloaded from %s", d->config_path);
 	if (timer_arm(d->fd[SRC_SAMPLE], sample_ms(d)) < 0)
 		log_warn("cannot re-arm the sample timer: %m");
+	if (timer_arm(d->fd[SRC_DRIFT], drift_ms(d)) < 0)
+		log_warn("cannot re-arm the drift check timer: %m");
 	events_push(&d->ev, &(struct mq_event){.type = EV_CONFIG_RELOADED, .t_ms = now_ms(), .cpu = -1});
 }
 
@@ -897,7 +911,7 @@ int daemon_run(const struct daemon_opts *o)
 			goto out;
 		}
 	}
-	if ((r = timer_arm(d->fd[SRC_DRIFT], o->drift_ms ? o->drift_ms : DRIFT_MS_DEFAULT)) < 0 ||
+	if ((r = timer_arm(d->fd[SRC_DRIFT], drift_ms(d))) < 0 ||
 	    (r = timer_arm(d->fd[SRC_SAMPLE], sample_ms(d))) < 0) {
 		log_error("cannot arm timers: %s", strerror(-r));
 		goto out;

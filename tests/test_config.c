@@ -35,6 +35,7 @@ static void test_defaults(void **state)
 	assert_false(i->pinned);
 	assert_true(cpuset_empty(&c.banned_cpus));
 	assert_true(c.interval > 9.9 && c.interval < 10.1);
+	assert_true(c.drift_check > 29.9 && c.drift_check < 30.1);
 	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
 	assert_int_equal(c.nifs, 0);
 	config_free(&c);
@@ -51,6 +52,7 @@ static void test_every_key(void **state)
 		"rps = on\n"
 		"banned_cpus = 0,2-3, 70\n"
 		"interval = 2.5\n"
+		"drift_check = 5\n"
 		"prom_file = /run/mq/x.prom\n"
 		"exclude = docker* veth1,virbr0\n"
 		"\n"
@@ -84,6 +86,7 @@ static void test_every_key(void **state)
 	assert_int_equal(cpuset_count(&c.banned_cpus), 4);
 	assert_true(cpuset_isset(&c.banned_cpus, 70));
 	assert_true(c.interval > 2.49 && c.interval < 2.51);
+	assert_true(c.drift_check > 4.99 && c.drift_check < 5.01);
 	assert_string_equal(c.prom_file, "/run/mq/x.prom");
 	assert_int_equal(c.nexclude, 3);
 	i = config_for(&c, "eth0");
@@ -187,6 +190,12 @@ static void test_errors(void **state)
 		     "/etc/mqbalance.conf:1: bad value '1e3' for interval: expected seconds, 0.1..86400");
 	expect_error("interval = 1.2.3\n",
 		     "/etc/mqbalance.conf:1: bad value '1.2.3' for interval: expected seconds, 0.1..86400");
+	expect_error("drift_check = 0.5\n",
+		     "/etc/mqbalance.conf:1: bad value '0.5' for drift_check: expected seconds, 1..86400");
+	expect_error("drift_check = 86401\n",
+		     "/etc/mqbalance.conf:1: bad value '86401' for drift_check: expected seconds, 1..86400");
+	expect_error("[eth0]\ndrift_check = 5\n",
+		     "/etc/mqbalance.conf:2: key 'drift_check' is global: put it before the first [interface] section");
 	expect_error("prom_file = relative.prom\n",
 		     "/etc/mqbalance.conf:1: bad value 'relative.prom' for prom_file: expected an absolute "
 		     "path ending in .prom (node_exporter reads only *.prom), or off");
@@ -327,6 +336,7 @@ static void test_example_file(void **state)
 	assert_int_equal(c.nifs, 0);
 	assert_int_equal(config_for(&c, "eth0")->queues_mode, QUEUES_AUTO);
 	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
+	assert_true(c.drift_check > 29.9 && c.drift_check < 30.1);
 	config_free(&c);
 }
 

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -52,6 +53,7 @@ static struct {
 	struct mq_if_config sections[2];
 	unsigned nsections;
 	double interval;
+	double drift_check[4];   /* drift_check of the config of each load (1-based - 1) */
 	unsigned samples;
 	void (*sample_hook)(unsigned n);
 } f;
@@ -85,6 +87,8 @@ static int fake_load(const char *path, struct mq_config *ret, char *err, size_t 
 	memset(ret, 0, sizeof(*ret));
 	snprintf(ret->path, sizeof(ret->path), "%s#%u", path, f.loads);
 	ret->interval = f.interval;
+	if (f.loads <= 4)
+		ret->drift_check = f.drift_check[f.loads - 1];
 	if (f.nsections) {
 		ret->ifs = calloc(f.nsections, sizeof(*ret->ifs));
 		memcpy(ret->ifs, f.sections, f.nsections * sizeof(*ret->ifs));
@@ -405,6 +409,39 @@ static void test_reload(void **state)
 	assert_string_equal(f.cfg_path[2], "/etc/mqbalance.conf#3");
 }
 
+static void hup_first(unsigned call)
+{
+	if (call == 1)
+		kill(getpid(), SIGHUP);
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* drift_check from the config sets the drift timer, and a reload re-arms it. */
+static void test_drift_check_from_config(void **state)
+{
+	double t0, dt;
+	(void)state;
+	opts.drift_ms = 0;
+	f.drift_check[0] = 3600;
+	f.drift_check[1] = 1;
+	f.hook = hup_first;
+	f.stop_after = 3;
+	t0 = mono_s();
+	assert_int_equal(daemon_run(&opts), 0);
+	dt = mono_s() - t0;
+	assert_int_equal(f.calls, 3);
+	assert_string_equal(f.causes[1], "configuration reloaded");
+	assert_string_equal(f.causes[2], "drift check");
+	assert_true(dt > 0.9 && dt < 5);
+}
+
 static void test_config_error_at_start(void **state)
 {
 	(void)state;
@@ -609,6 +646,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drift_check_from_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_error_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),

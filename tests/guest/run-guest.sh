@@ -74,7 +74,7 @@ base=$("$here/mkinitramfs.sh" "$kver") || { say "not ok" "initramfs build failed
 o=$tmp/overlay
 mkdir -p "$o/mq/scenarios"
 install -m 0755 "$here/init" "$o/init"
-cp "$here/guestlib.sh" "$o/mq/"
+cp "$here"/*lib.sh "$o/mq/"	# guestlib.sh, daemonlib.sh
 cp "$here"/scenarios/*.sh "$o/mq/scenarios/"
 [ "$file" -ef "$o/mq/scenarios/$name.sh" ] || cp "$file" "$o/mq/scenarios/$name.sh"
 # Debugging aid: extra files (tools, fakes) to drop into the guest's /mq/.
