@@ -233,5 +233,16 @@ bench_ns_down
 	echo "irqbalance 1.9 --oneshot (every CPU banned, /proc/irq read-only in its own mount"
 	echo "namespace), 64 veth: maxrss ${IRQB:--} KiB."
 } >>"$OUT"
+# The same latency on a real (TCG) guest with virtio-net IRQs and CPU hotplug.
+if [ "${MQ_BENCH_GUEST:-1}" != 0 ]; then
+	{
+		echo
+		echo "## Event-to-retuned latency in a qemu TCG guest (bench/latency-guest.sh -n ${MQ_BENCH_GUEST_N:-10})"
+		echo
+		echo '```'
+		bench/latency-guest.sh -n "${MQ_BENCH_GUEST_N:-10}" 2>&1 | grep -vE '^(ok|not ok) ' || true
+		echo '```'
+	} >>"$OUT"
+fi
 cat "$OUT"
 echo "bench: wrote $OUT" >&2
