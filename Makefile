@@ -32,7 +32,7 @@ endif
 ALL_CPPFLAGS = -std=gnu11 -D_GNU_SOURCE -DMQ_VERSION='"$(VERSION)"' -I. \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS) -MMD -MP
-ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
+ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS) -lm
 
 LIB_SRCS := $(filter-out agent/main.c,$(wildcard probes/*.c output/*.c agent/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -185,14 +185,15 @@ static bool contains_end(const char *buf, ssize_t n, uint32_t seq)
 
 int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
-	struct transact t = {.cb = cb, .data = data, .extack = nl->extack,
-			     .extack_len = sizeof(nl->extack)};
+	struct transact t = {.cb = cb, .data = data};
 	uint32_t seq;
 	char *buf;
 	int r = 0;
 
 	if (!nl || !nl->genl || !req)
 		return -EBADF;
+	t.extack = nl->extack;
+	t.extack_len = sizeof(nl->extack);
 	nl->extack[0] = '\0';
 	seq = ++nl->seq;
 	if (seq == 0)

@@ -23,6 +23,7 @@ void sysfs_set_root(const char *r)
 
 const char *sysfs_root(void) { return root; }
 
+__attribute__((format(printf, 3, 0)))
 static int vpath(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	int a = snprintf(buf, len, "%s", root), b;
