@@ -214,8 +214,18 @@ int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void
 		ssize_t n = mnl_socket_recvfrom(nl->genl, buf, RECV_BUF_SIZE);
 		int k;
 
+		if (n < 0 && errno == EINTR)
+			continue; /* a signal, not the kernel: the reply is still queued */
 		if (n < 0) {
 			r = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+			goto out;
+		}
+		/*
+		 * An empty or truncated datagram holds no message: libmnl would
+		 * run nothing and say OK, and we would wait on for the ACK.
+		 */
+		if (!mnl_nlmsg_ok((const struct nlmsghdr *)buf, (int)n)) {
+			r = -EBADMSG;
 			goto out;
 		}
 		/* Port id and sequence number are checked by libmnl (EPROTO, ESRCH). */
