@@ -32,7 +32,7 @@ endif
 ALL_CPPFLAGS = -std=gnu11 -D_GNU_SOURCE -I. \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS) -MMD -MP
-ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS)
+ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS) -lm
 
 LIB_SRCS := $(filter-out agent/main.c,$(wildcard probes/*.c output/*.c agent/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/version.o
@@ -129,6 +129,24 @@ install: $(BIN)
 	else \
 		install -m 0644 mqbalance.conf.example $(DESTDIR)$(SYSCONFDIR)/mqbalance.conf; \
 	fi
+
+# libFuzzer harnesses, one per parser of outside input (docs/robustness.md).
+# `make fuzz` builds them with clang into build/fuzz/; `make fuzz-short` runs
+# each briefly from its seeds (FUZZ_SECONDS) and fails on any crash.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 20
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_NAMES   := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+.PHONY: fuzz-bins fuzz-short
+fuzz:
+	$(Q)$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=build/fuzz \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/%)
+$(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(ALL_LDLIBS)
+fuzz-short: fuzz
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 clean:
 	rm -rf build $(BIN)

@@ -156,6 +156,39 @@ static void read_effective(struct plan_item *it)
 	it->has_effective = true;
 }
 
+/*
+ * EINVAL from an affinity write: the kernel refuses a mask without an online
+ * CPU. A CPU may have gone offline since the plan (the daemon re-plans on the
+ * hotplug event anyway): re-read the online CPUs and write once more with the
+ * target CPUs still online. Returns the write's result, or 1 when none is left
+ * (item set SKIPPED).
+ */
+static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset *want, char *buf,
+			size_t len)
+{
+	struct mq_cpuset now, left;
+	char text[4096];
+	int r;
+
+	if (sysfs_read(text, sizeof(text), "/sys/devices/system/cpu/online") < 0 ||
+	    cpuset_parse_list(text, &now) < 0)
+		return -EINVAL;
+	run->p->online = now;
+	cpuset_and(&left, want, &now);
+	if (cpuset_equal(&left, want))
+		return -EINVAL; /* nothing went offline: the kernel refused for another reason */
+	if (cpuset_empty(&left)) {
+		set_result(it, STEP_SKIPPED, -EINVAL,
+			   "every target CPU went offline during the apply; the next pass re-plans");
+		return 1;
+	}
+	*want = left;
+	r = cpuset_format_list(want, buf, len);
+	if (r < 0)
+		return r;
+	return sysfs_write(buf, "/proc/irq/%d/smp_affinity_list", it->irq);
+}
+
 static int step_irq(struct run *run, struct plan_item *it)
 {
 	struct mq_cpuset want;
@@ -186,8 +219,15 @@ static int step_irq(struct run *run, struct plan_item *it)
 		return 0;
 	}
 	r = sysfs_write(buf, "/proc/irq/%d/smp_affinity_list", it->irq);
+	if (r == -EINVAL)
+		r = retry_online(run, it, &want, buf, sizeof(buf));
+	if (r == 1)
+		return 0; /* every target CPU went offline: skipped, said so */
 	if (r == 0) {
-		set_result(it, STEP_OK, 0, NULL);
+		if (cpuset_equal(&want, &it->target))
+			set_result(it, STEP_OK, 0, NULL);
+		else
+			set_result(it, STEP_OK, 0, "set %s: the other target CPUs are offline", buf);
 		read_effective(it);
 	} else if (r == -EIO) {
 		set_result(it, STEP_FAILED, r, "kernel-managed IRQ %d, cannot be moved from user space",

@@ -203,9 +203,9 @@ static int irq_cpu(const struct mq_irq *i)
 /* ---- one check each ------------------------------------------------------ */
 
 /* Platform queue limits users meet (FIELD-NOTES): past them only a bigger shape helps. */
-#define AWS_ENA_MAX_QUEUES 32
-#define GCE_GVNIC_MAX_QUEUES 16
-#define GCE_VIRTIO_MAX_QUEUES 32
+#define AWS_ENA_MAX_QUEUES 32u
+#define GCE_GVNIC_MAX_QUEUES 16u
+#define GCE_VIRTIO_MAX_QUEUES 32u
 
 static unsigned cap(unsigned v, unsigned max) { return v < max ? v : max; }
 

@@ -1,30 +1,35 @@
 // SPDX-License-Identifier: MIT
-/*
- * libFuzzer target for the config parser:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -I. \
- *     fuzz/fuzz_config.c agent/config.c probes/cpuset.c -o build/fuzz_config
- *   build/fuzz_config -max_total_time=60
- */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+/* The config file: config_parse() on any text, then every section looked up. */
+#include <errno.h>
 
 #include "agent/config.h"
+#include "fuzz/fuzz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mq_config c;
 	char err[256];
-	char *text = malloc(size + 1);
+	char *text = fuzz_strdup(data, size);
+	int r;
 
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0'; /* config_load refuses NUL bytes; the parser sees text */
-	if (config_parse(text, "fuzz.conf", &c, err, sizeof(err)) == 0) {
-		(void)config_for(&c, "eth0");
+	r = config_parse(text, "/fuzz.conf", &c, err, sizeof(err));
+	FUZZ_CHECK(memchr(err, '\0', sizeof(err)));
+	if (r == 0) {
+		FUZZ_CHECK(c.nifs <= MQ_IFS_MAX && c.nexclude <= MQ_EXCLUDE_MAX);
+		for (unsigned i = 0; i < c.nifs; i++) {
+			FUZZ_CHECK(memchr(c.ifs[i].name, '\0', sizeof(c.ifs[i].name)));
+			FUZZ_CHECK(config_for(&c, c.ifs[i].name) != NULL);
+			FUZZ_CHECK(c.ifs[i].queues_mode < _QUEUES_MODE_MAX);
+			FUZZ_CHECK(c.ifs[i].queues <= MQ_QUEUES_LIMIT);
+		}
+		FUZZ_CHECK(config_for(&c, "eth0") != NULL);
+		FUZZ_CHECK(c.interval > 0);
 		config_free(&c);
+	} else {
+		FUZZ_CHECK(r == -EINVAL || r == -ENOMEM);
+		FUZZ_CHECK(err[0] != '\0');
 	}
 	free(text);
 	return 0;

@@ -68,22 +68,61 @@ static const char *operstate_name(uint8_t s)
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
+int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *xdp[IFLA_XDP_MAX + 1];
+	/* libnl's parsers take non-const pointers but do not write. */
+	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
+	const struct ifinfomsg *ifi;
+	struct mq_nic nic;
+
+	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_type != RTM_NEWLINK ||
+	    !nlmsg_valid_hdr(h, sizeof(*ifi)))
+		return -EINVAL;
+	if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return -EINVAL;
+	if (!tb[IFLA_IFNAME] || nla_len(tb[IFLA_IFNAME]) < 1)
+		return -EINVAL;
+	ifi = nlmsg_data(h);
+	memset(&nic, 0, sizeof(nic));
+	nic.ifindex = ifi->ifi_index;
+	nic.numa_node = -1;
+	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
+	nic.rx_dropped = nic.tx_dropped = MQ_NA;
+	/* IFLA_IFNAME is NUL-terminated by the kernel, but do not rely on it. */
+	snprintf(nic.name, sizeof(nic.name), "%.*s", nla_len(tb[IFLA_IFNAME]),
+		 (const char *)nla_data(tb[IFLA_IFNAME]));
+	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
+		nic.mtu = nla_get_u32(tb[IFLA_MTU]);
+	copy_str(nic.operstate, sizeof(nic.operstate),
+		 tb[IFLA_OPERSTATE] && nla_len(tb[IFLA_OPERSTATE]) >= 1
+			 ? operstate_name(nla_get_u8(tb[IFLA_OPERSTATE]))
+			 : "unknown");
+	if (tb[IFLA_NUM_TX_QUEUES] && nla_len(tb[IFLA_NUM_TX_QUEUES]) >= 4)
+		nic.num_tx_queues = nla_get_u32(tb[IFLA_NUM_TX_QUEUES]);
+	if (tb[IFLA_NUM_RX_QUEUES] && nla_len(tb[IFLA_NUM_RX_QUEUES]) >= 4)
+		nic.num_rx_queues = nla_get_u32(tb[IFLA_NUM_RX_QUEUES]);
+	if (tb[IFLA_LINKINFO] &&
+	    nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
+	    li[IFLA_INFO_KIND] && nla_len(li[IFLA_INFO_KIND]) > 0)
+		snprintf(nic.kind, sizeof(nic.kind), "%.*s", nla_len(li[IFLA_INFO_KIND]),
+			 (const char *)nla_data(li[IFLA_INFO_KIND]));
+	if (tb[IFLA_XDP] && nla_parse_nested(xdp, IFLA_XDP_MAX, tb[IFLA_XDP], NULL) == 0 &&
+	    xdp[IFLA_XDP_ATTACHED] && nla_len(xdp[IFLA_XDP_ATTACHED]) >= 1)
+		nic.xdp = nla_get_u8(xdp[IFLA_XDP_ATTACHED]) != XDP_ATTACHED_NONE;
+	stats64_copy(&nic, tb[IFLA_STATS64]);
+	*ret = nic;
+	return 0;
+}
+
 static int link_parse_msg(struct nl_msg *msg, void *arg)
 {
 	struct link_dump *d = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *xdp[IFLA_XDP_MAX + 1];
-	struct ifinfomsg *ifi;
-	struct mq_nic *nic;
+	struct mq_nic nic;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || !nlmsg_valid_hdr(nlh, sizeof(*ifi)))
+	if (link_parse(nlmsg_hdr(msg), &nic) < 0)
 		return NL_SKIP;
-	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
-		return NL_SKIP;
-	if (!tb[IFLA_IFNAME] || nla_len(tb[IFLA_IFNAME]) < 1)
-		return NL_SKIP;
-	if (d->only && strncmp(nla_get_string(tb[IFLA_IFNAME]), d->only,
-			       (size_t)nla_len(tb[IFLA_IFNAME])) != 0)
+	if (d->only && strcmp(nic.name, d->only) != 0)
 		return NL_SKIP;
 	if (d->n == d->cap) {
 		unsigned cap = d->cap ? d->cap * 2 : 16;
@@ -99,36 +138,7 @@ static int link_parse_msg(struct nl_msg *msg, void *arg)
 		d->nics = p;
 		d->cap = cap;
 	}
-	ifi = nlmsg_data(nlh);
-	nic = &d->nics[d->n];
-	memset(nic, 0, sizeof(*nic));
-	nic->ifindex = ifi->ifi_index;
-	nic->numa_node = -1;
-	nic->rx_packets = nic->tx_packets = nic->rx_bytes = nic->tx_bytes = MQ_NA;
-	nic->rx_dropped = nic->tx_dropped = MQ_NA;
-	/* IFLA_IFNAME is NUL-terminated by the kernel, but do not rely on it. */
-	snprintf(nic->name, sizeof(nic->name), "%.*s", nla_len(tb[IFLA_IFNAME]),
-		 (const char *)nla_data(tb[IFLA_IFNAME]));
-	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
-		nic->mtu = nla_get_u32(tb[IFLA_MTU]);
-	copy_str(nic->operstate, sizeof(nic->operstate),
-		 tb[IFLA_OPERSTATE] && nla_len(tb[IFLA_OPERSTATE]) >= 1
-			 ? operstate_name(nla_get_u8(tb[IFLA_OPERSTATE]))
-			 : "unknown");
-	if (tb[IFLA_NUM_TX_QUEUES] && nla_len(tb[IFLA_NUM_TX_QUEUES]) >= 4)
-		nic->num_tx_queues = nla_get_u32(tb[IFLA_NUM_TX_QUEUES]);
-	if (tb[IFLA_NUM_RX_QUEUES] && nla_len(tb[IFLA_NUM_RX_QUEUES]) >= 4)
-		nic->num_rx_queues = nla_get_u32(tb[IFLA_NUM_RX_QUEUES]);
-	if (tb[IFLA_LINKINFO] &&
-	    nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
-	    li[IFLA_INFO_KIND] && nla_len(li[IFLA_INFO_KIND]) > 0)
-		snprintf(nic->kind, sizeof(nic->kind), "%.*s", nla_len(li[IFLA_INFO_KIND]),
-			 (const char *)nla_data(li[IFLA_INFO_KIND]));
-	if (tb[IFLA_XDP] && nla_parse_nested(xdp, IFLA_XDP_MAX, tb[IFLA_XDP], NULL) == 0 &&
-	    xdp[IFLA_XDP_ATTACHED] && nla_len(xdp[IFLA_XDP_ATTACHED]) >= 1)
-		nic->xdp = nla_get_u8(xdp[IFLA_XDP_ATTACHED]) != XDP_ATTACHED_NONE;
-	stats64_copy(nic, tb[IFLA_STATS64]);
-	d->n++;
+	d->nics[d->n++] = nic;
 	return NL_OK;
 }
 

@@ -185,14 +185,15 @@ static bool contains_end(const char *buf, ssize_t n, uint32_t seq)
 
 int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
-	struct transact t = {.cb = cb, .data = data, .extack = nl->extack,
-			     .extack_len = sizeof(nl->extack)};
+	struct transact t = {.cb = cb, .data = data};
 	uint32_t seq;
 	char *buf;
 	int r = 0;
 
 	if (!nl || !nl->genl || !req)
 		return -EBADF;
+	t.extack = nl->extack;
+	t.extack_len = sizeof(nl->extack);
 	nl->extack[0] = '\0';
 	seq = ++nl->seq;
 	if (seq == 0)
@@ -213,8 +214,18 @@ int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void
 		ssize_t n = mnl_socket_recvfrom(nl->genl, buf, RECV_BUF_SIZE);
 		int k;
 
+		if (n < 0 && errno == EINTR)
+			continue; /* a signal, not the kernel: the reply is still queued */
 		if (n < 0) {
 			r = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+			goto out;
+		}
+		/*
+		 * An empty or truncated datagram holds no message: libmnl would
+		 * run nothing and say OK, and we would wait on for the ACK.
+		 */
+		if (!mnl_nlmsg_ok((const struct nlmsghdr *)buf, (int)n)) {
+			r = -EBADMSG;
 			goto out;
 		}
 		/* Port id and sequence number are checked by libmnl (EPROTO, ESRCH). */

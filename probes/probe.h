@@ -66,6 +66,12 @@ int platform_probe(struct mq_platform *ret);
  */
 int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
+/*
+ * One RTM_NEWLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
+ * kind, mtu, operstate, allocated queues, xdp; the rest zero / MQ_NA / -1.
+ * Pure. -EINVAL if it is not a link message or has no name.
+ */
+int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret);
 /* (Re)read /sys/class/net/X/queues: counts, xps_cpus, rps_cpus. */
 int link_queues_read(struct mq_nic *nic);
 /* /sys/class/net/X/statistics/ files into nic totals. */

@@ -23,6 +23,7 @@ void sysfs_set_root(const char *r)
 
 const char *sysfs_root(void) { return root; }
 
+__attribute__((format(printf, 3, 0)))
 static int vpath(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	int a = snprintf(buf, len, "%s", root), b;
@@ -107,22 +108,29 @@ int sysfs_read(char *buf, size_t len, const char *fmt, ...)
 int sysfs_read_long(long *ret, const char *fmt, ...)
 {
 	char p[PATH_MAX], buf[64], *end;
+	size_t n;
 	long v;
 	int fd, r;
-	ssize_t k;
+	ssize_t k = 0;
 
 	VPATH_OR_RETURN(p, fmt);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	do
-		k = read(fd, buf, sizeof(buf) - 1);
-	while (k < 0 && errno == EINTR);
+	/* Until EOF: a short read must not cut "1234" to "12". */
+	for (n = 0; n < sizeof(buf) - 1;) {
+		k = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
 	r = k < 0 ? -errno : 0;
 	close(fd);
 	if (r < 0)
 		return r;
-	buf[k] = '\0';
+	buf[n] = '\0';
 	errno = 0;
 	v = strtol(buf, &end, 0);
 	if (errno || end == buf || (*end && *end != '\n'))
