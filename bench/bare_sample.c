@@ -142,17 +142,18 @@ static int eth_ioctl(int fd, const char *name, void *data)
 
 static int ethtool_stats(int fd, struct nic *n)
 {
-	struct {
-		struct ethtool_sset_info hdr;
-		uint32_t buf[1];
-	} info = {.hdr = {.cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS}};
+	/* A header plus one data word, as probes/ethstats.c does (no VLA inside a struct). */
+	uint64_t raw[(sizeof(struct ethtool_sset_info) + sizeof(uint32_t) + 7) / 8] = {0};
+	struct ethtool_sset_info *info = (struct ethtool_sset_info *)raw;
 	uint32_t cnt;
 	int r;
 
-	r = eth_ioctl(fd, n->name, &info);
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	r = eth_ioctl(fd, n->name, info);
 	if (r < 0)
 		return r;
-	cnt = info.hdr.sset_mask ? info.hdr.data[0] : 0;
+	cnt = info->sset_mask ? info->data[0] : 0;
 	if (cnt > n->n) {
 		free(n->strs);
 		free(n->vals);
