@@ -62,7 +62,7 @@ struct mq_plan {
 };
 
 /*
- * Build the plan. Rules (docs/config.md has the user's version):
+ * Build the plan. Rules (README.md, "Configuration" has the user's version):
  * - usable CPUs = online - banned_cpus - isolated - nohz_full;
  * - channels = min(device max, usable CPUs, `queues`), never 0; combined if
  *   the driver has it, else rx = tx = n; no item for NICs without channel

@@ -4,7 +4,7 @@
 /*
  * Prometheus text exposition (format 0.0.4) of a snapshot, its findings and
  * the daemon's tuning state, for node_exporter's textfile collector.
- * Every metric is listed in docs/metrics.md.
+ * Every metric is listed in README.md, "Prometheus metrics and alerts".
  */
 
 #include <net/if.h>
