@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The documentation matches the program: every option of --help is in the man
+# page and the README (and the other way round for the man page), every config
+# key the parser knows is in the README and the example file, every metric the
+# program writes is in the README.
+. "$(dirname "$0")/../lib.sh"
+cd "$MQ_ROOT_DIR" || exit 1
+
+help_opts=$("$MQ" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+# Options the man page defines or shows in its synopsis (macro lines), not examples.
+man_opts=$(grep -E '^\.(B|BR|BI|RB)\b' mqbalance.8 | sed 's/\\-/-/g' | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+missing=$(comm -23 <(echo "$help_opts") <(echo "$man_opts"))
+check "docs: every --help option is in mqbalance.8${missing:+ (missing: $missing)}" test -z "$missing"
+extra=$(comm -13 <(echo "$help_opts") <(echo "$man_opts"))
+check "docs: mqbalance.8 documents no option --help lacks${extra:+ (extra: $extra)}" test -z "$extra"
+missing=$(for o in $help_opts; do grep -q -- "$o" README.md || echo "$o"; done)
+check "docs: every --help option is in the README${missing:+ (missing: $missing)}" test -z "$missing"
+
+# The parser's key table: [K_X] = "key".
+keys=$(sed -nE 's/^\s*\[K_[A-Z_]+\] = "([a-z_]+)",/\1/p' agent/config.c)
+check "docs: config keys found in agent/config.c" test -n "$keys"
+missing=$(for k in $keys; do grep -q "| \`$k\` |" README.md || echo "$k"; done)
+check "docs: every config key has a README row${missing:+ (missing: $missing)}" test -z "$missing"
+missing=$(for k in $keys; do grep -qE "^#? ?$k *=" mqbalance.conf.example || echo "$k"; done)
+check "docs: every config key is in mqbalance.conf.example${missing:+ (missing: $missing)}" test -z "$missing"
+
+# Every metric family the fixture writer emits (all families) is documented.
+fixture=${BUILD:-build}/tests/tools/prom-fixture
+if [ -x "$fixture" ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	if "$fixture" "$tmp/all.prom" >/dev/null 2>&1 || [ -s "$tmp/all.prom" ]; then
+		fams=$(sed -nE 's/^# TYPE ([a-z_]+) .*/\1/p' "$tmp/all.prom")
+		check "docs: the fixture textfile has metric families" test -n "$fams"
+		missing=$(for m in $fams; do grep -q "\`$m" README.md || echo "$m"; done)
+		check "docs: every metric family is in the README${missing:+ (missing: $missing)}" test -z "$missing"
+	else
+		fail "docs: $fixture did not write a textfile"
+	fi
+else
+	skip "docs: metric families: $fixture not built (make tests)"
+fi
+finish
