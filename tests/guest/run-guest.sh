@@ -12,6 +12,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu-run.sh"
 repo=$(cd "$here/../.." && pwd)
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
@@ -138,35 +139,13 @@ done
 
 : > "$tmp/tap"
 : > "$tmp/qemu.out"
-start=$(date +%s)
-rc=0
 qemu=(ip netns exec "$ns" qemu-system-x86_64
 	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
 	-nographic -no-reboot "${console[@]}" -serial "file:$tmp/tap"
 	-kernel "$kernel" -initrd "$tmp/initrd"
 	-append "console=ttyS0 panic=-1 quiet mq.scenario=$name mq.label=$label mq.nics=$i ${append} ${MQ_GUEST_APPEND:-}"
 	"${qargs[@]}")
-if [ $interactive = 1 ]; then
-	"${qemu[@]}" || rc=$?
-else
-	"${qemu[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
-	qpid=$!
-fi
-while [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; do
-	if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
-		kill -9 "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null || true
-		qpid=
-		rc=timeout
-		break
-	fi
-	sleep 0.5
-done
-if [ -n "$qpid" ]; then
-	wait "$qpid" || rc=$?
-	qpid=
-fi
-secs=$(( $(date +%s) - start ))
+run_qemu "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
 
 # Relay the guest's TAP lines with the kernel in front.
 tr -d '\r' < "$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"

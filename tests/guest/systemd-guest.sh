@@ -20,6 +20,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu-run.sh"
 repo=$(cd "$here/../.." && pwd)
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
@@ -284,8 +285,6 @@ for i in "${!nics[@]}"; do
 		-device "virtio-net-pci,netdev=n$i,mac=52:54:00:98:00:0$((i + 1)),mq=on,vectors=$((2 * q + 2)),romfile=")
 done
 : >"$tmp/tap"
-start=$(date +%s)
-rc=0
 qemu=(ip netns exec "$ns" qemu-system-x86_64
 	-accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
 	-nographic -no-reboot "${console[@]}" -serial "file:$tmp/tap"
@@ -293,27 +292,7 @@ qemu=(ip netns exec "$ns" qemu-system-x86_64
 	-drive "file=$image,if=virtio,format=raw,snapshot=on,cache=unsafe"
 	-append "console=ttyS0 panic=-1 quiet systemd.firstboot=off systemd.show_status=1 net.ifnames=0"
 	"${qargs[@]}")
-if [ $interactive = 1 ]; then
-	"${qemu[@]}" || rc=$?
-else
-	"${qemu[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
-	qpid=$!
-fi
-while [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; do
-	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
-		kill -9 "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null || true
-		qpid=
-		rc=timeout
-		break
-	fi
-	sleep 0.5
-done
-if [ -n "$qpid" ]; then
-	wait "$qpid" || rc=$?
-	qpid=
-fi
-secs=$(($(date +%s) - start))
+run_qemu "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
 
 say ok "$ok_install"
 tr -d '\r' <"$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"
