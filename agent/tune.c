@@ -165,7 +165,7 @@ int tune_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 	tune_probe_opts(cfg, &po, names);
 	r = probe_and_plan(&t, &p);
 	if (r < 0) {
-		log_error("cannot probe the system (%s): %s", cause, strerror(-r));
+		log_error("cannot probe this machine (%s): %s", cause, strerror(-r));
 		return r;
 	}
 	if (!dry_run) {

@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * Probe entry points, one module each. They only read the system (through
+ * Probe entry points, one module each. They only read the machine (through
  * probes/sysfs.h and probes/nl.h), never print, and return >= 0 or -errno.
  * Parsers take text, not paths, so tests and fuzzers feed them bytes.
  */
