@@ -31,3 +31,34 @@ make_netns() {
 	ip -n "$NS" link set lo up
 }
 in_ns() { ip netns exec "$NS" "$@"; }
+# need_tools NAME TOOL...: skip the whole script (with what is missing) unless
+# every tool and /dev/net/tun are there.
+need_tools() {
+	local name=$1 t missing=
+	shift
+	for t in "$@"; do
+		command -v "$t" >/dev/null || missing="$missing $t"
+	done
+	[ -c /dev/net/tun ] || missing="$missing /dev/net/tun"
+	if [ -n "$missing" ]; then
+		skip "$name: missing$missing (scripts/deps.sh test)"
+		exit 0
+	fi
+}
+# fetch_guest_kernels NAME: sets kernels ("series version dir" lines) from
+# tests/guest/fetch-kernels.sh, or ends the script: a developer offline gets a
+# skip, CI (CI=true) a failure, since it must really run the guests.
+fetch_guest_kernels() {
+	local name=$1 err="${TMPDIR:-/tmp}/mq-fetch.$$" why
+	if ! kernels=$("$MQ_ROOT_DIR/tests/guest/fetch-kernels.sh" 2>"$err"); then
+		why=$(tail -n1 "$err")
+		rm -f "$err"
+		if [ "${CI:-}" = true ]; then
+			fail "$name: cannot fetch guest kernels: $why"
+		else
+			skip "$name: cannot fetch guest kernels: $why"
+		fi
+		finish
+	fi
+	rm -f "$err"
+}

@@ -17,28 +17,10 @@ if [ -n "${MQ_GUEST_KERNELS:-}" ] && [[ " $MQ_GUEST_KERNELS " != *" 6.12 "* ]]; 
 	skip "guest-systemd: runs on 6.12 only, MQ_GUEST_KERNELS=$MQ_GUEST_KERNELS"
 	exit 0
 fi
-missing=
-for t in qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip debootstrap mke2fs curl make; do
-	command -v "$t" >/dev/null || missing="$missing $t"
-done
-[ -c /dev/net/tun ] || missing="$missing /dev/net/tun"
-if [ -n "$missing" ]; then
-	skip "guest-systemd: missing$missing (scripts/deps.sh test)"
-	exit 0
-fi
+need_tools guest-systemd qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip debootstrap mke2fs curl make
 
 start=$(date +%s)
-if ! kernels=$("$guest/fetch-kernels.sh" 2>"${TMPDIR:-/tmp}/mq-fetch.$$"); then
-	why=$(tail -n1 "${TMPDIR:-/tmp}/mq-fetch.$$")
-	rm -f "${TMPDIR:-/tmp}/mq-fetch.$$"
-	if [ "${CI:-}" = true ]; then
-		fail "guest-systemd: cannot fetch guest kernels: $why"
-	else
-		skip "guest-systemd: cannot fetch guest kernels: $why"
-	fi
-	finish
-fi
-rm -f "${TMPDIR:-/tmp}/mq-fetch.$$"
+fetch_guest_kernels guest-systemd
 kver=$(awk '$1 == "6.12" {print $2}' <<<"$kernels")
 if [ -z "$kver" ]; then
 	fail "guest-systemd: fetch-kernels.sh gave no 6.12 kernel"

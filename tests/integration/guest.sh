@@ -10,29 +10,10 @@
 guest=$MQ_ROOT_DIR/tests/guest
 
 need_root guest
-missing=
-for t in qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip ethtool iperf3 jq apt-get dpkg-deb; do
-	command -v "$t" >/dev/null || missing="$missing $t"
-done
-[ -c /dev/net/tun ] || missing="$missing /dev/net/tun"
-if [ -n "$missing" ]; then
-	skip "guest: missing$missing (scripts/deps.sh test)"
-	exit 0
-fi
+need_tools guest qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip ethtool iperf3 jq apt-get dpkg-deb
 
 start=$(date +%s)
-if ! kernels=$("$guest/fetch-kernels.sh" 2>"${TMPDIR:-/tmp}/mq-fetch.$$"); then
-	why=$(tail -n1 "${TMPDIR:-/tmp}/mq-fetch.$$")
-	rm -f "${TMPDIR:-/tmp}/mq-fetch.$$"
-	# A developer offline gets a skip; CI must really run the guests.
-	if [ "${CI:-}" = true ]; then
-		fail "guest: cannot fetch guest kernels: $why"
-	else
-		skip "guest: cannot fetch guest kernels: $why"
-	fi
-	finish
-fi
-rm -f "${TMPDIR:-/tmp}/mq-fetch.$$"
+fetch_guest_kernels guest
 echo "# guest kernels ready in $(( $(date +%s) - start ))s"
 
 while read -r series kver _; do
