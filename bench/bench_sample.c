@@ -77,8 +77,12 @@ int main(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < s.nnics; i++) {
 		nq += s.nics[i].nqueues;
-		/* not "veth": its table maps nothing, we want the full parse of a real driver */
-		snprintf(s.nics[i].driver, sizeof(s.nics[i].driver), "bench-generic");
+		/*
+		 * not "veth": its table maps nothing, we want the full parse of a
+		 * real driver (a real NIC in a guest keeps its own: MQ_BENCH_REAL_DRIVER)
+		 */
+		if (!getenv("MQ_BENCH_REAL_DRIVER"))
+			snprintf(s.nics[i].driver, sizeof(s.nics[i].driver), "bench-generic");
 	}
 
 	getrusage(RUSAGE_SELF, &r0);

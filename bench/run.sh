@@ -242,6 +242,12 @@ if [ "${MQ_BENCH_GUEST:-1}" != 0 ]; then
 		echo '```'
 		bench/latency-guest.sh -n "${MQ_BENCH_GUEST_N:-10}" 2>&1 | grep -vE '^(ok|not ok) ' || true
 		echo '```'
+		echo
+		echo "## Sampling cost in a qemu TCG guest, 2 virtio-net NICs (bench/sample-guest.sh)"
+		echo
+		echo '```'
+		BUILD=$BUILD bench/sample-guest.sh 2>&1 | grep -vE '^# ' || true
+		echo '```'
 	} >>"$OUT"
 fi
 cat "$OUT"
