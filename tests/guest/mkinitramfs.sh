@@ -5,11 +5,12 @@
 # network modules (decompressed, with modules.dep), and bash, ethtool, ip,
 # iperf3, jq with their shared libraries. It is cached as
 #   $MQ_GUEST_CACHE/initramfs/base-<version>-<hash>.cpio.gz
-# keyed by a hash of this script, the module list and the tool binaries.
+# keyed by a hash of this script and qemu-run.sh, the module list and the tool binaries.
 # /init, ./mqbalance and the scenarios travel in a small overlay cpio that
 # run-guest.sh concatenates per run, so rebuilding mqbalance rebuilds nothing
 # here. Needs fetch-kernels.sh to have run first.
 set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/qemu-run.sh"
 
 kver=${1:?usage: mkinitramfs.sh KERNEL_VERSION}
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
@@ -31,7 +32,7 @@ if ldd $busybox >/dev/null 2>&1; then
 fi
 
 # shellcheck disable=SC2086
-hash=$({ cat "$0"; echo "$kver $modules"; sha256sum $(readlink -f $busybox $tools); } |
+hash=$({ cat "$0" "$(dirname "$0")/qemu-run.sh"; echo "$kver $modules"; sha256sum $(readlink -f $busybox $tools); } |
 	sha256sum | cut -c1-16)
 out=$cache/initramfs/base-$kver-$hash.cpio.gz
 if [ -s "$out" ]; then
@@ -65,28 +66,8 @@ done
 # Debian merged /usr: libraries may resolve under /lib or /usr/lib.
 [ -e "$stage/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
 
-# Modules with their dependencies, decompressed (busybox insmod may lack xz).
-mdst=$stage/lib/modules/$kver
-mkdir -p "$mdst"
 # shellcheck disable=SC2086
-modprobe -d "$kdir" -S "$kver" --show-depends -a $modules |
-	awk '$1 == "insmod" {print $2}' | sort -u | while read -r ko; do
-	rel=${ko#"$kdir/lib/modules/$kver/"}
-	dst=$mdst/${rel%.xz}
-	mkdir -p "$(dirname "$dst")"
-	case $ko in
-	*.xz) xz -dc "$ko" > "$dst" ;;
-	*.zst) zstd -qdc "$ko" > "$dst" ;;
-	*) cp "$ko" "$dst" ;;
-	esac
-done
-cp "$kdir/lib/modules/$kver/"modules.{builtin,builtin.modinfo,order} "$mdst/" 2>/dev/null || true
-depmod -b "$stage" "$kver"
-# /init loads these in order; built-in ones are left out (busybox modprobe
-# does not know modules.builtin).
-for m in $modules; do
-	modprobe -d "$kdir" -S "$kver" --show-depends "$m" | tail -n1 | grep -q '^builtin' || echo "$m"
-done > "$stage/etc/mq-modules"
+stage_modules "$kdir" "$kver" "$stage" $modules
 
 echo "root:x:0:0:root:/:/bin/bash" > "$stage/etc/passwd"
 echo "root:x:0:" > "$stage/etc/group"

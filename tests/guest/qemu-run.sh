@@ -1,4 +1,4 @@
-# Sourced by run-guest.sh and systemd-guest.sh (host side).
+# Host-side helpers, sourced by run-guest.sh, systemd-guest.sh and mkinitramfs.sh.
 # run_qemu INTERACTIVE TIMEOUT OUTFILE CMD...: run the qemu command line CMD,
 # in the background with its output in OUTFILE unless INTERACTIVE is 1, and
 # kill it after TIMEOUT seconds. Sets rc (its exit status, or "timeout") and
@@ -29,4 +29,59 @@ run_qemu() {
 		qpid=
 	fi
 	secs=$(($(date +%s) - start))
+}
+
+# guest_verdict WHAT LINES: after run_qemu, read the guest's results
+# ($tmp/tap) into end (the MQ-END status) and nfail ("not ok" lines), and
+# exit 1 with a "not ok" line (the caller's say) when the guest timed out,
+# stopped before MQ-END, or WHAT exited non-zero without a "not ok" of its
+# own; the last LINES of $log go to stderr.
+guest_verdict() {
+	local what=$1 lines=$2
+	end=$(tr -d '\r' <"$tmp/tap" | sed -nE 's/^MQ-END rc=([0-9]+).*/\1/p' | tail -n1)
+	nfail=$(tr -d '\r' <"$tmp/tap" | grep -c '^not ok - ' || true)
+	if [ "$rc" = timeout ]; then
+		say "not ok" "timed out after ${timeout}s (log: $log)"
+		tail -n "$lines" "$log" | sed 's/^/#   /' >&2
+		exit 1
+	fi
+	if [ -z "$end" ]; then
+		say "not ok" "guest stopped without finishing the $what (qemu status $rc; log: $log)"
+		sed 's/^/#   qemu: /' "$tmp/qemu.out" >&2
+		tail -n "$lines" "$log" | sed 's/^/#   /' >&2
+		exit 1
+	fi
+	if [ "$end" != 0 ] && [ "$nfail" = 0 ]; then
+		say "not ok" "$what exited with status $end (log: $log)"
+		exit 1
+	fi
+}
+
+# stage_modules KDIR KVER STAGE MODULE...: copy the modules and their
+# dependencies from the extracted kernel package KDIR into STAGE's
+# /lib/modules/KVER, decompressed (busybox insmod may lack xz), depmod them,
+# and write STAGE/etc/mq-modules: the ones /init loads, in order (built-in
+# ones left out: busybox modprobe does not know modules.builtin).
+stage_modules() {
+	local kdir=$1 kver=$2 stage=$3 mdst ko rel dst m
+	shift 3
+	mdst=$stage/lib/modules/$kver
+	mkdir -p "$mdst"
+	modprobe -d "$kdir" -S "$kver" --show-depends -a "$@" |
+		awk '$1 == "insmod" {print $2}' | sort -u | while read -r ko; do
+		rel=${ko#"$kdir/lib/modules/$kver/"}
+		dst=$mdst/${rel%.xz}
+		mkdir -p "$(dirname "$dst")"
+		case $ko in
+		*.xz) xz -dc "$ko" >"$dst" ;;
+		*.zst) zstd -qdc "$ko" >"$dst" ;;
+		*) cp "$ko" "$dst" ;;
+		esac
+	done
+	cp "$kdir/lib/modules/$kver/"modules.{builtin,builtin.modinfo,order} "$mdst/" 2>/dev/null || true
+	depmod -b "$stage" "$kver"
+	for m in "$@"; do
+		modprobe -d "$kdir" -S "$kver" --show-depends "$m" 2>/dev/null | tail -n1 |
+			grep -q '^builtin' || echo "$m"
+	done >"$stage/etc/mq-modules"
 }

@@ -169,25 +169,9 @@ while read -r f; do
 		hostfail=1
 	fi
 done < <(tr -d '\r' < "$tmp/tap" | sed -nE 's/^MQ-FILE-BEGIN ([A-Za-z0-9._-]+)$/\1/p' | sort -u)
-end=$(tr -d '\r' < "$tmp/tap" | sed -nE 's/^MQ-END rc=([0-9]+).*/\1/p' | tail -n1)
 ntap=$(tr -d '\r' < "$tmp/tap" | grep -cE '^(ok|not ok|skip) - ' || true)
-nfail=$(tr -d '\r' < "$tmp/tap" | grep -c '^not ok - ' || true)
 echo "# [$label] $name: ${secs}s, console log $log" >&2
-if [ "$rc" = timeout ]; then
-	say "not ok" "timed out after ${timeout}s (log: $log)"
-	tail -n 20 "$log" | sed 's/^/#   /' >&2
-	exit 1
-fi
-if [ -z "$end" ]; then
-	say "not ok" "guest stopped without finishing the scenario (qemu status $rc; log: $log)"
-	sed 's/^/#   qemu: /' "$tmp/qemu.out" >&2
-	tail -n 20 "$log" | sed 's/^/#   /' >&2
-	exit 1
-fi
-if [ "$end" != 0 ] && [ "$nfail" = 0 ]; then
-	say "not ok" "scenario exited with status $end (log: $log)"
-	exit 1
-fi
+guest_verdict scenario 20
 if [ "$ntap" = 0 ]; then
 	say "not ok" "scenario printed no results (log: $log)"
 	exit 1

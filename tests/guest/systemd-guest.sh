@@ -175,25 +175,8 @@ build_initramfs() {
 		ln -s busybox "$stage/bin/sh"
 		printf '%s' "$init_script" >"$stage/init"
 		chmod 0755 "$stage/init"
-		local mdst=$stage/lib/modules/$kver ko rel dst m
-		mkdir -p "$mdst"
 		# shellcheck disable=SC2086
-		modprobe -d "$kdir" -S "$kver" --show-depends -a $modules |
-			awk '$1 == "insmod" {print $2}' | sort -u | while read -r ko; do
-			rel=${ko#"$kdir/lib/modules/$kver/"}
-			dst=$mdst/${rel%.xz}
-			mkdir -p "$(dirname "$dst")"
-			case $ko in
-			*.xz) xz -dc "$ko" >"$dst" ;;
-			*) cp "$ko" "$dst" ;;
-			esac
-		done
-		cp "$kdir/lib/modules/$kver/"modules.{builtin,builtin.modinfo,order} "$mdst/" 2>/dev/null || true
-		depmod -b "$stage" "$kver"
-		for m in $modules; do
-			modprobe -d "$kdir" -S "$kver" --show-depends "$m" 2>/dev/null | tail -n1 |
-				grep -q '^builtin' || echo "$m"
-		done >"$stage/etc/mq-modules"
+		stage_modules "$kdir" "$kver" "$stage" $modules
 		(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 			gzip -1 >"$out.tmp"
 		mv "$out.tmp" "$out"
@@ -296,22 +279,6 @@ run_qemu "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
 
 say ok "$ok_install"
 tr -d '\r' <"$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"
-end=$(tr -d '\r' <"$tmp/tap" | sed -nE 's/^MQ-END rc=([0-9]+).*/\1/p' | tail -n1)
-nfail=$(tr -d '\r' <"$tmp/tap" | grep -c '^not ok - ' || true)
 echo "# [$label] systemd: ${secs}s in the guest, console log $log" >&2
-if [ "$rc" = timeout ]; then
-	say "not ok" "timed out after ${timeout}s (log: $log)"
-	tail -n 30 "$log" | sed 's/^/#   /' >&2
-	exit 1
-fi
-if [ -z "$end" ]; then
-	say "not ok" "guest stopped without finishing the checks (qemu status $rc; log: $log)"
-	sed 's/^/#   qemu: /' "$tmp/qemu.out" >&2
-	tail -n 30 "$log" | sed 's/^/#   /' >&2
-	exit 1
-fi
-if [ "$end" != 0 ] && [ "$nfail" = 0 ]; then
-	say "not ok" "checks exited with status $end (log: $log)"
-	exit 1
-fi
+guest_verdict checks 30
 [ "$nfail" = 0 ]
