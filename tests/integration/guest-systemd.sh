@@ -17,7 +17,7 @@ if [ -n "${MQ_GUEST_KERNELS:-}" ] && [[ " $MQ_GUEST_KERNELS " != *" 6.12 "* ]]; 
 	skip "guest-systemd: runs on 6.12 only, MQ_GUEST_KERNELS=$MQ_GUEST_KERNELS"
 	exit 0
 fi
-need_tools guest-systemd qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip debootstrap mke2fs curl make
+need_tools guest-systemd qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip debootstrap mke2fs curl make /dev/net/tun
 
 start=$(date +%s)
 fetch_guest_kernels guest-systemd

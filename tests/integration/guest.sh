@@ -10,7 +10,7 @@
 guest=$MQ_ROOT_DIR/tests/guest
 
 need_root guest
-need_tools guest qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip ethtool iperf3 jq apt-get dpkg-deb
+need_tools guest qemu-system-x86_64 busybox cpio gzip xz depmod modprobe ip ethtool iperf3 jq apt-get dpkg-deb /dev/net/tun
 
 start=$(date +%s)
 fetch_guest_kernels guest

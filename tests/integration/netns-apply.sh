@@ -11,9 +11,7 @@ BIN=${MQ_BUILD:-build}/tests/test_live_apply
 if [ ! -x "$BIN" ]; then
 	make --no-print-directory tests >/dev/null || { fail "netns-apply: build tests"; finish; }
 fi
-for t in ip ethtool; do
-	command -v $t >/dev/null || { skip "netns-apply: $t not installed"; exit 0; }
-done
+need_tools netns-apply ip ethtool
 
 make_netns || { fail "netns-apply: create namespace"; finish; }
 IF=mqa0

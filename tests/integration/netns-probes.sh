@@ -11,9 +11,7 @@ BIN=${MQ_BUILD:-build}/tests/test_live_nl
 if [ ! -x "$BIN" ]; then
 	make --no-print-directory tests >/dev/null || { fail "netns-probes: build tests"; finish; }
 fi
-for t in ip ethtool jq; do
-	command -v $t >/dev/null || { skip "netns-probes: $t not installed"; exit 0; }
-done
+need_tools netns-probes ip ethtool jq
 
 make_netns || { fail "netns-probes: create namespace"; finish; }
 IF=mqv0

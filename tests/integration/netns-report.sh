@@ -13,9 +13,7 @@ BIN=${MQ_BUILD:-build}/tests/test_live_report
 if [ ! -x "$BIN" ]; then
 	make --no-print-directory tests >/dev/null || { fail "netns-report: build tests"; finish; }
 fi
-for t in ip ethtool python3 iperf3; do
-	command -v $t >/dev/null || { skip "netns-report: $t not installed"; exit 0; }
-done
+need_tools netns-report ip ethtool python3 iperf3
 
 make_netns || { fail "netns-report: create namespace"; finish; }
 NS2=mqt2-$$-$RANDOM

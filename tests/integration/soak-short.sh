@@ -11,9 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root "soak-short"
 cd "$MQ_ROOT_DIR" || exit 1
-for t in ip ethtool; do
-	command -v $t >/dev/null || { skip "soak-short: $t not installed"; exit 0; }
-done
+need_tools soak-short ip ethtool
 
 SECS=${MQ_SOAK_SECONDS:-45}
 WRAP=${MQ_SOAK_WRAPPER:-}
