@@ -34,7 +34,7 @@ ALL_CPPFLAGS = -std=gnu11 -D_GNU_SOURCE -I. \
 ALL_CFLAGS   = $(WARN) $(CFLAGS) -MMD -MP
 ALL_LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(LDLIBS) -lm
 
-LIB_SRCS := $(filter-out agent/main.c,$(wildcard probes/*.c output/*.c agent/*.c))
+LIB_SRCS := $(filter-out agent/main.c,$(wildcard core/*.c probes/*.c output/*.c agent/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/version.o
 LIB      := $(BUILD)/libmq.a
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -62,8 +62,8 @@ $(BUILD)/%.o: %.c
 # Rewritten only when `git describe` changes, so a commit relinks with the right version.
 $(BUILD)/version.c: FORCE
 	@mkdir -p $(@D)
-	@printf '#include "output/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' | \
-		cmp -s - $@ || printf '#include "output/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' >$@
+	@printf '#include "core/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' | \
+		cmp -s - $@ || printf '#include "core/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' >$@
 $(BUILD)/version.o: $(BUILD)/version.c
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 FORCE:

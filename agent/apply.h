@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "agent/plan.h"
+#include "core/plan.h"
 
 /* IRQs found kernel-managed (EIO) on earlier runs: reported once, then skipped. */
 struct apply_memory {

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "probes/nl.h"
-#include "probes/snapshot.h"
+#include "core/snapshot.h"
 
 /*
  * Set a NIC's channel counts: ethtool netlink CHANNELS_SET (only the types

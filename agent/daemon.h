@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/config.h"
-#include "agent/events.h"
+#include "core/config.h"
+#include "core/events.h"
 #include "agent/tune.h"
 #include "probes/nl.h"
 

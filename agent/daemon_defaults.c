@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/config.h"
+#include "core/config.h"
 #include "agent/daemon.h"
-#include "agent/findings.h"
+#include "core/findings.h"
 #include "agent/log.h"
 #include "agent/textfile.h"
 #include "agent/tune.h"

@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/config.h"
+#include "core/config.h"
 #include "agent/daemon.h"
-#include "agent/findings.h"
+#include "core/findings.h"
 #include "agent/log.h"
 #include "agent/sdnotify.h"
 #include "agent/textfile.h"
@@ -19,7 +19,7 @@
 #include "output/plan.h"
 #include "output/prom.h"
 #include "output/report.h"
-#include "output/version.h"
+#include "core/version.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 

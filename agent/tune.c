@@ -7,7 +7,7 @@
 #include "agent/apply.h"
 #include "agent/channels.h"
 #include "agent/log.h"
-#include "agent/plan.h"
+#include "core/plan.h"
 #include "agent/tune.h"
 #include "output/plan.h"
 #include "probes/probe.h"

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 
 #include "agent/apply.h"
-#include "agent/config.h"
-#include "agent/plan.h"
+#include "core/config.h"
+#include "core/plan.h"
 #include "probes/nl.h"
 #include "probes/probe.h"
 

@@ -2,7 +2,7 @@
 /* The config file: config_parse() on any text, then every section looked up. */
 #include <errno.h>
 
-#include "agent/config.h"
+#include "core/config.h"
 #include "fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,7 +7,7 @@
 #include <errno.h>
 
 #include "fuzz/fuzz.h"
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 /* Longest list: every other CPU, "0,2,4,...,1022" < 8 KiB. Mask: 32 groups. */
 static char list_buf[8192], mask_buf[512];

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "output/version.h"
+#include "core/version.h"
 #include "output/jsonw.h"
 #include "output/report.h"
 

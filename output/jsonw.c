@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "output/jsonw.h"
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 void jsonw_init(struct jsonw *w, FILE *f, bool pretty)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "agent/apply.h"
-#include "agent/plan.h"
+#include "core/plan.h"
 
 /*
  * Text: one line per item that changes (or failed, or was skipped), per NIC:

@@ -10,7 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "output/version.h"
+#include "core/version.h"
 #include "output/prom.h"
 
 

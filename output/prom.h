@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "agent/findings.h"
-#include "probes/snapshot.h"
+#include "core/findings.h"
+#include "core/snapshot.h"
 
 /* What the applier does to a NIC; label "action" of mqbalance_apply_failures_total. */
 enum tune_action {

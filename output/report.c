@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/version.h"
+#include "core/version.h"
 #include "output/report.h"
 
 

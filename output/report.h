@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "agent/config.h"
-#include "agent/findings.h"
-#include "probes/snapshot.h"
+#include "core/config.h"
+#include "core/findings.h"
+#include "core/snapshot.h"
 
 struct report_input {
 	const struct mq_snapshot *now, *before; /* before: the previous sample, may be NULL */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "probes/nl.h"
-#include "probes/snapshot.h"
+#include "core/snapshot.h"
 
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
 int cpu_probe(struct mq_cpus *ret);

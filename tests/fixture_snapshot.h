@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/config.h"
-#include "probes/snapshot.h"
+#include "core/config.h"
+#include "core/snapshot.h"
 
 static inline void *fx_xcalloc(size_t n, size_t size)
 {

@@ -1,5 +1,5 @@
 # Prometheus export tests (included by the Makefile).
-# The string tables live in probes/snapshot.c and agent/findings.c; weak
+# The string tables live in core/snapshot.c and core/findings.c; weak
 # stand-ins let these link on their own, and lose to the real ones.
 $(BUILD)/tests/test_prom: $(BUILD)/tests/tools/prom-stubs.o
 

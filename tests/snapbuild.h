@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/plan.h"
+#include "core/plan.h"
 
 /* ---- snapshot builders ----------------------------------------------------- */
 

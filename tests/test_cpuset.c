@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 static void test_list_roundtrip(void **state)
 {

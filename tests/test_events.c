@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "agent/events.h"
+#include "core/events.h"
 
 /* A fake clock: tests move it by hand. */
 static uint64_t now;

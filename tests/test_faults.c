@@ -37,7 +37,7 @@
 
 #include "agent/apply.h"
 #include "agent/channels.h"
-#include "agent/config.h"
+#include "core/config.h"
 #include "agent/daemon.h"
 #include "agent/log.h"
 #include "probes/probe.h"

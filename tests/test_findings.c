@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "agent/findings.h"
+#include "core/findings.h"
 #include "tests/fixture_snapshot.h"
 
 #define BIT(c) (1u << (c))

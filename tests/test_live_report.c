@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "agent/findings.h"
+#include "core/findings.h"
 #include "output/report.h"
 #include "probes/probe.h"
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "agent/plan.h"
+#include "core/plan.h"
 
 #include "tests/snapbuild.h"
 

@@ -17,8 +17,8 @@ missing=$(for o in $help_opts; do grep -q -- "$o" README.md || echo "$o"; done)
 check "docs: every --help option is in the README${missing:+ (missing: $missing)}" test -z "$missing"
 
 # The parser's key table: [K_X] = "key".
-keys=$(sed -nE 's/^\s*\[K_[A-Z_]+\] = "([a-z_]+)",/\1/p' agent/config.c)
-check "docs: config keys found in agent/config.c" test -n "$keys"
+keys=$(sed -nE 's/^\s*\[K_[A-Z_]+\] = "([a-z_]+)",/\1/p' core/config.c)
+check "docs: config keys found in core/config.c" test -n "$keys"
 missing=$(for k in $keys; do grep -q "| \`$k\` |" README.md || echo "$k"; done)
 check "docs: every config key has a README row${missing:+ (missing: $missing)}" test -z "$missing"
 missing=$(for k in $keys; do grep -qE "^#? ?$k *=" mqbalance.conf.example || echo "$k"; done)

@@ -7,13 +7,13 @@ cd "$MQ_ROOT_DIR" || exit 1
 if command -v cppcheck >/dev/null; then
 	out=$(cppcheck --enable=warning,portability,performance --std=c11 -D_GNU_SOURCE -I. \
 		--inline-suppr --suppressions-list=tests/cppcheck.supp --error-exitcode=1 -q -j2 \
-		agent probes output 2>&1)
+		core agent probes output 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ]; then
-		ok "cppcheck agent/ probes/ output/ is clean"
+		ok "cppcheck core/ agent/ probes/ output/ is clean"
 	else
 		sed 's/^/#   /' <<<"$out" | head -40
-		fail "cppcheck agent/ probes/ output/ is clean (exit $rc)"
+		fail "cppcheck core/ agent/ probes/ output/ is clean (exit $rc)"
 	fi
 else
 	skip "cppcheck: not installed (scripts/deps.sh test)"

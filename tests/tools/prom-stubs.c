@@ -4,8 +4,8 @@
  * agent/findings.c, so the prometheus tests link on a branch that lacks them.
  * Where the real ones are linked in, they win.
  */
-#include "agent/findings.h"
-#include "probes/snapshot.h"
+#include "core/findings.h"
+#include "core/snapshot.h"
 
 #define WEAK __attribute__((weak))
 #define LOOKUP(t, v) ((unsigned)(v) < sizeof(t) / sizeof((t)[0]) && (t)[v] ? (t)[v] : "invalid")

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 enum ev_type {
 	EV_LINK_NEW,

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 /* A counter the source does not have: rendered "-" / null, never 0. */
 #define MQ_NA UINT64_MAX

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/findings.h"
+#include "core/findings.h"
 
 /*
  * RX imbalance thresholds. Below RX_IMBALANCE_MIN_PPS the device is close to

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/findings.h"
-#include "agent/plan.h"
+#include "core/findings.h"
+#include "core/plan.h"
 
 static const char *const plan_kind_table[_PLAN_KIND_MAX] = {
 	[PLAN_CHANNELS] = "channels",

@@ -3,8 +3,8 @@
 
 /* Findings: what is wrong with the current state, each with the fix. Pure. */
 
-#include "agent/config.h"
-#include "probes/snapshot.h"
+#include "core/config.h"
+#include "core/snapshot.h"
 
 enum finding_severity { SEV_INFO, SEV_WARNING, SEV_ERROR, _SEV_MAX };
 const char *severity_to_string(enum finding_severity s);

@@ -10,8 +10,8 @@
 #include <net/if.h>
 #include <stdbool.h>
 
-#include "agent/config.h"
-#include "probes/snapshot.h"
+#include "core/config.h"
+#include "core/snapshot.h"
 
 enum plan_kind { PLAN_CHANNELS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS, _PLAN_KIND_MAX };
 const char *plan_kind_to_string(enum plan_kind k); /* "channels", "irq_affinity", "xps", "rps" */

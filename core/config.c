@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/config.h"
+#include "core/config.h"
 
 #define CONFIG_FILE_MAX (1024 * 1024)
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "probes/probe.h"
-#include "probes/snapshot.h"
+#include "core/snapshot.h"
 
 /* Names used in JSON, metrics labels and logs: keep them stable. */
 static const char *const irq_role_table[_IRQ_ROLE_MAX] = {

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 #define MQ_DEFAULT_CONFIG "/etc/mqbalance.conf"
 #define MQ_DEFAULT_PROM_FILE "/var/lib/prometheus/node-exporter/mqbalance.prom"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probes/cpuset.h"
+#include "core/cpuset.h"
 
 void cpuset_zero(struct mq_cpuset *s) { memset(s, 0, sizeof(*s)); }
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/events.h"
+#include "core/events.h"
 
 static const char *const ev_type_table[_EV_TYPE_MAX] = {
 	[EV_LINK_NEW] = "link_new",
