@@ -8,34 +8,45 @@
 #include "agent/apply.h"
 #include "probes/sysfs.h"
 
-void apply_memory_free(struct apply_memory *m)
+void irq_memory_free(struct irq_memory *m)
 {
 	if (!m)
 		return;
-	free(m->managed);
-	m->managed = NULL;
+	free(m->irqs);
+	m->irqs = NULL;
 	m->n = 0;
 }
 
-static bool memory_has(const struct apply_memory *m, int irq)
+bool irq_memory_has(const struct irq_memory *m, unsigned irq)
 {
 	for (unsigned i = 0; m && i < m->n; i++)
-		if ((int)m->managed[i] == irq)
+		if (m->irqs[i] == irq)
 			return true;
 	return false;
 }
 
-static void memory_add(struct apply_memory *m, int irq)
+/* Bounded: a machine has fewer IRQs than this; past it only a message repeats. */
+#define IRQ_MEMORY_MAX 65536
+
+static void irq_memory_add(struct irq_memory *m, int irq)
 {
 	unsigned *v;
 
-	if (!m || irq < 0 || memory_has(m, irq) || m->n >= 65536)
+	if (!m || irq < 0 || irq_memory_has(m, (unsigned)irq) || m->n >= IRQ_MEMORY_MAX)
 		return;
-	v = realloc(m->managed, (m->n + 1) * sizeof(*v));
+	v = realloc(m->irqs, (m->n + 1) * sizeof(*v));
 	if (!v)
 		return; /* only costs a repeated message */
-	m->managed = v;
-	m->managed[m->n++] = (unsigned)irq;
+	m->irqs = v;
+	m->irqs[m->n++] = (unsigned)irq;
+}
+
+void irq_memory_mark(const struct irq_memory *m, struct mq_snapshot *s)
+{
+	for (unsigned i = 0; m && m->n && i < s->nnics; i++)
+		for (unsigned j = 0; s->nics[i].irqs && j < s->nics[i].nirqs; j++)
+			if (irq_memory_has(m, s->nics[i].irqs[j].irq))
+				s->nics[i].irqs[j].managed = true;
 }
 
 struct gone {
@@ -110,7 +121,7 @@ static int vanished(struct run *run, struct plan_item *it, int r)
 
 static bool zero_channels(const struct plan_item *it)
 {
-	const struct mq_channels *t = &it->ch_target;
+	const struct mq_counts *t = &it->ch_target;
 
 	return t->combined + t->rx == 0 || t->combined + t->tx == 0;
 }
@@ -195,16 +206,13 @@ static int step_irq(struct run *run, struct plan_item *it)
 	char buf[4096];
 	int r;
 
-	if (!it->change) {
-		if (strstr(it->note, "kernel-managed"))
-			set_result(it, STEP_SKIPPED, -EIO, "%s", it->note);
-		else
-			set_result(it, STEP_UNCHANGED, 0, NULL);
-		return 0;
-	}
-	if (memory_has(run->env->memory, it->irq)) {
+	if (it->hold == HOLD_MANAGED) {
 		set_result(it, STEP_SKIPPED, -EIO,
 			   "kernel-managed IRQ %d, cannot be moved from user space", it->irq);
+		return 0;
+	}
+	if (!it->change) {
+		set_result(it, STEP_UNCHANGED, 0, NULL);
 		return 0;
 	}
 	/* The kernel refuses masks with offline CPUs; the plan may be a moment old. */
@@ -232,7 +240,7 @@ static int step_irq(struct run *run, struct plan_item *it)
 	} else if (r == -EIO) {
 		set_result(it, STEP_FAILED, r, "kernel-managed IRQ %d, cannot be moved from user space",
 			   it->irq);
-		memory_add(run->env->memory, it->irq);
+		irq_memory_add(run->env->managed, it->irq);
 	} else if ((r == -ENOENT || r == -ENODEV) && iface_gone(it)) {
 		return vanished(run, it, r);
 	} else if (r == -ENOENT) {
@@ -272,53 +280,21 @@ static int step_mask(struct run *run, struct plan_item *it)
 	return 0;
 }
 
-/*
- * Keep the channel items (with their results), take the rest from the re-plan.
- * In place: a third copy of a plan of thousands of 1 KiB items was the daemon's
- * memory peak.
- */
-static int merge_replan(struct mq_plan *p, struct mq_plan *np)
+static int reprobe(struct run *run)
 {
-	unsigned k = 0;
-	int r = 0;
-
-	for (unsigned i = 0; i < p->n; i++)
-		if (p->items[i].kind == PLAN_CHANNELS)
-			p->items[k++] = p->items[i];
-	p->n = k; /* plan_push_item's capacity only grows with n: a shorter n is safe */
-	for (unsigned i = 0; i < np->n && r == 0; i++)
-		if (np->items[i].kind != PLAN_CHANNELS)
-			r = plan_push_item(p, &np->items[i]);
-	if (r < 0)
-		return r;
-	free(p->notes);
-	p->notes = np->notes;
-	p->nnotes = np->nnotes;
-	np->notes = NULL;
-	np->nnotes = 0;
-	p->online = np->online;
-	p->usable = np->usable;
-	p->nr_cpu_ids = np->nr_cpu_ids;
-	return 0;
-}
-
-static int reprobe(struct run *run, struct apply_report *rep)
-{
-	struct mq_plan *p = run->p, np = {0};
+	struct mq_plan *p = run->p;
 	int r;
 
 	if (!run->channels_called)
 		return 0;
-	r = run->env->reprobe ? run->env->reprobe(run->env->ctx, &np) : -EOPNOTSUPP;
+	r = run->env->reprobe ? run->env->reprobe(run->env->ctx, p) : -EOPNOTSUPP;
 	if (r == 0) {
-		r = merge_replan(p, &np);
-		plan_free(&np);
-		if (r < 0)
-			return r;
-		rep->reprobed = true;
+		p->reprobed = true;
 		return 0;
 	}
-	rep->reprobe_err = r;
+	if (r == -ENOMEM)
+		return r;
+	p->reprobe_err = r;
 	/* The old plan is wrong for NICs whose queue count changed: leave them for the next pass. */
 	for (unsigned i = 0; i < p->n; i++)
 		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_OK) {
@@ -330,10 +306,9 @@ static int reprobe(struct run *run, struct apply_report *rep)
 	return 0;
 }
 
-int apply_run(struct mq_plan *p, const struct apply_env *env, struct apply_report *ret)
+int apply_run(struct mq_plan *p, const struct apply_env *env)
 {
 	struct run run = {.p = p, .env = env};
-	struct apply_report rep = {0};
 	int r = 0;
 
 	for (unsigned i = 0; i < p->n && r == 0; i++)
@@ -345,7 +320,12 @@ int apply_run(struct mq_plan *p, const struct apply_env *env, struct apply_repor
 				r = step_channels(&run, &p->items[i]);
 		}
 	if (r == 0)
-		r = reprobe(&run, &rep);
+		r = reprobe(&run);
+	/* a re-plan's channel items for NICs not changed above: left for the next pass */
+	for (unsigned i = 0; i < p->n && r == 0; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_PLANNED)
+			set_result(&p->items[i], p->items[i].change ? STEP_SKIPPED : STEP_UNCHANGED, 0,
+				   p->items[i].change ? "re-planned after a channel change: next pass" : NULL);
 	for (int kind = PLAN_IRQ_AFFINITY; kind < _PLAN_KIND_MAX && r == 0; kind++)
 		for (unsigned i = 0; i < p->n && r == 0; i++) {
 			struct plan_item *it = &p->items[i];
@@ -363,28 +343,6 @@ int apply_run(struct mq_plan *p, const struct apply_env *env, struct apply_repor
 	free(run.gone);
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < p->n; i++)
-		switch (p->items[i].status) {
-		case STEP_OK:
-			rep.ok++;
-			break;
-		case STEP_UNCHANGED:
-			rep.unchanged++;
-			break;
-		case STEP_FAILED:
-			rep.failed++;
-			break;
-		case STEP_SKIPPED:
-		case STEP_PLANNED:
-		case _STEP_STATUS_MAX:
-			rep.skipped++;
-			break;
-		}
-	*ret = rep;
+	p->applied = true;
 	return 0;
-}
-
-int apply_exit_status(const struct apply_report *r)
-{
-	return r->failed ? 1 : 0;
 }

@@ -14,8 +14,16 @@
 
 #include "core/config.h"
 #include "core/events.h"
-#include "agent/tune.h"
+#include "probes/probe.h"
 #include "probes/nl.h"
+
+/* What a tuning pass tells the loop. */
+struct tune_result {
+	unsigned changed;     /* steps that changed something */
+	unsigned failed;      /* steps that failed */
+	unsigned skipped;
+	char summary[256];    /* one line: "1 channel change, 8 IRQs moved, ..." */
+};
 
 typedef int (*daemon_tune_fn)(struct mq_nl *nl, const struct mq_config *cfg, const char *cause,
 			      bool dry_run, struct tune_result *ret);
@@ -48,6 +56,8 @@ struct daemon_opts {
 
 /* Production defaults: tune_once, config_load, config_free (agent/daemon_defaults.c). */
 void daemon_opts_default(struct daemon_opts *o);
+/* The NICs the production tune and sample hooks take (--all, IFACE...). */
+void daemon_defaults_select(const struct probe_opts *o);
 
 /*
  * Run until SIGTERM or SIGINT. Returns 0 after a clean stop, -EINVAL when the

@@ -2,7 +2,7 @@
 /* mqbalance: command line. Modes: --report (default), --apply, --daemon. */
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 
 #include "core/config.h"
 #include "agent/daemon.h"
-#include "core/findings.h"
+#include "core/assess.h"
 #include "agent/log.h"
 #include "agent/sdnotify.h"
 #include "agent/textfile.h"
@@ -176,18 +176,12 @@ static void sleep_seconds(double s)
 		;
 }
 
-static int write_prom(const char *path, const struct mq_snapshot *s, const struct mq_finding *f,
-		      unsigned nf, const struct mq_config *cfg)
+static int write_prom(const char *path, const struct mq_assessment *a)
 {
-	struct mq_cpuset usable;
-	struct prom_input in;
+	struct prom_input in = {.a = a};
 	char err[512];
 	int r;
 
-	cpus_usable(&s->cpus, cfg, &usable);
-	in = (struct prom_input){
-		.s = s, .findings = f, .nfindings = nf, .cpus_usable = cpuset_count(&usable),
-	};
 	r = textfile_write(path, prom_render_cb, &in, err, sizeof(err));
 	if (r < 0)
 		log_error("%s", err[0] ? err : strerror(-r));
@@ -197,31 +191,31 @@ static int write_prom(const char *path, const struct mq_snapshot *s, const struc
 static int run_apply(const struct args *a, const struct mq_config *cfg, struct mq_nl *nl)
 {
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
-	struct apply_report rep = {0};
-	struct tune_result res = {0};
-	struct mq_plan plan = {0};
+	struct tune_pass pass;
+	struct tune t;
 	int r, status;
 
-	/* The rendered plan says what changed; per-change log lines are for the daemon's journal. */
-	if (!a->verbose && !a->quiet)
-		log_setup(LOG_LVL_WARN, false);
-	r = tune_run(nl, cfg, &po, a->dry_run ? "dry run" : "--apply", a->dry_run, &plan, &rep, &res);
-	if (r == -ENODEV) {
-		log_error("%s", res.summary[0] ? res.summary : "no such interface");
-		return EXIT_USAGE;
-	}
+	for (unsigned i = 0; i < a->nifnames; i++)
+		if (!if_nametoindex(a->ifnames[i])) {
+			log_error("%s: no such interface", a->ifnames[i]);
+			return EXIT_USAGE;
+		}
+	tune_init(&t, nl, cfg, &po);
+	r = tune_run(&t, a->dry_run, &pass);
 	if (r < 0) {
-		log_error("cannot tune: %s", strerror(-r));
-		return EXIT_CANNOT;
+		log_error("cannot %s: %s", pass.stage ? pass.stage : "tune", strerror(-r));
+		status = EXIT_CANNOT;
+		goto out;
 	}
-	r = a->json ? plan_render_json(stdout, &plan, a->dry_run ? NULL : &rep, false)
-		    : plan_render_text(stdout, &plan, a->dry_run ? NULL : &rep);
-	status = res.failed ? EXIT_WARN : EXIT_OK;
+	status = pass.tally.failed ? EXIT_WARN : EXIT_OK;
+	r = a->json ? plan_render_json(stdout, &pass.a, status, false) : plan_render_text(stdout, &pass.a);
 	if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("cannot write the plan: %s", strerror(r < 0 ? -r : errno));
 		status = EXIT_CANNOT;
 	}
-	plan_free(&plan);
+out:
+	tune_pass_free(&pass);
+	tune_free(&t);
 	return status;
 }
 
@@ -231,24 +225,13 @@ static int run_daemon(const struct args *a, struct mq_nl *nl)
 	struct daemon_opts o;
 	int r;
 
-#ifdef __GLIBC__
-	/*
-	 * Every pass allocates snapshots and plans of a few hundred KiB and frees
-	 * them. glibc's dynamic mmap threshold soon serves those from the heap,
-	 * which keeps the pages: a fixed threshold gives them back (64 veth x 16
-	 * queues: peak RSS 4.1 -> 2.7 MiB, bench/run.sh).
-	 */
-	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-#endif
 	/* Named NICs need not exist yet: the daemon tunes them when they appear. */
-	tune_select(&po);
 	daemon_opts_default(&o);
+	daemon_defaults_select(&po);
 	o.config_path = a->config;
 	o.nl = nl;
 	o.select = &po;
 	r = daemon_run(&o);
-	tune_select(NULL);
 	return r == 0 ? EXIT_OK : r == -EINVAL ? EXIT_USAGE : EXIT_CANNOT;
 }
 
@@ -257,9 +240,7 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
 	struct mq_snapshot before = {0}, now = {0};
 	const char *names[MQ_IFS_MAX];
-	struct mq_finding *f = NULL;
-	unsigned nf = 0;
-	double interval = a->interval;
+	struct mq_assessment as;
 	const char *prom_path;
 	int r, status = EXIT_OK;
 
@@ -273,50 +254,42 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 		snapshot_free(&before);
 		return EXIT_USAGE;
 	}
-	if (interval > 0) {
-		sleep_seconds(interval);
+	if (a->interval > 0) {
+		sleep_seconds(a->interval);
 		r = snapshot_take(nl, &po, &now);
 		if (r < 0) {
 			log_error("cannot probe the system: %s", strerror(-r));
 			snapshot_free(&before);
 			return EXIT_CANNOT;
 		}
-		interval = (double)(now.taken.tv_sec - before.taken.tv_sec) +
-			   (double)(now.taken.tv_nsec - before.taken.tv_nsec) / 1e9;
 	} else {
 		now = before;
 		before = (struct mq_snapshot){0};
 	}
 
-	r = findings_build(&now, interval > 0 ? &before : NULL, cfg, &f, &nf);
+	r = assess(&now, a->interval > 0 ? &before : NULL, cfg, &as);
 	if (r < 0) {
-		log_error("cannot build findings: %s", strerror(-r));
+		log_error("cannot assess the system: %s", strerror(-r));
 		status = EXIT_CANNOT;
 		goto out;
 	}
-	for (unsigned i = 0; i < nf; i++)
-		if (f[i].severity >= SEV_WARNING)
-			status = EXIT_WARN;
+	if (assess_worst(&as) >= SEV_WARNING)
+		status = EXIT_WARN;
 
 	struct report_input in = {
-		.now = &now,
-		.before = interval > 0 ? &before : NULL,
-		.interval = interval,
-		.findings = f,
-		.nfindings = nf,
-		.cfg = cfg,
+		.a = &as,
 		.color = !a->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 	};
 	prom_path = a->prom_file ? a->prom_file : cfg->prom_file_set ? cfg->prom_file : NULL;
-	if (prom_path && write_prom(prom_path, &now, f, nf, cfg) < 0)
+	if (prom_path && write_prom(prom_path, &as) < 0)
 		status = EXIT_CANNOT;
 	r = a->json ? report_render_json(stdout, &in) : report_render_text(stdout, &in);
 	if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("cannot write the report: %s", strerror(r < 0 ? -r : errno));
 		status = EXIT_CANNOT;
 	}
+	assessment_free(&as);
 out:
-	free(f);
 	snapshot_free(&now);
 	snapshot_free(&before);
 	return status;

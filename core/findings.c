@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Findings: what is wrong with a snapshot and what to do about it. Pure: no
- * I/O, no logging; the caller renders them (text report, JSON, metrics).
+ * Findings, read off the assessment: a finding whose fix is `mqbalance
+ * --apply` comes from a plan item that changes something; what the plan
+ * leaves alone on purpose is an info finding that says why. Pure.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/assess.h"
 #include "core/findings.h"
+#include "core/rates.h"
 
 /*
  * RX imbalance thresholds. Below RX_IMBALANCE_MIN_PPS the device is close to
@@ -40,53 +43,56 @@ static const char *const finding_code_table[_FIND_CODE_MAX] = {
 	[FIND_XDP_BLOCKS_CHANNELS] = "xdp_blocks_channels",
 	[FIND_XPS_MISMATCH] = "xps_mismatch",
 	[FIND_CHANNELS_UNKNOWN] = "channels_unknown",
+	[FIND_CHANNELS_ABOVE_TARGET] = "channels_above_target",
+	[FIND_QUEUES_CLAMPED] = "queues_clamped",
+	[FIND_IRQS_PENDING] = "irqs_pending",
+	[FIND_IRQS_MANAGED] = "irqs_managed",
+	[FIND_RPS_PENDING] = "rps_pending",
+	[FIND_CPUS_FALLBACK] = "cpus_fallback",
 };
 
-const char *severity_to_string(enum finding_severity s)
-{
-	return (unsigned)s < _SEV_MAX && severity_table[s] ? severity_table[s] : "invalid";
-}
+static const char *const finding_fix_table[_FIX_MAX] = {
+	[FIX_NONE] = "none",
+	[FIX_APPLY] = "apply",
+	[FIX_HOST] = "host",
+	[FIX_ADMIN] = "admin",
+};
 
-const char *finding_code_to_string(enum finding_code c)
-{
-	return (unsigned)c < _FIND_CODE_MAX && finding_code_table[c] ? finding_code_table[c] : "invalid";
-}
+#define LOOKUP(table, v) ((unsigned)(v) < sizeof(table) / sizeof((table)[0]) && (table)[v] ? (table)[v] : "invalid")
 
-void cpus_usable(const struct mq_cpus *c, const struct mq_config *cfg, struct mq_cpuset *ret)
-{
-	struct mq_cpuset s, excl;
-
-	cpuset_or(&excl, &c->isolated, &c->nohz_full);
-	if (cfg)
-		cpuset_or(&excl, &excl, &cfg->banned_cpus);
-	cpuset_andnot(&s, &c->online, &excl);
-	if (cpuset_empty(&s) && cfg)
-		cpuset_andnot(&s, &c->online, &cfg->banned_cpus);
-	if (cpuset_empty(&s))
-		s = c->online;
-	*ret = s;
-}
+const char *severity_to_string(enum finding_severity s) { return LOOKUP(severity_table, s); }
+const char *finding_code_to_string(enum finding_code c) { return LOOKUP(finding_code_table, c); }
+const char *finding_fix_to_string(enum finding_fix f) { return LOOKUP(finding_fix_table, f); }
 
 struct ctx {
-	const struct mq_snapshot *now, *before;
+	const struct mq_assessment *a;
 	const struct mq_config *cfg;
-	struct mq_cpuset usable;
-	unsigned nusable;
 	struct mq_finding *f;
 	unsigned n, cap;
+	bool oom;
 };
 
 static struct mq_finding *add(struct ctx *x, enum finding_severity sev, enum finding_code code,
-			      const char *ifname)
+			      enum finding_fix fix, const char *ifname)
 {
 	struct mq_finding *f;
 
-	if (x->n >= x->cap)
-		return NULL; /* cannot happen: cap is one of each code per NIC */
+	if (x->n >= x->cap) {
+		unsigned cap = x->cap ? x->cap * 2 : 16;
+
+		f = realloc(x->f, cap * sizeof(*f));
+		if (!f) {
+			x->oom = true;
+			return NULL;
+		}
+		x->f = f;
+		x->cap = cap;
+	}
 	f = &x->f[x->n++];
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
 	f->code = code;
+	f->fix_kind = fix;
 	snprintf(f->ifname, sizeof(f->ifname), "%s", ifname ? ifname : "");
 	return f;
 }
@@ -108,71 +114,28 @@ static bool streq_ci(const char *a, const char *b) { return strcasecmp(a, b) == 
 
 static bool contains_ci(const char *hay, const char *needle) { return strcasestr(hay, needle) != NULL; }
 
-/* Device maximum of queue pairs: channels max, else the allocated queues; 0 unknown. */
-static unsigned nic_queues_max(const struct mq_nic *n)
+/* The NIC's items of one kind: [*first, *end). */
+static const struct plan_item *items_of(const struct ctx *x, const struct mq_nic_verdict *v,
+					enum plan_kind kind, unsigned *ret_changes, unsigned *ret_held)
 {
-	const struct mq_channels *c = &n->ch;
+	const struct plan_item *first = NULL;
+	unsigned changes = 0, held = 0;
 
-	if (c->source != CHANNELS_NONE) {
-		if (c->combined_max)
-			return c->combined_max;
-		if (c->rx_max && c->tx_max)
-			return c->rx_max < c->tx_max ? c->rx_max : c->tx_max;
-		if (c->rx_max || c->tx_max)
-			return c->rx_max > c->tx_max ? c->rx_max : c->tx_max;
+	for (unsigned i = v->first; i < v->first + v->count && i < x->a->plan.n; i++) {
+		const struct plan_item *it = &x->a->plan.items[i];
+
+		if (it->kind != kind)
+			continue;
+		if (it->change && !first)
+			first = it;
+		changes += it->change;
+		held += it->hold != HOLD_NONE;
 	}
-	return n->num_rx_queues ? n->num_rx_queues : n->num_tx_queues;
-}
-
-/* Queues in use: the channel count, else the active sysfs queues. */
-static unsigned nic_queues_active(const struct mq_nic *n)
-{
-	const struct mq_channels *c = &n->ch;
-
-	if (c->source != CHANNELS_NONE) {
-		if (c->combined_max)
-			return c->combined;
-		if (c->rx_max && c->tx_max)
-			return c->rx < c->tx ? c->rx : c->tx;
-		if (c->rx_max || c->tx_max)
-			return c->rx > c->tx ? c->rx : c->tx;
-	}
-	return n->real_rx_queues > n->real_tx_queues ? n->real_rx_queues : n->real_tx_queues;
-}
-
-static const struct mq_if_config *if_config(const struct ctx *x, const char *ifname)
-{
-	static const struct mq_if_config dflt = {
-		.queues_mode = QUEUES_AUTO, .irq_affinity = true, .xps = true, .rps = false,
-	};
-	const struct mq_if_config *c = x->cfg ? config_for(x->cfg, ifname) : NULL;
-
-	return c ? c : &dflt;
-}
-
-/* Channels the config asks for, given the device max (> 0). */
-static unsigned nic_target(const struct ctx *x, const struct mq_if_config *ic, unsigned max)
-{
-	unsigned t;
-
-	switch (ic->queues_mode) {
-	case QUEUES_MAX:
-		t = max;
-		break;
-	case QUEUES_N:
-		t = ic->queues ? ic->queues : 1;
-		break;
-	case QUEUES_AUTO:
-	default:
-		t = x->nusable ? x->nusable : 1;
-		break;
-	}
-	return t < max ? t : max;
-}
-
-static bool is_queue_role(enum mq_irq_role r)
-{
-	return r == IRQ_ROLE_RX || r == IRQ_ROLE_TX || r == IRQ_ROLE_RXTX;
+	if (ret_changes)
+		*ret_changes = changes;
+	if (ret_held)
+		*ret_held = held;
+	return first;
 }
 
 /*
@@ -182,7 +145,7 @@ static bool is_queue_role(enum mq_irq_role r)
  * after --apply an idle queue's IRQ still shows its old CPU (seen on 6.1 and
  * 6.12 guests). Judge the request then, or a fresh apply looks stacked.
  */
-static int irq_cpu(const struct mq_irq *i)
+static int landing_cpu(const struct mq_irq *i)
 {
 	const struct mq_cpuset *s = i->has_effective ? &i->effective : NULL;
 	struct mq_cpuset outside;
@@ -202,7 +165,6 @@ static int irq_cpu(const struct mq_irq *i)
 
 /* ---- one check each ------------------------------------------------------ */
 
-/* Platform queue limits users meet (FIELD-NOTES): past them only a bigger shape helps. */
 #define AWS_ENA_MAX_QUEUES 32u
 #define GCE_GVNIC_MAX_QUEUES 16u
 #define GCE_VIRTIO_MAX_QUEUES 32u
@@ -224,7 +186,7 @@ static bool single_queue_model(const char *driver)
 static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, unsigned want,
 		     char *buf, size_t len)
 {
-	const struct mq_platform *p = &x->now->platform;
+	const struct mq_platform *p = &x->a->now->platform;
 
 	if (streq_ci(p->cloud, "aws") || streq_ci(n->driver, "ena")) {
 		if (max >= AWS_ENA_MAX_QUEUES) {
@@ -280,106 +242,148 @@ static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, 
 	return true;
 }
 
-static void check_channels(struct ctx *x, const struct mq_nic *n, const struct mq_if_config *ic)
+
+static void check_channels_unknown(struct ctx *x, const struct mq_nic *n)
 {
-	unsigned max = nic_queues_max(n), active = nic_queues_active(n), target;
+	struct mq_finding *f = add(x, SEV_INFO, FIND_CHANNELS_UNKNOWN, FIX_NONE, n->name);
+
+	if (!f)
+		return;
+	if (n->ch.errmsg[0] && n->ch.err && strcmp(n->ch.errmsg, strerror(-n->ch.err)) == 0)
+		snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s", n->name,
+			 n->ch.errmsg);
+	else if (n->ch.errmsg[0])
+		snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s (%s)", n->name,
+			 n->ch.errmsg, strerror(n->ch.err ? -n->ch.err : EIO));
+	else
+		snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s", n->name,
+			 n->ch.err ? strerror(-n->ch.err) : "not queried");
+	if (n->ch.err == -EOPNOTSUPP) {
+		snprintf(f->fix, sizeof(f->fix),
+			 "none in the guest: driver %s has no channel control, the queue count is fixed "
+			 "by the device", n->driver[0] ? n->driver : "(unknown)");
+	} else {
+		f->fix_kind = FIX_ADMIN;
+		snprintf(f->fix, sizeof(f->fix),
+			 "channel control needs ethtool netlink (Linux 5.7+) or the SIOCETHTOOL ioctl; "
+			 "check `ethtool -l %s`", n->name);
+	}
+}
+
+/* "1 of 4 queues", or "rx 4, tx 16 of 16 channels" for rx/tx-only devices (gve). */
+static const char *usage(const struct mq_channels *c, char *buf, size_t len)
+{
+	if (c->combined_max)
+		snprintf(buf, len, "%u of %u %s", c->combined, c->combined_max,
+			 plural(c->combined_max, "queue", "queues"));
+	else
+		snprintf(buf, len, "rx %u, tx %u of %u channels", c->rx, c->tx,
+			 c->rx_max > c->tx_max ? c->rx_max : c->tx_max);
+	return buf;
+}
+
+static void check_channels(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v,
+			   const struct mq_if_config *ic)
+{
+	const struct plan_item *it = v->count ? &x->a->plan.items[v->first] : NULL;
 	struct mq_finding *f;
+	char why[96], buf[96];
 
 	if (n->ch.source == CHANNELS_NONE) {
 		/* lo, bridges, tunnels: no device queues to manage, nothing to report. */
-		if (!n->has_device)
-			return;
-		f = add(x, SEV_INFO, FIND_CHANNELS_UNKNOWN, n->name);
-		if (!f)
-			return;
-		if (n->ch.errmsg[0] && n->ch.err && strcmp(n->ch.errmsg, strerror(-n->ch.err)) == 0)
-			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s", n->name,
-				 n->ch.errmsg);
-		else if (n->ch.errmsg[0])
-			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s (%s)",
-				 n->name, n->ch.errmsg, strerror(n->ch.err ? -n->ch.err : EIO));
-		else
-			snprintf(f->message, sizeof(f->message), "%s: channel counts unknown: %s",
-				 n->name, n->ch.err ? strerror(-n->ch.err) : "not queried");
-		if (n->ch.err == -EOPNOTSUPP)
-			snprintf(f->fix, sizeof(f->fix),
-				 "none in the guest: driver %s has no channel control, the queue count "
-				 "is fixed by the device", n->driver[0] ? n->driver : "(unknown)");
-		else
-			snprintf(f->fix, sizeof(f->fix),
-				 "channel control needs ethtool netlink (Linux 5.7+) or the SIOCETHTOOL "
-				 "ioctl; check `ethtool -l %s`", n->name);
+		if (n->has_device)
+			check_channels_unknown(x, n);
 		return; /* without channels, neither the target nor XDP can be judged */
 	}
-	if (!max)
+	if (!it || it->kind != PLAN_CHANNELS)
 		return;
-	target = nic_target(x, ic, max);
+	if (ic->queues_mode == QUEUES_N)
+		snprintf(why, sizeof(why), "queues = %u", ic->queues);
+	else if (ic->queues_mode == QUEUES_MAX)
+		snprintf(why, sizeof(why), "queues = max");
+	else
+		snprintf(why, sizeof(why), "%u %s usable", x->a->nusable,
+			 plural(x->a->nusable, "vCPU", "vCPUs"));
+	if (it->change) {
+		bool up = it->ch_target.combined > it->ch_current.combined ||
+			  it->ch_target.rx > it->ch_current.rx || it->ch_target.tx > it->ch_current.tx;
 
-	if (active < target) {
-		f = add(x, SEV_WARNING, FIND_CHANNELS_BELOW_TARGET, n->name);
-		if (f) {
-			snprintf(f->message, sizeof(f->message),
-				 "%s uses %u of %u %s; %u %s usable", n->name, active, max,
-				 plural(max, "queue", "queues"), x->nusable, plural(x->nusable, "vCPU", "vCPUs"));
-			snprintf(f->fix, sizeof(f->fix),
-				 "%srun `mqbalance --apply` (sets %u channels)",
-				 n->xdp ? "detach XDP, then " : "", target);
-		}
+		f = add(x, up ? SEV_WARNING : SEV_INFO,
+			up ? FIND_CHANNELS_BELOW_TARGET : FIND_CHANNELS_ABOVE_TARGET, FIX_APPLY, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message), "%s uses %s; target %u (%s)", n->name,
+			 usage(&n->ch, buf, sizeof(buf)), v->queues_target, why);
+		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` (sets %u channels)",
+			 v->queues_target);
+	} else if (it->hold == HOLD_XDP) {
+		f = add(x, SEV_INFO, FIND_XDP_BLOCKS_CHANNELS, FIX_ADMIN, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message),
+			 "%s uses %s (%s), left alone: an XDP program is attached and %s refuses "
+			 "channel changes while it is (EINVAL)", n->name, usage(&n->ch, buf, sizeof(buf)),
+			 why, n->driver);
+		snprintf(f->fix, sizeof(f->fix),
+			 "detach XDP first (`ip link set dev %s xdp off`), run `mqbalance --apply`, then "
+			 "reattach", n->name);
 	}
-	if (n->xdp && active != target) {
-		bool virtio = streq_ci(n->driver, "virtio_net");
-
-		f = add(x, SEV_WARNING, FIND_XDP_BLOCKS_CHANNELS, n->name);
-		if (f) {
-			snprintf(f->message, sizeof(f->message),
-				 "%s has an XDP program attached and %u of target %u channels: %s",
-				 n->name, active, target,
-				 virtio ? "virtio_net refuses channel changes while XDP is attached (EINVAL)"
-					: "drivers often refuse or limit channel changes while XDP is attached");
-			snprintf(f->fix, sizeof(f->fix),
-				 "detach XDP first (`ip link set dev %s xdp off`), run `mqbalance --apply`, "
-				 "then reattach", n->name);
-		}
+	if (v->clamped_cpus || v->clamped_device) {
+		f = add(x, SEV_INFO, FIND_QUEUES_CLAMPED, FIX_ADMIN, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message), "%s: %s asks for more than the %s%s%s allow%s: "
+			 "using %u", n->name, why,
+			 v->clamped_cpus ? "usable vCPUs" : "",
+			 v->clamped_cpus && v->clamped_device ? " and " : "",
+			 v->clamped_device ? "device maximum" : "",
+			 v->clamped_cpus && v->clamped_device ? "" : "s",
+			 it->change ? v->queues_target : v->queues_active);
+		snprintf(f->fix, sizeof(f->fix), "none needed; to silence this, set queues = auto (or "
+			 "at most %u) in [%s] of the config",
+			 v->queues_wanted < x->a->nusable ? v->queues_wanted
+			 : x->a->nusable < v->queues_max ? x->a->nusable : v->queues_max, n->name);
 	}
 }
 
-static void check_device_max(struct ctx *x, const struct mq_nic *n)
+static void check_device_max(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
-	unsigned max = nic_queues_max(n);
+	unsigned max = v->queues_max, nusable = x->a->nusable;
 	struct mq_finding *f;
 
 	/* Virtual links have no host-side queue setting to name. */
-	if (!max || !n->has_device || n->kind[0] || max >= x->nusable)
+	if (!max || !n->has_device || n->kind[0] || max >= nusable)
 		return;
-	f = add(x, 2 * max <= x->nusable ? SEV_WARNING : SEV_INFO, FIND_DEVICE_FEWER_QUEUES, n->name);
+	f = add(x, 2 * max <= nusable ? SEV_WARNING : SEV_INFO, FIND_DEVICE_FEWER_QUEUES, FIX_HOST,
+		n->name);
 	if (!f)
 		return;
-	if (!host_fix(x, n, max, x->nusable, f->fix, sizeof(f->fix)))
+	if (!host_fix(x, n, max, nusable, f->fix, sizeof(f->fix))) {
 		f->severity = SEV_INFO; /* at the platform's limit: nothing to do but know it */
-	snprintf(f->message, sizeof(f->message),
-		 "%s: device offers at most %u %s (%s); %u %s usable", n->name, max,
-		 plural(max, "queue", "queues"), n->ch.source != CHANNELS_NONE ? "channels max" : "allocated",
-		 x->nusable, plural(x->nusable, "vCPU", "vCPUs"));
+		f->fix_kind = FIX_NONE;
+	}
+	snprintf(f->message, sizeof(f->message), "%s: device offers at most %u %s (%s); %u %s usable",
+		 n->name, max, plural(max, "queue", "queues"),
+		 n->ch.source != CHANNELS_NONE ? "channels max" : "allocated", nusable,
+		 plural(nusable, "vCPU", "vCPUs"));
 }
 
-static void check_shared(struct ctx *x, const struct mq_nic *n)
+static void check_shared(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
-	unsigned want = nic_queues_max(n);
+	unsigned want = v->queues_max;
 	const struct mq_irq *sh = NULL;
 	struct mq_finding *f;
 
-	if (!n->irq_shared || (want < 2 && n->nqueues < 2 && x->nusable < 2))
+	if (!n->irq_shared || (want < 2 && n->nqueues < 2 && x->a->nusable < 2))
 		return;
 	if (want < n->nqueues)
 		want = n->nqueues;
 	if (want < 1)
 		want = 1;
-	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
-		if (n->irqs[i].role == IRQ_ROLE_SHARED) {
+	for (unsigned i = 0; n->irqs && i < n->nirqs && !sh; i++)
+		if (n->irqs[i].role == IRQ_ROLE_SHARED)
 			sh = &n->irqs[i];
-			break;
-		}
-	f = add(x, SEV_WARNING, FIND_IRQ_SHARED_VECTOR, n->name);
+	f = add(x, SEV_WARNING, FIND_IRQ_SHARED_VECTOR, FIX_HOST, n->name);
 	if (!f)
 		return;
 	if (sh)
@@ -395,164 +399,171 @@ static void check_shared(struct ctx *x, const struct mq_nic *n)
 		 "-device virtio-net-pci,mq=on,vectors=%u", 2 * want + 2);
 }
 
-struct cpu_queue {
-	int cpu, key;
-	bool managed;
-};
-
-static int cpu_queue_cmp(const void *a, const void *b)
+/*
+ * The CPU carrying the IRQs of the most active queues, and the usable CPUs
+ * carrying none. Returns that load in queues (input.N and output.N of one
+ * queue on one CPU are one queue), 0 on no memory.
+ */
+static unsigned stacking(const struct ctx *x, const struct mq_nic *n, unsigned active, int *ret_cpu,
+			 struct mq_cpuset *ret_idle)
 {
-	const struct cpu_queue *x = a, *y = b;
+	int *cpu = calloc(active ? active : 1, sizeof(*cpu));
+	unsigned worst = 0;
 
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return x->key < y->key ? -1 : x->key > y->key;
+	*ret_cpu = -1;
+	*ret_idle = x->a->usable;
+	if (!cpu)
+		return 0;
+	for (unsigned q = 0; q < active; q++) {
+		unsigned idx[8], k = nic_queue_irqs(n, q, idx, 8);
+
+		cpu[q] = -1;
+		for (unsigned i = 0; i < k && cpu[q] < 0; i++)
+			cpu[q] = landing_cpu(&n->irqs[idx[i]]);
+		if (cpu[q] >= 0)
+			cpuset_clear(ret_idle, (unsigned)cpu[q]);
+	}
+	for (unsigned q = 0; q < active; q++) {
+		unsigned load = 0;
+
+		for (unsigned p = q; p < active && cpu[q] >= 0; p++)
+			load += cpu[p] == cpu[q];
+		if (load > worst) {
+			worst = load;
+			*ret_cpu = cpu[q];
+		}
+	}
+	free(cpu);
+	return worst;
 }
 
-static void check_stacked(struct ctx *x, const struct mq_nic *n)
+static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v,
+		       const struct mq_if_config *ic)
 {
-	struct cpu_queue *cq;
-	unsigned ncq = 0, worst_load = 0;
-	int worst = -1;
-	bool all_managed = true;
+	unsigned changes, held, load;
+	const struct plan_item *first = items_of(x, v, PLAN_IRQ_AFFINITY, &changes, &held);
 	struct mq_cpuset idle;
 	struct mq_finding *f;
-	char cpus[96];
+	char cpus[96], a[64], b[64];
+	int worst;
 
-	if (n->irq_shared || n->nirqs < 2 || !n->irqs)
+	if (n->irq_shared || !n->irqs)
 		return; /* a shared vector has its own finding */
-	cq = calloc(n->nirqs, sizeof(*cq));
-	if (!cq)
+	load = n->nirqs < 2 ? 0 : stacking(x, n, v->queues_active, &worst, &idle);
+	if (load >= 2 && !cpuset_empty(&idle) && (changes || held || !ic->irq_affinity)) {
+		f = add(x, changes ? SEV_WARNING : SEV_INFO, FIND_IRQS_STACKED,
+			changes ? FIX_APPLY : held ? FIX_NONE : FIX_ADMIN, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message),
+			 "%s: IRQs of %u queues land on CPU %d while usable %s %s %s none", n->name, load,
+			 worst, plural(cpuset_count(&idle), "CPU", "CPUs"), cpus_str(&idle, cpus, sizeof(cpus)),
+			 plural(cpuset_count(&idle), "has", "have"));
+		if (changes)
+			snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` to spread queue IRQs one "
+				 "per CPU (%u %s to move)", changes, plural(changes, "IRQ", "IRQs"));
+		else if (held)
+			snprintf(f->fix, sizeof(f->fix), "none from user space: these IRQs are "
+				 "kernel-managed (writes fail with EIO)");
+		else
+			snprintf(f->fix, sizeof(f->fix), "irq_affinity = off in the config leaves them; "
+				 "set irq_affinity = spread to have mqbalance spread them");
 		return;
-	for (unsigned i = 0; i < n->nirqs; i++) {
-		const struct mq_irq *irq = &n->irqs[i];
-		int cpu = irq_cpu(irq);
-
-		if (!is_queue_role(irq->role) || cpu < 0)
-			continue;
-		/* input.N and output.N of one queue on one CPU is intended: count queues. */
-		cq[ncq++] = (struct cpu_queue){cpu, irq->queue >= 0 ? irq->queue : -1 - (int)i, irq->managed};
 	}
-	qsort(cq, ncq, sizeof(*cq), cpu_queue_cmp);
-	idle = x->usable;
-	for (unsigned i = 0; i < ncq;) {
-		unsigned j = i, load = 0;
-		bool managed = true;
-
-		for (; j < ncq && cq[j].cpu == cq[i].cpu; j++) {
-			if (j == i || cq[j].key != cq[j - 1].key)
-				load++;
-			managed = managed && cq[j].managed;
-		}
-		cpuset_clear(&idle, (unsigned)cq[i].cpu);
-		if (load > worst_load) {
-			worst_load = load;
-			worst = cq[i].cpu;
-			all_managed = managed;
-		}
-		i = j;
+	if (changes) {
+		f = add(x, SEV_INFO, FIND_IRQS_PENDING, FIX_APPLY, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message),
+			 "%s: %u queue %s not on the CPU the plan gives %s (first: queue %d irq %d on "
+			 "CPU %s, planned %s)", n->name, changes, plural(changes, "IRQ is", "IRQs are"),
+			 plural(changes, "it", "them"), first->queue, first->irq,
+			 first->has_current ? cpus_str(&first->current, a, sizeof(a)) : "?",
+			 cpus_str(&first->target, b, sizeof(b)));
+		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply`");
 	}
-	free(cq);
-	if (worst < 0 || worst_load < 2 || cpuset_empty(&idle))
-		return;
-	f = add(x, SEV_WARNING, FIND_IRQS_STACKED, n->name);
-	if (!f)
-		return;
-	snprintf(f->message, sizeof(f->message),
-		 "%s: IRQs of %u queues land on CPU %d while usable %s %s %s none", n->name,
-		 worst_load, worst, plural(cpuset_count(&idle), "CPU", "CPUs"),
-		 cpus_str(&idle, cpus, sizeof(cpus)), plural(cpuset_count(&idle), "has", "have"));
-	if (all_managed)
-		snprintf(f->fix, sizeof(f->fix),
-			 "none from user space: these IRQs are kernel-managed (writes fail with EIO)");
-	else
-		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` to spread queue IRQs one per CPU");
+	if (held) {
+		f = add(x, SEV_INFO, FIND_IRQS_MANAGED, FIX_NONE, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message),
+			 "%s: %u queue %s kernel-managed: the kernel places %s, mqbalance leaves %s alone",
+			 n->name, held, plural(held, "IRQ is", "IRQs are"), plural(held, "it", "them"),
+			 plural(held, "it", "them"));
+		snprintf(f->fix, sizeof(f->fix), "none from user space (writes fail with EIO)");
+	}
 }
 
-static void check_xps(struct ctx *x, const struct mq_nic *n)
+static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
-	unsigned ntx = 0, nempty = 0, nwrong = 0;
-	int first_wrong = -1;
-	bool has_queue_irqs = false;
+	unsigned changes, ntx = 0, nempty = 0;
+	const struct plan_item *first = items_of(x, v, PLAN_XPS, &changes, NULL);
 	struct mq_finding *f;
 
-	if (n->real_tx_queues < 2 || !n->queues)
-		return;
-	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
-		has_queue_irqs = has_queue_irqs || is_queue_role(n->irqs[i].role) ||
-				 n->irqs[i].role == IRQ_ROLE_SHARED;
-	/* veth and friends: no IRQ placement for XPS to follow. */
-	if (!has_queue_irqs)
-		return;
-	for (unsigned q = 0; q < n->nqueues; q++) {
-		const struct mq_queue *qu = &n->queues[q];
-		int idx = qu->irq_tx >= 0 ? qu->irq_tx : qu->irq_rx;
-		int cpu;
+	if (changes) {
+		for (unsigned i = v->first; i < v->first + v->count; i++) {
+			const struct plan_item *it = &x->a->plan.items[i];
 
-		if (!qu->has_tx || !qu->has_xps)
-			continue;
-		ntx++;
-		if (cpuset_empty(&qu->xps)) {
-			nempty++;
-			continue;
+			if (it->kind != PLAN_XPS)
+				continue;
+			ntx++;
+			nempty += cpuset_empty(&it->current);
 		}
-		/* With one shared vector, XPS has no IRQ placement to follow. */
-		if (n->irq_shared || !n->irqs || idx < 0 || (unsigned)idx >= n->nirqs)
-			continue;
-		cpu = irq_cpu(&n->irqs[idx]);
-		if (cpu >= 0 && !cpuset_isset(&qu->xps, (unsigned)cpu)) {
-			if (first_wrong < 0)
-				first_wrong = (int)q;
-			nwrong++;
-		}
+		f = add(x, SEV_INFO, FIND_XPS_MISMATCH, FIX_APPLY, n->name);
+		if (!f)
+			return;
+		if (nempty == ntx)
+			snprintf(f->message, sizeof(f->message),
+				 "%s: XPS is empty on all %u TX queues: transmit queue choice ignores the "
+				 "CPU", n->name, ntx);
+		else
+			snprintf(f->message, sizeof(f->message),
+				 "%s: XPS of %u TX %s (first: tx-%d) does not follow the queues' CPUs",
+				 n->name, changes, plural(changes, "queue", "queues"), first->queue);
+		snprintf(f->fix, sizeof(f->fix),
+			 "run `mqbalance --apply` (xps = yes) to set XPS from the IRQ placement");
 	}
-	if (!ntx || (nempty < ntx && !nwrong))
-		return;
-	f = add(x, SEV_INFO, FIND_XPS_MISMATCH, n->name);
-	if (!f)
-		return;
-	if (nempty == ntx)
-		snprintf(f->message, sizeof(f->message),
-			 "%s: XPS is empty on all %u TX queues: transmit queue choice ignores the CPU",
-			 n->name, ntx);
-	else
-		snprintf(f->message, sizeof(f->message),
-			 "%s: XPS of %u TX %s (first: tx-%d) does not include the CPU of the queue's IRQ",
-			 n->name, nwrong, plural(nwrong, "queue", "queues"), first_wrong);
-	snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` (xps = yes) to set XPS from the IRQ placement");
-}
+	first = items_of(x, v, PLAN_RPS, &changes, NULL);
+	if (changes) {
+		char a[64], b[64];
 
-static double interval_of(const struct mq_snapshot *now, const struct mq_snapshot *before)
-{
-	return (double)(now->taken.tv_sec - before->taken.tv_sec) +
-	       (double)(now->taken.tv_nsec - before->taken.tv_nsec) / 1e9;
+		f = add(x, SEV_INFO, FIND_RPS_PENDING, FIX_APPLY, n->name);
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message),
+			 "%s: RPS of %u RX %s differs from the plan (first: rx-%d %s, planned %s)", n->name,
+			 changes, plural(changes, "queue", "queues"), first->queue,
+			 cpuset_empty(&first->current) ? "none" : cpus_str(&first->current, a, sizeof(a)),
+			 cpuset_empty(&first->target) ? "none" : cpus_str(&first->target, b, sizeof(b)));
+		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` (rps = %s)",
+			 cpuset_empty(&first->target) ? "off: clears RPS" : "on");
+	}
 }
 
 static void check_imbalance(struct ctx *x, const struct mq_nic *n)
 {
-	const struct mq_nic *b;
+	const struct mq_snapshot *before = x->a->before;
 	uint64_t total = 0, top = 0;
 	unsigned active = 0, top_q = 0;
-	double secs, pps, share, limit;
+	double secs = x->a->interval, pps, share, limit;
 	struct mq_finding *f;
 
-	if (!x->before || n->real_rx_queues < 2 || !n->queues)
+	if (!before || secs <= 0 || n->real_rx_queues < 2 || !n->queues)
 		return;
-	secs = interval_of(x->now, x->before);
-	b = snapshot_find_nic(x->before, n->ifindex);
-	if (secs <= 0 || !b || !b->queues)
-		return;
-	for (unsigned q = 0; q < n->nqueues && q < b->nqueues; q++) {
-		uint64_t a = n->queues[q].rx_packets, p = b->queues[q].rx_packets;
+	for (unsigned q = 0; q < n->nqueues; q++) {
+		struct queue_counts c;
 
-		if (!n->queues[q].has_rx || a == MQ_NA || p == MQ_NA || a < p)
+		if (!n->queues[q].has_rx)
 			continue;
-		if (a - p) {
+		queue_counts(before, n, q, &c);
+		if (c.rx_packets == MQ_NA)
+			continue;
+		if (c.rx_packets) {
 			active++;
-			total += a - p;
+			total += c.rx_packets;
 		}
-		if (a - p > top) {
-			top = a - p;
+		if (c.rx_packets > top) {
+			top = c.rx_packets;
 			top_q = q;
 		}
 	}
@@ -564,7 +575,7 @@ static void check_imbalance(struct ctx *x, const struct mq_nic *n)
 	if (share <= limit)
 		return;
 	f = add(x, share >= RX_IMBALANCE_WARN && n->real_rx_queues > 2 ? SEV_WARNING : SEV_INFO,
-		FIND_RX_IMBALANCE, n->name);
+		FIND_RX_IMBALANCE, FIX_ADMIN, n->name);
 	if (!f)
 		return;
 	snprintf(f->message, sizeof(f->message),
@@ -575,58 +586,61 @@ static void check_imbalance(struct ctx *x, const struct mq_nic *n)
 		 "`ethtool -n %s rx-flow-hash udp4`; or spread in software with rps = yes", n->name, n->name);
 }
 
-static void check_irqbalance(struct ctx *x)
+static void check_machine(struct ctx *x)
 {
+	const struct mq_platform *p = &x->a->now->platform;
 	struct mq_finding *f;
 	char cpus[128];
 
-	if (x->now->platform.irqbalance_pid <= 0)
+	if (x->a->usable_fallback) {
+		f = add(x, SEV_INFO, FIND_CPUS_FALLBACK, FIX_ADMIN, NULL);
+		if (f) {
+			snprintf(f->message, sizeof(f->message),
+				 "every online CPU is banned, isolated or nohz_full: queue IRQs use %s",
+				 cpus_str(&x->a->usable, cpus, sizeof(cpus)));
+			snprintf(f->fix, sizeof(f->fix), "leave at least one CPU out of banned_cpus "
+				 "(and the kernel's isolcpus= / nohz_full=)");
+		}
+	}
+	if (p->irqbalance_pid <= 0)
 		return;
-	f = add(x, SEV_WARNING, FIND_IRQBALANCE_RUNNING, NULL);
+	f = add(x, SEV_WARNING, FIND_IRQBALANCE_RUNNING, FIX_ADMIN, NULL);
 	if (!f)
 		return;
 	snprintf(f->message, sizeof(f->message),
 		 "irqbalance is running (pid %ld): it rescans every 10 s and moves queue IRQs back",
-		 (long)x->now->platform.irqbalance_pid);
+		 (long)p->irqbalance_pid);
 	snprintf(f->fix, sizeof(f->fix),
 		 "`systemctl disable --now irqbalance`, or ban mqbalance's CPUs: "
 		 "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance",
-		 cpus_str(&x->usable, cpus, sizeof(cpus)));
+		 cpus_str(&x->a->usable, cpus, sizeof(cpus)));
 }
 
-int findings_build(const struct mq_snapshot *now, const struct mq_snapshot *before,
-		   const struct mq_config *cfg, struct mq_finding **ret, unsigned *ret_n)
+int findings_build(struct mq_assessment *a, const struct mq_config *cfg)
 {
-	struct ctx x = {.now = now, .before = before, .cfg = cfg};
+	struct ctx x = {.a = a, .cfg = cfg};
 
-	if (!now || !ret || !ret_n || (now->nnics && !now->nics))
-		return -EINVAL;
-	if (now->nnics > (1u << 20))
-		return -E2BIG;
-	x.cap = (now->nnics + 1) * _FIND_CODE_MAX;
-	x.f = calloc(x.cap, sizeof(*x.f));
-	if (!x.f)
-		return -ENOMEM;
-	cpus_usable(&now->cpus, cfg, &x.usable);
-	x.nusable = cpuset_count(&x.usable);
+	check_machine(&x);
+	for (unsigned i = 0; i < a->now->nnics; i++) {
+		const struct mq_nic *n = &a->now->nics[i];
+		const struct mq_nic_verdict *v = &a->nics[i];
+		const struct mq_if_config *ic = config_for(cfg, n->name);
 
-	check_irqbalance(&x);
-	for (unsigned i = 0; i < now->nnics; i++) {
-		const struct mq_nic *n = &now->nics[i];
-		const struct mq_if_config *ic = if_config(&x, n->name);
-
-		if (ic->exclude)
+		if (!v->tuned)
 			continue;
-		check_channels(&x, n, ic);
-		check_device_max(&x, n);
-		check_shared(&x, n);
-		if (ic->irq_affinity)
-			check_stacked(&x, n);
+		check_channels(&x, n, v, ic);
+		check_device_max(&x, n, v);
+		check_shared(&x, n, v);
+		check_irqs(&x, n, v, ic);
+		check_masks(&x, n, v);
 		check_imbalance(&x, n);
-		if (ic->xps)
-			check_xps(&x, n);
 	}
-	*ret = x.f;
-	*ret_n = x.n;
+	/* add() fails only for memory: say so rather than hand out half the findings */
+	if (x.oom) {
+		free(x.f);
+		return -ENOMEM;
+	}
+	a->findings = x.f;
+	a->nfindings = x.n;
 	return 0;
 }

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/probe.h"
 #include "core/snapshot.h"
 
 /* Names used in JSON, metrics labels and logs: keep them stable. */
@@ -55,6 +54,15 @@ void nic_free(struct mq_nic *n)
 	n->nqueues = 0;
 }
 
+void cpu_free(struct mq_cpus *c)
+{
+	if (!c)
+		return;
+	free(c->cpu);
+	c->cpu = NULL;
+	c->n = 0;
+}
+
 void snapshot_free(struct mq_snapshot *s)
 {
 	if (!s)
@@ -73,4 +81,85 @@ const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex)
 		if (s->nics[i].ifindex == ifindex)
 			return &s->nics[i];
 	return NULL;
+}
+
+bool irq_role_is_queue(enum mq_irq_role r)
+{
+	return r == IRQ_ROLE_RX || r == IRQ_ROLE_TX || r == IRQ_ROLE_RXTX;
+}
+
+unsigned nic_queue_irqs(const struct mq_nic *n, unsigned q, unsigned *ret, unsigned max)
+{
+	unsigned cnt = 0;
+
+	if (q >= n->nqueues || !n->queues || !n->irqs)
+		return 0;
+	for (unsigned i = 0; i < n->nirqs && cnt < max; i++) {
+		const struct mq_irq *irq = &n->irqs[i];
+
+		if ((int)i == n->queues[q].irq_rx || (int)i == n->queues[q].irq_tx ||
+		    (irq->queue >= 0 && (unsigned)irq->queue == q && irq_role_is_queue(irq->role)))
+			ret[cnt++] = i;
+	}
+	return cnt;
+}
+
+bool nic_irq_is_queue(const struct mq_nic *n, unsigned i)
+{
+	const struct mq_irq *irq;
+
+	if (i >= n->nirqs || !n->irqs)
+		return false;
+	irq = &n->irqs[i];
+	if (irq->queue >= 0 && (unsigned)irq->queue < n->nqueues && irq_role_is_queue(irq->role))
+		return true;
+	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
+		if (n->queues[q].irq_rx == (int)i || n->queues[q].irq_tx == (int)i)
+			return true;
+	return false;
+}
+
+const struct mq_cpuset *irq_cpus(const struct mq_irq *irq)
+{
+	if (irq->has_effective)
+		return &irq->effective;
+	return irq->has_affinity ? &irq->affinity : NULL;
+}
+
+int irq_cpu(const struct mq_irq *irq, const struct mq_cpuset *usable)
+{
+	const struct mq_cpuset *set = irq_cpus(irq);
+	struct mq_cpuset u;
+
+	if (!set)
+		return -1;
+	if (!usable)
+		return cpuset_next(set, 0);
+	cpuset_and(&u, set, usable);
+	return cpuset_next(&u, 0);
+}
+
+static unsigned max_u(unsigned a, unsigned b) { return a > b ? a : b; }
+
+unsigned nic_queues_max(const struct mq_nic *n)
+{
+	const struct mq_channels *c = &n->ch;
+
+	if (c->source != CHANNELS_NONE && (c->combined_max || c->rx_max || c->tx_max))
+		return c->combined_max ? c->combined_max : max_u(c->rx_max, c->tx_max);
+	return max_u(n->num_rx_queues, n->num_tx_queues);
+}
+
+unsigned nic_queues_active(const struct mq_nic *n)
+{
+	const struct mq_channels *c = &n->ch;
+
+	if (c->source != CHANNELS_NONE && (c->combined_max || c->rx_max || c->tx_max))
+		return c->combined_max ? c->combined : max_u(c->rx, c->tx);
+	return max_u(n->real_rx_queues, n->real_tx_queues);
+}
+
+bool nic_is_loopback(const struct mq_nic *n)
+{
+	return strcmp(n->name, "lo") == 0 || strcmp(n->kind, "loopback") == 0;
 }

@@ -147,4 +147,27 @@ struct mq_snapshot {
 
 void snapshot_free(struct mq_snapshot *s);
 void nic_free(struct mq_nic *n);
+void cpu_free(struct mq_cpus *c);
 const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex);
+
+/* ---- reading the model: one answer for every caller ---------------------- */
+
+/* An IRQ that serves one queue (RX, TX or both), as opposed to config/other. */
+bool irq_role_is_queue(enum mq_irq_role r);
+/* Is n->irqs[i] one of some queue's IRQs? */
+bool nic_irq_is_queue(const struct mq_nic *n, unsigned i);
+/* Indices into n->irqs of queue q's IRQs, deduplicated, in n->irqs order. Returns the count. */
+unsigned nic_queue_irqs(const struct mq_nic *n, unsigned q, unsigned *ret, unsigned max);
+/* Where an IRQ lands: the effective affinity, else the requested one, else NULL. */
+const struct mq_cpuset *irq_cpus(const struct mq_irq *irq);
+/* The lowest CPU of irq_cpus() within usable (NULL: any), -1 if unknown. */
+int irq_cpu(const struct mq_irq *irq, const struct mq_cpuset *usable);
+/*
+ * Queue counts, one answer for the planner, the findings and the renderers:
+ * the device maximum (channels max, the larger of rx/tx for rx/tx-only NICs;
+ * else the allocated queues; 0 unknown) and what is in use (the channel
+ * count, else the active sysfs queues).
+ */
+unsigned nic_queues_max(const struct mq_nic *n);
+unsigned nic_queues_active(const struct mq_nic *n);
+bool nic_is_loopback(const struct mq_nic *n);

@@ -7,12 +7,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/rates.h"
 #include "core/version.h"
 #include "output/jsonw.h"
 #include "output/report.h"
 
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 #define MAX_QUEUE_IRQS 8
 
 static void kv_counter(struct jsonw *w, const char *key, uint64_t v)
@@ -42,19 +43,18 @@ static void kv_int_or_null(struct jsonw *w, const char *key, int v)
 		jsonw_int(w, v);
 }
 
-static void render_cpus(struct jsonw *w, const struct report_input *in)
+static void render_cpus(struct jsonw *w, const struct mq_assessment *a)
 {
-	const struct mq_cpus *c = &in->now->cpus;
-	struct mq_cpuset usable;
+	const struct mq_cpus *c = &a->now->cpus;
 
-	cpus_usable(c, in->cfg, &usable);
 	jsonw_key(w, "cpus");
 	jsonw_object_begin(w);
 	jsonw_kv_cpus(w, "online", &c->online);
-	jsonw_kv_cpus(w, "usable", &usable);
+	jsonw_kv_cpus(w, "usable", &a->usable);
+	jsonw_kv_bool(w, "usable_fallback", a->usable_fallback);
 	jsonw_kv_cpus(w, "isolated", &c->isolated);
 	jsonw_kv_cpus(w, "nohz_full", &c->nohz_full);
-	jsonw_kv_cpus(w, "banned", in->cfg ? &in->cfg->banned_cpus : NULL);
+	jsonw_kv_cpus(w, "banned", &a->banned);
 	jsonw_kv_bool(w, "smt_active", c->smt_active);
 	jsonw_kv_uint(w, "numa_nodes", c->n_nodes);
 	jsonw_object_end(w);
@@ -125,16 +125,17 @@ static void render_irq(struct jsonw *w, const struct mq_irq *irq)
 	jsonw_object_end(w);
 }
 
-static void render_queue(struct jsonw *w, const struct report_input *in, const struct mq_nic *n,
-			 unsigned q, double secs)
+static void render_queue(struct jsonw *w, const struct mq_assessment *a, const struct mq_nic *n,
+			 unsigned q)
 {
 	const struct mq_queue *qu = &n->queues[q];
-	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
+	unsigned idx[MAX_QUEUE_IRQS], k = nic_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
 	struct queue_counts d = {MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA};
-	double share = qu->has_rx ? report_rx_share(in, n, q) : NAN;
+	double secs = a->before ? a->interval : 0;
+	double share = qu->has_rx ? queue_rx_share(a->before, n, q) : NAN;
 
 	if (secs > 0)
-		report_queue_counts(in, n, q, &d);
+		queue_counts(a->before, n, q, &d);
 	jsonw_object_begin(w);
 	jsonw_kv_uint(w, "queue", qu->index);
 	jsonw_kv_bool(w, "has_rx", qu->has_rx);
@@ -163,7 +164,36 @@ static void render_queue(struct jsonw *w, const struct report_input *in, const s
 	jsonw_object_end(w);
 }
 
-static void render_nic(struct jsonw *w, const struct report_input *in, const struct mq_nic *n, double secs)
+static void render_verdict(struct jsonw *w, const struct mq_assessment *a, const struct mq_nic *n)
+{
+	const struct mq_nic_verdict *v = assess_nic(a, n);
+	unsigned changes = 0;
+
+	jsonw_key(w, "target");
+	if (!v || (!v->tuned && v->hold == HOLD_NONE)) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "tuned", v->tuned);
+	jsonw_key(w, "queues_max");
+	if (v->queues_max)
+		jsonw_uint(w, v->queues_max);
+	else
+		jsonw_null(w);
+	jsonw_kv_uint(w, "queues_active", v->queues_active);
+	jsonw_kv_uint(w, "queues_wanted", v->queues_wanted);
+	jsonw_kv_uint(w, "queues", v->queues_target);
+	jsonw_kv_bool(w, "clamped_cpus", v->clamped_cpus);
+	jsonw_kv_bool(w, "clamped_device", v->clamped_device);
+	jsonw_kv_string(w, "hold", plan_hold_to_string(v->hold));
+	for (unsigned i = v->first; i < v->first + v->count && i < a->plan.n; i++)
+		changes += a->plan.items[i].change;
+	jsonw_kv_uint(w, "pending_changes", changes);
+	jsonw_object_end(w);
+}
+
+static void render_nic(struct jsonw *w, const struct mq_assessment *a, const struct mq_nic *n)
 {
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "ifname", n->name);
@@ -194,26 +224,27 @@ static void render_nic(struct jsonw *w, const struct report_input *in, const str
 	kv_counter(w, "tx_dropped", n->tx_dropped);
 	jsonw_object_end(w);
 	jsonw_kv_string_or_null(w, "probe_error", n->errmsg);
+	render_verdict(w, a, n);
 	jsonw_key(w, "queues");
 	jsonw_array_begin(w);
 	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
-		render_queue(w, in, n, q, secs);
+		render_queue(w, a, n, q);
 	jsonw_array_end(w);
 	jsonw_key(w, "other_irqs");
 	jsonw_array_begin(w);
 	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
-		if (!report_irq_is_queue(n, i))
+		if (!nic_irq_is_queue(n, i))
 			render_irq(w, &n->irqs[i]);
 	jsonw_array_end(w);
 	jsonw_object_end(w);
 }
 
-static void render_findings(struct jsonw *w, const struct report_input *in)
+void json_findings(struct jsonw *w, const struct mq_assessment *a)
 {
 	jsonw_key(w, "findings");
 	jsonw_array_begin(w);
-	for (unsigned i = 0; in->findings && i < in->nfindings; i++) {
-		const struct mq_finding *f = &in->findings[i];
+	for (unsigned i = 0; i < a->nfindings; i++) {
+		const struct mq_finding *f = &a->findings[i];
 
 		jsonw_object_begin(w);
 		jsonw_kv_string(w, "severity", severity_to_string(f->severity));
@@ -221,6 +252,7 @@ static void render_findings(struct jsonw *w, const struct report_input *in)
 		jsonw_kv_string_or_null(w, "interface", f->ifname);
 		jsonw_kv_string(w, "message", f->message);
 		jsonw_kv_string_or_null(w, "fix", f->fix);
+		jsonw_kv_string(w, "fix_kind", finding_fix_to_string(f->fix_kind));
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
@@ -228,30 +260,30 @@ static void render_findings(struct jsonw *w, const struct report_input *in)
 
 int report_render_json(FILE *f, const struct report_input *in)
 {
+	const struct mq_assessment *a = in ? in->a : NULL;
 	struct jsonw w;
-	double secs;
 	int r;
 
-	if (!f || !in || !in->now || (in->now->nnics && !in->now->nics))
+	if (!f || !a || !a->now)
 		return -EINVAL;
-	secs = report_interval(in);
 	jsonw_init(&w, f, in->pretty);
 	jsonw_object_begin(&w);
 	jsonw_kv_int(&w, "schema_version", JSON_SCHEMA_VERSION);
 	jsonw_kv_string(&w, "version", mq_version);
 	jsonw_key(&w, "interval");
-	if (secs > 0)
-		jsonw_double(&w, secs, 3);
+	if (a->before)
+		jsonw_double(&w, a->interval, 3);
 	else
 		jsonw_null(&w);
-	render_cpus(&w, in);
-	render_platform(&w, &in->now->platform);
+	render_cpus(&w, a);
+	render_platform(&w, &a->now->platform);
 	jsonw_key(&w, "interfaces");
 	jsonw_array_begin(&w);
-	for (unsigned i = 0; i < in->now->nnics; i++)
-		render_nic(&w, in, &in->now->nics[i], secs);
+	for (unsigned i = 0; i < a->now->nnics; i++)
+		render_nic(&w, a, &a->now->nics[i]);
 	jsonw_array_end(&w);
-	render_findings(&w, in);
+	jsonw_kv_uint(&w, "pending_changes", plan_changes(&a->plan));
+	json_findings(&w, a);
 	jsonw_object_end(&w);
 	r = jsonw_finish(&w);
 	if (fflush(f))

@@ -14,33 +14,6 @@
 #include "output/prom.h"
 
 
-static const char *const tune_action_table[_TUNE_ACTION_MAX] = {
-	[TUNE_ACTION_CHANNELS] = "channels",
-	[TUNE_ACTION_IRQ_AFFINITY] = "irq_affinity",
-	[TUNE_ACTION_XPS] = "xps",
-	[TUNE_ACTION_RPS] = "rps",
-};
-
-const char *tune_action_to_string(enum tune_action a)
-{
-	return (unsigned)a < _TUNE_ACTION_MAX && tune_action_table[a] ? tune_action_table[a] : "invalid";
-}
-
-struct mq_tune_nic *tune_stats_nic(struct mq_tune_stats *t, const char *ifname)
-{
-	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
-
-	for (unsigned i = 0; i < n; i++)
-		if (strncmp(t->nic[i].ifname, ifname, sizeof(t->nic[i].ifname)) == 0)
-			return &t->nic[i];
-	if (n == MQ_TUNE_MAX_NICS)
-		return NULL;
-	memset(&t->nic[n], 0, sizeof(t->nic[n]));
-	snprintf(t->nic[n].ifname, sizeof(t->nic[n].ifname), "%s", ifname);
-	t->nnics = n + 1;
-	return &t->nic[n];
-}
-
 /* ---- writing ------------------------------------------------------------- */
 
 struct fam {
@@ -129,16 +102,6 @@ static bool finding_first(const struct mq_finding *fs, unsigned i)
 	return true;
 }
 
-static const struct mq_tune_nic *tune_nic(const struct mq_tune_stats *t, const char *ifname)
-{
-	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
-
-	for (unsigned i = 0; i < n; i++)
-		if (strncmp(t->nic[i].ifname, ifname, sizeof(t->nic[i].ifname)) == 0)
-			return &t->nic[i];
-	return NULL;
-}
-
 static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
@@ -149,33 +112,15 @@ static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
 
 /* ---- families ------------------------------------------------------------ */
 
+/* A queue's IRQ, or the one vector every queue shares: what a CPU carries for the NIC. */
 static bool queue_irq(const struct mq_irq *q)
 {
-	return q->role == IRQ_ROLE_RX || q->role == IRQ_ROLE_TX || q->role == IRQ_ROLE_RXTX ||
-	       q->role == IRQ_ROLE_SHARED;
-}
-
-static const struct mq_cpuset *irq_cpus(const struct mq_irq *q)
-{
-	if (q->has_effective)
-		return &q->effective;
-	return q->has_affinity ? &q->affinity : NULL;
-}
-
-static unsigned usable_cpus(const struct prom_input *in)
-{
-	struct mq_cpuset u;
-
-	if (in->cpus_usable)
-		return in->cpus_usable;
-	cpuset_andnot(&u, &in->s->cpus.online, &in->s->cpus.isolated);
-	cpuset_andnot(&u, &u, &in->s->cpus.nohz_full);
-	return cpuset_count(&u);
+	return irq_role_is_queue(q->role) || q->role == IRQ_ROLE_SHARED;
 }
 
 static void render_machine(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam build = {"mqbalance_build_info", "gauge",
 			    "Always 1; the version label says which mqbalance wrote this file."};
 	struct fam online = {"mqbalance_cpus_online", "gauge", "Online CPUs."};
@@ -189,7 +134,7 @@ static void render_machine(FILE *f, const struct prom_input *in)
 
 	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : mq_version}}, 1, 1);
 	sample(f, &online, NULL, 0, cpuset_count(&s->cpus.online));
-	sample(f, &usable, NULL, 0, usable_cpus(in));
+	sample(f, &usable, NULL, 0, in->a->nusable);
 
 	/* one pass over the IRQs, then one sample per online CPU */
 	for (unsigned i = 0; s->nics && i < s->nnics; i++) {
@@ -214,7 +159,7 @@ static void render_machine(FILE *f, const struct prom_input *in)
 
 static void render_devices(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam info = {"mqbalance_device_info", "gauge",
 			   "Always 1; driver and where mqbalance reads this NIC's queues, counters and IRQs."};
 	struct fam rxq = {"mqbalance_device_receive_queues", "gauge",
@@ -257,7 +202,7 @@ enum ch_what { CH_CUR, CH_MAX, CH_TARGET };
 static void render_channels(FILE *f, const struct prom_input *in)
 {
 	static const char *const type[] = {"combined", "rx", "tx", "other"};
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam fams[] = {
 		[CH_CUR] = {"mqbalance_channels", "gauge",
 			    "Current channel count of this type (ethtool -l); only types the NIC supports."},
@@ -265,6 +210,7 @@ static void render_channels(FILE *f, const struct prom_input *in)
 		[CH_TARGET] = {"mqbalance_channels_target", "gauge",
 			       "Channel count of this type that mqbalance's plan wants."},
 	};
+	const struct mq_plan *p = &in->a->plan;
 
 	for (unsigned w = CH_CUR; w <= CH_TARGET; w++) {
 		for (unsigned i = 0; i < s->nnics; i++) {
@@ -272,17 +218,18 @@ static void render_channels(FILE *f, const struct prom_input *in)
 			const struct mq_channels *ch = &n->ch;
 			const uint32_t cur[] = {ch->combined, ch->rx, ch->tx, ch->other};
 			const uint32_t max[] = {ch->combined_max, ch->rx_max, ch->tx_max, ch->other_max};
-			const struct mq_tune_nic *t = in->tune ? tune_nic(in->tune, nic_name(n)) : NULL;
+			const struct mq_nic_verdict *v = &in->a->nics[i];
+			const struct plan_item *it = v->count && v->first < p->n ? &p->items[v->first] : NULL;
+			bool known = ch->source != CHANNELS_NONE, has_target = it && it->kind == PLAN_CHANNELS;
 			uint32_t tgt[4] = {0};
-			bool known = ch->source != CHANNELS_NONE;
 
 			if (!nic_first(s, i))
 				continue;
-			if (t && t->has_target) {
-				tgt[0] = t->target_combined;
-				tgt[1] = t->target_rx;
-				tgt[2] = t->target_tx;
-				tgt[3] = t->target_other;
+			if (has_target) {
+				tgt[0] = it->ch_target.combined;
+				tgt[1] = it->ch_target.rx;
+				tgt[2] = it->ch_target.tx;
+				tgt[3] = it->ch_target.other;
 			}
 			for (unsigned k = 0; k < 4; k++) {
 				struct lbl l[] = {{"device", nic_name(n)}, {"type", type[k]}};
@@ -292,7 +239,7 @@ static void render_channels(FILE *f, const struct prom_input *in)
 					sample(f, &fams[w], l, 2, cur[k]);
 				else if (w == CH_MAX && supported)
 					sample(f, &fams[w], l, 2, max[k]);
-				else if (w == CH_TARGET && t && t->has_target && (supported || tgt[k] > 0))
+				else if (w == CH_TARGET && has_target && (supported || tgt[k] > 0))
 					sample(f, &fams[w], l, 2, tgt[k]);
 			}
 		}
@@ -316,7 +263,7 @@ static uint64_t queue_field(const struct mq_queue *q, enum q_field k)
 
 static void render_queues(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam fams[_Q_MAX] = {
 		[Q_RX_PACKETS] = {"mqbalance_queue_receive_packets_total", "counter",
 				  "Packets received on this queue."},
@@ -355,7 +302,7 @@ static void render_queues(FILE *f, const struct prom_input *in)
 
 static void render_irqs(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam total = {"mqbalance_irq_interrupts_total", "counter",
 			    "Interrupts of this NIC IRQ, summed over CPUs (/proc/interrupts)."};
 	struct fam info = {"mqbalance_irq_info", "gauge",
@@ -402,8 +349,8 @@ static void render_findings(FILE *f, const struct prom_input *in)
 	struct fam count = {"mqbalance_findings", "gauge", "Active findings of this severity."};
 	struct fam one = {"mqbalance_finding", "gauge",
 			  "Always 1; one series per active finding (see mqbalance --report for the fix)."};
-	const struct mq_finding *fs = in->nfindings ? in->findings : NULL;
-	unsigned n = fs ? in->nfindings : 0;
+	const struct mq_finding *fs = in->a->nfindings ? in->a->findings : NULL;
+	unsigned n = fs ? in->a->nfindings : 0;
 
 	for (unsigned sev = 0; sev < _SEV_MAX; sev++) {
 		uint64_t c = 0;
@@ -441,9 +388,9 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 		if (!tune_nic_first(t, i))
 			continue;
 		snprintf(dev, sizeof(dev), "%.*s", (int)sizeof(t->nic[i].ifname), t->nic[i].ifname);
-		for (unsigned a = 0; a < _TUNE_ACTION_MAX; a++)
+		for (unsigned a = 0; a < _PLAN_KIND_MAX; a++)
 			sample(f, &fail,
-			       (struct lbl[]){{"device", dev}, {"action", tune_action_to_string(a)}}, 2,
+			       (struct lbl[]){{"device", dev}, {"action", plan_kind_to_string(a)}}, 2,
 			       t->nic[i].failures[a]);
 	}
 	sample(f, &drift, NULL, 0, t->drift_corrections);
@@ -451,25 +398,16 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 
 int prom_render(FILE *f, const struct prom_input *in)
 {
-	struct mq_snapshot empty = {0};
-	struct prom_input fixed;
-
-	if (!f || !in || !in->s)
+	if (!f || !in || !in->a || !in->a->now || (in->a->now->nnics && !in->a->now->nics))
 		return -EINVAL;
-	fixed = *in;
-	if (!in->s->nics && in->s->nnics) {
-		/* nnics without an array: render the machine, no NICs */
-		empty.cpus = in->s->cpus;
-		fixed.s = &empty;
-	}
-	render_machine(f, &fixed);
-	render_devices(f, &fixed);
-	render_channels(f, &fixed);
-	render_queues(f, &fixed);
-	render_irqs(f, &fixed);
-	render_findings(f, &fixed);
-	if (fixed.tune)
-		render_tune(f, fixed.tune);
+	render_machine(f, in);
+	render_devices(f, in);
+	render_channels(f, in);
+	render_queues(f, in);
+	render_irqs(f, in);
+	render_findings(f, in);
+	if (in->tune)
+		render_tune(f, in->tune);
 	return ferror(f) ? -EIO : 0;
 }
 

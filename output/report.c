@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rates.h"
 #include "core/version.h"
 #include "output/report.h"
 
@@ -27,6 +28,8 @@
 struct out {
 	FILE *f;
 	bool color;
+	const struct mq_assessment *a;
+	const struct mq_snapshot *before; /* NULL: totals, no rates */
 	double secs; /* > 0: rates over this many seconds; 0: totals */
 };
 
@@ -106,11 +109,11 @@ static void wrap(FILE *f, const char *text, unsigned col, unsigned indent)
 
 /* ---- machine --------------------------------------------------------------- */
 
-static void render_machine(const struct out *o, const struct report_input *in)
+static void render_machine(const struct out *o)
 {
-	const struct mq_snapshot *s = in->now;
+	const struct mq_snapshot *s = o->a->now;
 	const struct mq_platform *p = &s->platform;
-	struct mq_cpuset usable;
+	const struct mq_cpuset *usable = &o->a->usable, *banned = &o->a->banned;
 	char a[256], b[256];
 	bool any = false;
 
@@ -120,20 +123,19 @@ static void render_machine(const struct out *o, const struct report_input *in)
 	else
 		fprintf(o->f, "counters since boot, no rates (k = 1000, B = bytes)\n");
 
-	cpus_usable(&s->cpus, in->cfg, &usable);
 	fprintf(o->f, "cpus:       %u online (%s), %u usable (%s); SMT %s; %u NUMA %s\n",
 		cpuset_count(&s->cpus.online), cpus_str(&s->cpus.online, a, sizeof(a)),
-		cpuset_count(&usable), cpus_str(&usable, b, sizeof(b)), s->cpus.smt_active ? "on" : "off",
+		o->a->nusable, cpus_str(usable, b, sizeof(b)), s->cpus.smt_active ? "on" : "off",
 		s->cpus.n_nodes, plural(s->cpus.n_nodes, "node", "nodes"));
 	if (!cpuset_empty(&s->cpus.isolated) || !cpuset_empty(&s->cpus.nohz_full) ||
-	    (in->cfg && !cpuset_empty(&in->cfg->banned_cpus))) {
+	    !cpuset_empty(banned)) {
 		fprintf(o->f, "            kept free:");
 		if (!cpuset_empty(&s->cpus.isolated))
 			fprintf(o->f, " isolated %s;", cpus_str(&s->cpus.isolated, a, sizeof(a)));
 		if (!cpuset_empty(&s->cpus.nohz_full))
 			fprintf(o->f, " nohz_full %s;", cpus_str(&s->cpus.nohz_full, a, sizeof(a)));
-		if (in->cfg && !cpuset_empty(&in->cfg->banned_cpus))
-			fprintf(o->f, " banned %s;", cpus_str(&in->cfg->banned_cpus, a, sizeof(a)));
+		if (!cpuset_empty(banned))
+			fprintf(o->f, " banned %s;", cpus_str(banned, a, sizeof(a)));
 		fputc('\n', o->f);
 	}
 
@@ -256,15 +258,15 @@ static bool queue_idle(const struct queue_counts *c)
 /* Where queue q's IRQs land (effective, else requested affinity). Returns false if unknown. */
 static bool queue_irq_cpus(const struct mq_nic *n, unsigned q, struct mq_cpuset *ret)
 {
-	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
+	unsigned idx[MAX_QUEUE_IRQS], k = nic_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
 	bool known = false;
 
 	cpuset_zero(ret);
 	for (unsigned i = 0; i < k; i++) {
 		const struct mq_irq *irq = &n->irqs[idx[i]];
 
-		if (irq->has_effective || irq->has_affinity) {
-			cpuset_or(ret, ret, irq->has_effective ? &irq->effective : &irq->affinity);
+		if (irq_cpus(irq)) {
+			cpuset_or(ret, ret, irq_cpus(irq));
 			known = true;
 		}
 	}
@@ -308,11 +310,11 @@ static void idle_line(const struct out *o, const struct mq_nic *n, unsigned firs
 	fprintf(o->f, "%s%s%s\n", ansi(o, ANSI_DIM), line, ansi(o, ANSI_RESET));
 }
 
-static void queue_row(const struct out *o, const struct report_input *in, const struct mq_nic *n,
-		      unsigned q, const struct queue_counts *c, const struct unit *u)
+static void queue_row(const struct out *o, const struct mq_nic *n, unsigned q,
+		      const struct queue_counts *c, const struct unit *u)
 {
 	const struct mq_queue *qu = &n->queues[q];
-	unsigned idx[MAX_QUEUE_IRQS], k = report_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
+	unsigned idx[MAX_QUEUE_IRQS], k = nic_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
 	char label[16], irqs[96] = "", cpus[96] = "-", xps[96] = "-";
 	struct mq_cpuset where;
 	size_t len = 0;
@@ -334,14 +336,13 @@ static void queue_row(const struct out *o, const struct report_input *in, const 
 			cpus_str(&qu->xps, xps, sizeof(xps));
 	}
 	snprintf(label, sizeof(label), "%u", qu->index);
-	row(o, label, irqs, cpus, xps, c, qu->has_rx ? report_rx_share(in, n, q) : NAN, u);
+	row(o, label, irqs, cpus, xps, c, qu->has_rx ? queue_rx_share(o->before, n, q) : NAN, u);
 }
 
-static void render_queues(const struct out *o, const struct report_input *in, const struct mq_nic *n)
+static void render_queues(const struct out *o, const struct mq_nic *n)
 {
 	struct queue_counts *c = calloc(n->nqueues ? n->nqueues : 1, sizeof(*c));
-	struct queue_counts dev = {MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA, MQ_NA};
-	const struct mq_nic *b = report_before_nic(in, n);
+	struct queue_counts dev;
 	double max_bytes = 0;
 	struct unit u;
 	int idle_from = -1;
@@ -349,21 +350,14 @@ static void render_queues(const struct out *o, const struct report_input *in, co
 	if (!c)
 		return;
 	for (unsigned q = 0; q < n->nqueues; q++) {
-		report_queue_counts(in, n, q, &c[q]);
+		queue_counts(o->before, n, q, &c[q]);
 		if (c[q].rx_bytes != MQ_NA && (double)c[q].rx_bytes > max_bytes)
 			max_bytes = (double)c[q].rx_bytes;
 		if (c[q].tx_bytes != MQ_NA && (double)c[q].tx_bytes > max_bytes)
 			max_bytes = (double)c[q].tx_bytes;
 	}
 	/* The whole device, from /sys/class/net/X/statistics: includes what no queue counter has. */
-	if (o->secs <= 0)
-		dev = (struct queue_counts){n->rx_packets, n->rx_bytes, n->rx_dropped,
-					    n->tx_packets, n->tx_bytes, n->tx_dropped};
-	else if (b)
-		dev = (struct queue_counts){
-			report_delta(n->rx_packets, b->rx_packets), report_delta(n->rx_bytes, b->rx_bytes),
-			report_delta(n->rx_dropped, b->rx_dropped), report_delta(n->tx_packets, b->tx_packets),
-			report_delta(n->tx_bytes, b->tx_bytes), report_delta(n->tx_dropped, b->tx_dropped)};
+	device_counts(o->before, n, &dev);
 	if (dev.rx_bytes != MQ_NA && (double)dev.rx_bytes > max_bytes)
 		max_bytes = (double)dev.rx_bytes;
 	if (dev.tx_bytes != MQ_NA && (double)dev.tx_bytes > max_bytes)
@@ -392,7 +386,7 @@ static void render_queues(const struct out *o, const struct report_input *in, co
 		if (idle_from >= 0)
 			idle_line(o, n, (unsigned)idle_from, q - 1);
 		idle_from = -1;
-		queue_row(o, in, n, q, &c[q], &u);
+		queue_row(o, n, q, &c[q], &u);
 	}
 	if (idle_from >= 0)
 		idle_line(o, n, (unsigned)idle_from, n->nqueues - 1);
@@ -400,7 +394,30 @@ static void render_queues(const struct out *o, const struct report_input *in, co
 	free(c);
 }
 
-static void render_nic(const struct out *o, const struct report_input *in, const struct mq_nic *n)
+/* What the assessment decided for the NIC's queue count, after the queues line. */
+static void verdict_str(const struct out *o, const struct mq_nic *n, char *buf, size_t len)
+{
+	const struct mq_nic_verdict *v = assess_nic(o->a, n);
+
+	buf[0] = '\0';
+	if (!v || nic_is_loopback(n))
+		return;
+	switch (v->hold) {
+	case HOLD_EXCLUDED:
+		snprintf(buf, len, "; excluded by config: left alone");
+		return;
+	case HOLD_NO_CHANNELS:
+		snprintf(buf, len, "; no channel control: the device fixes the count");
+		return;
+	case HOLD_XDP:
+		snprintf(buf, len, "; target %u, held while XDP is attached", v->queues_target);
+		return;
+	default:
+		snprintf(buf, len, "; target %u", v->queues_target);
+	}
+}
+
+static void render_nic(const struct out *o, const struct mq_nic *n)
 {
 	char buf[256];
 	bool first = true;
@@ -411,8 +428,9 @@ static void render_nic(const struct out *o, const struct report_input *in, const
 		fprintf(o->f, " %s", n->bus_info);
 	fprintf(o->f, ", %s, mtu %u%s\n", n->operstate[0] ? n->operstate : "state unknown", n->mtu,
 		n->xdp ? ", xdp attached" : "");
-	fprintf(o->f, "  queues:   %u rx / %u tx allocated, %u rx / %u tx active\n", n->num_rx_queues,
-		n->num_tx_queues, n->real_rx_queues, n->real_tx_queues);
+	verdict_str(o, n, buf, sizeof(buf));
+	fprintf(o->f, "  queues:   %u rx / %u tx allocated, %u rx / %u tx active%s\n", n->num_rx_queues,
+		n->num_tx_queues, n->real_rx_queues, n->real_tx_queues, buf);
 	channels_str(&n->ch, buf, sizeof(buf));
 	fprintf(o->f, "  channels: ");
 	wrap(o->f, buf, 12, 12);
@@ -422,10 +440,10 @@ static void render_nic(const struct out *o, const struct report_input *in, const
 		const struct mq_irq *irq = &n->irqs[i];
 		char cpus[64] = "?";
 
-		if (report_irq_is_queue(n, i))
+		if (nic_irq_is_queue(n, i))
 			continue;
-		if (irq->has_effective || irq->has_affinity)
-			cpus_str(irq->has_effective ? &irq->effective : &irq->affinity, cpus, sizeof(cpus));
+		if (irq_cpus(irq))
+			cpus_str(irq_cpus(irq), cpus, sizeof(cpus));
 		fprintf(o->f, "%s%u %s (%s, cpu %s)", first ? "  other irqs: " : ", ", irq->irq, irq->name,
 			irq_role_to_string(irq->role), cpus);
 		first = false;
@@ -440,21 +458,21 @@ static void render_nic(const struct out *o, const struct report_input *in, const
 		fprintf(o->f, "  no queues\n");
 		return;
 	}
-	render_queues(o, in, n);
+	render_queues(o, n);
 }
 
 /* ---- findings -------------------------------------------------------------- */
 
-static void render_findings(const struct out *o, const struct report_input *in)
+static void render_findings(const struct out *o)
 {
 	fprintf(o->f, "\n%sfindings:%s", ansi(o, ANSI_BOLD), ansi(o, ANSI_RESET));
-	if (!in->nfindings || !in->findings) {
+	if (!o->a->nfindings) {
 		fprintf(o->f, " none\n");
 		return;
 	}
 	fputc('\n', o->f);
-	for (unsigned i = 0; i < in->nfindings; i++) {
-		const struct mq_finding *f = &in->findings[i];
+	for (unsigned i = 0; i < o->a->nfindings; i++) {
+		const struct mq_finding *f = &o->a->findings[i];
 		const char *color = f->severity == SEV_ERROR     ? ANSI_RED
 				    : f->severity == SEV_WARNING ? ANSI_YELLOW
 								 : ANSI_CYAN;
@@ -473,13 +491,16 @@ int report_render_text(FILE *f, const struct report_input *in)
 {
 	struct out o;
 
-	if (!f || !in || !in->now || (in->now->nnics && !in->now->nics))
+	if (!f || !in || !in->a || !in->a->now)
 		return -EINVAL;
-	o = (struct out){.f = f, .color = in->color, .secs = report_interval(in)};
-	render_machine(&o, in);
-	for (unsigned i = 0; i < in->now->nnics; i++)
-		render_nic(&o, in, &in->now->nics[i]);
-	render_findings(&o, in);
+	o = (struct out){.f = f, .color = in->color, .a = in->a, .before = in->a->before,
+			 .secs = in->a->interval};
+	if (o.secs <= 0)
+		o.before = NULL;
+	render_machine(&o);
+	for (unsigned i = 0; i < in->a->now->nnics; i++)
+		render_nic(&o, &in->a->now->nics[i]);
+	render_findings(&o);
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;

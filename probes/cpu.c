@@ -262,12 +262,3 @@ int cpu_probe(struct mq_cpus *ret)
 	*ret = c;
 	return 0;
 }
-
-void cpu_free(struct mq_cpus *c)
-{
-	if (!c)
-		return;
-	free(c->cpu);
-	c->cpu = NULL;
-	c->n = 0;
-}

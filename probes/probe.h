@@ -14,7 +14,6 @@
 
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
 int cpu_probe(struct mq_cpus *ret);
-void cpu_free(struct mq_cpus *c);
 
 /* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
 struct irq_line {

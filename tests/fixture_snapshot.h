@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assess.h"
 #include "core/config.h"
 #include "core/snapshot.h"
 
@@ -232,4 +233,22 @@ static inline void fx_config(struct mq_config *c)
 {
 	config_init(c);
 	c->interval = 1.0;
+}
+
+/* The assessment of now (before and cfg may be NULL); aborts on failure. Free with assessment_free(). */
+static inline void fx_assess(struct mq_assessment *a, const struct mq_snapshot *now,
+			     const struct mq_snapshot *before, const struct mq_config *cfg)
+{
+	if (assess(now, before, cfg, a) < 0)
+		abort();
+}
+
+/* Replace the assessment's findings by a copy of n given ones (renderer tests). */
+static inline void fx_findings(struct mq_assessment *a, const struct mq_finding *f, unsigned n)
+{
+	free(a->findings);
+	a->findings = fx_xcalloc(n, sizeof(*f));
+	if (n)
+		memcpy(a->findings, f, n * sizeof(*f));
+	a->nfindings = n;
 }

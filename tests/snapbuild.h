@@ -8,7 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assess.h"
 #include "core/plan.h"
+
+/* The plan of assess(s, cfg), taken out of the assessment (free it with plan_free). */
+static inline int plan_of(const struct mq_snapshot *s, const struct mq_config *cfg, struct mq_plan *ret)
+{
+	struct mq_assessment a;
+	int r = assess(s, NULL, cfg, &a);
+
+	if (r < 0)
+		return r;
+	*ret = a.plan;
+	a.plan = (struct mq_plan){0};
+	assessment_free(&a);
+	return 0;
+}
 
 /* ---- snapshot builders ----------------------------------------------------- */
 

@@ -216,13 +216,26 @@ static int fake_channels_set(void *ctx, const struct plan_item *it, char *msg, s
 	return 0;
 }
 
-static int fake_reprobe(void *ctx, struct mq_plan *ret)
+/* What agent/tune.c does: probe, re-plan, keep the channel results, replace p. */
+static int fake_reprobe(void *ctx, struct mq_plan *p)
 {
+	struct mq_plan np;
+	int r;
+
 	(void)ctx;
 	if (k.reprobe_fails)
 		return -EIO;
 	fixture_read();
-	return plan_build(&k.s, &k.cfg, ret);
+	r = plan_of(&k.s, &k.cfg, &np);
+	if (r == 0)
+		r = plan_keep_channel_results(&np, p);
+	if (r < 0) {
+		plan_free(&np);
+		return r;
+	}
+	plan_free(p);
+	*p = np;
+	return 0;
 }
 
 static const struct apply_env env = {
@@ -270,36 +283,34 @@ static struct plan_item *item(struct mq_plan *p, const char *ifname, enum plan_k
 static void assert_second_run_noop(void)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	unsigned writes = k.writes, calls = k.channel_calls;
 
 	fixture_read();
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
 	assert_int_equal(plan_changes(&p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
-	assert_int_equal(rep.ok, 0);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(rep.unchanged, p.n);
-	assert_false(rep.reprobed);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_int_equal(plan_tally(&p).ok, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).unchanged, p.n);
+	assert_false(p.reprobed);
 	assert_int_equal(k.writes, writes);
 	assert_int_equal(k.channel_calls, calls);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
 static void test_apply_all(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	char buf[256];
 	unsigned seen = 0;
 	(void)state;
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
-	assert_true(rep.reprobed);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_true(p.reprobed);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_OK);
 	assert_int_equal(k.s.nics[0].ch.combined, 4);
@@ -337,75 +348,75 @@ static void test_apply_all(void **state)
 static void test_apply_eio_managed(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
-	struct apply_memory mem = {0};
+	struct irq_memory mem = {0};
 	struct apply_env e = env;
 	struct plan_item *it;
 	unsigned irq = k.s.nics[1].irqs[1].irq; /* eth1 queue 1 */
 	(void)state;
-	e.memory = &mem;
+	e.managed = &mem;
 	snprintf(k.eio_path, sizeof(k.eio_path), "/proc/irq/%u/smp_affinity_list", irq);
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &e, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &e), 0);
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 1);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_int_equal(it->err, -EIO);
 	snprintf(k.vanish_path, sizeof(k.vanish_path), "kernel-managed IRQ %u, cannot be moved from user space", irq);
 	assert_string_equal(it->msg, k.vanish_path);
 	k.vanish_path[0] = '\0';
-	assert_int_equal(rep.failed, 1);
-	assert_int_equal(apply_exit_status(&rep), 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
 	/* the others went on */
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 2)->status, STEP_OK);
 	assert_int_equal(item(&p, "eth1", PLAN_XPS, 1)->status, STEP_OK);
 	plan_free(&p);
-	/* next pass: remembered, skipped quietly, not a failure */
+	/* next pass: remembered, held by the plan, skipped quietly, not a failure */
 	fixture_read();
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &e, &rep), 0);
+	assert_true(irq_memory_has(&mem, irq));
+	irq_memory_mark(&mem, &k.s);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->hold, HOLD_MANAGED);
+	assert_int_equal(apply_run(&p, &e), 0);
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 1);
 	assert_int_equal(it->status, STEP_SKIPPED);
 	assert_non_null(strstr(it->msg, "kernel-managed IRQ"));
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(rep.ok, 0);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).ok, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
-	apply_memory_free(&mem);
+	irq_memory_free(&mem);
 }
 
 static void test_apply_einval_extack(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	(void)state;
 	snprintf(k.einval_nic, sizeof(k.einval_nic), "eth0");
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_int_equal(it->err, -EINVAL);
 	assert_string_equal(it->msg, "Invalid argument: requested channel count exceeds maximum");
 	assert_int_equal(k.s.nics[0].ch.combined, 1); /* never left at zero or half-done */
 	/* re-planned against what is really there: eth0's one active queue */
-	assert_true(rep.reprobed);
+	assert_true(p.reprobed);
 	assert_null(item(&p, "eth0", PLAN_XPS, 1));
 	assert_int_equal(item(&p, "eth0", PLAN_IRQ_AFFINITY, 0)->status, STEP_UNCHANGED);
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 3)->status, STEP_OK);
-	assert_int_equal(rep.failed, 1);
-	assert_int_equal(apply_exit_status(&rep), 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
 	plan_free(&p);
 }
 
 static void test_apply_enodev_channels(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	(void)state;
 	snprintf(k.enodev_nic, sizeof(k.enodev_nic), "eth0");
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_SKIPPED);
 	assert_non_null(strstr(it->msg, "eth0 vanished"));
@@ -416,21 +427,20 @@ static void test_apply_enodev_channels(void **state)
 			assert_string_equal(p.items[i].msg, "skipped: eth0 vanished");
 		}
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->status, STEP_OK);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
 static void test_apply_vanish_between_steps(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	(void)state;
 	/* eth1 disappears just before its first XPS write (after its IRQs moved) */
 	snprintf(k.vanish_path, sizeof(k.vanish_path), "/sys/class/net/eth1/queues/tx-0/xps_cpus");
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth1", PLAN_XPS, 0);
 	assert_int_equal(it->status, STEP_SKIPPED);
 	assert_int_equal(it->err, -ENOENT);
@@ -444,7 +454,7 @@ static void test_apply_vanish_between_steps(void **state)
 	assert_int_equal(it->status, STEP_SKIPPED);
 	for (int q = 0; q < 4; q++)
 		assert_int_equal(item(&p, "eth0", PLAN_XPS, q)->status, STEP_OK);
-	assert_int_equal(rep.failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 	k.vanish_path[0] = '\0';
 	/* eth0 is done: the next pass changes nothing */
@@ -454,46 +464,44 @@ static void test_apply_vanish_between_steps(void **state)
 static void test_apply_reprobe_fails(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	(void)state;
 	k.reprobe_fails = true;
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
-	assert_false(rep.reprobed);
-	assert_int_equal(rep.reprobe_err, -EIO);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_false(p.reprobed);
+	assert_int_equal(p.reprobe_err, -EIO);
 	assert_int_equal(item(&p, "eth0", PLAN_CHANNELS, -1)->status, STEP_OK);
 	assert_int_equal(item(&p, "eth0", PLAN_IRQ_AFFINITY, 0)->status, STEP_SKIPPED);
 	assert_non_null(strstr(item(&p, "eth0", PLAN_IRQ_AFFINITY, 0)->msg, "not re-probed"));
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->status, STEP_OK);
-	assert_int_equal(rep.failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
 static void test_apply_refuses_zero_and_missing_irq(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	char path[PATH_MAX];
 	(void)state;
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	it->ch_target.combined = 0;
 	/* an IRQ that went away while its NIC stayed */
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 3);
 	snprintf(path, sizeof(path), "%s/proc/irq/%d", k.root, it->irq);
 	rm_rf(path);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_string_equal(it->msg, "refusing to leave eth0 without RX or TX channels");
 	assert_int_equal(k.channel_calls, 0);
-	assert_false(rep.reprobed);
+	assert_false(p.reprobed);
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 3);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_int_equal(it->err, -ENOENT);
 	assert_non_null(strstr(it->msg, "no longer exists"));
-	assert_int_equal(rep.failed, 2);
+	assert_int_equal(plan_tally(&p).failed, 2);
 	plan_free(&p);
 }
 

@@ -391,10 +391,9 @@ static const struct apply_env no_channels_env = {0};
 
 static void test_apply_write_faults(void **state)
 {
-	struct apply_memory mem = {0};
-	struct apply_env env = {.memory = &mem};
+	struct irq_memory mem = {0};
+	struct apply_env env = {.managed = &mem};
 	struct plan_item xps = {.kind = PLAN_XPS, .ifindex = 3, .queue = 0, .irq = -1, .change = true};
-	struct apply_report rep;
 	struct mq_plan p;
 	char buf[64];
 	(void)state;
@@ -409,7 +408,7 @@ static void test_apply_write_faults(void **state)
 	assert_int_equal(plan_push_item(&p, &xps), 0);
 	/* IRQ 30: EINTR then done; 31: EAGAIN; 32: EIO (kernel-managed); tx-0 xps: ENODEV. */
 	script(F.wr, &F.nwr, 5, EINTR, PASS, EAGAIN, EIO, ENODEV);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	assert_int_equal(p.items[0].status, STEP_OK);
 	get(buf, sizeof(buf), "/proc/irq/30/smp_affinity_list");
 	assert_string_equal(buf, "1");
@@ -422,18 +421,20 @@ static void test_apply_write_faults(void **state)
 	/* The interface is still there: ENODEV on one file fails that step only. */
 	assert_int_equal(p.items[3].status, STEP_FAILED);
 	assert_int_equal(p.items[3].err, -ENODEV);
-	assert_int_equal(rep.ok, 1);
-	assert_int_equal(rep.failed, 3);
-	assert_int_equal(apply_exit_status(&rep), 1);
+	assert_int_equal(plan_tally(&p).ok, 1);
+	assert_int_equal(plan_tally(&p).failed, 3);
+	assert_true(irq_memory_has(&mem, 32));
 
-	/* The next pass skips the managed IRQ without writing. */
+	/* The next pass holds the managed IRQ (the plan says so) and skips it without writing. */
 	for (unsigned i = 0; i < p.n; i++)
 		p.items[i].status = STEP_PLANNED;
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	p.items[2].hold = HOLD_MANAGED;
+	p.items[2].change = false;
+	assert_int_equal(apply_run(&p, &env), 0);
 	assert_int_equal(p.items[2].status, STEP_SKIPPED);
 	assert_int_equal(p.items[2].err, -EIO);
 	plan_free(&p);
-	apply_memory_free(&mem);
+	irq_memory_free(&mem);
 }
 
 /*
@@ -442,7 +443,6 @@ static void test_apply_write_faults(void **state)
  */
 static void test_apply_cpu_offline(void **state)
 {
-	struct apply_report rep;
 	struct mq_plan p;
 	char buf[64];
 	(void)state;
@@ -455,7 +455,7 @@ static void test_apply_cpu_offline(void **state)
 	assert_int_equal(plan_push_item(&p, &c), 0);
 	/* IRQ 32 -> "1": EINVAL though cpu1 is online: a plain failure, the kernel's errno. */
 	script(F.wr, &F.nwr, 2, EINVAL, EINVAL);
-	assert_int_equal(apply_run(&p, &no_channels_env, &rep), 0);
+	assert_int_equal(apply_run(&p, &no_channels_env), 0);
 	assert_int_equal(p.items[0].status, STEP_SKIPPED);
 	assert_int_equal(p.items[0].err, -EINVAL);
 	assert_non_null(strstr(p.items[0].msg, "went offline"));
@@ -464,21 +464,21 @@ static void test_apply_cpu_offline(void **state)
 	assert_int_equal(p.items[1].status, STEP_FAILED);
 	assert_int_equal(p.items[1].err, -EINVAL);
 	assert_false(cpuset_isset(&p.online, 3)); /* the plan learnt it */
-	assert_int_equal(rep.failed, 1);
-	assert_int_equal(rep.skipped, 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
+	assert_int_equal(plan_tally(&p).skipped, 1);
 	plan_free(&p);
 
 	/* IRQ 31 -> "2-3": EINVAL, then the CPUs still online are written. */
 	plan_init(&p);
 	assert_int_equal(plan_push_item(&p, &b), 0);
 	script(F.wr, &F.nwr, 2, EINVAL, PASS);
-	assert_int_equal(apply_run(&p, &no_channels_env, &rep), 0);
+	assert_int_equal(apply_run(&p, &no_channels_env), 0);
 	assert_int_equal(p.items[0].status, STEP_OK);
 	get(buf, sizeof(buf), "/proc/irq/31/smp_affinity_list");
 	assert_string_equal(buf, "2");
 	assert_non_null(strstr(p.items[0].msg, "offline"));
-	assert_int_equal(rep.ok, 1);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).ok, 1);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
@@ -495,10 +495,22 @@ static int gone_channels_set(void *ctx, const struct plan_item *it, char *msg, s
 	return strcmp(it->ifname, "eth0") == 0 ? -ENODEV : 0;
 }
 
-static int replan(void *ctx, struct mq_plan *ret)
+static int replan(void *ctx, struct mq_plan *p)
 {
+	struct mq_plan np;
+	int r;
+
 	(void)ctx;
-	return plan_build(&snap, &cfg, ret);
+	r = plan_of(&snap, &cfg, &np);
+	if (r == 0)
+		r = plan_keep_channel_results(&np, p);
+	if (r < 0) {
+		plan_free(&np);
+		return r;
+	}
+	plan_free(p);
+	*p = np;
+	return 0;
 }
 
 static void test_enomem_everywhere(void **state)
@@ -520,7 +532,6 @@ static void test_enomem_everywhere(void **state)
 		struct mq_config c;
 		struct irq_table t;
 		struct mq_plan p;
-		struct apply_report rep;
 		FILE *f = fmemopen(irqs, strlen(irqs), "r");
 		int r1, r2, r3 = -ENOMEM, r4 = -ENOMEM;
 		bool any;
@@ -532,9 +543,9 @@ static void test_enomem_everywhere(void **state)
 		if (r1 == 0) {
 			config_free(&cfg);
 			cfg = c;
-			r3 = plan_build(&snap, &cfg, &p);
+			r3 = plan_of(&snap, &cfg, &p);
 			if (r3 == 0) {
-				r4 = apply_run(&p, &env, &rep);
+				r4 = apply_run(&p, &env);
 				plan_free(&p);
 			}
 		}

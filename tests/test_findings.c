@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/assess.h"
 #include "core/findings.h"
 #include "tests/fixture_snapshot.h"
 
@@ -385,20 +386,22 @@ static const struct fcase {
 } cases[] = {
 	{"healthy", b_healthy, 0},
 	{"below target", b_below, BIT(FIND_CHANNELS_BELOW_TARGET), FIND_CHANNELS_BELOW_TARGET,
-	 SEV_WARNING, "eth0 uses 1 of 4 queues; 4 vCPUs usable", "mqbalance --apply"},
+	 SEV_WARNING, "eth0 uses 1 of 4 queues; target 4 (4 vCPUs usable)", "mqbalance --apply"},
 	{"device fewer queues", b_fewer, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_WARNING, "at most 1 queue", "-netdev tap,queues=2 -device virtio-net-pci,mq=on,vectors=6"},
-	{"device slightly fewer", b_fewer_slightly, BIT(FIND_DEVICE_FEWER_QUEUES),
+	{"device slightly fewer", b_fewer_slightly, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH),
 	 FIND_DEVICE_FEWER_QUEUES, SEV_INFO, "3 queues", "iface_queues"},
-	{"aws fewer", b_fewer_aws, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
+	{"aws fewer", b_fewer_aws, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_WARNING, "8 vCPUs usable", "larger instance type"},
-	{"stacked", b_stacked, BIT(FIND_IRQS_STACKED), FIND_IRQS_STACKED,
+	{"stacked", b_stacked, BIT(FIND_IRQS_STACKED) | BIT(FIND_XPS_MISMATCH), FIND_IRQS_STACKED,
 	 SEV_WARNING, "IRQs of 4 queues land on CPU 0 while usable CPUs 1-3 have none", "--apply"},
-	{"stacked managed", b_stacked_managed, BIT(FIND_IRQS_STACKED),
-	 FIND_IRQS_STACKED, SEV_WARNING, NULL, "kernel-managed"},
+	{"stacked managed", b_stacked_managed, BIT(FIND_IRQS_STACKED) | BIT(FIND_XPS_MISMATCH),
+	 FIND_IRQS_STACKED, SEV_INFO, NULL, "kernel-managed"},
 	{"move pending after apply", b_move_pending, 0},
-	{"6 queues on 4 cpus", b_more_queues_than_cpus, 0},
-	{"placement unknown", b_unknown_placement, 0},
+	{"6 queues on 4 cpus", b_more_queues_than_cpus, BIT(FIND_CHANNELS_ABOVE_TARGET),
+	 FIND_CHANNELS_ABOVE_TARGET, SEV_INFO, "eth0 uses 6 of 8 queues; target 4", "sets 4 channels"},
+	{"placement unknown", b_unknown_placement, BIT(FIND_IRQS_PENDING), FIND_IRQS_PENDING, SEV_INFO,
+	 "8 queue IRQs are not on the CPU the plan gives them", "mqbalance --apply"},
 	{"shared vector", b_shared, BIT(FIND_IRQ_SHARED_VECTOR), FIND_IRQ_SHARED_VECTOR, SEV_WARNING,
 	 "IRQ 25 virtio0-virtqueues", "vectors=10"},
 	{"rx imbalance", b_imbalance, BIT(FIND_RX_IMBALANCE), FIND_RX_IMBALANCE, SEV_WARNING,
@@ -412,8 +415,8 @@ static const struct fcase {
 	{"no per-queue counters", b_no_counters, 0},
 	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING,
 	 SEV_WARNING, "pid 812", "IRQBALANCE_BANNED_CPULIST=0-3"},
-	{"xdp below target", b_xdp, BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XDP_BLOCKS_CHANNELS),
-	 FIND_XDP_BLOCKS_CHANNELS, SEV_WARNING, "virtio_net refuses channel changes", "xdp off"},
+	{"xdp below target", b_xdp, BIT(FIND_XDP_BLOCKS_CHANNELS),
+	 FIND_XDP_BLOCKS_CHANNELS, SEV_INFO, "virtio_net refuses channel changes", "xdp off"},
 	{"xdp at target", b_xdp_at_target, 0},
 	{"xps empty", b_xps_empty, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO,
 	 "empty on all 4 TX queues", "xps = yes"},
@@ -428,38 +431,44 @@ static const struct fcase {
 	{"banned", b_banned, 0},
 	{"offline", b_offline, 0},
 	{"excluded", b_excluded, 0},
-	{"queues = 2", b_queues_n, 0},
-	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET),
+	/* 2 queues on 4 CPUs: XPS gives CPUs 2 and 3 to the queues too */
+	{"queues = 2", b_queues_n, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO, "tx-0", NULL},
+	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XPS_MISMATCH),
 	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 1 of 4", "sets 2 channels"},
 	{"veth", b_veth, 0},
-	{"veth xps empty", b_veth_xps, 0},
+	{"veth xps empty", b_veth_xps, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO,
+	 "empty on all 4 TX queues", "mqbalance --apply"},
 	{"e1000", b_e1000, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_UNKNOWN),
 	 FIND_DEVICE_FEWER_QUEUES, SEV_WARNING, "at most 1 queue (allocated)",
 	 "e1000 is a single-queue NIC model"},
-	{"azure", b_azure, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES, SEV_WARNING,
+	{"azure", b_azure, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES, SEV_WARNING,
 	 NULL, "resize the VM"},
 	{"loopback", b_loopback, 0},
 	{"channels unknown, strerror words", b_unknown_channels_same_words, BIT(FIND_CHANNELS_UNKNOWN),
 	 FIND_CHANNELS_UNKNOWN, SEV_INFO, "unknown: Operation not supported", NULL},
-	{"gve rx/tx channels", b_gve, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
+	{"gve rx/tx channels", b_gve, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_INFO, "at most 16 queues", "none: GCE gVNIC allows at most 16"},
-	{"gve 8 of 8", b_gve8, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
+	{"gve 8 of 8", b_gve8, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_WARNING, "at most 8 queues", "queue-count=16"},
-	{"gve rx below", b_gve_rx_below, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_BELOW_TARGET),
-	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 4 of 16", NULL},
+	{"gve rx below", b_gve_rx_below,
+	 BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XPS_MISMATCH),
+	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses rx 4, tx 16 of 16 channels; target 16", NULL},
 };
 
 static void run_case(const struct fcase *c)
 {
 	struct env e;
-	struct mq_finding *f = NULL;
-	unsigned n = 0, got = 0;
+	struct mq_assessment a;
+	struct mq_finding *f;
+	unsigned n, got = 0;
 	bool checked = false;
 
 	memset(&e, 0, sizeof(e));
 	fx_config(&e.cfg);
 	c->build(&e);
-	assert_int_equal(findings_build(&e.now, e.has_before ? &e.before : NULL, &e.cfg, &f, &n), 0);
+	assert_int_equal(assess(&e.now, e.has_before ? &e.before : NULL, &e.cfg, &a), 0);
+	f = a.findings;
+	n = a.nfindings;
 	for (unsigned i = 0; i < n; i++) {
 		if (getenv("MQ_TEST_VERBOSE"))
 			print_message("  %s: [%s] %s %s | fix: %s\n", c->name, severity_to_string(f[i].severity),
@@ -485,7 +494,7 @@ static void run_case(const struct fcase *c)
 	if (got != c->expect)
 		fail_msg("%s: got findings 0x%x, want 0x%x", c->name, got, c->expect);
 	assert_true(checked || !c->expect);
-	free(f);
+	assessment_free(&a);
 	fx_free(&e.now);
 	if (e.has_before)
 		fx_free(&e.before);
@@ -549,15 +558,14 @@ static void test_strings(void **state)
 static void test_no_nics(void **state)
 {
 	struct mq_snapshot s;
-	struct mq_finding *f = NULL;
-	unsigned n = 99;
+	struct mq_assessment a;
 	(void)state;
 
 	fx_init(&s, 1);
-	assert_int_equal(findings_build(&s, NULL, NULL, &f, &n), 0);
-	assert_int_equal(n, 0);
-	free(f);
-	assert_int_equal(findings_build(NULL, NULL, NULL, &f, &n), -EINVAL);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_int_equal(a.nfindings, 0);
+	assessment_free(&a);
+	assert_int_equal(assess(NULL, NULL, NULL, &a), -EINVAL);
 	fx_free(&s);
 }
 

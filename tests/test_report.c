@@ -102,16 +102,17 @@ static void pair(struct mq_snapshot *now, struct mq_snapshot *before)
 static void test_rates(void **state)
 {
 	struct mq_snapshot now, before;
-	struct report_input in = {.now = &now, .before = &before, .interval = 2.0};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char buf[256], f[32], *text;
 	const char *l;
 	(void)state;
 
 	pair(&now, &before);
+	fx_assess(&a, &now, &before, NULL);
 	/* Findings are rendered as given. */
-	in.findings = &(struct mq_finding){SEV_WARNING, FIND_RX_IMBALANCE, "eth0", "eth0: rx-0 carries 80%",
-					    "RSS hashes flows to queues"};
-	in.nfindings = 1;
+	fx_findings(&a, &(struct mq_finding){SEV_WARNING, FIND_RX_IMBALANCE, FIX_ADMIN, "eth0",
+					      "eth0: rx-0 carries 80%", "RSS hashes flows to queues"}, 1);
 	text = render(&in);
 	assert_non_null(strstr(text, "rates over 2.0 s"));
 	l = line_of(text, "queue ", buf, sizeof(buf));
@@ -141,7 +142,10 @@ static void test_rates(void **state)
 	assert_non_null(strstr(text, "warning  eth0: rx-0 carries 80%"));
 	assert_non_null(strstr(text, "fix: RSS hashes flows to queues"));
 	assert_null(strchr(text, '\033'));
+	/* the assessment's verdict: 4 of 4, target 4 */
+	assert_non_null(strstr(text, "4 rx / 4 tx active; target 4\n"));
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 }
@@ -149,7 +153,8 @@ static void test_rates(void **state)
 static void test_missing_counters(void **state)
 {
 	struct mq_snapshot now, before;
-	struct report_input in = {.now = &now, .before = &before, .interval = 1.0};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char buf[256], f[32], *text;
 	const char *l;
 	(void)state;
@@ -157,6 +162,7 @@ static void test_missing_counters(void **state)
 	pair(&now, &before);
 	fx_no_counters(&now.nics[0]);
 	fx_no_counters(&before.nics[0]);
+	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	/* Nothing known is not idle: every queue has a row of "-". */
 	assert_null(strstr(text, "idle"));
@@ -171,12 +177,13 @@ static void test_missing_counters(void **state)
 	}
 	/* Device totals still come from /sys statistics. */
 	l = line_of(text, "device", buf, sizeof(buf));
-	assert_string_equal(field(l, 1, f, sizeof(f)), "12500"); /* measured 2 s wins over 1.0 */
+	assert_string_equal(field(l, 1, f, sizeof(f)), "12500"); /* over the measured 2 s */
 	assert_string_equal(field(l, 2, f, sizeof(f)), "15.2");  /* unit from the device row: MB/s */
 	assert_non_null(strstr(text, "counters none"));
 	free(text);
 
 	/* Only tx counters missing: rx shown, tx "-", never 0. */
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 	pair(&now, &before);
@@ -184,12 +191,14 @@ static void test_missing_counters(void **state)
 		now.nics[0].queues[q].tx_packets = now.nics[0].queues[q].tx_bytes = MQ_NA;
 		before.nics[0].queues[q].tx_packets = before.nics[0].queues[q].tx_bytes = MQ_NA;
 	}
+	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	l = line_of(text, "0 ", buf, sizeof(buf));
 	assert_string_equal(field(l, 4, f, sizeof(f)), "10000");
 	assert_string_equal(field(l, 6, f, sizeof(f)), "-");
 	assert_string_equal(field(l, 7, f, sizeof(f)), "-");
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 }
@@ -197,7 +206,8 @@ static void test_missing_counters(void **state)
 static void test_totals(void **state)
 {
 	struct mq_snapshot now, before;
-	struct report_input in = {.now = &now};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char buf[256], f[32], *text;
 	const char *l;
 	(void)state;
@@ -205,6 +215,7 @@ static void test_totals(void **state)
 	pair(&now, &before);
 	now.nics[0].queues[3].rx_packets = 0;
 	now.nics[0].queues[3].tx_packets = 0;
+	fx_assess(&a, &now, NULL, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "counters since boot"));
 	assert_null(strstr(text, "rates over"));
@@ -215,11 +226,14 @@ static void test_totals(void **state)
 	assert_non_null(strstr(text, "findings: none"));
 	free(text);
 
-	/* interval 0 with a before: still totals. */
-	in.before = &before;
+	/* a before taken at the same time: no interval, still totals. */
+	assessment_free(&a);
+	before.taken = now.taken;
+	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "counters since boot"));
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 }
@@ -228,7 +242,8 @@ static void test_channels_and_machine(void **state)
 {
 	struct mq_snapshot now;
 	struct mq_config cfg;
-	struct report_input in = {.now = &now, .cfg = &cfg};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	struct mq_nic *n;
 	char *text;
 	(void)state;
@@ -247,6 +262,7 @@ static void test_channels_and_machine(void **state)
 	n->irq_shared = true;
 	n = fx_nic(&now, "ens4", "gve", 2, 2);
 	n->ch = (struct mq_channels){.source = CHANNELS_IOCTL, .rx = 2, .tx = 2, .rx_max = 16, .tx_max = 16};
+	fx_assess(&a, &now, NULL, &cfg);
 	text = render(&in);
 	assert_non_null(strstr(text, "4 online (0-3), 2 usable (0-1)"));
 	assert_non_null(strstr(text, "isolated 2;"));
@@ -263,14 +279,17 @@ static void test_channels_and_machine(void **state)
 	text = render(&in);
 	assert_non_null(strstr(text, "\033[1m"));
 	free(text);
+	assessment_free(&a);
+	config_free(&cfg);
 	fx_free(&now);
 }
 
 static void test_wrap(void **state)
 {
 	struct mq_snapshot now;
-	struct mq_finding fd = {SEV_INFO, FIND_DEVICE_FEWER_QUEUES, "eth0", "short", ""};
-	struct report_input in = {.now = &now, .findings = &fd, .nfindings = 1};
+	struct mq_finding fd = {SEV_INFO, FIND_DEVICE_FEWER_QUEUES, FIX_HOST, "eth0", "short", ""};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char *text;
 	(void)state;
 
@@ -278,6 +297,8 @@ static void test_wrap(void **state)
 	memset(fd.fix, 'x', 30);
 	for (int i = 0; i < 7; i++)
 		memcpy(fd.fix + 30 + i * 30, " word word word word word word", 30);
+	fx_assess(&a, &now, NULL, NULL);
+	fx_findings(&a, &fd, 1);
 	text = render(&in);
 	for (char *p = text, *e; *p; p = e + 1) {
 		e = strchr(p, '\n');
@@ -286,6 +307,7 @@ static void test_wrap(void **state)
 	}
 	assert_non_null(strstr(text, "fix: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx word"));
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 }
 
@@ -313,9 +335,8 @@ static void test_random_snapshots(void **state)
 
 	for (int round = 0; round < 300; round++) {
 		struct mq_snapshot now, before;
-		struct mq_finding *fd = NULL;
-		unsigned nfd = 0;
-		struct report_input in = {.now = &now, .before = &before, .interval = rnd(&seed, 3)};
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f;
@@ -360,9 +381,7 @@ static void test_random_snapshots(void **state)
 		if (rnd(&seed, 2) && now.nnics)
 			now.nics[0].nqueues = 0; /* channel change between samples */
 		now.platform.irqbalance_pid = (pid_t)rnd(&seed, 3);
-		assert_int_equal(findings_build(&now, rnd(&seed, 2) ? &before : NULL, NULL, &fd, &nfd), 0);
-		in.findings = fd;
-		in.nfindings = nfd;
+		assert_int_equal(assess(&now, rnd(&seed, 2) ? &before : NULL, NULL, &a), 0);
 		in.color = rnd(&seed, 2);
 		f = open_memstream(&text, &len);
 		assert_non_null(f);
@@ -375,7 +394,7 @@ static void test_random_snapshots(void **state)
 		assert_int_equal(fclose(f), 0);
 		assert_true(json_valid(text, len));
 		free(text);
-		free(fd);
+		assessment_free(&a);
 		if (now.nnics)
 			now.nics[0].nqueues = before.nics[0].nqueues;
 		fx_free(&now);
@@ -386,7 +405,8 @@ static void test_random_snapshots(void **state)
 static void test_many_idle(void **state)
 {
 	struct mq_snapshot now;
-	struct report_input in = {.now = &now};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	int cpus[64];
 	char *text;
 	(void)state;
@@ -396,6 +416,7 @@ static void test_many_idle(void **state)
 		cpus[i] = i;
 	fx_virtio_irqs(fx_nic(&now, "eth0", "virtio_net", 64, 64), 24, cpus);
 	fx_nic(&now, "veth0", "veth", 2, 2); /* no IRQs: just "idle" */
+	fx_assess(&a, &now, NULL, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "queues 0-63: idle, irq cpus 0 1 2 3 4 5 6 7 8 9 10"));
 	assert_non_null(strstr(text, " ...\n"));
@@ -406,6 +427,7 @@ static void test_many_idle(void **state)
 		assert_true(e - p <= 100);
 	}
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 }
 

@@ -119,8 +119,8 @@ for x in q:
         if not ok:
             say(False, "queue %d %s is %r" % (x["queue"], k, v))
 say(isinstance(d["findings"], list) and all(
-    set(f) == {"severity", "code", "interface", "message", "fix"} for f in d["findings"]),
-    "findings carry severity, code, interface, message, fix")
+    set(f) == {"severity", "code", "interface", "message", "fix", "fix_kind"} for f in d["findings"]),
+    "findings carry severity, code, interface, message, fix, fix_kind")
 PY
 
 txt=$OUT/report.txt

@@ -23,7 +23,7 @@ struct fixture {
 	struct mq_nic nics[2];
 	struct mq_queue queues[2][NQ];
 	struct mq_irq irqs[2][2 * NQ + 1];
-	struct mq_finding findings[2];
+	struct mq_assessment a;
 	struct mq_tune_stats tune;
 	struct prom_input in;
 };
@@ -82,20 +82,18 @@ static void build(struct fixture *x, uint64_t round)
 			cpuset_set(&q->effective, ncpu ? (unsigned)(q->queue < 0 ? 0 : q->queue) % ncpu : 0);
 		}
 	}
-	x->findings[0] = (struct mq_finding){.severity = SEV_WARNING, .code = FIND_CHANNELS_BELOW_TARGET,
-					     .ifname = "fx1"};
-	x->findings[1] = (struct mq_finding){.severity = SEV_INFO, .code = FIND_IRQBALANCE_RUNNING};
+	/* irqbalance "running": at least one finding, so every family has a sample */
+	x->s.platform.irqbalance_pid = 1;
 	x->tune.last_apply = 1700000000 + (int64_t)round;
 	x->tune.drift_corrections = round / 10;
 	for (unsigned i = 0; i < 2; i++) {
 		struct mq_tune_nic *t = tune_stats_nic(&x->tune, x->nics[i].name);
 
-		t->has_target = true;
-		t->target_combined = ncpu < NQ ? ncpu : NQ;
-		t->failures[TUNE_ACTION_CHANNELS] = i;
+		t->failures[PLAN_CHANNELS] = i;
 	}
-	x->in = (struct prom_input){.s = &x->s, .findings = x->findings, .nfindings = 2,
-				    .tune = &x->tune, .version = "fixture"};
+	if (assess(&x->s, NULL, NULL, &x->a) < 0)
+		abort();
+	x->in = (struct prom_input){.a = &x->a, .tune = &x->tune, .version = "fixture"};
 }
 
 int main(int argc, char **argv)
@@ -115,6 +113,7 @@ int main(int argc, char **argv)
 
 		build(&x, r);
 		ret = textfile_write(argv[1], prom_render_cb, &x.in, err, sizeof(err));
+		assessment_free(&x.a);
 		if (ret < 0) {
 			fprintf(stderr, "prom-fixture: %s\n", err);
 			return 1;

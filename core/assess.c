@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/assess.h"
+#include "core/rates.h"
+
+bool cpus_usable(const struct mq_cpus *c, const struct mq_config *cfg, struct mq_cpuset *ret)
+{
+	struct mq_cpuset s, excl;
+
+	cpuset_or(&excl, &c->isolated, &c->nohz_full);
+	if (cfg)
+		cpuset_or(&excl, &excl, &cfg->banned_cpus);
+	cpuset_andnot(&s, &c->online, &excl);
+	if (!cpuset_empty(&s)) {
+		*ret = s;
+		return false;
+	}
+	if (cfg)
+		cpuset_andnot(&s, &c->online, &cfg->banned_cpus);
+	if (cpuset_empty(&s))
+		s = c->online;
+	*ret = s;
+	return !cpuset_empty(&c->online);
+}
+
+void assessment_free(struct mq_assessment *a)
+{
+	if (!a)
+		return;
+	plan_free(&a->plan);
+	free(a->findings);
+	free(a->nics);
+	memset(a, 0, sizeof(*a));
+}
+
+int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
+	   const struct mq_config *cfg, struct mq_assessment *ret)
+{
+	struct mq_assessment a = {.now = now, .before = before};
+	struct mq_config defaults;
+	int r;
+
+	if (!now || (now->nnics && !now->nics))
+		return -EINVAL;
+	if (!cfg) {
+		config_init(&defaults);
+		cfg = &defaults;
+	}
+	a.interval = snapshot_interval(now, before);
+	if (a.interval <= 0)
+		a.before = NULL;
+	a.usable_fallback = cpus_usable(&now->cpus, cfg, &a.usable);
+	a.nusable = cpuset_count(&a.usable);
+	a.banned = cfg->banned_cpus;
+	a.nics = calloc(now->nnics ? now->nnics : 1, sizeof(*a.nics));
+	if (!a.nics)
+		return -ENOMEM;
+	r = plan_build(&a, cfg);
+	if (r == 0)
+		r = findings_build(&a, cfg);
+	if (r < 0) {
+		assessment_free(&a);
+		return r;
+	}
+	*ret = a;
+	return 0;
+}
+
+const struct mq_nic_verdict *assess_nic(const struct mq_assessment *a, const struct mq_nic *n)
+{
+	const struct mq_snapshot *s = a->now;
+
+	if (!s || !s->nics || n < s->nics || n >= s->nics + s->nnics)
+		return NULL;
+	return &a->nics[n - s->nics];
+}
+
+int assess_worst(const struct mq_assessment *a)
+{
+	int worst = -1;
+
+	for (unsigned i = 0; i < a->nfindings; i++)
+		if ((int)a->findings[i].severity > worst)
+			worst = (int)a->findings[i].severity;
+	return worst;
+}
