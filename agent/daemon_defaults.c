@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/config_file.h"
 #include "agent/daemon.h"
 #include "agent/log.h"
 #include "agent/textfile.h"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "agent/config_file.h"
 #include "agent/daemon.h"
 #include "core/assess.h"
 #include "agent/log.h"

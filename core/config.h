@@ -54,13 +54,5 @@ void config_free(struct mq_config *c);
  * "path:line: problem" into err and returns -EINVAL; ret untouched.
  */
 int config_parse(const char *text, const char *path, struct mq_config *ret, char *err, size_t errlen);
-/* Read and parse a file. A missing file is -ENOENT (callers decide). */
-int config_load(const char *path, struct mq_config *ret, char *err, size_t errlen);
-/*
- * The CLI's rule: path NULL reads MQ_DEFAULT_CONFIG, and a missing default
- * file means built-in defaults (returns 0, ret->path ""); an explicit path
- * must exist (-ENOENT with "path: No such file or directory" in err).
- */
-int config_open(const char *path, struct mq_config *ret, char *err, size_t errlen);
 /* Effective settings for an interface: its section over the defaults. */
 const struct mq_if_config *config_for(const struct mq_config *c, const char *ifname);

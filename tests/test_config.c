@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "agent/config_file.h"
 #include "core/config.h"
 
 static int parse(const char *text, struct mq_config *c, char *err, size_t errlen)
