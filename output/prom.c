@@ -55,16 +55,10 @@ static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uin
 
 /* ---- duplicate guards: the snapshot comes from the kernel, trust nothing --- */
 
-static const char *nic_name(const struct mq_nic *n)
-{
-	/* name[] is IF_NAMESIZE; a missing terminator must not run off the end */
-	return memchr(n->name, '\0', sizeof(n->name)) ? n->name : "";
-}
-
 static bool nic_first(const struct mq_snapshot *s, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strcmp(nic_name(&s->nics[j]), nic_name(&s->nics[i])) == 0)
+		if (strcmp(s->nics[j].name, s->nics[i].name) == 0)
 			return false;
 	return true;
 }
@@ -88,16 +82,11 @@ static bool irq_first(const struct mq_nic *n, unsigned i)
 	return true;
 }
 
-static const char *finding_dev(const struct mq_finding *x)
-{
-	return memchr(x->ifname, '\0', sizeof(x->ifname)) ? x->ifname : "";
-}
-
 static bool finding_first(const struct mq_finding *fs, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
 		if (fs[j].code == fs[i].code && fs[j].severity == fs[i].severity &&
-		    strcmp(finding_dev(&fs[j]), finding_dev(&fs[i])) == 0)
+		    strcmp(fs[j].ifname, fs[i].ifname) == 0)
 			return false;
 	return true;
 }
@@ -169,19 +158,14 @@ static void render_devices(FILE *f, const struct prom_input *in)
 
 	for (unsigned i = 0; i < s->nnics; i++) {
 		const struct mq_nic *n = &s->nics[i];
-		char drv[sizeof(n->driver) + 1], bus[sizeof(n->bus_info) + 1], kind[sizeof(n->kind) + 1];
 
 		if (!nic_first(s, i))
 			continue;
-		/* copies with a guaranteed terminator */
-		snprintf(drv, sizeof(drv), "%.*s", (int)sizeof(n->driver), n->driver);
-		snprintf(bus, sizeof(bus), "%.*s", (int)sizeof(n->bus_info), n->bus_info);
-		snprintf(kind, sizeof(kind), "%.*s", (int)sizeof(n->kind), n->kind);
 		sample(f, &info,
-		       (struct lbl[]){{"device", nic_name(n)},
-				      {"driver", drv},
-				      {"bus_info", bus},
-				      {"kind", kind},
+		       (struct lbl[]){{"device", n->name},
+				      {"driver", n->driver},
+				      {"bus_info", n->bus_info},
+				      {"kind", n->kind},
 				      {"channels_source", channels_source_to_string(n->ch.source)},
 				      {"stats_source", stats_source_to_string(n->stats_source)},
 				      {"irqmap_source", irqmap_source_to_string(n->irqmap_source)}},
@@ -189,11 +173,11 @@ static void render_devices(FILE *f, const struct prom_input *in)
 	}
 	for (unsigned i = 0; i < s->nnics; i++)
 		if (nic_first(s, i))
-			sample(f, &rxq, (struct lbl[]){{"device", nic_name(&s->nics[i])}}, 1,
+			sample(f, &rxq, (struct lbl[]){{"device", s->nics[i].name}}, 1,
 			       s->nics[i].real_rx_queues);
 	for (unsigned i = 0; i < s->nnics; i++)
 		if (nic_first(s, i))
-			sample(f, &txq, (struct lbl[]){{"device", nic_name(&s->nics[i])}}, 1,
+			sample(f, &txq, (struct lbl[]){{"device", s->nics[i].name}}, 1,
 			       s->nics[i].real_tx_queues);
 }
 
@@ -232,7 +216,7 @@ static void render_channels(FILE *f, const struct prom_input *in)
 				tgt[3] = it->ch_target.other;
 			}
 			for (unsigned k = 0; k < 4; k++) {
-				struct lbl l[] = {{"device", nic_name(n)}, {"type", type[k]}};
+				struct lbl l[] = {{"device", n->name}, {"type", type[k]}};
 				bool supported = known && max[k] > 0;
 
 				if (w == CH_CUR && supported)
@@ -293,7 +277,7 @@ static void render_queues(FILE *f, const struct prom_input *in)
 				if (v == MQ_NA || !queue_first(n, j))
 					continue;
 				snprintf(qs, sizeof(qs), "%u", n->queues[j].index);
-				sample(f, &fams[k], (struct lbl[]){{"device", nic_name(n)}, {"queue", qs}}, 2,
+				sample(f, &fams[k], (struct lbl[]){{"device", n->name}, {"queue", qs}}, 2,
 				       v);
 			}
 		}
@@ -308,7 +292,7 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 	struct fam info = {"mqbalance_irq_info", "gauge",
 			   "Always 1; the IRQ's action name and the CPUs it really lands on "
 			   "(effective_affinity_list)."};
-	char irq[16], queue[16], cpus[4 * MQ_MAX_CPUS + 8], name[MQ_NAME_MAX + 1];
+	char irq[16], queue[16], cpus[4 * MQ_MAX_CPUS + 8];
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < s->nnics; i++) {
@@ -318,9 +302,9 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 				continue;
 			for (unsigned j = 0; j < nic_nirqs(n); j++) {
 				const struct mq_irq *q = &n->irqs[j];
-				struct lbl l[] = {{"device", nic_name(n)}, {"irq", irq}, {"queue", queue},
+				struct lbl l[] = {{"device", n->name}, {"irq", irq}, {"queue", queue},
 						  {"role", irq_role_to_string(q->role)},
-						  {"name", name}, {"effective_cpus", cpus}};
+						  {"name", q->name}, {"effective_cpus", cpus}};
 
 				if (!irq_first(n, j))
 					continue;
@@ -335,7 +319,6 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 						sample(f, &total, l, 4, q->total);
 					continue;
 				}
-				snprintf(name, sizeof(name), "%.*s", (int)sizeof(q->name), q->name);
 				if (!q->has_effective || cpuset_format_list(&q->effective, cpus, sizeof(cpus)) < 0)
 					cpus[0] = '\0';
 				sample(f, &info, l, 6, 1);
@@ -366,7 +349,7 @@ static void render_findings(FILE *f, const struct prom_input *in)
 		sample(f, &one,
 		       (struct lbl[]){{"code", finding_code_to_string(fs[i].code)},
 				      {"severity", severity_to_string(fs[i].severity)},
-				      {"device", finding_dev(&fs[i])}},
+				      {"device", fs[i].ifname}},
 		       3, 1);
 	}
 }
@@ -383,11 +366,10 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 
 	sample(f, &last, NULL, 0, t->last_apply > 0 ? (uint64_t)t->last_apply : 0);
 	for (unsigned i = 0; i < n; i++) {
-		char dev[IF_NAMESIZE + 1];
+		const char *dev = t->nic[i].ifname;
 
 		if (!tune_nic_first(t, i))
 			continue;
-		snprintf(dev, sizeof(dev), "%.*s", (int)sizeof(t->nic[i].ifname), t->nic[i].ifname);
 		for (unsigned a = 0; a < _PLAN_KIND_MAX; a++)
 			sample(f, &fail,
 			       (struct lbl[]){{"device", dev}, {"action", plan_kind_to_string(a)}}, 2,
