@@ -74,3 +74,10 @@ const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex)
 			return &s->nics[i];
 	return NULL;
 }
+
+void cpu_counters_clear(struct mq_cpu_counters *c)
+{
+	c->net_rx = c->net_tx = MQ_NA;
+	c->ticks_total = c->ticks_irq = c->ticks_softirq = c->ticks_steal = MQ_NA;
+	c->softnet_processed = c->softnet_dropped = c->softnet_squeezed = MQ_NA;
+}

@@ -16,6 +16,29 @@
 int cpu_probe(struct mq_cpus *ret);
 void cpu_free(struct mq_cpus *c);
 
+/* ---- probes/cpustat.c: /proc/softirqs, /proc/stat, /proc/net/softnet_stat - */
+/*
+ * Parsers fill cnt[0..n) (indexed by CPU id; CPUs >= n are ignored), only
+ * their own fields, and only on success; a CPU the file does not list gets
+ * MQ_NA. -EINVAL: not that file (no header, no NET_ row, no cpuN line, not
+ * hex rows, a NUL byte); -EFBIG: a line or a line count beyond what the
+ * kernel writes for MQ_MAX_CPUS CPUs; -ENOMEM.
+ */
+int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
+int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
+/*
+ * Rows without a CPU id (kernels before 5.10) are the online CPUs in order:
+ * used only if online (may be NULL) has as many CPUs as the file has rows.
+ */
+int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu_counters *cnt,
+			  unsigned n);
+/*
+ * All three through the sysfs root into c->cpu[].cnt (every field first
+ * MQ_NA). Returns how many of the three files were read, or the -errno of
+ * the first failure when none was.
+ */
+int cpustat_read(struct mq_cpus *c);
+
 /* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
 struct irq_line {
 	unsigned irq;              /* numeric IRQs only; NMI:, LOC:, ERR: ... are skipped */
