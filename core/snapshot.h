@@ -150,6 +150,23 @@ struct mq_platform {
 	char hypervisor[32];    /* "kvm", "xen", "hyperv", "vmware", "" none/unknown */
 	char cloud[32];         /* "aws", "gce", "azure", "openstack", "" unknown */
 	pid_t irqbalance_pid;   /* 0 if not running */
+	/*
+	 * hypervisor also: "qemu" (TCG), "virtualbox", "bhyve", "acrn", "parallels",
+	 * "qnx", "jailhouse". virtualized: any sign of one, named or not (the
+	 * cpuinfo "hypervisor" flag names none). hypervisor_source: what said so,
+	 * "dmi", "sysfs" (/sys/hypervisor/type), "cpuid", "cpuinfo", "" nothing.
+	 */
+	bool virtualized;
+	char hypervisor_source[16];
+	char cpuid_signature[13];   /* CPUID 0x40000000 vendor, NULs cut, "" not read */
+	/*
+	 * Inside a container: "docker", "podman", "lxc", "systemd-nspawn",
+	 * "openvz", "wsl", "kubernetes", or what the manager calls itself;
+	 * "" not a container (as far as we can tell). container_source: the file
+	 * that said so, e.g. "/run/systemd/container", "/.dockerenv".
+	 */
+	char container[32];
+	char container_source[48];
 };
 
 struct mq_snapshot {

@@ -78,8 +78,20 @@ int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
 int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
 		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
 
-/* ---- probes/platform.c: DMI and neighbouring tools ----------------------- */
+/* ---- probes/platform.c: DMI, CPUID, containers, neighbouring tools ------- */
+/* CPUID of this machine unless the sysfs root is a fixture tree. */
 int platform_probe(struct mq_platform *ret);
+/* One CPUID leaf into regs (eax ebx ecx edx); false where there is none. */
+typedef bool (*platform_cpuid_fn)(uint32_t leaf, uint32_t regs[4]);
+bool platform_cpuid_native(uint32_t leaf, uint32_t regs[4]); /* x86; false elsewhere */
+/* platform_probe with this CPUID (NULL: none). */
+int platform_probe_with(platform_cpuid_fn cpuid, struct mq_platform *ret);
+/*
+ * What the CPUID hypervisor leaves say. 1 if leaf 1 says a hypervisor is
+ * present, with its name ("" when the signature is not one we know) and the
+ * 0x40000000 signature (printable, NULs cut); 0 if not (outputs untouched).
+ */
+int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char ret_sig[13]);
 
 /* ---- probes/link.c: rtnetlink links (libnl-route-3) + sysfs -------------- */
 /*
