@@ -150,6 +150,20 @@ static void test_guest_61(void **state)
 	EXPECT(c[1], 800, 1, 1033, 0, 98, 0, 0x12a7, 0, 0x32);
 	EXPECT(c[2], 1482, 0, NA, NA, NA, NA, NA, NA, NA);
 	EXPECT(c[3], 1194, 1, 973, 0, 86, 0, 0xe6c, 0, 0x26);
+
+	/* The CPU id column wins over the online mask (CPU 2 back online by now). */
+	{
+		struct mq_cpuset all;
+		size_t len;
+		char *buf = slurp("guest-6.1-off2", SOFTNET, &len);
+
+		assert_int_equal(cpuset_parse_list("0-3", &all), 0);
+		clear(c, N);
+		assert_int_equal(parse_mem(SOFTNET, buf, len, &all, c, N), 0);
+		assert_true(c[2].softnet_processed == NA);
+		assert_int_equal(c[3].softnet_processed, 0xe6c);
+		free(buf);
+	}
 }
 
 static void test_guest_612(void **state)
