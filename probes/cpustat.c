@@ -144,16 +144,18 @@ int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 {
 	struct mq_cpu_counters *t = NULL;
 	struct reader r = {0};
+	struct mq_cpuset seen;
 	int *col = NULL, rc;
 	unsigned ncol = 0;
-	bool rx = false, tx = false, is_rx;
+	bool net_row = false, is_rx;
 
 	if (!f || (!cnt && n))
 		return -EINVAL;
 	rc = reader_open(&r, f);
 	if (rc < 0)
 		return rc;
-	/* Columns are CPU ids; a CPU we do not track (>= n) or listed twice gets -1. */
+	/* Columns are CPU ids; a CPU we do not track (>= n) or a repeat gets -1. */
+	cpuset_zero(&seen);
 	col = malloc(MQ_MAX_CPUS * sizeof(*col));
 	t = scratch(cnt, n);
 	if (!col || !t) {
@@ -170,16 +172,12 @@ int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 			rc = -EFBIG;
 			goto out;
 		}
-
 		if (!ncol) {
 			if (!*p)
 				continue;
 			while (ncol < MQ_MAX_CPUS && parse_cpu_word(&p, "CPU", &id)) {
-				col[ncol] = id < n ? (int)id : -1;
-				for (unsigned k = 0; k < ncol; k++)
-					if (col[k] == (int)id)
-						col[ncol] = -1;
-				ncol++;
+				col[ncol++] = id < n && !cpuset_isset(&seen, id) ? (int)id : -1;
+				cpuset_set(&seen, id);
 				p = skip_ws(p);
 			}
 			if (!ncol || *p) {
@@ -191,8 +189,7 @@ int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 		is_rx = strncmp(p, "NET_RX:", 7) == 0;
 		if (!is_rx && strncmp(p, "NET_TX:", 7) != 0)
 			continue;
-		rx |= is_rx;
-		tx |= !is_rx;
+		net_row = true;
 		p += 7;
 		/* A short row keeps what it has; the rest stays unknown. */
 		for (unsigned k = 0; k < ncol; k++) {
@@ -206,7 +203,7 @@ int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 				t[col[k]].net_tx = v;
 		}
 	}
-	if (rc == 0 && !(rx || tx))
+	if (rc == 0 && !net_row)
 		rc = -EINVAL; /* a header and no NET_ row: not this file */
 	if (rc == 0 && n)
 		memcpy(cnt, t, n * sizeof(*t));
