@@ -163,3 +163,10 @@ bool nic_is_loopback(const struct mq_nic *n)
 {
 	return strcmp(n->name, "lo") == 0 || strcmp(n->kind, "loopback") == 0;
 }
+
+void cpu_counters_clear(struct mq_cpu_counters *c)
+{
+	c->net_rx = c->net_tx = MQ_NA;
+	c->ticks_total = c->ticks_irq = c->ticks_softirq = c->ticks_steal = MQ_NA;
+	c->softnet_processed = c->softnet_dropped = c->softnet_squeezed = MQ_NA;
+}

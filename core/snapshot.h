@@ -23,6 +23,21 @@
 
 /* ---- CPUs ---------------------------------------------------------------- */
 
+/*
+ * Per-CPU counters since boot, MQ_NA where the source does not list the CPU
+ * (offline CPUs have no /proc/stat line and no softnet_stat row) or the file
+ * was unreadable. The softirq and softnet counters are 32-bit in the kernel
+ * and wrap; core/cpuload.c turns a pair of snapshots into rates.
+ */
+struct mq_cpu_counters {
+	uint64_t net_rx, net_tx;      /* /proc/softirqs NET_RX, NET_TX */
+	/* /proc/stat cpuN, USER_HZ ticks: total = user+nice+system+idle+iowait+irq+softirq+steal
+	 * (guest time is already inside user and nice) */
+	uint64_t ticks_total, ticks_irq, ticks_softirq, ticks_steal;
+	/* /proc/net/softnet_stat: packets processed, dropped (backlog full), time_squeeze */
+	uint64_t softnet_processed, softnet_dropped, softnet_squeezed;
+};
+
 struct mq_cpu {
 	int id;
 	bool present, online;
@@ -31,6 +46,7 @@ struct mq_cpu {
 	int node;     /* NUMA node, -1 unknown */
 	int l3;       /* L3 group: lowest CPU of cache/index3/shared_cpu_list, -1 unknown */
 	int smt_rank; /* 0 for the first thread of its core, 1.. for its siblings */
+	struct mq_cpu_counters cnt; /* load counters since boot (probes/cpustat.c) */
 };
 
 struct mq_cpus {
@@ -134,6 +150,23 @@ struct mq_platform {
 	char hypervisor[32];    /* "kvm", "xen", "hyperv", "vmware", "" none/unknown */
 	char cloud[32];         /* "aws", "gce", "azure", "openstack", "" unknown */
 	pid_t irqbalance_pid;   /* 0 if not running */
+	/*
+	 * hypervisor also: "qemu" (TCG), "virtualbox", "bhyve", "acrn", "parallels",
+	 * "qnx", "jailhouse". virtualized: any sign of one, named or not (the
+	 * cpuinfo "hypervisor" flag names none). hypervisor_source: what said so,
+	 * "dmi", "sysfs" (/sys/hypervisor/type), "cpuid", "cpuinfo", "" nothing.
+	 */
+	bool virtualized;
+	char hypervisor_source[16];
+	char cpuid_signature[13];   /* CPUID 0x40000000 vendor, NULs cut, "" not read */
+	/*
+	 * Inside a container: "docker", "podman", "lxc", "systemd-nspawn",
+	 * "openvz", "wsl", "kubernetes", or what the manager calls itself;
+	 * "" not a container (as far as we can tell). container_source: the file
+	 * that said so, e.g. "/run/systemd/container", "/.dockerenv".
+	 */
+	char container[32];
+	char container_source[48];
 };
 
 struct mq_snapshot {
@@ -146,6 +179,8 @@ struct mq_snapshot {
 };
 
 void snapshot_free(struct mq_snapshot *s);
+/* Every counter MQ_NA (unknown). */
+void cpu_counters_clear(struct mq_cpu_counters *c);
 void nic_free(struct mq_nic *n);
 void cpu_free(struct mq_cpus *c);
 const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex);

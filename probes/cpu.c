@@ -216,6 +216,7 @@ int cpu_probe(struct mq_cpus *ret)
 		p->present = cpuset_isset(&c.present, i);
 		p->online = cpuset_isset(&c.online, i);
 		p->core = p->package = p->node = p->l3 = p->smt_rank = -1;
+		cpu_counters_clear(&p->cnt); /* probes/cpustat.c fills them */
 		if (!p->present)
 			continue;
 		p->core = read_topology(i, "core_id");

@@ -15,6 +15,29 @@
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
 int cpu_probe(struct mq_cpus *ret);
 
+/* ---- probes/cpustat.c: /proc/softirqs, /proc/stat, /proc/net/softnet_stat - */
+/*
+ * Parsers fill cnt[0..n) (indexed by CPU id; CPUs >= n are ignored), only
+ * their own fields, and only on success; a CPU the file does not list gets
+ * MQ_NA. -EINVAL: not that file (no header, no NET_ row, no cpuN line, not
+ * hex rows, a NUL byte); -EFBIG: a line or a line count beyond what the
+ * kernel writes for MQ_MAX_CPUS CPUs; -ENOMEM.
+ */
+int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
+int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
+/*
+ * Rows without a CPU id (kernels before 5.10) are the online CPUs in order:
+ * used only if online (may be NULL) has as many CPUs as the file has rows.
+ */
+int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu_counters *cnt,
+			  unsigned n);
+/*
+ * All three through the sysfs root into c->cpu[].cnt (every field first
+ * MQ_NA). Returns how many of the three files were read, or the -errno of
+ * the first failure when none was.
+ */
+int cpustat_read(struct mq_cpus *c);
+
 /* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
 struct irq_line {
 	unsigned irq;              /* numeric IRQs only; NMI:, LOC:, ERR: ... are skipped */
@@ -54,8 +77,20 @@ int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
 int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
 		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
 
-/* ---- probes/platform.c: DMI and neighbouring tools ----------------------- */
+/* ---- probes/platform.c: DMI, CPUID, containers, neighbouring tools ------- */
+/* CPUID of this machine unless the sysfs root is a fixture tree. */
 int platform_probe(struct mq_platform *ret);
+/* One CPUID leaf into regs (eax ebx ecx edx); false where there is none. */
+typedef bool (*platform_cpuid_fn)(uint32_t leaf, uint32_t regs[4]);
+bool platform_cpuid_native(uint32_t leaf, uint32_t regs[4]); /* x86; false elsewhere */
+/* platform_probe with this CPUID (NULL: none). */
+int platform_probe_with(platform_cpuid_fn cpuid, struct mq_platform *ret);
+/*
+ * What the CPUID hypervisor leaves say. 1 if leaf 1 says a hypervisor is
+ * present, with its name ("" when the signature is not one we know) and the
+ * 0x40000000 signature (printable, NULs cut); 0 if not (outputs untouched).
+ */
+int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char ret_sig[13]);
 
 /* ---- probes/link.c: rtnetlink links (libnl-route-3) + sysfs -------------- */
 /*

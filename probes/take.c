@@ -112,6 +112,7 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	}
 	read_counters(nl, &s);
 	interrupts_free(&t);
+	(void)cpustat_read(&s.cpus); /* per-CPU load: each file optional, MQ_NA if missing */
 	clock_gettime(CLOCK_MONOTONIC, &s.taken);
 	*ret = s;
 	return 0;
@@ -162,6 +163,7 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 		}
 		interrupts_free(&t);
 	}
+	(void)cpustat_read(&s->cpus);
 	clock_gettime(CLOCK_MONOTONIC, &s->taken);
 	return r < 0 ? r : 0;
 }
