@@ -21,6 +21,20 @@ static void use_case(const char *name)
 	sysfs_set_root(root);
 }
 
+/* The probe's view: a driver name, as ETHTOOL_GDRVINFO gives it, looked up in the table. */
+static int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
+			   const char *name, enum mq_irq_role *ret_role, int *ret_queue)
+{
+	struct driver_irq m;
+	int r = driver_irq_classify(driver_find(driver), ifname, prefix, name, name ? &m : NULL);
+
+	if (r >= 0) {
+		*ret_role = m.role;
+		*ret_queue = m.queue;
+	}
+	return r < 0 ? r : 0;
+}
+
 struct want {
 	const char *driver, *ifname, *prefix, *name;
 	enum mq_irq_role role;
