@@ -193,9 +193,13 @@ int driver_irq_classify(const struct mq_driver *d, const char *ifname, const cha
 			tok[n] = '\0';
 			x = classify_one(d, ifname ? ifname : "", dev ? dev : "", tok, &c);
 			if (x) {
-				/* The bare name serves queue 0 when it is the only vector. */
+				/* The bare name serves queue 0 when it is the only vector;
+				 * a config vector's number ("-event-8") is no queue. */
 				if (c.q < 0 && (x->flags & DRIVER_IRQ_ALONE))
 					c.q = 0;
+				if (x->role != IRQ_ROLE_RX && x->role != IRQ_ROLE_TX &&
+				    x->role != IRQ_ROLE_RXTX)
+					c.q = -1;
 				*ret = (struct driver_irq){x->role, c.q, x->flags, c.ours, x->pattern};
 				return 1;
 			}
