@@ -134,6 +134,16 @@ for drv, key in [("virtio_net", "rx_queue_3_packets"), ("virtio_net", "rx12_drop
     write("fuzz_ethstats", f"{drv}-{key.strip().replace(' ', '_').replace('[', '_').replace(']', '')}",
           f"{drv}\0{key}".encode())
 
+# ---- IRQ action names: "driver\0ifname\0dev\0name" ----
+for i, (drv, ifn, dev, name) in enumerate([
+        ("virtio_net", "eth0", "virtio2", "virtio2-input.3"), ("virtio_net", "eth0", "", "virtio7-output.0"),
+        ("ena", "ens5", "", "ens5-Tx-Rx-31"), ("gve", "ens4", "", "gve-ntfy-blk3@pci:0000:00:04.0"),
+        ("mlx5_core", "eth1", "", "mlx5_comp7@pci:c3a8:00:02.0"), ("i40e", "eth2", "", "i40e-0000:3b:00.0:misc"),
+        ("vif", "eth0", "vif0", "vif0-q1-rx"), ("", "enp5s0f4", "", "enp5s0f4 (queue 2)"),
+        ("e1000", "ens3", "", "uhci_hcd:usb1, ens3"), ("vmxnet3", "ens192", "", "ens192-rx-5")]):
+    write("fuzz_irqname", f"seed{i}", f"{drv}\0{ifn}\0{dev}\0{name}".encode())
+write("fuzz_irqname", "bare", b"eth0-TxRx-1")
+
 # ---- CPU lists and masks ----
 for i, s in enumerate(["0-3,8,10-11\n", "0", "", "1023", "0-1023", "ff,ffffffff\n",
                        "00000000,00000000,00000001", "80000000,00000000", "0-1022:2"]):

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * `ethtool -S` per-queue counters: the SIOCETHTOOL trio ETHTOOL_GSSET_INFO,
- * ETHTOOL_GSTRINGS, ETHTOOL_GSTATS, and a per-driver table that maps a
+ * ETHTOOL_GSTRINGS, ETHTOOL_GSTATS; the driver table (core/driver.h) maps a
  * driver's key names to (queue, field). Used where netdev qstats are absent.
  */
 #include <errno.h>
@@ -18,152 +18,8 @@
 
 #include "probes/probe.h"
 
-/* Queue numbers at or above this are not a queue (and not our problem). */
-#define ETHSTAT_MAX_QUEUE 65536
 /* No driver has this many counters; a larger count is refused, not allocated. */
 #define ETHSTAT_MAX_COUNT (1u << 16)
-
-/* A key is prefix, decimal queue number, suffix — exactly. */
-struct key_shape {
-	const char *prefix, *suffix;
-	enum ethstat_field field;
-};
-
-#define END {NULL, NULL, 0}
-
-/* virtio_net <= 6.9 "rx_queue_N_*"; >= 6.10 "rxN_*" with packets/bytes moved to qstats. */
-static const struct key_shape virtio_shapes[] = {
-	{"rx_queue_", "_packets", ETHSTAT_RX_PACKETS},
-	{"rx_queue_", "_bytes", ETHSTAT_RX_BYTES},
-	{"rx_queue_", "_drops", ETHSTAT_RX_DROPS},
-	{"tx_queue_", "_packets", ETHSTAT_TX_PACKETS},
-	{"tx_queue_", "_bytes", ETHSTAT_TX_BYTES},
-	{"rx", "_drops", ETHSTAT_RX_DROPS},
-	END,
-};
-
-/* ixgbe, ice, hv_netvsc */
-static const struct key_shape queue_shapes[] = {
-	{"rx_queue_", "_packets", ETHSTAT_RX_PACKETS},
-	{"rx_queue_", "_bytes", ETHSTAT_RX_BYTES},
-	{"tx_queue_", "_packets", ETHSTAT_TX_PACKETS},
-	{"tx_queue_", "_bytes", ETHSTAT_TX_BYTES},
-	END,
-};
-
-/* ENA: queue_N_{tx,rx}_{cnt,bytes}; queue_N_xdp_tx_* are XDP rings, not netdev queues. */
-static const struct key_shape ena_shapes[] = {
-	{"queue_", "_rx_cnt", ETHSTAT_RX_PACKETS},
-	{"queue_", "_rx_bytes", ETHSTAT_RX_BYTES},
-	{"queue_", "_tx_cnt", ETHSTAT_TX_PACKETS},
-	{"queue_", "_tx_bytes", ETHSTAT_TX_BYTES},
-	END,
-};
-
-/*
- * gve: rx_completed_desc[N] is one descriptor per received packet (GQI);
- * tx_completed_desc[N] counts descriptors (several per TSO packet, 0 on DQO),
- * so there is no TX packet counter.
- */
-static const struct key_shape gve_shapes[] = {
-	{"rx_completed_desc[", "]", ETHSTAT_RX_PACKETS},
-	{"rx_bytes[", "]", ETHSTAT_RX_BYTES},
-	{"rx_dropped_pkt[", "]", ETHSTAT_RX_DROPS},
-	{"tx_bytes[", "]", ETHSTAT_TX_BYTES},
-	END,
-};
-
-static const struct key_shape mlx5_shapes[] = {
-	{"rx", "_packets", ETHSTAT_RX_PACKETS},
-	{"rx", "_bytes", ETHSTAT_RX_BYTES},
-	{"tx", "_packets", ETHSTAT_TX_PACKETS},
-	{"tx", "_bytes", ETHSTAT_TX_BYTES},
-	{"tx", "_dropped", ETHSTAT_TX_DROPS},
-	END,
-};
-
-/* veth: every rx_queue_N_* counter is XDP-path only: nothing we use. */
-static const struct key_shape no_shapes[] = {END};
-
-/* Drivers not listed: the two common shapes. */
-static const struct key_shape generic_shapes[] = {
-	{"rx_queue_", "_packets", ETHSTAT_RX_PACKETS},
-	{"rx_queue_", "_bytes", ETHSTAT_RX_BYTES},
-	{"tx_queue_", "_packets", ETHSTAT_TX_PACKETS},
-	{"tx_queue_", "_bytes", ETHSTAT_TX_BYTES},
-	{"rx", "_packets", ETHSTAT_RX_PACKETS},
-	{"rx", "_bytes", ETHSTAT_RX_BYTES},
-	{"tx", "_packets", ETHSTAT_TX_PACKETS},
-	{"tx", "_bytes", ETHSTAT_TX_BYTES},
-	END,
-};
-
-static const struct {
-	const char *driver;
-	const struct key_shape *shapes;
-} drivers[] = {
-	{"virtio_net", virtio_shapes}, {"ixgbe", queue_shapes},    {"ice", queue_shapes},
-	{"hv_netvsc", queue_shapes},   {"ena", ena_shapes},        {"gve", gve_shapes},
-	{"mlx5_core", mlx5_shapes},    {"veth", no_shapes},
-};
-
-static bool match_shape(const struct key_shape *s, const char *key, size_t kl,
-			unsigned *ret_queue)
-{
-	size_t pl, sl, i;
-	unsigned long q = 0;
-
-	if (key[0] != s->prefix[0])
-		return false; /* most keys fail here, before any strlen */
-	pl = strlen(s->prefix);
-	sl = strlen(s->suffix);
-	if (kl <= pl + sl || strncmp(key, s->prefix, pl) != 0 ||
-	    strcmp(key + kl - sl, s->suffix) != 0)
-		return false;
-	for (i = pl; i < kl - sl; i++) {
-		if (key[i] < '0' || key[i] > '9')
-			return false;
-		q = q * 10 + (unsigned long)(key[i] - '0');
-		if (q >= ETHSTAT_MAX_QUEUE)
-			return false; /* also stops overflow: at most 6 digits get here */
-	}
-	*ret_queue = (unsigned)q;
-	return true;
-}
-
-static const struct key_shape *shapes_for(const char *driver)
-{
-	for (size_t i = 0; driver && i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		if (strcmp(driver, drivers[i].driver) == 0)
-			return drivers[i].shapes;
-	return generic_shapes;
-}
-
-static int normalise(const struct key_shape *shapes, const char *key, unsigned *ret_queue,
-		     enum ethstat_field *ret_field)
-{
-	size_t kl;
-
-	if (!key || !*key)
-		return 0;
-	kl = strlen(key);
-	for (const struct key_shape *s = shapes; s->prefix; s++) {
-		unsigned q;
-
-		if (match_shape(s, key, kl, &q)) {
-			*ret_queue = q;
-			*ret_field = s->field;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
-		       enum ethstat_field *ret_field)
-{
-	return normalise(shapes_for(driver), key, ret_queue, ret_field);
-}
 
 /*
  * GSTRINGS and GSTATS write as many entries as the driver counts *now*, not
@@ -246,13 +102,13 @@ static struct guarded gs, gv;
 
 static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 {
-	const struct key_shape *shapes = shapes_for(nic->driver);
+	const struct mq_driver *d = driver_find(nic->driver);
 	struct ethtool_gstrings *strs;
 	struct ethtool_stats *vals;
 	uint32_t n;
 	int r, found = 0;
 
-	if (!shapes->prefix)
+	if (!d->stats[0].pattern)
 		return 0; /* the driver has no per-queue counters we use (veth): skip the ioctls */
 	r = stats_count(nl, nic->name, &n);
 	if (r < 0 || n == 0)
@@ -283,16 +139,16 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 
 	for (uint32_t i = 0; i < n; i++) {
 		char key[ETH_GSTRING_LEN + 1];
-		enum ethstat_field f;
-		unsigned q;
+		struct driver_stat st;
 		struct mq_queue *mq;
 
 		memcpy(key, strs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
 		key[ETH_GSTRING_LEN] = '\0';
-		if (normalise(shapes, key, &q, &f) != 1 || q >= nic->nqueues)
+		/* Queues past the active ones (mlx5's per-TC TX rings, ...) are not ours. */
+		if (driver_stat_match(d, key, &st) != 1 || st.queue >= nic->nqueues)
 			continue;
-		mq = &nic->queues[q];
-		switch (f) {
+		mq = &nic->queues[st.queue];
+		switch (st.field) {
 		case ETHSTAT_RX_PACKETS: mq->rx_packets = vals->data[i]; break;
 		case ETHSTAT_RX_BYTES: mq->rx_bytes = vals->data[i]; break;
 		case ETHSTAT_RX_DROPS: mq->rx_drops = vals->data[i]; break;

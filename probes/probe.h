@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "probes/nl.h"
+#include "core/driver.h"
 #include "core/snapshot.h"
 
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
@@ -63,19 +64,11 @@ int irq_affinity_read(struct mq_irq *irq);
 /* ---- probes/irqmap.c: which IRQs belong to which queue ------------------- */
 /*
  * Fill nic->irqs and queues[].irq_rx/irq_tx from the device's msi_irqs (or
- * the driver's IRQ naming when there is no msi_irqs), per driver: virtio
- * input.N/output.N/config/virtqueues, ENA, gve, mlx5, Intel -TxRx-N, ...
- * nic->queues must already be allocated. Sets nic->irqmap_source.
+ * the driver's IRQ naming when there is no msi_irqs), names classified by the
+ * driver table (core/driver.h). nic->queues must already be allocated. Sets
+ * nic->irqmap_source.
  */
 int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
-/*
- * Classify one IRQ action name for a driver: role and queue (-1). Pure.
- * prefix is the virtio device ("virtio2") or "" / NULL. Unknown -> OTHER.
- * gve notification blocks come back as RXTX with the block number: only
- * irqmap_by_names knows the block count that splits them into TX and RX.
- */
-int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
-		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
 
 /* ---- probes/platform.c: DMI, CPUID, containers, neighbouring tools ------- */
 /* CPUID of this machine unless the sysfs root is a fixture tree. */
@@ -122,16 +115,7 @@ int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_c
 /* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY (genl message). Pure. */
 int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret);
 
-/* ---- probes/ethstats.c: `ethtool -S` via ioctl, names normalised --------- */
-enum ethstat_field {
-	ETHSTAT_RX_PACKETS, ETHSTAT_RX_BYTES, ETHSTAT_RX_DROPS,
-	ETHSTAT_TX_PACKETS, ETHSTAT_TX_BYTES, ETHSTAT_TX_DROPS,
-	_ETHSTAT_FIELD_MAX,
-};
-/* Map one driver stat name to (queue, field). Returns 1 if it is a per-queue
- * counter we use, 0 if not. Pure. */
-int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
-		       enum ethstat_field *ret_field);
+/* ---- probes/ethstats.c: `ethtool -S` via ioctl, names by core/driver.h -- */
 /* Fill nic->queues[] counters. Returns number of counters found, or -errno. */
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
 

@@ -8,7 +8,21 @@
 
 #include <cmocka.h>
 
-#include "probes/probe.h"
+#include "core/driver.h"
+
+/* The probe's view: a driver name looked up in the table, then one key. */
+static int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
+			      enum ethstat_field *ret_field)
+{
+	struct driver_stat st;
+	int r = driver_stat_match(driver_find(driver), key, &st);
+
+	if (r == 1) {
+		*ret_queue = st.queue;
+		*ret_field = st.field;
+	}
+	return r;
+}
 
 struct row {
 	const char *driver, *key;

@@ -21,6 +21,20 @@ static void use_case(const char *name)
 	sysfs_set_root(root);
 }
 
+/* The probe's view: a driver name, as ETHTOOL_GDRVINFO gives it, looked up in the table. */
+static int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
+			   const char *name, enum mq_irq_role *ret_role, int *ret_queue)
+{
+	struct driver_irq m;
+	int r = driver_irq_classify(driver_find(driver), ifname, prefix, name, name ? &m : NULL);
+
+	if (r >= 0) {
+		*ret_role = m.role;
+		*ret_queue = m.queue;
+	}
+	return r < 0 ? r : 0;
+}
+
 struct want {
 	const char *driver, *ifname, *prefix, *name;
 	enum mq_irq_role role;
@@ -292,12 +306,84 @@ static void test_legacy(void **state)
 	interrupts_free(&t);
 }
 
+/* xen-netfront: no MSI or INTx in sysfs; the names of vif0 (the device link vif-0) are ours. */
+static void test_xen(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("xen");
+	t = table();
+	n = make_nic("eth0", "vif", 2);
+	assert_int_equal(irqmap_by_names(&n, &t), 4);
+	assert_string_equal(n.irq_prefix, "vif0");
+	for (unsigned q = 0; q < 2; q++) {
+		const struct mq_irq *rx = &n.irqs[n.queues[q].irq_rx], *tx = &n.irqs[n.queues[q].irq_tx];
+
+		assert_int_equal(tx->irq, 30 + 2 * q);
+		assert_int_equal(tx->role, IRQ_ROLE_TX);
+		assert_int_equal(rx->irq, 31 + 2 * q);
+		assert_int_equal(rx->role, IRQ_ROLE_RX);
+		assert_int_equal(rx->total, 10 * rx->irq);
+		assert_true(cpuset_isset(&rx->effective, q));
+	}
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+/* vmxnet3 without buddy sharing numbers vectors: rx-2 and rx-3 are RX queues 0 and 1. */
+static void test_vmxnet3(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("vmxnet3");
+	t = table();
+	n = make_nic("ens192", "vmxnet3", 2);
+	assert_int_equal(irqmap_by_names(&n, &t), 5);
+	for (unsigned q = 0; q < 2; q++) {
+		assert_int_equal(n.irqs[n.queues[q].irq_tx].irq, 56 + q);
+		assert_int_equal(n.irqs[n.queues[q].irq_rx].irq, 58 + q);
+		assert_int_equal(n.irqs[n.queues[q].irq_rx].role, IRQ_ROLE_RX);
+	}
+	assert_int_equal(n.irqs[4].irq, 60);
+	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+/* mlx5 numbering completion vectors from 1: mlx5_comp1 serves queue 0. */
+static void test_mlx5(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("mlx5");
+	t = table();
+	n = make_nic("eth1", "mlx5_core", 4);
+	assert_int_equal(irqmap_by_names(&n, &t), 5);
+	for (unsigned q = 0; q < 4; q++) {
+		assert_int_equal(n.irqs[q].irq, 41 + q);
+		assert_int_equal(n.irqs[q].queue, (int)q);
+		assert_int_equal(n.queues[q].irq_rx, (int)q);
+		assert_int_equal(n.queues[q].irq_tx, (int)q);
+	}
+	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify), cmocka_unit_test(test_virtio),
 		cmocka_unit_test(test_virtio_shared), cmocka_unit_test(test_ena),
 		cmocka_unit_test(test_gve),      cmocka_unit_test(test_legacy),
+		cmocka_unit_test(test_xen),      cmocka_unit_test(test_vmxnet3),
+		cmocka_unit_test(test_mlx5),
 	};
 	return cmocka_run_group_tests_name("irqmap", tests, NULL, NULL);
 }
