@@ -48,7 +48,7 @@ Q := @
 endif
 
 .SECONDARY:
-.PHONY: all tests check check-unit asan report deps install clean bench fuzz
+.PHONY: all tests check check-unit asan report deps install clean bench fuzz FORCE
 all: $(BIN)
 
 # Per-test extras (e.g. LDFLAGS_test_apply := -Wl,--wrap=...) live beside the test.

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/assess.h"
+#include "core/driver.h"
 #include "core/findings.h"
 #include "core/rates.h"
 
@@ -110,10 +111,6 @@ static const char *plural(unsigned n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static bool streq_ci(const char *a, const char *b) { return strcasecmp(a, b) == 0; }
-
-static bool contains_ci(const char *hay, const char *needle) { return strcasestr(hay, needle) != NULL; }
-
 /* The NIC's items of one kind: [*first, *end). */
 static const struct plan_item *items_of(const struct ctx *x, const struct mq_nic_verdict *v,
 					enum plan_kind kind, unsigned *ret_changes, unsigned *ret_held)
@@ -164,84 +161,6 @@ static int landing_cpu(const struct mq_irq *i)
 }
 
 /* ---- one check each ------------------------------------------------------ */
-
-#define AWS_ENA_MAX_QUEUES 32u
-#define GCE_GVNIC_MAX_QUEUES 16u
-#define GCE_VIRTIO_MAX_QUEUES 32u
-
-static unsigned cap(unsigned v, unsigned max) { return v < max ? v : max; }
-
-/* Emulated NIC models with one queue: the fix is another model, not a setting. */
-static bool single_queue_model(const char *driver)
-{
-	static const char *const models[] = {"e1000", "8139cp", "8139too", "ne2k-pci", "pcnet32", "tulip"};
-
-	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
-		if (streq_ci(driver, models[i]))
-			return true;
-	return false;
-}
-
-/* The host-side setting that gives the device `want` queues. Returns false if none exists. */
-static bool host_fix(const struct ctx *x, const struct mq_nic *n, unsigned max, unsigned want,
-		     char *buf, size_t len)
-{
-	const struct mq_platform *p = &x->a->now->platform;
-
-	if (streq_ci(p->cloud, "aws") || streq_ci(n->driver, "ena")) {
-		if (max >= AWS_ENA_MAX_QUEUES) {
-			snprintf(buf, len, "none: AWS ENA allows at most %u queues per ENI "
-				 "(spread traffic over more ENIs)", AWS_ENA_MAX_QUEUES);
-			return false;
-		}
-		snprintf(buf, len,
-			 "host side: AWS ENA gives one queue per vCPU up to the instance type's limit "
-			 "(8-32 per ENI): choose a larger instance type for more queues");
-	} else if (streq_ci(n->driver, "gve")) {
-		if (max >= GCE_GVNIC_MAX_QUEUES) {
-			snprintf(buf, len, "none: GCE gVNIC allows at most %u queues per NIC "
-				 "(add NICs to spread traffic)", GCE_GVNIC_MAX_QUEUES);
-			return false;
-		}
-		snprintf(buf, len,
-			 "host side: GCE gVNIC allows up to %u queues per NIC: set queue-count=%u on the "
-			 "network interface at instance creation", GCE_GVNIC_MAX_QUEUES,
-			 cap(want, GCE_GVNIC_MAX_QUEUES));
-	} else if (streq_ci(p->cloud, "gce")) {
-		if (max >= GCE_VIRTIO_MAX_QUEUES) {
-			snprintf(buf, len, "none: GCE virtio-net allows at most %u queues per NIC",
-				 GCE_VIRTIO_MAX_QUEUES);
-			return false;
-		}
-		snprintf(buf, len,
-			 "host side: GCE virtio-net allows up to %u queues: set queue-count=%u on the "
-			 "network interface at instance creation", GCE_VIRTIO_MAX_QUEUES,
-			 cap(want, GCE_VIRTIO_MAX_QUEUES));
-	} else if (single_queue_model(n->driver)) {
-		snprintf(buf, len,
-			 "host side: %s is a single-queue NIC model: use virtio-net with queues: qemu "
-			 "-netdev tap,queues=%u -device virtio-net-pci,mq=on,vectors=%u; libvirt "
-			 "<model type='virtio'/><driver queues='%u'/>", n->driver, want, 2 * want + 2, want);
-	} else if (streq_ci(p->cloud, "azure") || streq_ci(p->hypervisor, "hyperv") ||
-		   streq_ci(n->driver, "hv_netvsc") || streq_ci(n->driver, "mana")) {
-		snprintf(buf, len, "host side: on Hyper-V/Azure the queue count follows the VM size: "
-			 "resize the VM for more queues");
-	} else if (contains_ci(p->sys_vendor, "nanos") || contains_ci(p->product_name, "nanos")) {
-		snprintf(buf, len, "host side: raise `io-queues` to %u in the Nanos config "
-			 "(capped at the vCPU count)", want);
-	} else if (streq_ci(n->driver, "virtio_net") || streq_ci(p->hypervisor, "kvm") ||
-		   contains_ci(p->sys_vendor, "qemu")) {
-		snprintf(buf, len,
-			 "host side: qemu -netdev tap,queues=%u -device virtio-net-pci,mq=on,vectors=%u; "
-			 "libvirt <driver queues='%u'/>; VMmanager: interface `queues` or preset "
-			 "`iface_queues` (virtio only, <= vCPUs)", want, 2 * want + 2, want);
-	} else {
-		snprintf(buf, len, "host side: give the device %u queues (the guest cannot add queues "
-			 "the device does not offer)", want);
-	}
-	return true;
-}
-
 
 static void check_channels_unknown(struct ctx *x, const struct mq_nic *n)
 {
@@ -358,7 +277,7 @@ static void check_device_max(struct ctx *x, const struct mq_nic *n, const struct
 		n->name);
 	if (!f)
 		return;
-	if (!host_fix(x, n, max, nusable, f->fix, sizeof(f->fix))) {
+	if (!driver_host_fix(&x->a->now->platform, n, max, nusable, f->fix, sizeof(f->fix))) {
 		f->severity = SEV_INFO; /* at the platform's limit: nothing to do but know it */
 		f->fix_kind = FIX_NONE;
 	}
