@@ -143,8 +143,14 @@ static int load_config(const struct args *a, struct mq_config *cfg)
 
 	config_init(cfg);
 	r = config_load(path, cfg, err, sizeof(err));
-	if (r == -ENOENT && !a->config)
+	if (r == -ENOENT && !a->config && a->mode != MODE_DAEMON)
 		return 0; /* no default file: defaults */
+	if (r == -ENOENT && a->mode == MODE_DAEMON) {
+		/* The service starts anyway; a SIGHUP reads the file once it is there. */
+		log_info("%s not found, using built-in defaults", path);
+		config_init(cfg);
+		return 0;
+	}
 	if (r < 0) {
 		log_error("%s", err[0] ? err : strerror(-r));
 		return r;
@@ -225,10 +231,9 @@ static int run_apply(const struct args *a, const struct mq_config *cfg, struct m
 	return status;
 }
 
-static int run_daemon(const struct args *a, struct mq_nl *nl)
+static int run_daemon(const struct args *a, struct mq_config *cfg, struct mq_nl *nl)
 {
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
-	struct daemon_opts o;
 	int r;
 
 #ifdef __GLIBC__
@@ -242,13 +247,7 @@ static int run_daemon(const struct args *a, struct mq_nl *nl)
 	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 #endif
 	/* Named NICs need not exist yet: the daemon tunes them when they appear. */
-	tune_select(&po);
-	daemon_opts_default(&o);
-	o.config_path = a->config;
-	o.nl = nl;
-	o.select = &po;
-	r = daemon_run(&o);
-	tune_select(NULL);
+	r = daemon_main(nl, cfg, a->config ? a->config : MQ_DEFAULT_CONFIG, &po);
 	return r == 0 ? EXIT_OK : r == -EINVAL ? EXIT_USAGE : EXIT_CANNOT;
 }
 
@@ -353,7 +352,7 @@ int main(int argc, char **argv)
 		status = run_apply(&a, &cfg, &nl);
 		break;
 	case MODE_DAEMON:
-		status = run_daemon(&a, &nl);
+		status = run_daemon(&a, &cfg, &nl);
 		break;
 	default:
 		status = EXIT_CANNOT;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The daemon loop with fake event sources: socketpairs stand in for the
- * rtnetlink, ethtool netlink and uevent sockets, fake tune/load functions
- * record what the loop asks for. Each test ends the loop the way systemd
- * does: SIGTERM.
+ * The daemon's policy with fake event sources: socketpairs stand in for the
+ * rtnetlink, ethtool netlink and uevent sockets (monitor_adopt), fake hooks
+ * record what the daemon asks for. Each test ends the loop the way systemd
+ * does: SIGTERM. The parsers themselves are tests/test_monitor.c's.
  */
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +34,8 @@
 
 #include "agent/daemon.h"
 #include "agent/log.h"
+#include "probes/monitor.h"
+#include "probes/nl.h"
 #include "probes/sysfs.h"
 
 #define FAMILY 42
@@ -54,31 +56,38 @@ static struct {
 	unsigned nsections;
 	double interval;
 	double drift_check[4];   /* drift_check of the config of each load (1-based - 1) */
+	unsigned err_all;        /* the first this many passes fail (-ENODEV) */
+	unsigned failed;         /* failed steps the passes after err_all report, */
+	unsigned failed_until;   /* up to this pass */
 	unsigned samples;
 	void (*sample_hook)(unsigned n);
 } f;
 
-static int fake_tune(struct mq_nl *nl, const struct mq_config *cfg, const char *cause, bool dry_run,
+static int fake_tune(void *ctx, const struct mq_config *cfg, const char *cause,
 		     struct tune_result *ret)
 {
 	unsigned i = f.calls++;
-	(void)nl;
-	assert_false(dry_run);
+
+	assert_ptr_equal(ctx, &f); /* every hook gets the context it was given */
 	if (i < 8) {
 		snprintf(f.causes[i], sizeof(f.causes[i]), "%s", cause);
 		snprintf(f.cfg_path[i], sizeof(f.cfg_path[i]), "%s", cfg->path);
 	}
 	ret->changed = i == 0 ? f.changed_first : 0;
+	ret->failed = f.calls > f.err_all && f.calls <= f.failed_until ? f.failed : 0;
 	snprintf(ret->summary, sizeof(ret->summary), "summary %u", i + 1);
 	if (f.hook)
 		f.hook(f.calls);
 	if (f.calls >= f.stop_after)
 		kill(getpid(), SIGTERM);
+	if (f.err_all && f.calls <= f.err_all)
+		return -ENODEV;
 	return i == 0 ? f.err_first : 0;
 }
 
-static int fake_load(const char *path, struct mq_config *ret, char *err, size_t errlen)
+static int fake_load(void *ctx, const char *path, struct mq_config *ret, char *err, size_t errlen)
 {
+	assert_ptr_equal(ctx, &f);
 	f.loads++;
 	if ((int)f.loads == f.fail_load_call) {
 		snprintf(err, errlen, "%s:3: unknown key 'queuez'", path);
@@ -97,15 +106,16 @@ static int fake_load(const char *path, struct mq_config *ret, char *err, size_t 
 	return 0;
 }
 
-static void fake_free(struct mq_config *c)
+static void fake_free(void *ctx, struct mq_config *c)
 {
+	assert_ptr_equal(ctx, &f);
 	free(c->ifs);
 	c->ifs = NULL;
 }
 
-static int fake_sample(struct mq_nl *nl, const struct mq_config *cfg)
+static int fake_sample(void *ctx, const struct mq_config *cfg)
 {
-	(void)nl;
+	assert_ptr_equal(ctx, &f);
 	(void)cfg;
 	f.samples++;
 	if (f.sample_hook)
@@ -117,6 +127,8 @@ static int fake_sample(struct mq_nl *nl, const struct mq_config *cfg)
 
 static int ours[3] = {-1, -1, -1};  /* our ends: rtnl, ethtool, uevent */
 static struct daemon_opts opts;
+static struct mq_monitor mon;
+static struct mq_config cfg;
 
 static int setup(void **state)
 {
@@ -127,22 +139,21 @@ static int setup(void **state)
 	f.stop_after = 2;
 	memset(&opts, 0, sizeof(opts));
 	opts.config_path = "/etc/mqbalance.conf";
-	opts.tune = fake_tune;
-	opts.load_config = fake_load;
-	opts.free_config = fake_free;
+	opts.hooks = (struct daemon_hooks){.ctx = &f, .tune = fake_tune, .load_config = fake_load,
+					   .free_config = fake_free};
+	opts.cfg = &cfg;
+	opts.mon = &mon;
 	opts.ev.debounce_ms = 20;
 	opts.ev.debounce_max_ms = 100;
 	opts.drift_ms = 3600000;
-	opts.inject = true;
-	opts.ethtool_family = FAMILY;
+	monitor_init(&mon, NULL);
+	mon.ethtool_family = FAMILY;
 	for (int i = 0; i < 3; i++) {
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp[i]) < 0)
 			return -1;
 		ours[i] = sp[i][0];
+		monitor_adopt(&mon, (enum mon_src)i, sp[i][1]);
 	}
-	opts.rtnl_fd = sp[0][1];
-	opts.ethtool_fd = sp[1][1];
-	opts.uevent_fd = sp[2][1];
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	sysfs_set_root("/nonexistent-mqbalance-root");
@@ -156,8 +167,22 @@ static int teardown(void **state)
 	alarm(0);
 	for (int i = 0; i < 3; i++)
 		close(ours[i]);
+	monitor_close_all(&mon);
 	sysfs_set_root("");
 	return 0;
+}
+
+/* What main does: load the config once, then hand it to the daemon. */
+static int run(void)
+{
+	char err[256];
+	int r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(fake_load(&f, opts.config_path, &cfg, err, sizeof(err)), 0);
+	r = daemon_run(&opts);
+	fake_free(&f, &cfg);
+	return r;
 }
 
 static void send_bytes(int fd, const void *buf, size_t len)
@@ -222,50 +247,12 @@ static void send_channels(int ifindex, const char *name, uint32_t combined)
 
 /* ---- tests ------------------------------------------------------------------- */
 
-static void test_uevent_parse(void **state)
-{
-	static const char offline[] = "offline@/devices/system/cpu/cpu3\0ACTION=offline\0"
-				      "DEVPATH=/devices/system/cpu/cpu3\0SUBSYSTEM=cpu\0SEQNUM=5";
-	static const char online[] = "online@/devices/system/cpu/cpu12\0ACTION=online\0"
-				     "DEVPATH=/devices/system/cpu/cpu12\0SUBSYSTEM=cpu\0";
-	static const char net[] = "add@/devices/virtual/net/veth0\0ACTION=add\0"
-				  "DEVPATH=/devices/virtual/net/veth0\0SUBSYSTEM=net\0";
-	static const char add[] = "add@/devices/system/cpu/cpu4\0ACTION=add\0"
-				  "DEVPATH=/devices/system/cpu/cpu4\0SUBSYSTEM=cpu\0";
-	static const char bigcpu[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpu4096\0"
-				     "SUBSYSTEM=cpu\0";
-	static const char badcpu[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpu1x\0"
-				     "SUBSYSTEM=cpu\0";
-	static const char other[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpufreq\0"
-				    "SUBSYSTEM=cpu\0";
-	struct mq_event e;
-	(void)state;
-
-	assert_int_equal(daemon_uevent_parse(offline, sizeof(offline) - 1, &e), 1);
-	assert_int_equal(e.type, EV_CPU_OFFLINE);
-	assert_int_equal(e.cpu, 3);
-	assert_int_equal(daemon_uevent_parse(online, sizeof(online), &e), 1);
-	assert_int_equal(e.type, EV_CPU_ONLINE);
-	assert_int_equal(e.cpu, 12);
-	assert_int_equal(daemon_uevent_parse(net, sizeof(net), &e), 0);
-	assert_int_equal(daemon_uevent_parse(add, sizeof(add), &e), 0);
-	assert_int_equal(daemon_uevent_parse(other, sizeof(other), &e), 0);
-	assert_int_equal(daemon_uevent_parse(bigcpu, sizeof(bigcpu), &e), -EINVAL);
-	assert_int_equal(daemon_uevent_parse(badcpu, sizeof(badcpu), &e), -EINVAL);
-	assert_int_equal(daemon_uevent_parse("libudev\0\xfe\xed", 10, &e), 0);
-	assert_int_equal(daemon_uevent_parse("", 0, &e), -EINVAL);
-	assert_int_equal(daemon_uevent_parse("garbage", 7, &e), -EINVAL);
-	/* Every prefix of a real message: never read past the end, never crash. */
-	for (size_t n = 0; n < sizeof(offline); n++)
-		daemon_uevent_parse(offline, n, &e);
-}
-
 static void test_cpu_offline(void **state)
 {
 	(void)state;
 	send_uevent("offline", 3);
 	send_bytes(ours[2], "junk", 4); /* malformed: ignored */
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[0], "startup");
 	assert_string_equal(f.causes[1], "cpu3 went offline");
@@ -276,7 +263,7 @@ static void test_tune_failure_not_fatal(void **state)
 	(void)state;
 	f.err_first = -ENODEV; /* the first pass could not run at all */
 	send_uevent("online", 5);
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "cpu5 came online");
 }
@@ -287,7 +274,7 @@ static void test_cpu_burst_coalesced(void **state)
 	for (unsigned c = 4; c < 8; c++)
 		send_uevent("offline", c);
 	send_uevent("online", 1);
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "cpus 4-7 went offline, cpu1 came online");
 }
@@ -307,7 +294,7 @@ static void test_link_events(void **state)
 	send_link(RTM_NEWLINK, 0, "bad", 0, ~0U, NULL);              /* no ifindex */
 	snprintf(f.sections[0].name, sizeof(f.sections[0].name), "veth1");
 	f.nsections = 1;
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth7 appeared, eth7 renamed to wan7, wan7 link up, "
 					 "veth1 link up, eth9 went away");
@@ -323,7 +310,7 @@ static void test_channels_by_someone_else(void **state)
 	f.nsections = 1;
 	send_channels(6, "eth1", 1); /* pinned: left alone */
 	send_channels(5, "eth0", 2);
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth0 channels changed by someone else (to 2)");
 }
@@ -339,7 +326,7 @@ static void test_own_channel_change_ignored(void **state)
 	f.changed_first = 1;
 	send_channels(5, "eth0", 4);
 	send_uevent("online", 2);
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "drift check, cpu2 came online");
 }
@@ -380,7 +367,7 @@ static void test_garbage(void **state)
 		nlh->nlmsg_len = full;
 	}
 	send_uevent("offline", 3);
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_non_null(strstr(f.causes[1], "cpu3 went offline"));
 }
@@ -399,7 +386,7 @@ static void test_reload(void **state)
 	f.hook = hup;
 	f.stop_after = 3;
 	opts.drift_ms = 150;
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.loads, 3);
 	assert_int_equal(f.calls, 3);
 	assert_string_equal(f.cfg_path[0], "/etc/mqbalance.conf#1");
@@ -434,7 +421,7 @@ static void test_drift_check_from_config(void **state)
 	f.hook = hup_first;
 	f.stop_after = 3;
 	t0 = mono_s();
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	dt = mono_s() - t0;
 	assert_int_equal(f.calls, 3);
 	assert_string_equal(f.causes[1], "configuration reloaded");
@@ -442,11 +429,20 @@ static void test_drift_check_from_config(void **state)
 	assert_true(dt > 0.9 && dt < 5);
 }
 
-static void test_config_error_at_start(void **state)
+/* main loads the config (a broken one ends it there); the daemon wants every piece. */
+static void test_missing_opts(void **state)
 {
+	struct daemon_opts o = opts;
 	(void)state;
-	f.fail_load_call = 1;
-	assert_int_equal(daemon_run(&opts), -EINVAL);
+
+	o.cfg = NULL;
+	assert_int_equal(daemon_run(&o), -EINVAL);
+	o = opts;
+	o.mon = NULL;
+	assert_int_equal(daemon_run(&o), -EINVAL);
+	o = opts;
+	o.hooks.tune = NULL;
+	assert_int_equal(daemon_run(&o), -EINVAL);
 	assert_int_equal(f.calls, 0);
 }
 
@@ -487,18 +483,63 @@ static void test_cpu_poll_fallback_and_sample(void **state)
 	/* No uevent source at all: the sample timer's poll must notice. */
 	close(ours[2]);
 	ours[2] = -1;
-	close(opts.uevent_fd);
-	opts.uevent_fd = -1;
-	opts.sample = fake_sample;
+	monitor_close(&mon, MON_UEVENT);
+	opts.hooks.sample = fake_sample;
 	f.interval = 0.1;
 	f.sample_hook = offline_cpu3;
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "cpu3 went offline");
 	assert_true(f.samples >= 1);
 	unlink(online_path);
 	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", root);
 	assert_int_equal(system(cmd), 0);
+}
+
+static unsigned count_lines(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/*
+ * The same failure at every drift check is said once, and once when it
+ * clears: a pass that cannot run, then the same steps failing.
+ */
+static void test_lasting_failures_logged_once(void **state)
+{
+	FILE *tmp = tmpfile();
+	char log[8192];
+	size_t n;
+	int saved = dup(STDERR_FILENO);
+	(void)state;
+
+	assert_non_null(tmp);
+	f.err_all = 4;       /* startup and three drift checks cannot tune */
+	f.failed = 2;        /* then two steps fail, */
+	f.failed_until = 7;  /* for three passes, */
+	f.stop_after = 8;    /* and the last one works */
+	opts.drift_ms = 40;
+	fflush(stderr);
+	dup2(fileno(tmp), STDERR_FILENO);
+	int r = run();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_int_equal(r, 0);
+	rewind(tmp);
+	n = fread(log, 1, sizeof(log) - 1, tmp);
+	log[n] = '\0';
+	fclose(tmp);
+	assert_int_equal(f.calls, 8);
+	assert_int_equal(count_lines(log, "could not tune (No such device)"), 1);
+	assert_int_equal(count_lines(log, "startup: could not tune"), 1);
+	assert_int_equal(count_lines(log, "tuning works again"), 1);
+	assert_int_equal(count_lines(log, "2 change(s) failed"), 1);
+	assert_int_equal(count_lines(log, "no change fails any more"), 1);
 }
 
 static void test_notify(void **state)
@@ -524,7 +565,7 @@ static void test_notify(void **state)
 	send_uevent("offline", 1);
 	opts.ev.debounce_ms = 150;
 	opts.ev.debounce_max_ms = 150;
-	assert_int_equal(daemon_run(&opts), 0);
+	assert_int_equal(run(), 0);
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	for (; n < 8; n++) {
@@ -599,13 +640,18 @@ static void test_real_netns(void **state)
 		alarm(10); /* alarms are not inherited */
 		if (unshare(CLONE_NEWNET) < 0)
 			_exit(77);
-		opts.inject = false;
+		/* Real sources, from the families probes/nl.c resolves in this namespace. */
+		struct mq_nl nl;
+		if (mqnl_open(&nl) < 0)
+			_exit(81);
+		monitor_close_all(&mon);
+		monitor_init(&mon, &nl);
 		snprintf(f.sections[0].name, sizeof(f.sections[0].name), "vethA");
 		snprintf(f.sections[1].name, sizeof(f.sections[1].name), "vethC");
 		f.nsections = 2;
 		f.hook = netns_step;
 		f.stop_after = 6;
-		if (daemon_run(&opts) != 0)
+		if (run() != 0)
 			_exit(80);
 		for (unsigned i = 0; i < f.calls && i < 8; i++)
 			dprintf(pfd[1], "%s\n", f.causes[i]);
@@ -637,7 +683,6 @@ static void test_real_netns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uevent_parse),
 		cmocka_unit_test_setup_teardown(test_cpu_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tune_failure_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_burst_coalesced, setup, teardown),
@@ -647,8 +692,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_from_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_error_at_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_opts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lasting_failures_logged_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_netns, setup, teardown),
 	};
