@@ -212,7 +212,8 @@ int monitor_link_parse(const struct nlmsghdr *nlh, struct mq_event *ret)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return 0;
-	if (link_parse(nlh, &nic) < 0 || nic.ifindex <= 0)
+	/* An empty name would read as a rename to "" (link_parse takes "\0" as one). */
+	if (link_parse(nlh, &nic) < 0 || nic.ifindex <= 0 || !nic.name[0])
 		return -EINVAL;
 	ifi = NLMSG_DATA(nlh); /* link_parse checked that it is there */
 	if (ifi->ifi_flags & IFF_LOOPBACK)

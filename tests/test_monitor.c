@@ -118,6 +118,7 @@ static void test_link_parse(void **state)
 	/* Malformed: no ifindex, no name, cut short. */
 	assert_int_equal(monitor_link_parse(put_link(&buf, RTM_NEWLINK, 0, "bad", 0, ~0U, NULL), &e), -EINVAL);
 	assert_int_equal(monitor_link_parse(put_link(&buf, RTM_NEWLINK, 3, NULL, 0, ~0U, NULL), &e), -EINVAL);
+	assert_int_equal(monitor_link_parse(put_link(&buf, RTM_NEWLINK, 3, "", 0, 0, NULL), &e), -EINVAL);
 	struct nlmsghdr *nlh = put_link(&buf, RTM_NEWLINK, 3, "eth3", 0, ~0U, "veth");
 	uint32_t full = nlh->nlmsg_len;
 	for (uint32_t cut = sizeof(*nlh); cut < full; cut++) {
