@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +13,6 @@
 #include "probes/sysfs.h"
 
 #define DRIFT_MS_DEFAULT 30000
-#define LINK_TABLE_MAX 256 /* names remembered to spot renames; older entries are overwritten */
-
-struct link_ent {
-	int ifindex;
-	char name[IF_NAMESIZE];
-};
 
 struct daemon {
 	const struct daemon_opts *o;
@@ -30,8 +23,6 @@ struct daemon {
 	struct mq_loop *loop;
 	struct mq_watch watch;
 	int drift_timer, sample_timer;
-	struct link_ent links[LINK_TABLE_MAX];
-	unsigned next_link;        /* slot to overwrite when the table is full */
 	struct mq_cpuset online;
 	bool have_online;
 	unsigned long retunes;
@@ -81,41 +72,6 @@ static uint64_t sample_ms(const struct daemon *d)
 
 /* ---- links ------------------------------------------------------------------- */
 
-static struct link_ent *link_find(struct daemon *d, int ifindex)
-{
-	for (unsigned i = 0; i < LINK_TABLE_MAX; i++)
-		if (d->links[i].ifindex == ifindex)
-			return &d->links[i];
-	return NULL;
-}
-
-static void link_remember(struct daemon *d, int ifindex, const char *name)
-{
-	struct link_ent *l = link_find(d, ifindex);
-
-	if (!l)
-		l = link_find(d, 0);
-	if (!l) {
-		l = &d->links[d->next_link];
-		d->next_link = (d->next_link + 1) % LINK_TABLE_MAX;
-	}
-	l->ifindex = ifindex;
-	snprintf(l->name, sizeof(l->name), "%s", name);
-}
-
-static void links_seed(struct daemon *d)
-{
-	struct if_nameindex *ifs = if_nameindex(), *i;
-
-	if (!ifs) {
-		log_debug("if_nameindex: %m, renames of existing links show as changes");
-		return;
-	}
-	for (i = ifs; i->if_index && i->if_name; i++)
-		link_remember(d, (int)i->if_index, i->if_name);
-	if_freenameindex(ifs);
-}
-
 /*
  * Devices always count. Virtual links (veth, bridges, tunnels: they have a
  * kind) come and go with every container: only those the config names or
@@ -135,40 +91,19 @@ static bool wanted(const struct daemon *d, const char *kind, const char *ifname)
 	return !o->nifnames && o->all;
 }
 
-static void on_link(struct daemon *d, struct mq_event e)
+static void on_link(struct daemon *d, const struct mq_event *e)
 {
-	struct link_ent *l = link_find(d, e.ifindex);
-
-	if (e.type == EV_LINK_DEL) {
-		if (l)
-			memset(l, 0, sizeof(*l));
-	} else if (e.type == EV_LINK_NEW) {
-		link_remember(d, e.ifindex, e.ifname);
-	} else {
-		/* The kernel says nothing but the new name: compare with the one we knew. */
-		if (l && strcmp(l->name, e.ifname)) {
-			struct mq_event r = e;
-
-			r.type = EV_LINK_RENAME;
-			snprintf(r.oldname, sizeof(r.oldname), "%s", l->name);
-			link_remember(d, e.ifindex, e.ifname);
-			if (wanted(d, r.kind, r.ifname) || wanted(d, r.kind, r.oldname)) {
-				log_debug("event: %s renamed to %s", r.oldname, r.ifname);
-				events_push(&d->ev, &r);
-			}
-		} else if (!l) {
-			link_remember(d, e.ifindex, e.ifname);
-		}
-		if (e.type == EV_LINK_CHANGE)
-			return; /* carrier, MTU, statistics...: nothing for us */
-	}
-	if (!wanted(d, e.kind, e.ifname)) {
-		log_debug("event: %s %s (%s), not configured, ignoring", e.ifname,
-			  ev_type_to_string(e.type), e.kind);
+	if (e->type == EV_LINK_CHANGE)
+		return; /* carrier, MTU, statistics...: nothing for us */
+	if (!wanted(d, e->kind, e->ifname) &&
+	    !(e->type == EV_LINK_RENAME && wanted(d, e->kind, e->oldname))) {
+		log_debug("event: %s %s (%s), not configured, ignoring", e->ifname,
+			  ev_type_to_string(e->type), e->kind);
 		return;
 	}
-	log_debug("event: %s %s", e.ifname, ev_type_to_string(e.type));
-	events_push(&d->ev, &e);
+	log_debug("event: %s %s%s%s", e->ifname, ev_type_to_string(e->type),
+		  e->oldname[0] ? " from " : "", e->oldname);
+	events_push(&d->ev, e);
 }
 
 static void on_channels(struct daemon *d, struct mq_event e)
@@ -176,10 +111,10 @@ static void on_channels(struct daemon *d, struct mq_event e)
 	const struct mq_if_config *sec;
 
 	if (!e.ifname[0]) {
-		const struct link_ent *l = link_find(d, e.ifindex);
+		const char *known = link_names_get(&d->watch.names, e.ifindex);
 
-		if (l)
-			snprintf(e.ifname, sizeof(e.ifname), "%s", l->name);
+		if (known)
+			snprintf(e.ifname, sizeof(e.ifname), "%s", known);
 		else
 			snprintf(e.ifname, sizeof(e.ifname), "ifindex%d", e.ifindex);
 	}
@@ -261,7 +196,7 @@ static void on_event(const struct mq_event *e, void *ctx)
 		events_push(&d->ev, e);
 		poll_cpus_online(d); /* lost uevents too, maybe */
 	} else {
-		on_link(d, *e);
+		on_link(d, e);
 	}
 }
 
@@ -419,8 +354,6 @@ static int setup(struct daemon *d)
 		log_warn("cannot arm the watchdog timer: %s", strerror(-r));
 	if ((r = watch_start(&d->watch, d->loop, d->o->mon, (double)drift_ms(d) / 1000, on_event, d)) < 0)
 		return r;
-	if (d->o->mon->can_open)
-		links_seed(d); /* real sources: the names this kernel has now */
 	poll_cpus_online(d);
 	loop_set_prepare(d->loop, on_prepare, d);
 	return 0;

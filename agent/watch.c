@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "agent/watch.h"
@@ -14,9 +15,25 @@ static void deliver(struct mq_watch *w, struct mq_event *e)
 
 static void stamp_and_deliver(const struct mq_event *e, void *ctx)
 {
-	struct mq_event copy = *e;
+	struct mq_watch *w = ctx;
+	struct mq_event copy = *e, rename;
 
-	deliver(ctx, &copy);
+	if (link_names_track(&w->names, e, &rename))
+		deliver(w, &rename);
+	deliver(w, &copy);
+}
+
+static void names_seed(struct mq_watch *w)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	if (!ifs) {
+		log_debug("if_nameindex: %m, renames of existing links show as changes");
+		return;
+	}
+	for (i = ifs; i->if_index && i->if_name; i++)
+		link_names_set(&w->names, (int)i->if_index, i->if_name);
+	if_freenameindex(ifs);
 }
 
 static void lost(struct mq_watch *w, struct watch_src *src, int err)
@@ -115,6 +132,8 @@ int watch_start(struct mq_watch *w, struct mq_loop *l, struct mq_monitor *m, dou
 	w->mon = m;
 	w->fn = fn;
 	w->ctx = ctx;
+	if (m->can_open)
+		names_seed(w); /* real sources: the names this kernel has now */
 	/* Sources not given: a missing one is a capability of this kernel, said once. */
 	if (m->fd[MON_RTNL] < 0 && (r = monitor_open(m, MON_RTNL)) < 0 && r != -EOPNOTSUPP)
 		log_warn("cannot watch link events (rtnetlink: %s); new NICs and link changes are "

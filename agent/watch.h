@@ -5,7 +5,8 @@
  * The daemon's event intake: keeps the monitor's sources (probes/monitor.h)
  * registered in the loop, reads them when they are readable and hands every
  * event to one callback, stamped with the loop's clock. Lost events (a receive
- * buffer overrun, a datagram too large) arrive as EV_OVERRUN. A source that
+ * buffer overrun, a datagram too large) arrive as EV_OVERRUN; a link's new
+ * name as EV_LINK_RENAME (core/linknames.h), before the event that told it. A source that
  * breaks is closed and, at watch_reopen(), opened again; each failure is
  * logged once, and its end once.
  */
@@ -15,6 +16,7 @@
 
 #include "agent/log.h"
 #include "agent/loop.h"
+#include "core/linknames.h"
 #include "probes/monitor.h"
 
 struct mq_watch;
@@ -33,6 +35,7 @@ struct mq_watch {
 	monitor_event_fn fn;
 	void *ctx;
 	struct watch_src src[_MON_SRC_MAX];
+	struct link_names names; /* seeded from the kernel's links when the sources are real */
 	union {
 		struct nlmsghdr align;
 		char b[65536];
