@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Links: an RTM_GETLINK dump over the libnl-route-3 socket, parsed raw
+ * Links: an RTM_GETLINK dump over the libnl-3 socket, parsed raw
  * (rtnl_link hides IFLA_XDP), plus sysfs for what rtnetlink does not say
  * (device, NUMA node, active queues, XPS/RPS) and ETHTOOL_GDRVINFO for the
  * driver name.

@@ -58,7 +58,7 @@ int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
 /* ---- probes/platform.c: DMI and neighbouring tools ----------------------- */
 int platform_probe(struct mq_platform *ret);
 
-/* ---- probes/link.c: rtnetlink links (libnl-route-3) + sysfs -------------- */
+/* ---- probes/link.c: rtnetlink links (libnl-3) + sysfs -------------------- */
 /*
  * Every link with ifindex, name, kind, mtu, operstate, allocated queues, xdp,
  * has_device; driver and bus_info (ETHTOOL_GDRVINFO); active queue counts and
