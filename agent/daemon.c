@@ -302,11 +302,11 @@ static void retune(struct daemon *d, const char *cause, bool quiet)
 	snprintf(what, sizeof(what), "%u", res.failed);
 	if (res.failed && (log_lasting_fail(&d->failed, what) || !quiet))
 		log_warn("%s: %u change(s) failed, %u made", cause, res.failed, res.changed);
-	else if (!res.failed && log_lasting_ok(&d->failed))
-		log_info("%s: no change fails any more", cause);
-	else if (quiet && res.changed && !res.failed)
+	else if (quiet && res.changed)
 		log_info("%s: %u setting(s) had been changed behind our back, restored", cause,
 			 res.changed);
+	if (!res.failed && log_lasting_ok(&d->failed))
+		log_info("%s: no change fails any more", cause);
 	res.summary[sizeof(res.summary) - 1] = '\0';
 	sdnotify_sendf("STATUS=%s (pass %lu: %s)", res.summary[0] ? res.summary : "tuned",
 		       d->retunes, cause);
