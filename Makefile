@@ -8,7 +8,7 @@ DESTDIR    ?=
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libmnl libnl-3.0 libnl-route-3.0
+PKGS       := libmnl libnl-3.0
 BUILD      ?= build
 BIN        ?= mqbalance
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)

@@ -1,39 +1,41 @@
 // SPDX-License-Identifier: MIT
 /*
  * The production wiring of the daemon, apart from daemon.c so that tests can
- * link the loop with fakes: tuning passes that keep the tuning history, and
- * the sampler that rewrites the textfile every interval.
+ * link the policy with fakes and without the planner, the applier or the
+ * config parser: tuning passes that also keep the Prometheus tuning state,
+ * and the sampler that rewrites the textfile every interval. Their state
+ * lives in struct service, reached through the hooks' context.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "agent/config_file.h"
 #include "agent/daemon.h"
 #include "agent/log.h"
 #include "agent/textfile.h"
 #include "agent/tune.h"
+#include "core/config.h"
+#include "core/assess.h"
 #include "output/prom.h"
+#include "probes/monitor.h"
 #include "probes/probe.h"
 
-/* One daemon per process: its tuning history and the previous sample. */
-static struct tune tuner;
-static bool tuner_ready;
-static struct mq_snapshot prev;
-static bool have_prev;
-static char last_write_err[512];
-static struct probe_opts selection;
-
-void daemon_defaults_select(const struct probe_opts *o)
-{
-	selection = o ? *o : (struct probe_opts){0};
-}
+struct service {
+	struct tune tune;           /* nl, --all / IFACE..., managed IRQs, the tuning history */
+	struct mq_snapshot prev;    /* the previous sample, for rates */
+	bool have_prev;
+	struct log_lasting write_err, step_err;
+};
 
 /* A missing config file means built-in defaults, as for --apply. */
-static int load_or_defaults(const char *path, struct mq_config *ret, char *err, size_t errlen)
+static int load_or_defaults(void *ctx, const char *path, struct mq_config *ret, char *err,
+			    size_t errlen)
 {
 	int r = config_load(path, ret, err, errlen);
 
+	(void)ctx;
 	if (r == -ENOENT) {
 		log_info("%s not found, using built-in defaults", path);
 		config_init(ret);
@@ -42,23 +44,48 @@ static int load_or_defaults(const char *path, struct mq_config *ret, char *err, 
 	return r;
 }
 
-static int tune_with_stats(struct mq_nl *nl, const struct mq_config *cfg, const char *cause,
-			   bool dry_run, struct tune_result *ret)
+static void free_config(void *ctx, struct mq_config *c)
 {
+	(void)ctx;
+	config_free(c);
+}
+
+/* The failed steps of a pass in one line, to tell a new failure from the same one again. */
+static void failures_key(const struct tune_pass *p, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < p->a.plan.n && o + 1 < len; i++) {
+		const struct plan_item *it = &p->a.plan.items[i];
+
+		if (it->status == STEP_FAILED)
+			o += (size_t)snprintf(buf + o, len - o, "%s/%s/%d/%d/%d;", it->ifname,
+					      plan_kind_to_string(it->kind), it->queue, it->irq, it->err);
+	}
+}
+
+static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, struct tune_result *ret)
+{
+	struct service *sv = ctx;
 	struct tune_pass pass;
+	bool news = false;
+	char key[256];
 	int r;
 
-	if (!tuner_ready) {
-		tune_init(&tuner, nl, cfg, &selection);
-		tuner_ready = true;
-	}
-	tuner.cfg = cfg;
-	r = tune_run(&tuner, dry_run, &pass);
+	sv->tune.cfg = cfg;
+	r = tune_run(&sv->tune, false, &pass);
 	if (r < 0) {
 		tune_pass_free(&pass);
 		return r;
 	}
-	tune_log(&pass, cause, dry_run);
+	failures_key(&pass, key, sizeof(key));
+	/* the same steps failing at every drift check: said once, then at debug */
+	if (key[0])
+		news = log_lasting_fail(&sv->step_err, key);
+	else
+		log_lasting_ok(&sv->step_err);
+	tune_log(&pass, cause, false, news);
 	ret->changed = pass.changes;
 	ret->failed = pass.tally.failed;
 	ret->skipped = pass.tally.skipped;
@@ -67,51 +94,68 @@ static int tune_with_stats(struct mq_nl *nl, const struct mq_config *cfg, const 
 	return 0;
 }
 
-static int sample(struct mq_nl *nl, const struct mq_config *cfg)
+static int sample(void *ctx, const struct mq_config *cfg)
 {
+	struct service *sv = ctx;
+	struct probe_opts po = sv->tune.select;
+	const char *names[MQ_IFS_MAX];
 	struct mq_snapshot now = {0};
 	struct mq_assessment a;
 	struct prom_input in;
 	char err[512] = "";
-	struct probe_opts po = selection;
-	const char *names[MQ_IFS_MAX];
 	int r;
 
 	if (!cfg->prom_file[0])
 		return 0;
 	tune_probe_opts(cfg, &po, names);
-	r = snapshot_take(nl, &po, &now);
+	r = snapshot_take(sv->tune.nl, &po, &now);
 	if (r < 0)
 		return r;
-	if (tuner_ready)
-		irq_memory_mark(&tuner.managed, &now);
-	r = assess(&now, have_prev ? &prev : NULL, cfg, &a);
+	irq_memory_mark(&sv->tune.managed, &now);
+	r = assess(&now, sv->have_prev ? &sv->prev : NULL, cfg, &a);
 	if (r < 0)
 		goto out;
-	in = (struct prom_input){.a = &a, .tune = tuner_ready ? &tuner.stats : NULL};
+	in = (struct prom_input){.a = &a, .tune = &sv->tune.stats};
 	r = textfile_write(cfg->prom_file, prom_render_cb, &in, err, sizeof(err));
-	/* A full disk at every interval would flood the journal: log each new error once. */
-	if (r < 0 && strcmp(err, last_write_err) != 0)
-		log_error("%s", err[0] ? err : strerror(-r));
-	else if (r >= 0 && last_write_err[0])
-		log_info("%s written again", cfg->prom_file);
-	snprintf(last_write_err, sizeof(last_write_err), "%s", r < 0 ? err : "");
-	r = r < 0 ? 0 : r; /* reported above */
 	assessment_free(&a);
+	/* A full disk at every interval would flood the journal: each new error once. */
+	if (r < 0 && log_lasting_fail(&sv->write_err, err[0] ? err : strerror(-r)))
+		log_error("%s", err[0] ? err : strerror(-r));
+	else if (r >= 0 && log_lasting_ok(&sv->write_err))
+		log_info("%s written again", cfg->prom_file);
+	r = r < 0 ? 0 : r; /* reported above */
 out:
-	if (have_prev)
-		snapshot_free(&prev);
-	prev = now;
-	have_prev = true;
+	if (sv->have_prev)
+		snapshot_free(&sv->prev);
+	sv->prev = now;
+	sv->have_prev = true;
 	return r;
 }
 
-void daemon_opts_default(struct daemon_opts *o)
+int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path,
+		const struct probe_opts *select)
 {
-	memset(o, 0, sizeof(*o));
-	o->tune = tune_with_stats;
-	o->sample = sample;
-	o->load_config = load_or_defaults;
-	o->free_config = config_free;
-	o->rtnl_fd = o->ethtool_fd = o->uevent_fd = -1;
+	struct service *sv = calloc(1, sizeof(*sv));
+	struct mq_monitor mon;
+	int r;
+
+	if (!sv)
+		return -ENOMEM;
+	tune_init(&sv->tune, nl, cfg, select);
+	monitor_init(&mon, nl);
+	struct daemon_opts o = {
+		.config_path = config_path,
+		.cfg = cfg,
+		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample,
+			  .load_config = load_or_defaults, .free_config = free_config},
+		.mon = &mon,
+		.select = select,
+	};
+	r = daemon_run(&o);
+	monitor_close_all(&mon);
+	if (sv->have_prev)
+		snapshot_free(&sv->prev);
+	tune_free(&sv->tune);
+	free(sv);
+	return r;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "agent/log.h"
 
@@ -34,4 +35,26 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 		fprintf(stderr, "<%d>%s\n", lvl, line);
 	else
 		fprintf(stderr, "mqbalance: %s%s\n", tag[lvl], line);
+}
+
+bool log_lasting_fail(struct log_lasting *s, const char *what)
+{
+	char cut[sizeof(s->what)];
+
+	/* Compare as stored: a long message cut the same way is the same failure. */
+	snprintf(cut, sizeof(cut), "%s", what ? what : "");
+	if (s->failing && strcmp(cut, s->what) == 0)
+		return false;
+	s->failing = true;
+	memcpy(s->what, cut, sizeof(cut));
+	return true;
+}
+
+bool log_lasting_ok(struct log_lasting *s)
+{
+	bool was = s->failing;
+
+	s->failing = false;
+	s->what[0] = '\0';
+	return was;
 }

@@ -144,8 +144,14 @@ static int load_config(const struct args *a, struct mq_config *cfg)
 
 	config_init(cfg);
 	r = config_load(path, cfg, err, sizeof(err));
-	if (r == -ENOENT && !a->config)
+	if (r == -ENOENT && !a->config && a->mode != MODE_DAEMON)
 		return 0; /* no default file: defaults */
+	if (r == -ENOENT && a->mode == MODE_DAEMON) {
+		/* The service starts anyway; a SIGHUP reads the file once it is there. */
+		log_info("%s not found, using built-in defaults", path);
+		config_init(cfg);
+		return 0;
+	}
 	if (r < 0) {
 		log_error("%s", err[0] ? err : strerror(-r));
 		return r;
@@ -220,19 +226,13 @@ out:
 	return status;
 }
 
-static int run_daemon(const struct args *a, struct mq_nl *nl)
+static int run_daemon(const struct args *a, struct mq_config *cfg, struct mq_nl *nl)
 {
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
-	struct daemon_opts o;
 	int r;
 
 	/* Named NICs need not exist yet: the daemon tunes them when they appear. */
-	daemon_opts_default(&o);
-	daemon_defaults_select(&po);
-	o.config_path = a->config;
-	o.nl = nl;
-	o.select = &po;
-	r = daemon_run(&o);
+	r = daemon_main(nl, cfg, a->config ? a->config : MQ_DEFAULT_CONFIG, &po);
 	return r == 0 ? EXIT_OK : r == -EINVAL ? EXIT_USAGE : EXIT_CANNOT;
 }
 
@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 		status = run_apply(&a, &cfg, &nl);
 		break;
 	case MODE_DAEMON:
-		status = run_daemon(&a, &nl);
+		status = run_daemon(&a, &cfg, &nl);
 		break;
 	default:
 		status = EXIT_CANNOT;

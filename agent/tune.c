@@ -163,7 +163,7 @@ int tune_run(struct tune *t, bool dry_run, struct tune_pass *ret)
 	return 0;
 }
 
-void tune_log(const struct tune_pass *p, const char *cause, bool dry_run)
+void tune_log(const struct tune_pass *p, const char *cause, bool dry_run, bool failures_news)
 {
 	const struct mq_plan *plan = &p->a.plan;
 	char line[512];
@@ -183,7 +183,10 @@ void tune_log(const struct tune_pass *p, const char *cause, bool dry_run)
 			log_info("%s (%s)", line, cause);
 			break;
 		case STEP_FAILED:
-			log_warn("%s (%s)", line, cause);
+			if (failures_news)
+				log_warn("%s (%s)", line, cause);
+			else
+				log_debug("%s (%s), still", line, cause);
 			break;
 		case STEP_SKIPPED:
 			/* a known kernel-managed IRQ: said when it was found */

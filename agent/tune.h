@@ -54,5 +54,8 @@ void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const c
 int tune_run(struct tune *t, bool dry_run, struct tune_pass *ret);
 void tune_pass_free(struct tune_pass *p);
 
-/* The pass's changes as log lines, for the daemon's journal. */
-void tune_log(const struct tune_pass *p, const char *cause, bool dry_run);
+/*
+ * The pass's changes as log lines, for the daemon's journal. Failed steps are
+ * warnings when failures_news, else debug lines (the same failure again).
+ */
+void tune_log(const struct tune_pass *p, const char *cause, bool dry_run, bool failures_news);

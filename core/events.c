@@ -10,6 +10,7 @@ static const char *const ev_type_table[_EV_TYPE_MAX] = {
 	[EV_LINK_DEL] = "link_del",
 	[EV_LINK_UP] = "link_up",
 	[EV_LINK_DOWN] = "link_down",
+	[EV_LINK_CHANGE] = "link_change",
 	[EV_LINK_RENAME] = "link_rename",
 	[EV_CHANNELS_CHANGED] = "channels_changed",
 	[EV_CPU_ONLINE] = "cpu_online",
@@ -123,6 +124,7 @@ bool events_push(struct ev_state *s, const struct mq_event *e)
 		s->want_sample = true;
 		return true;
 	case EV_LINK_DOWN:
+	case EV_LINK_CHANGE:
 		return false;
 	case EV_CPU_ONLINE:
 	case EV_CPU_OFFLINE:

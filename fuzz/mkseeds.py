@@ -118,12 +118,12 @@ new = link(16, 7, "veth0", change=0xffffffff, kind="veth")
 dl = link(17, 7, "veth0", kind="veth")
 ch = genl(0x14, 19, nest(1, u32(1, 3), strz(2, "eth1")), u32(9, 2))
 ch2 = genl(0x14, 19, nest(1, u32(1, 4)), u32(6, 3))
-write("fuzz_daemon_events", "mixed.bin",
+write("fuzz_monitor", "mixed.bin",
       rec(0, eth0) + rec(0, up) + rec(0, rename) + rec(0, new + dl) + rec(1, ch) + rec(1, ch2)
       + rec(2, off) + rec(2, on) + rec(2, net))
-write("fuzz_daemon_events", "links.bin", rec(0, eth0 + up + rename))
-write("fuzz_daemon_events", "channels.bin", rec(1, ch + ch2))
-write("fuzz_daemon_events", "hotplug.bin", rec(2, off) + rec(2, on))
+write("fuzz_monitor", "links.bin", rec(0, eth0 + up + rename))
+write("fuzz_monitor", "channels.bin", rec(1, ch + ch2))
+write("fuzz_monitor", "hotplug.bin", rec(2, off) + rec(2, on))
 
 # ---- ethtool -S key names: "driver\0key" ----
 for drv, key in [("virtio_net", "rx_queue_3_packets"), ("virtio_net", "rx12_drops"),

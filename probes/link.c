@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Links: an RTM_GETLINK dump over the libnl-route-3 socket, parsed raw
+ * Links: an RTM_GETLINK dump over the libnl-3 socket, parsed raw
  * (rtnl_link hides IFLA_XDP), plus sysfs for what rtnetlink does not say
  * (device, NUMA node, active queues, XPS/RPS) and ETHTOOL_GDRVINFO for the
  * driver name.
@@ -76,7 +76,7 @@ int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	const struct ifinfomsg *ifi;
 	struct mq_nic nic;
 
-	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_type != RTM_NEWLINK ||
+	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN || (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
 	    !nlmsg_valid_hdr(h, sizeof(*ifi)))
 		return -EINVAL;
 	if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Netlink plumbing: one libnl-route-3 socket for rtnetlink, one libmnl
+ * Netlink plumbing: one libnl-3 socket for rtnetlink, one libmnl
  * NETLINK_GENERIC socket shared by the ethtool and netdev families, one
  * datagram socket for SIOCETHTOOL. Every fd is close-on-exec.
  *

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * One socket per netlink family: rtnetlink through libnl-route-3, generic
+ * One socket per netlink family: rtnetlink through libnl-3, generic
  * netlink (ethtool and netdev families) through libmnl, plus one datagram
  * socket for the SIOCETHTOOL ioctls. Families are resolved by name at open;
  * a missing family is a capability (id 0), not an error.

@@ -85,7 +85,7 @@ int platform_probe_with(platform_cpuid_fn cpuid, struct mq_platform *ret);
  */
 int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char ret_sig[13]);
 
-/* ---- probes/link.c: rtnetlink links (libnl-route-3) + sysfs -------------- */
+/* ---- probes/link.c: rtnetlink links (libnl-3) + sysfs -------------------- */
 /*
  * Every link with ifindex, name, kind, mtu, operstate, allocated queues, xdp,
  * has_device; driver and bus_info (ETHTOOL_GDRVINFO); active queue counts and
@@ -94,7 +94,7 @@ int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char r
 int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
 /*
- * One RTM_NEWLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
+ * One RTM_NEWLINK or RTM_DELLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
  * kind, mtu, operstate, allocated queues, xdp; the rest zero / MQ_NA / -1.
  * Pure. -EINVAL if it is not a link message or has no name.
  */
@@ -112,8 +112,15 @@ int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s);
 
 /* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
 int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_channels *ret);
-/* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY (genl message). Pure. */
+/* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY or _NTF (genl message). Pure. */
 int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret);
+/* The device an ethtool message is about (its header nest). */
+struct ethtool_dev {
+	int ifindex;
+	char name[IF_NAMESIZE]; /* "" when the message carries none */
+};
+/* Pure. 0, or -EINVAL (malformed, or no ifindex > 0). */
+int ethtool_header_parse(const struct nlmsghdr *nlh, struct ethtool_dev *ret);
 
 /* ---- probes/ethstats.c: `ethtool -S` via ioctl, names by core/driver.h -- */
 /* Fill nic->queues[] counters. Returns number of counters found, or -errno. */

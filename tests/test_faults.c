@@ -39,6 +39,7 @@
 #include "agent/channels.h"
 #include "core/config.h"
 #include "agent/daemon.h"
+#include "probes/monitor.h"
 #include "agent/log.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
@@ -706,12 +707,10 @@ static struct {
 	bool lost, cpu1;
 } d;
 
-static int d_tune(struct mq_nl *nl, const struct mq_config *c, const char *cause, bool dry_run,
-		  struct tune_result *ret)
+static int d_tune(void *ctx, const struct mq_config *c, const char *cause, struct tune_result *ret)
 {
-	(void)nl;
+	(void)ctx;
 	(void)c;
-	(void)dry_run;
 	memset(ret, 0, sizeof(*ret));
 	if (d.calls < 4)
 		snprintf(d.causes[d.calls], sizeof(d.causes[0]), "%s", cause);
@@ -723,8 +722,9 @@ static int d_tune(struct mq_nl *nl, const struct mq_config *c, const char *cause
 	return d.calls == 2 ? -ENOMEM : 0;
 }
 
-static int d_load(const char *path, struct mq_config *ret, char *err, size_t errlen)
+static int d_load(void *ctx, const char *path, struct mq_config *ret, char *err, size_t errlen)
 {
+	(void)ctx;
 	(void)path;
 	(void)err;
 	(void)errlen;
@@ -733,8 +733,9 @@ static int d_load(const char *path, struct mq_config *ret, char *err, size_t err
 	return 0;
 }
 
-static void d_free(struct mq_config *c)
+static void d_free(void *ctx, struct mq_config *c)
 {
+	(void)ctx;
 	(void)c;
 }
 
@@ -752,23 +753,25 @@ static void send_uevent(int fd, const char *action, unsigned cpu)
 static void test_daemon_recv_faults(void **state)
 {
 	struct daemon_opts o = {0};
+	struct mq_monitor mon;
+	struct mq_config dcfg;
 	int sp[3][2];
 	(void)state;
 
 	memset(&d, 0, sizeof(d));
-	for (int i = 0; i < 3; i++)
+	monitor_init(&mon, NULL);
+	mon.ethtool_family = 20;
+	for (int i = 0; i < 3; i++) {
 		assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp[i]), 0);
-	o.tune = d_tune;
-	o.load_config = d_load;
-	o.free_config = d_free;
+		monitor_adopt(&mon, (enum mon_src)i, sp[i][1]);
+	}
+	d_load(NULL, "/x.conf", &dcfg, NULL, 0);
+	o.cfg = &dcfg;
+	o.mon = &mon;
+	o.hooks = (struct daemon_hooks){.tune = d_tune, .load_config = d_load, .free_config = d_free};
 	o.ev.debounce_ms = 10;
 	o.ev.debounce_max_ms = 50;
 	o.drift_ms = 3600000;
-	o.inject = true;
-	o.ethtool_family = 20;
-	o.rtnl_fd = sp[0][1];
-	o.ethtool_fd = sp[1][1];
-	o.uevent_fd = sp[2][1];
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	sysfs_set_root("/nonexistent-mqbalance-root");
@@ -790,6 +793,7 @@ static void test_daemon_recv_faults(void **state)
 	assert_true(d.lost);
 	assert_true(d.cpu1);
 	assert_int_equal(F.nrm, 0);
+	monitor_close_all(&mon);
 	for (int i = 0; i < 3; i++)
 		close(sp[i][0]);
 	sysfs_set_root(root);

@@ -25,7 +25,7 @@ repo=$(cd "$here/../.." && pwd)
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
 suite=bookworm
-packages="systemd systemd-sysv iproute2 ethtool libmnl0 libnl-3-200 libnl-route-3-200"
+packages="systemd systemd-sysv iproute2 ethtool libmnl0 libnl-3-200"
 nics=(4 2)	# two multiqueue virtio NICs: 4 and 2 queue pairs
 smp=4 mem=768
 timeout=${MQ_GUEST_TIMEOUT:-300}
