@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "probes/probe.h"
@@ -27,46 +26,6 @@
  * buffer. So the buffer ends at an inaccessible guard page: an overrun makes
  * the ioctl fail with EFAULT instead of corrupting memory, and we retry.
  */
-struct guarded {
-	void *base;
-	size_t maplen;
-	void *p;
-};
-
-static void guarded_free(struct guarded *g)
-{
-	if (g->base && g->base != MAP_FAILED)
-		munmap(g->base, g->maplen);
-	g->base = NULL;
-}
-
-/*
- * The mapping is kept for the next read (a sampler reads every NIC every
- * interval): only a larger size maps anew. p ends exactly at the guard.
- */
-static int guarded_alloc(struct guarded *g, size_t size)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), body;
-
-	size = (size + 7) & ~(size_t)7;
-	body = (size + page - 1) / page * page;
-	if (g->base && g->maplen == body + page) {
-		g->p = (char *)g->base + body - size;
-		return 0;
-	}
-	guarded_free(g);
-	g->maplen = body + page;
-	g->base = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (g->base == MAP_FAILED)
-		return -ENOMEM;
-	if (mprotect((char *)g->base + body, page, PROT_NONE) < 0) {
-		munmap(g->base, g->maplen);
-		return -ENOMEM;
-	}
-	g->p = (char *)g->base + body - size;
-	return 0;
-}
-
 static int ethtool_ioctl(struct mq_nl *nl, const char *ifname, void *data)
 {
 	struct ifreq ifr;
@@ -97,9 +56,6 @@ static int stats_count(struct mq_nl *nl, const char *ifname, uint32_t *ret)
 	return 0;
 }
 
-/* Reused by every read (one thread); the kernel writes them whole each time. */
-static struct guarded gs, gv;
-
 static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 {
 	const struct mq_driver *d = driver_find(nic->driver);
@@ -113,13 +69,13 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 	r = stats_count(nl, nic->name, &n);
 	if (r < 0 || n == 0)
 		return r;
-	r = guarded_alloc(&gs, sizeof(*strs) + (size_t)n * ETH_GSTRING_LEN);
+	r = mqnl_buf(&nl->stat_keys, sizeof(*strs) + (size_t)n * ETH_GSTRING_LEN);
 	if (r < 0)
 		return r;
-	r = guarded_alloc(&gv, sizeof(*vals) + (size_t)n * sizeof(uint64_t));
+	r = mqnl_buf(&nl->stat_vals, sizeof(*vals) + (size_t)n * sizeof(uint64_t));
 	if (r < 0)
 		return r;
-	strs = gs.p;
+	strs = nl->stat_keys.p;
 	strs->cmd = ETHTOOL_GSTRINGS;
 	strs->string_set = ETH_SS_STATS;
 	strs->len = n;
@@ -128,7 +84,7 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 		r = -EAGAIN; /* the count changed under us */
 	if (r < 0)
 		return r;
-	vals = gv.p;
+	vals = nl->stat_vals.p;
 	vals->cmd = ETHTOOL_GSTATS;
 	vals->n_stats = n;
 	r = ethtool_ioctl(nl, nic->name, vals);

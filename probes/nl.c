@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -405,6 +406,40 @@ fail:
 	return r;
 }
 
+static void buf_free(struct mq_buf *g)
+{
+	if (g->base && g->base != MAP_FAILED)
+		munmap(g->base, g->maplen);
+	g->base = NULL;
+}
+
+/*
+ * The mapping is kept for the next read (a sampler reads every NIC every
+ * interval): only a larger size maps anew. p ends exactly at the guard.
+ */
+int mqnl_buf(struct mq_buf *g, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), body;
+
+	size = (size + 7) & ~(size_t)7;
+	body = (size + page - 1) / page * page;
+	if (g->base && g->maplen == body + page) {
+		g->p = (char *)g->base + body - size;
+		return 0;
+	}
+	buf_free(g);
+	g->maplen = body + page;
+	g->base = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g->base == MAP_FAILED)
+		return -ENOMEM;
+	if (mprotect((char *)g->base + body, page, PROT_NONE) < 0) {
+		munmap(g->base, g->maplen);
+		return -ENOMEM;
+	}
+	g->p = (char *)g->base + body - size;
+	return 0;
+}
+
 void mqnl_close(struct mq_nl *nl)
 {
 	if (!nl)
@@ -415,6 +450,8 @@ void mqnl_close(struct mq_nl *nl)
 		mnl_socket_close(nl->genl);
 	if (nl->ioctl_fd >= 0)
 		close(nl->ioctl_fd);
+	buf_free(&nl->stat_keys);
+	buf_free(&nl->stat_vals);
 	memset(nl, 0, sizeof(*nl));
 	nl->ioctl_fd = -1;
 }

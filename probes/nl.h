@@ -13,6 +13,19 @@
  */
 struct nl_sock;
 
+/*
+ * A buffer the kernel fills (the ethtool -S strings and values), kept from
+ * one read to the next, ending exactly at a PROT_NONE guard page so a kernel
+ * that writes more than it said faults here instead of corrupting the heap.
+ */
+struct mq_buf {
+	void *base;
+	size_t maplen;
+	void *p;
+};
+/* p = size bytes before the guard; the mapping is reused unless it must grow. 0 or -ENOMEM. */
+int mqnl_buf(struct mq_buf *b, size_t size);
+
 struct mq_nl {
 	struct nl_sock *rt;
 	struct mnl_socket *genl;
@@ -24,6 +37,7 @@ struct mq_nl {
 	uint32_t netdev_mgmt_grp;
 	int ioctl_fd;
 	char extack[256];            /* the kernel's message for the last failed request, "" if none */
+	struct mq_buf stat_keys, stat_vals; /* ethtool -S, reused by every read */
 };
 
 /* Returns 0 or -errno. On failure nothing stays open. */

@@ -35,4 +35,17 @@ elif [ "${CI:-}" = true ]; then
 else
 	skip "layers: core objects: $B/core/*.o not built (make)"
 fi
+
+# No file-scope mutable state: every handler gets its context. Two exceptions,
+# set once at start: the log level (agent/log.c) and the root prefix for
+# /proc and /sys (probes/sysfs.c).
+if ls "$B"/agent/*.o >/dev/null 2>&1; then
+	state=$(for o in "$B"/core/*.o "$B"/probes/*.o "$B"/output/*.o "$B"/agent/*.o; do
+		objdump -t "$o" | awk -v f="${o#"$B"/}" '$0 ~ / \.(data|bss)[ \t]/ && $NF !~ /^\./ {print f ":" $NF}'
+	done | grep -vxE 'agent/log\.o:(max_level|journal)|probes/sysfs\.o:root')
+	check "layers: no file-scope mutable state beyond the log level and the root prefix${state:+ ($(echo $state))}" \
+		test -z "$state"
+else
+	skip "layers: file-scope state: $B/agent/*.o not built (make)"
+fi
 finish
