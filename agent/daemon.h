@@ -77,5 +77,11 @@ int daemon_run(const struct daemon_opts *o);
  * config_load() with a missing file meaning the built-in defaults; event
  * sources from nl's families. cfg as daemon_opts.cfg. Returns as daemon_run.
  */
+/* Command-line settings that win over the config, at start and after every reload. */
+struct daemon_overrides {
+	double interval;        /* --interval, 0: the config's */
+	const char *prom_file;  /* --prom-file, NULL: the config's */
+};
+
 int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path,
-		const struct probe_opts *select);
+		const struct probe_opts *select, const struct daemon_overrides *ov);

@@ -27,20 +27,31 @@ struct service {
 	struct mq_snapshot prev;    /* the previous sample, for rates */
 	bool have_prev;
 	struct log_lasting write_err, step_err;
+	struct daemon_overrides ov;
 };
+
+static void override(const struct daemon_overrides *ov, struct mq_config *c)
+{
+	if (ov->interval > 0)
+		c->interval = ov->interval;
+	if (ov->prom_file)
+		snprintf(c->prom_file, sizeof(c->prom_file), "%s", ov->prom_file);
+}
 
 /* A missing config file means built-in defaults, as for --apply. */
 static int load_or_defaults(void *ctx, const char *path, struct mq_config *ret, char *err,
 			    size_t errlen)
 {
+	struct service *sv = ctx;
 	int r = config_load(path, ret, err, errlen);
 
-	(void)ctx;
 	if (r == -ENOENT) {
 		log_info("%s not found, using built-in defaults", path);
 		config_init(ret);
-		return 0;
+		r = 0;
 	}
+	if (r == 0)
+		override(&sv->ov, ret);
 	return r;
 }
 
@@ -133,7 +144,7 @@ out:
 }
 
 int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path,
-		const struct probe_opts *select)
+		const struct probe_opts *select, const struct daemon_overrides *ov)
 {
 	struct service *sv = calloc(1, sizeof(*sv));
 	struct mq_monitor mon;
@@ -142,6 +153,9 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 	if (!sv)
 		return -ENOMEM;
 	tune_init(&sv->tune, nl, cfg, select);
+	if (ov)
+		sv->ov = *ov;
+	override(&sv->ov, cfg);
 	monitor_init(&mon, nl);
 	struct daemon_opts o = {
 		.config_path = config_path,

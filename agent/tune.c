@@ -7,6 +7,7 @@
 
 #include "agent/channels.h"
 #include "agent/log.h"
+#include "agent/state_file.h"
 #include "agent/tune.h"
 #include "output/plan.h"
 
@@ -23,6 +24,16 @@ void tune_init(struct tune *t, struct mq_nl *nl, const struct mq_config *cfg,
 void tune_free(struct tune *t)
 {
 	irq_memory_free(&t->managed);
+	state_free(&t->saved);
+}
+
+/* The state file, read once: later passes keep it in memory and write it when it grows. */
+static void saved_load(struct tune *t, struct tune_pass *p)
+{
+	if (t->saved_loaded)
+		return;
+	t->saved_loaded = true;
+	t->saved_err = state_file_load(&t->saved, p->state_err, sizeof(p->state_err));
 }
 
 void tune_pass_free(struct tune_pass *p)
@@ -47,6 +58,9 @@ void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const c
 struct pass_ctx {
 	struct tune *t;
 	struct tune_pass *p;
+	const char *const *revert; /* --revert: these NICs (nrevert 0: all); NULL: tune */
+	unsigned nrevert;
+	bool reverting;
 };
 
 static int probe_and_assess(struct pass_ctx *c, struct mq_snapshot *ret_snap,
@@ -57,13 +71,23 @@ static int probe_and_assess(struct pass_ctx *c, struct mq_snapshot *ret_snap,
 	int r;
 
 	tune_probe_opts(c->t->cfg, &po, names);
+	if (c->reverting && !po.nifnames)
+		po.all = true; /* a recorded veth has no device: probe every link, revert the recorded */
 	c->p->stage = "probe";
 	r = snapshot_take(c->t->nl, &po, ret_snap);
 	if (r < 0)
 		return r;
 	irq_memory_mark(&c->t->managed, ret_snap);
+	state_mark(&c->t->saved, ret_snap);
 	c->p->stage = "assess";
 	r = assess(ret_snap, NULL, c->t->cfg, ret_a);
+	if (r == 0 && c->reverting) {
+		/* the report's view of the NICs, the revert's plan */
+		plan_free(&ret_a->plan);
+		r = state_revert_plan(&c->t->saved, ret_snap, c->revert, c->nrevert, &ret_a->plan);
+		if (r < 0)
+			assessment_free(ret_a);
+	}
 	if (r < 0)
 		snapshot_free(ret_snap);
 	return r;
@@ -135,31 +159,100 @@ static void summarise(struct tune_pass *p, bool dry_run)
 			 p->tally.failed);
 }
 
-int tune_run(struct tune *t, bool dry_run, struct tune_pass *ret)
+/*
+ * Before the first change to a NIC in this boot: what it looked like, on
+ * disk first, so a stop midway still leaves the way back.
+ */
+static void record(struct tune *t, struct tune_pass *p)
 {
-	struct pass_ctx c = {.t = t, .p = ret};
+	int added;
+
+	if (t->saved_err) {
+		if (!p->state_err[0])
+			snprintf(p->state_err, sizeof(p->state_err), "the state file cannot be used: %s",
+				 strerror(-t->saved_err));
+		return;
+	}
+	added = state_record(&t->saved, &p->snap, &p->a.plan, (int64_t)time(NULL));
+	if (added < 0)
+		snprintf(p->state_err, sizeof(p->state_err), "%s", strerror(-added));
+	else if (added > 0 && state_file_save(&t->saved, p->state_err, sizeof(p->state_err)) == 0)
+		state_mark(&t->saved, &p->snap);
+}
+
+static int run(struct pass_ctx *c, bool dry_run)
+{
+	struct tune_pass *ret = c->p;
 	struct apply_env env = {
-		.ctx = &c,
+		.ctx = c,
 		.channels_set = env_channels_set,
 		.reprobe = env_reprobe,
-		.managed = &t->managed,
+		.managed = &c->t->managed,
 	};
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	r = probe_and_assess(&c, &ret->snap, &ret->a);
+	saved_load(c->t, ret);
+	r = probe_and_assess(c, &ret->snap, &ret->a);
 	if (r < 0)
 		return r;
-	ret->a.now = &ret->snap;
 	if (!dry_run) {
+		if (!c->reverting && plan_changes(&ret->a.plan))
+			record(c->t, ret);
 		ret->stage = "apply";
 		r = apply_run(&ret->a.plan, &env);
 		if (r < 0)
 			return r;
-		tune_stats_update(&t->stats, &ret->a.plan, (int64_t)time(NULL));
+		if (!c->reverting)
+			tune_stats_update(&c->t->stats, &ret->a.plan, (int64_t)time(NULL));
 	}
 	ret->stage = NULL;
 	summarise(ret, dry_run);
+	return 0;
+}
+
+int tune_run(struct tune *t, bool dry_run, struct tune_pass *ret)
+{
+	struct pass_ctx c = {.t = t, .p = ret};
+
+	return run(&c, dry_run);
+}
+
+/* A NIC is back when none of its items failed or was skipped. */
+static bool reverted(const struct mq_plan *p, const char *ifname)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (strcmp(p->items[i].ifname, ifname) == 0 &&
+		    (p->items[i].status == STEP_FAILED || p->items[i].status == STEP_SKIPPED))
+			return false;
+	return true;
+}
+
+int tune_revert(struct tune *t, const char *const *names, unsigned n, struct tune_pass *ret)
+{
+	struct pass_ctx c = {.t = t, .p = ret, .revert = names, .nrevert = n, .reverting = true};
+	bool forgot = false;
+	int r;
+
+	r = run(&c, false);
+	if (r < 0)
+		return r;
+	if (t->saved_err)
+		return t->saved_err;
+	for (unsigned i = t->saved.n; i-- > 0;) {
+		const char *name = t->saved.nics[i].ifname;
+		bool wanted = n == 0;
+
+		for (unsigned k = 0; k < n && !wanted; k++)
+			wanted = strcmp(names[k], name) == 0;
+		/* a NIC that is not here any more has nothing left to put back */
+		if (wanted && reverted(&ret->a.plan, name)) {
+			state_forget(&t->saved, name);
+			forgot = true;
+		}
+	}
+	if (forgot && state_file_save(&t->saved, ret->state_err, sizeof(ret->state_err)) == 0)
+		state_mark(&t->saved, &ret->snap);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "agent/apply.h"
 #include "core/assess.h"
 #include "core/config.h"
+#include "core/state.h"
 #include "core/tunestats.h"
 #include "probes/nl.h"
 #include "probes/probe.h"
@@ -23,6 +24,9 @@ struct tune {
 	struct probe_opts select;     /* NICs named on the command line, --all */
 	struct irq_memory managed;    /* IRQs that answered EIO */
 	struct mq_tune_stats stats;   /* applied passes only */
+	struct mq_state saved;        /* the way back (agent/state_file.h), loaded at the first pass */
+	int saved_err;                /* 0, or why the state file cannot be used: nothing is recorded */
+	bool saved_loaded;
 };
 
 /* One pass. It refers to itself (a.now is &snap): fill in place, never copy. */
@@ -33,6 +37,7 @@ struct tune_pass {
 	unsigned changes;             /* dry run: planned; else steps that changed something */
 	char summary[256];            /* "1 channel change, 8 IRQs moved, ..." or "nothing to do" */
 	const char *stage;            /* when tune_run fails: "probe", "assess" or "apply" */
+	char state_err[256];          /* the way back could not be recorded: why ("" if it was) */
 };
 
 void tune_init(struct tune *t, struct mq_nl *nl, const struct mq_config *cfg,
@@ -53,6 +58,12 @@ void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const c
  */
 int tune_run(struct tune *t, bool dry_run, struct tune_pass *ret);
 void tune_pass_free(struct tune_pass *p);
+
+/*
+ * Put back what the state file recorded for the NICs named (n == 0: all),
+ * then forget their record. Returns as tune_run; ret->a.plan is the revert.
+ */
+int tune_revert(struct tune *t, const char *const *names, unsigned n, struct tune_pass *ret);
 
 /*
  * The pass's changes as log lines, for the daemon's journal. Failed steps are

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +171,30 @@ void cpu_counters_clear(struct mq_cpu_counters *c)
 	c->net_rx = c->net_tx = MQ_NA;
 	c->ticks_total = c->ticks_irq = c->ticks_softirq = c->ticks_steal = MQ_NA;
 	c->softnet_processed = c->softnet_dropped = c->softnet_squeezed = MQ_NA;
+}
+
+unsigned snapshot_denied(const struct mq_snapshot *s, char *buf, size_t len)
+{
+	static const char *const words[] = {"Permission denied", "Operation not permitted"};
+	unsigned n = 0;
+	size_t o = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < s->nnics; i++) {
+		const struct mq_nic *nic = &s->nics[i];
+		bool ch = nic->ch.err == -EPERM || nic->ch.err == -EACCES, other = false;
+
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			other = other || strstr(nic->errmsg, words[k]);
+		for (int j = 0; j < 2; j++) {
+			if (!(j ? other : ch))
+				continue;
+			n++;
+			if (o < len)
+				o += (size_t)snprintf(buf + o, len - o, "%s%s %s", o ? ", " : "", nic->name,
+						      j ? "queues or IRQs" : "channels");
+		}
+	}
+	return n;
 }

@@ -140,6 +140,7 @@ struct mq_nic {
 	/* whole-device counters from /sys/class/net/X/statistics (MQ_NA if unreadable) */
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped;
 	char errmsg[MQ_ERRMSG_MAX]; /* first probe problem for this NIC, "" if none */
+	int64_t tuned_since;    /* unix time mqbalance first changed it this boot (state file), 0 never */
 };
 
 /* ---- the machine --------------------------------------------------------- */
@@ -176,6 +177,7 @@ struct mq_snapshot {
 	unsigned nnics;
 	struct mq_nic *nics;
 	bool have_ethtool_nl, have_netdev_nl, have_qstats;
+	bool unprivileged;      /* read without CAP_NET_ADMIN (set by agent/): some readings may be refused */
 };
 
 void snapshot_free(struct mq_snapshot *s);
@@ -206,3 +208,8 @@ int irq_cpu(const struct mq_irq *irq, const struct mq_cpuset *usable);
 unsigned nic_queues_max(const struct mq_nic *n);
 unsigned nic_queues_active(const struct mq_nic *n);
 bool nic_is_loopback(const struct mq_nic *n);
+/*
+ * The readings refused for lack of privilege (EPERM/EACCES) as
+ * "eth0 channels, eth1 queues", into buf. Returns how many.
+ */
+unsigned snapshot_denied(const struct mq_snapshot *s, char *buf, size_t len);

@@ -48,6 +48,15 @@ bool state_forget(struct mq_state *st, const char *ifname)
 	return true;
 }
 
+void state_mark(const struct mq_state *st, struct mq_snapshot *s)
+{
+	for (unsigned i = 0; i < s->nnics; i++) {
+		const struct mq_saved_nic *sv = state_find(st, s->nics[i].name);
+
+		s->nics[i].tuned_since = sv ? sv->since : 0;
+	}
+}
+
 /* Grow an array of size elements by one, bounded. Returns the new element or NULL. */
 static void *push(void **arr, unsigned *n, size_t size, unsigned max)
 {

@@ -63,6 +63,9 @@ const struct mq_saved_nic *state_find(const struct mq_state *st, const char *ifn
 /* Drop ifname's record (after a revert). Returns true if there was one. */
 bool state_forget(struct mq_state *st, const char *ifname);
 
+/* Set nic->tuned_since of every recorded NIC of s (by name). */
+void state_mark(const struct mq_state *st, struct mq_snapshot *s);
+
 /*
  * Parse the text form (len bytes, need not be NUL-terminated). On error
  * "line N: problem" into err and -EINVAL (-ENOMEM, -E2BIG past the limits);

@@ -224,6 +224,11 @@ static void render_nic(struct jsonw *w, const struct mq_assessment *a, const str
 	kv_counter(w, "tx_dropped", n->tx_dropped);
 	jsonw_object_end(w);
 	jsonw_kv_string_or_null(w, "probe_error", n->errmsg);
+	jsonw_key(w, "tuned_since");
+	if (n->tuned_since > 0)
+		jsonw_int(w, n->tuned_since);
+	else
+		jsonw_null(w);
 	render_verdict(w, a, n);
 	jsonw_key(w, "queues");
 	jsonw_array_begin(w);
@@ -277,6 +282,7 @@ int report_render_json(FILE *f, const struct report_input *in)
 		jsonw_null(&w);
 	render_cpus(&w, a);
 	render_platform(&w, &a->now->platform);
+	jsonw_kv_bool(&w, "unprivileged", a->now->unprivileged);
 	jsonw_key(&w, "interfaces");
 	jsonw_array_begin(&w);
 	for (unsigned i = 0; i < a->now->nnics; i++)

@@ -160,9 +160,14 @@ int plan_render_text(FILE *f, const struct mq_assessment *a)
 	struct plan_tally t = plan_tally(p);
 	unsigned changes = plan_changes(p);
 
-	for (unsigned i = 0; i < a->now->nnics; i++)
-		if (a->nics[i].tuned || a->nics[i].hold == HOLD_EXCLUDED)
+	for (unsigned i = 0; i < a->now->nnics; i++) {
+		bool items = false;
+
+		for (unsigned k = 0; k < p->n && !items; k++)
+			items = p->items[k].ifindex == a->now->nics[i].ifindex;
+		if (items || a->nics[i].tuned || a->nics[i].hold == HOLD_EXCLUDED)
 			nic_text(f, a, i);
+	}
 	/* What --apply cannot fix, so a clean run is not mistaken for a healthy machine. */
 	for (unsigned i = 0; i < a->nfindings; i++)
 		if (a->findings[i].severity >= SEV_WARNING && a->findings[i].fix_kind != FIX_APPLY)

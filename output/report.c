@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/rates.h"
 #include "core/version.h"
@@ -154,6 +155,12 @@ static void render_machine(const struct out *o)
 		any = true;
 	}
 	fprintf(o->f, "%s\n", any ? "" : " unknown");
+	if (s->unprivileged) {
+		unsigned n = snapshot_denied(s, b, sizeof(b));
+
+		fprintf(o->f, "privilege:  read-only (no CAP_NET_ADMIN): %s%s\n",
+			n ? "refused: " : "nothing was refused", n ? b : "");
+	}
 	if (p->irqbalance_pid > 0)
 		fprintf(o->f, "irqbalance: %srunning (pid %ld)%s\n", ansi(o, ANSI_YELLOW),
 			(long)p->irqbalance_pid, ansi(o, ANSI_RESET));
@@ -426,8 +433,16 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 		n->driver[0] ? n->driver : n->kind[0] ? n->kind : "unknown driver");
 	if (n->bus_info[0])
 		fprintf(o->f, " %s", n->bus_info);
-	fprintf(o->f, ", %s, mtu %u%s\n", n->operstate[0] ? n->operstate : "state unknown", n->mtu,
+	fprintf(o->f, ", %s, mtu %u%s", n->operstate[0] ? n->operstate : "state unknown", n->mtu,
 		n->xdp ? ", xdp attached" : "");
+	if (n->tuned_since > 0) {
+		time_t t = (time_t)n->tuned_since;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm))
+			fprintf(o->f, ", tuned by mqbalance since %s", buf);
+	}
+	fputc('\n', o->f);
 	verdict_str(o, n, buf, sizeof(buf));
 	fprintf(o->f, "  queues:   %u rx / %u tx allocated, %u rx / %u tx active%s\n", n->num_rx_queues,
 		n->num_tx_queues, n->real_rx_queues, n->real_tx_queues, buf);
