@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/cpuload.h"
+#include "core/rates.h"
 
 /* A queue IRQ of now, with its namesake in before (NULL if none). */
 struct qirq {
@@ -13,16 +14,9 @@ struct qirq {
 	const struct mq_irq *a, *b;
 };
 
-uint64_t cpuload_delta(uint64_t now, uint64_t before)
-{
-	if (now == MQ_NA || before == MQ_NA || now < before)
-		return MQ_NA;
-	return now - before;
-}
-
 static double rate(uint64_t now, uint64_t before, double secs)
 {
-	uint64_t d = cpuload_delta(now, before);
+	uint64_t d = counter_delta(now, before);
 
 	return d == MQ_NA || !(secs > 0) ? NAN : (double)d / secs;
 }
@@ -30,7 +24,7 @@ static double rate(uint64_t now, uint64_t before, double secs)
 /* part/total of the ticks, 0..1 (the fields are not read atomically: clamp). */
 static double share(uint64_t now, uint64_t before, uint64_t total)
 {
-	uint64_t d = cpuload_delta(now, before);
+	uint64_t d = counter_delta(now, before);
 
 	if (d == MQ_NA || total == MQ_NA || total == 0)
 		return NAN;
@@ -39,16 +33,7 @@ static double share(uint64_t now, uint64_t before, uint64_t total)
 
 static bool is_queue_irq(const struct mq_irq *irq)
 {
-	return irq->queue >= 0 &&
-	       (irq->role == IRQ_ROLE_RX || irq->role == IRQ_ROLE_TX || irq->role == IRQ_ROLE_RXTX);
-}
-
-static const struct mq_nic *before_nic(const struct mq_snapshot *before, const struct mq_nic *n)
-{
-	const struct mq_nic *b = before ? snapshot_find_nic(before, n->ifindex) : NULL;
-
-	/* An ifindex reused by another device is not the same NIC. */
-	return b && strcmp(b->name, n->name) == 0 ? b : NULL;
+	return irq->queue >= 0 && irq_role_is_queue(irq->role);
 }
 
 static const struct mq_irq *before_irq(const struct mq_nic *b, unsigned irq)
@@ -66,11 +51,9 @@ static uint64_t irq_count(const struct mq_irq *irq, unsigned cpu)
 
 static bool irq_affine(const struct mq_irq *irq, unsigned cpu)
 {
-	if (cpu >= MQ_MAX_CPUS)
-		return false;
-	if (irq->has_effective)
-		return cpuset_isset(&irq->effective, cpu);
-	return irq->has_affinity && cpuset_isset(&irq->affinity, cpu);
+	const struct mq_cpuset *set = irq_cpus(irq);
+
+	return set && cpuset_isset(set, cpu);
 }
 
 static bool cpu_online(const struct mq_snapshot *s, unsigned cpu)
@@ -93,7 +76,7 @@ static void cpu_rates(const struct mq_snapshot *now, const struct mq_snapshot *b
 	b = &before->cpus.cpu[c->cpu].cnt;
 	c->net_rx_per_s = rate(a->net_rx, b->net_rx, secs);
 	c->net_tx_per_s = rate(a->net_tx, b->net_tx, secs);
-	total = cpuload_delta(a->ticks_total, b->ticks_total);
+	total = counter_delta(a->ticks_total, b->ticks_total);
 	c->softirq_share = share(a->ticks_softirq, b->ticks_softirq, total);
 	c->irq_share = share(a->ticks_irq, b->ticks_irq, total);
 	c->steal_share = share(a->ticks_steal, b->ticks_steal, total);
@@ -163,7 +146,7 @@ int cpuload_build(const struct mq_snapshot *now, const struct mq_snapshot *befor
 		goto out;
 	nq = 0;
 	for (unsigned i = 0; now->nics && i < now->nnics; i++) {
-		const struct mq_nic *n = &now->nics[i], *bn = before_nic(before, n);
+		const struct mq_nic *n = &now->nics[i], *bn = snapshot_before_nic(before, n);
 
 		for (unsigned k = 0; n->irqs && k < n->nirqs; k++)
 			if (is_queue_irq(&n->irqs[k]))

@@ -57,5 +57,3 @@ struct cpuload {
 int cpuload_build(const struct mq_snapshot *now, const struct mq_snapshot *before,
 		  struct cpuload *ret);
 void cpuload_free(struct cpuload *l);
-/* now - before, or MQ_NA if either is MQ_NA or the counter went backwards. */
-uint64_t cpuload_delta(uint64_t now, uint64_t before);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/cpuload.h"
+#include "core/rates.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 
@@ -307,13 +308,13 @@ static void test_no_interval(void **state)
 static void test_delta(void **state)
 {
 	(void)state;
-	assert_int_equal(cpuload_delta(10, 4), 6);
-	assert_int_equal(cpuload_delta(4, 4), 0);
-	assert_true(cpuload_delta(3, 4) == NA);
-	assert_true(cpuload_delta(NA, 4) == NA);
-	assert_true(cpuload_delta(4, NA) == NA);
+	assert_int_equal(counter_delta(10, 4), 6);
+	assert_int_equal(counter_delta(4, 4), 0);
+	assert_true(counter_delta(3, 4) == NA);
+	assert_true(counter_delta(NA, 4) == NA);
+	assert_true(counter_delta(4, NA) == NA);
 	/* A 32-bit counter that wrapped looks like a reset: unknown, not 4 billion. */
-	assert_true(cpuload_delta(5, 4294967290ULL) == NA);
+	assert_true(counter_delta(5, 4294967290ULL) == NA);
 }
 
 /* The 6.1 guest's real files, all CPUs and then CPU 2 offline, 2 s apart. */
