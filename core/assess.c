@@ -31,6 +31,7 @@ void assessment_free(struct mq_assessment *a)
 	if (!a)
 		return;
 	plan_free(&a->plan);
+	cpuload_free(&a->load);
 	free(a->findings);
 	free(a->nics);
 	memset(a, 0, sizeof(*a));
@@ -59,6 +60,8 @@ int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
 	if (!a.nics)
 		return -ENOMEM;
 	r = plan_build(&a, cfg);
+	if (r == 0)
+		r = cpuload_build(now, a.before, &a.load);
 	if (r == 0)
 		r = findings_build(&a, cfg);
 	if (r < 0) {

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 
 #include "core/config.h"
+#include "core/cpuload.h"
 #include "core/findings.h"
 #include "core/plan.h"
 #include "core/snapshot.h"
@@ -60,6 +61,7 @@ struct mq_assessment {
 	bool usable_fallback;            /* every online CPU was banned, isolated or nohz_full */
 	struct mq_nic_verdict *nics;     /* now->nnics entries */
 	struct mq_plan plan;
+	struct cpuload load;             /* where the work lands, per CPU (rates NAN without before) */
 	struct mq_finding *findings;
 	unsigned nfindings;
 };

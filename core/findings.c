@@ -5,6 +5,7 @@
  * leaves alone on purpose is an info finding that says why. Pure.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,15 @@
 #define RX_IMBALANCE_SHARE_2Q 0.90
 #define RX_IMBALANCE_WARN 0.90
 
+/*
+ * A usable CPU at least CPU_BUSY in softirq while another usable one is
+ * below CPU_IDLE: the receive work lands on too few CPUs. Softnet squeezes
+ * below SQUEEZE_MIN per second are the ordinary end of a busy poll.
+ */
+#define CPU_BUSY 0.50
+#define CPU_IDLE 0.10
+#define SQUEEZE_MIN 1.0
+
 static const char *const severity_table[_SEV_MAX] = {
 	[SEV_INFO] = "info",
 	[SEV_WARNING] = "warning",
@@ -50,6 +60,9 @@ static const char *const finding_code_table[_FIND_CODE_MAX] = {
 	[FIND_IRQS_MANAGED] = "irqs_managed",
 	[FIND_RPS_PENDING] = "rps_pending",
 	[FIND_CPUS_FALLBACK] = "cpus_fallback",
+	[FIND_CPU_SOFTIRQ_BUSY] = "cpu_softirq_busy",
+	[FIND_SOFTNET_DROPS] = "softnet_drops",
+	[FIND_SOFTNET_SQUEEZE] = "softnet_squeeze",
 };
 
 static const char *const finding_fix_table[_FIX_MAX] = {
@@ -505,6 +518,96 @@ static void check_imbalance(struct ctx *x, const struct mq_nic *n)
 		 "`ethtool -n %s rx-flow-hash udp4`; or spread in software with rps = yes", n->name, n->name);
 }
 
+/* The queue IRQ that interrupted CPU c most over the interval, or NULL. */
+static const struct cpuload_irq *busiest_irq(const struct cpuload_cpu *c)
+{
+	const struct cpuload_irq *best = NULL;
+
+	for (unsigned i = 0; i < c->nirqs; i++)
+		if (!isnan(c->irqs[i].per_s) && (!best || c->irqs[i].per_s > best->per_s))
+			best = &c->irqs[i];
+	return best;
+}
+
+/* What spreads CPU c's receive work, read off the plan and the NIC behind it. */
+static void busy_fix(struct ctx *x, const struct cpuload_irq *irq, struct mq_finding *f)
+{
+	const struct mq_nic *n = irq ? &x->a->now->nics[irq->nic] : NULL;
+	const struct mq_nic_verdict *v = irq ? &x->a->nics[irq->nic] : NULL;
+	unsigned changes = 0;
+
+	if (v)
+		items_of(x, v, PLAN_CHANNELS, &changes, NULL);
+	if (n && changes && v->queues_target > v->queues_active) {
+		f->fix_kind = FIX_APPLY;
+		snprintf(f->fix, sizeof(f->fix), "more queues: run `mqbalance --apply` (%s to %u channels)",
+			 n->name, v->queues_target);
+	} else if (n && v->queues_max && v->queues_max < x->a->nusable && v->queues_active >= v->queues_max &&
+		   n->has_device && driver_host_fix(&x->a->now->platform, n, v->queues_max, x->a->nusable,
+						    f->fix, sizeof(f->fix))) {
+		f->fix_kind = FIX_HOST;
+	} else {
+		f->fix_kind = FIX_ADMIN;
+		snprintf(f->fix, sizeof(f->fix), "spread the receive work in software: rps = on%s%s%s "
+			 "in the config (RPS hands packets to the CPUs in each queue's XPS set)",
+			 n ? " in [" : "", n ? n->name : "", n ? "]" : "");
+	}
+}
+
+static void check_cpus(struct ctx *x)
+{
+	const struct cpuload *l = &x->a->load;
+	int idle = -1;
+
+	if (!(l->secs > 0))
+		return;
+	CPUSET_FOREACH(c, &x->a->usable)
+		if ((unsigned)c < l->n && l->cpu[c].online && l->cpu[c].softirq_share < CPU_IDLE)
+			idle = idle < 0 ? c : idle;
+	CPUSET_FOREACH(c, &x->a->usable) {
+		const struct cpuload_cpu *cl = (unsigned)c < l->n ? &l->cpu[c] : NULL;
+		const struct cpuload_irq *irq;
+		struct mq_finding *f;
+
+		if (!cl || !cl->online)
+			continue;
+		if (cl->softirq_share >= CPU_BUSY && idle >= 0 && (f = add(x, SEV_WARNING,
+									   FIND_CPU_SOFTIRQ_BUSY, FIX_ADMIN, NULL))) {
+			irq = busiest_irq(cl);
+			if (irq)
+				snprintf(f->ifname, sizeof(f->ifname), "%s", x->a->now->nics[irq->nic].name);
+			snprintf(f->message, sizeof(f->message),
+				 "CPU %d spends %.0f%% of its time in softirq while CPU %d idles (%.0f%%)%s%s%s%s",
+				 c, cl->softirq_share * 100, idle, l->cpu[idle].softirq_share * 100,
+				 irq ? ": most of it from " : "",
+				 irq ? x->a->now->nics[irq->nic].name : "", irq ? " queue " : "", "");
+			if (irq) {
+				size_t o = strlen(f->message);
+
+				snprintf(f->message + o, sizeof(f->message) - o, "%d (IRQ %u, %.0f/s)",
+					 irq->queue, x->a->now->nics[irq->nic].irqs[irq->irq].irq, irq->per_s);
+			}
+			busy_fix(x, irq, f);
+		}
+		if (cl->softnet_dropped_per_s > 0 &&
+		    (f = add(x, SEV_WARNING, FIND_SOFTNET_DROPS, FIX_ADMIN, NULL))) {
+			snprintf(f->message, sizeof(f->message),
+				 "CPU %d dropped %.0f packets/s: its backlog was full (softnet_stat)", c,
+				 cl->softnet_dropped_per_s);
+			snprintf(f->fix, sizeof(f->fix), "raise net.core.netdev_max_backlog (sysctl), and "
+				 "spread the receive work over more CPUs (more queues, or rps = on)");
+		}
+		if (cl->softnet_squeezed_per_s >= SQUEEZE_MIN &&
+		    (f = add(x, SEV_INFO, FIND_SOFTNET_SQUEEZE, FIX_ADMIN, NULL))) {
+			snprintf(f->message, sizeof(f->message),
+				 "CPU %d ran out of its NAPI budget with packets left %.0f times/s "
+				 "(time_squeeze)", c, cl->softnet_squeezed_per_s);
+			snprintf(f->fix, sizeof(f->fix), "raise net.core.netdev_budget and "
+				 "net.core.netdev_budget_usecs (sysctl), or spread the work over more CPUs");
+		}
+	}
+}
+
 static void check_machine(struct ctx *x)
 {
 	const struct mq_platform *p = &x->a->now->platform;
@@ -540,6 +643,7 @@ int findings_build(struct mq_assessment *a, const struct mq_config *cfg)
 	struct ctx x = {.a = a, .cfg = cfg};
 
 	check_machine(&x);
+	check_cpus(&x);
 	for (unsigned i = 0; i < a->now->nnics; i++) {
 		const struct mq_nic *n = &a->now->nics[i];
 		const struct mq_nic_verdict *v = &a->nics[i];

@@ -29,6 +29,9 @@ enum finding_code {
 	FIND_IRQS_MANAGED,          /* kernel-managed queue IRQs: left where the kernel put them */
 	FIND_RPS_PENDING,           /* the plan rewrites RPS (rps = on, or clears it) */
 	FIND_CPUS_FALLBACK,         /* every online CPU is banned/isolated/nohz_full */
+	FIND_CPU_SOFTIRQ_BUSY,      /* a usable CPU busy in softirq while another idles */
+	FIND_SOFTNET_DROPS,         /* a CPU's backlog overflowed (softnet_stat dropped) */
+	FIND_SOFTNET_SQUEEZE,       /* a CPU's NAPI budget ran out with work left (time_squeeze) */
 	_FIND_CODE_MAX,
 };
 const char *finding_code_to_string(enum finding_code c); /* snake_case, stable: JSON and metrics */
