@@ -124,12 +124,10 @@ int daemon_uevent_parse(const char *buf, size_t len, struct mq_event *ret)
 
 /* ---- configuration ----------------------------------------------------------- */
 
-static const struct mq_if_config *if_section(const struct mq_config *c, const char *ifname)
+/* Named by an [IFNAME] section: what brings a virtual link in (as in tune_probe_opts). */
+static const struct mq_section *if_section(const struct mq_config *c, const char *ifname)
 {
-	for (unsigned i = 0; i < c->nifs && c->ifs; i++)
-		if (!strcmp(c->ifs[i].name, ifname))
-			return &c->ifs[i];
-	return NULL;
+	return config_section(c, MATCH_NAME, ifname);
 }
 
 static const char *config_shown(const struct daemon *d)
@@ -341,7 +339,7 @@ static void handle_ethtool(struct daemon *d, const struct nlmsghdr *nlh, uint64_
 	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1] = {0}, *hd[ETHTOOL_A_HEADER_MAX + 1] = {0};
 	const struct genlmsghdr *g;
 	struct mq_event e = {.type = EV_CHANNELS_CHANGED, .t_ms = now, .cpu = -1};
-	const struct mq_if_config *sec;
+	char driver[32] = "";
 
 	if (!d->ethtool_family || nlh->nlmsg_type != d->ethtool_family)
 		return;
@@ -373,10 +371,11 @@ static void handle_ethtool(struct daemon *d, const struct nlmsghdr *nlh, uint64_
 		events_push(&d->ev, &e);
 		return;
 	}
-	sec = if_section(&d->cfg, e.ifname);
-	if (sec && sec->pinned) {
-		log_info("%s channels changed by someone else (now %u); [%s] in %s pins its queues, "
-			 "leaving them", e.ifname, e.count, e.ifname, config_shown(d));
+	/* Unknown driver (""): [driver=] sections do not count. */
+	(void)link_driver_get(d->o->nl, e.ifname, driver, sizeof(driver));
+	if (config_for(&d->cfg, e.ifname, driver).pinned) {
+		log_info("%s channels changed by someone else (now %u); %s pins its queues, "
+			 "leaving them", e.ifname, e.count, config_shown(d));
 		return;
 	}
 	log_info("%s channels changed by someone else (now %u), restoring them; set queues = %u in "

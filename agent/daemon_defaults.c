@@ -29,17 +29,18 @@ void daemon_defaults_select(const struct probe_opts *o)
 	selection = o ? *o : (struct probe_opts){0};
 }
 
-/* A missing config file means built-in defaults, as for --apply. */
+/* A missing config file means built-in defaults (and its drop-ins), as for --apply. */
 static int load_or_defaults(const char *path, struct mq_config *ret, char *err, size_t errlen)
 {
-	int r = config_load(path, ret, err, errlen);
+	int r = config_load(path, true, ret, err, errlen);
 
-	if (r == -ENOENT) {
-		log_info("%s not found, using built-in defaults", path);
-		config_init(ret);
-		return 0;
-	}
-	return r;
+	if (r < 0)
+		return r;
+	if (!ret->path[0])
+		log_info("%s not found, using built-in defaults%s", path,
+			 ret->nfiles ? " under its drop-ins" : "");
+	config_log_warnings(ret);
+	return 0;
 }
 
 static int tune_with_stats(struct mq_nl *nl, const struct mq_config *cfg, const char *cause,

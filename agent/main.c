@@ -138,18 +138,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 static int load_config(const struct args *a, struct mq_config *cfg)
 {
-	const char *path = a->config ? a->config : MQ_DEFAULT_CONFIG;
 	char err[512];
-	int r;
+	int r = config_open(a->config, cfg, err, sizeof(err));
 
-	config_init(cfg);
-	r = config_load(path, cfg, err, sizeof(err));
-	if (r == -ENOENT && !a->config)
-		return 0; /* no default file: defaults */
 	if (r < 0) {
 		log_error("%s", err[0] ? err : strerror(-r));
 		return r;
 	}
+	config_log_warnings(cfg);
 	return 0;
 }
 

@@ -29,6 +29,7 @@ enum finding_code {
 	FIND_IRQS_MANAGED,          /* kernel-managed queue IRQs: left where the kernel put them */
 	FIND_RPS_PENDING,           /* the plan rewrites RPS (rps = on, or clears it) */
 	FIND_CPUS_FALLBACK,         /* every online CPU is banned/isolated/nohz_full */
+	FIND_CONFIG_UNMATCHED,      /* a config section matches no interface on this machine */
 	_FIND_CODE_MAX,
 };
 const char *finding_code_to_string(enum finding_code c); /* snake_case, stable: JSON and metrics */

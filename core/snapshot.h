@@ -136,12 +136,20 @@ struct mq_platform {
 	pid_t irqbalance_pid;   /* 0 if not running */
 };
 
+/* A link the probe saw, selected or not: what config sections are matched against. */
+struct mq_link_id {
+	char name[IF_NAMESIZE];
+	char driver[32];        /* ETHTOOL_GDRVINFO driver, "" unknown */
+};
+
 struct mq_snapshot {
 	struct timespec taken;  /* CLOCK_MONOTONIC at the end of the probe */
 	struct mq_cpus cpus;
 	struct mq_platform platform;
 	unsigned nnics;
 	struct mq_nic *nics;
+	unsigned nlinks;        /* every link but loopback, nics or not */
+	struct mq_link_id *links;
 	bool have_ethtool_nl, have_netdev_nl, have_qstats;
 };
 

@@ -42,20 +42,22 @@ static int fake_load(const char *path, struct mq_config *ret, char *err, size_t 
 	(void)errlen;
 	memset(ret, 0, sizeof(*ret));
 	ret->interval = 3600;
-	ret->ifs = calloc(2, sizeof(*ret->ifs));
-	if (!ret->ifs)
+	ret->sections = calloc(2, sizeof(*ret->sections));
+	if (!ret->sections)
 		return -ENOMEM;
-	snprintf(ret->ifs[0].name, sizeof(ret->ifs[0].name), "veth0");
-	snprintf(ret->ifs[1].name, sizeof(ret->ifs[1].name), "eth1");
-	ret->ifs[1].pinned = true;
-	ret->nifs = 2;
+	ret->sections[0].match = ret->sections[1].match = MATCH_NAME;
+	snprintf(ret->sections[0].pattern, sizeof(ret->sections[0].pattern), "veth0");
+	snprintf(ret->sections[1].pattern, sizeof(ret->sections[1].pattern), "eth1");
+	ret->sections[1].keys = MQ_KEY_QUEUES;
+	ret->sections[1].v.queues_mode = QUEUES_MAX;
+	ret->nsections = 2;
 	return 0;
 }
 
 static void fake_free(struct mq_config *c)
 {
-	free(c->ifs);
-	c->ifs = NULL;
+	free(c->sections);
+	c->sections = NULL;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -81,11 +81,18 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	if (r < 0)
 		goto fail;
 	s.nics = calloc(nall ? nall : 1, sizeof(*s.nics));
-	if (!s.nics) {
+	s.links = calloc(nall ? nall : 1, sizeof(*s.links));
+	if (!s.nics || !s.links) {
 		r = -ENOMEM;
 		goto fail;
 	}
 	for (unsigned i = 0; i < nall; i++) {
+		if (!nic_is_loopback(&all[i])) {
+			struct mq_link_id *l = &s.links[s.nlinks++];
+
+			snprintf(l->name, sizeof(l->name), "%s", all[i].name);
+			snprintf(l->driver, sizeof(l->driver), "%s", all[i].driver);
+		}
 		if (wanted(&all[i], o))
 			s.nics[s.nnics++] = all[i];
 		else

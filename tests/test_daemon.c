@@ -50,7 +50,7 @@ static struct {
 	void (*hook)(unsigned call);
 	unsigned loads;
 	int fail_load_call;      /* this load (1-based) fails */
-	struct mq_if_config sections[2];
+	struct mq_section sections[2];
 	unsigned nsections;
 	double interval;
 	double drift_check[4];   /* drift_check of the config of each load (1-based - 1) */
@@ -81,7 +81,7 @@ static int fake_load(const char *path, struct mq_config *ret, char *err, size_t 
 {
 	f.loads++;
 	if ((int)f.loads == f.fail_load_call) {
-		snprintf(err, errlen, "%s:3: unknown key 'queuez'", path);
+		snprintf(err, errlen, "%s:3: bad value 'x' for queues", path);
 		return -EINVAL;
 	}
 	memset(ret, 0, sizeof(*ret));
@@ -90,17 +90,17 @@ static int fake_load(const char *path, struct mq_config *ret, char *err, size_t 
 	if (f.loads <= 4)
 		ret->drift_check = f.drift_check[f.loads - 1];
 	if (f.nsections) {
-		ret->ifs = calloc(f.nsections, sizeof(*ret->ifs));
-		memcpy(ret->ifs, f.sections, f.nsections * sizeof(*ret->ifs));
-		ret->nifs = f.nsections;
+		ret->sections = calloc(f.nsections, sizeof(*ret->sections));
+		memcpy(ret->sections, f.sections, f.nsections * sizeof(*ret->sections));
+		ret->nsections = f.nsections;
 	}
 	return 0;
 }
 
 static void fake_free(struct mq_config *c)
 {
-	free(c->ifs);
-	c->ifs = NULL;
+	free(c->sections);
+	c->sections = NULL;
 }
 
 static int fake_sample(struct mq_nl *nl, const struct mq_config *cfg)
@@ -305,7 +305,8 @@ static void test_link_events(void **state)
 	send_link(RTM_DELLINK, 90, "eth9", 0, 0, NULL);
 	send_bytes(ours[0], "\x10\0\0\0\x10\0", 6);                 /* truncated header */
 	send_link(RTM_NEWLINK, 0, "bad", 0, ~0U, NULL);              /* no ifindex */
-	snprintf(f.sections[0].name, sizeof(f.sections[0].name), "veth1");
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
+	f.sections[0].match = MATCH_NAME;
 	f.nsections = 1;
 	assert_int_equal(daemon_run(&opts), 0);
 	assert_int_equal(f.calls, 2);
@@ -316,10 +317,11 @@ static void test_link_events(void **state)
 static void test_channels_by_someone_else(void **state)
 {
 	(void)state;
-	snprintf(f.sections[0].name, sizeof(f.sections[0].name), "eth1");
-	f.sections[0].pinned = true;
-	f.sections[0].queues_mode = QUEUES_N;
-	f.sections[0].queues = 2;
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1");
+	f.sections[0].match = MATCH_NAME;
+	f.sections[0].keys = MQ_KEY_QUEUES;
+	f.sections[0].v.queues_mode = QUEUES_N;
+	f.sections[0].v.queues = 2;
 	f.nsections = 1;
 	send_channels(6, "eth1", 1); /* pinned: left alone */
 	send_channels(5, "eth0", 2);
@@ -600,8 +602,10 @@ static void test_real_netns(void **state)
 		if (unshare(CLONE_NEWNET) < 0)
 			_exit(77);
 		opts.inject = false;
-		snprintf(f.sections[0].name, sizeof(f.sections[0].name), "vethA");
-		snprintf(f.sections[1].name, sizeof(f.sections[1].name), "vethC");
+		snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "vethA");
+		f.sections[0].match = MATCH_NAME;
+		snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "vethC");
+		f.sections[1].match = MATCH_NAME;
 		f.nsections = 2;
 		f.hook = netns_step;
 		f.stop_after = 6;
