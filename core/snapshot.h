@@ -148,7 +148,7 @@ struct mq_snapshot {
 	struct mq_platform platform;
 	unsigned nnics;
 	struct mq_nic *nics;
-	unsigned nlinks;        /* every link but loopback, nics or not */
+	unsigned nlinks;        /* every link, in nics or not */
 	struct mq_link_id *links;
 	bool have_ethtool_nl, have_netdev_nl, have_qstats;
 };

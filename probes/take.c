@@ -87,12 +87,9 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 		goto fail;
 	}
 	for (unsigned i = 0; i < nall; i++) {
-		if (!nic_is_loopback(&all[i])) {
-			struct mq_link_id *l = &s.links[s.nlinks++];
-
-			snprintf(l->name, sizeof(l->name), "%s", all[i].name);
-			snprintf(l->driver, sizeof(l->driver), "%s", all[i].driver);
-		}
+		snprintf(s.links[i].name, sizeof(s.links[i].name), "%s", all[i].name);
+		snprintf(s.links[i].driver, sizeof(s.links[i].driver), "%s", all[i].driver);
+		s.nlinks++;
 		if (wanted(&all[i], o))
 			s.nics[s.nnics++] = all[i];
 		else
