@@ -117,11 +117,13 @@ bench: $(BIN) $(BENCH_BINS)
 UNIT_EXEC := $(SBINDIR)/mqbalance --daemon$(if $(filter /etc,$(SYSCONFDIR)),, --config $(SYSCONFDIR)/mqbalance.conf)
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/mqbalance
-	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)
 	sed 's|^ExecStart=/usr/local/sbin/mqbalance --daemon$$|ExecStart=$(UNIT_EXEC)|' \
 		systemd/mqbalance.service > $(DESTDIR)$(UNITDIR)/mqbalance.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/mqbalance.service
 	install -m 0644 mqbalance.8 $(DESTDIR)$(MANDIR)/man8/mqbalance.8
+	install -m 0644 mqbalance.conf.5 $(DESTDIR)$(MANDIR)/man5/mqbalance.conf.5
 	@if [ ! -e mqbalance.conf.example ]; then \
 		echo "warning: mqbalance.conf.example missing, no config installed" >&2; \
 	elif [ -e $(DESTDIR)$(SYSCONFDIR)/mqbalance.conf ]; then \

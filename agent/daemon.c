@@ -36,12 +36,10 @@ static void push(struct daemon *d, enum ev_type t)
 
 /* ---- configuration ----------------------------------------------------------- */
 
-static const struct mq_if_config *if_section(const struct mq_config *c, const char *ifname)
+/* Named by an [IFNAME] section: what brings a virtual link in (as in tune_probe_opts). */
+static const struct mq_section *if_section(const struct mq_config *c, const char *ifname)
 {
-	for (unsigned i = 0; i < c->nifs && c->ifs; i++)
-		if (!strcmp(c->ifs[i].name, ifname))
-			return &c->ifs[i];
-	return NULL;
+	return config_section(c, MATCH_NAME, ifname);
 }
 
 static const char *config_shown(const struct daemon *d)
@@ -106,10 +104,19 @@ static void on_link(struct daemon *d, const struct mq_event *e)
 	events_push(&d->ev, e);
 }
 
+/* Queues set explicitly (by name, glob or driver section): someone else's change stays. */
+static bool pinned(const struct daemon *d, const char *ifname)
+{
+	char driver[32] = "";
+
+	if (d->h->driver)
+		d->h->driver(d->h->ctx, ifname, driver, sizeof(driver));
+	/* unknown driver (""): [driver=] sections do not count */
+	return config_for(d->cfg, ifname, driver).pinned;
+}
+
 static void on_channels(struct daemon *d, struct mq_event e)
 {
-	const struct mq_if_config *sec;
-
 	if (!e.ifname[0]) {
 		const char *known = link_names_get(&d->watch.names, e.ifindex);
 
@@ -125,10 +132,9 @@ static void on_channels(struct daemon *d, struct mq_event e)
 		events_push(&d->ev, &e);
 		return;
 	}
-	sec = if_section(d->cfg, e.ifname);
-	if (sec && sec->pinned) {
-		log_info("%s channels changed by someone else (now %u); [%s] in %s pins its queues, "
-			 "leaving them", e.ifname, e.count, e.ifname, config_shown(d));
+	if (pinned(d, e.ifname)) {
+		log_info("%s channels changed by someone else (now %u); %s pins its queues, "
+			 "leaving them", e.ifname, e.count, config_shown(d));
 		return;
 	}
 	log_info("%s channels changed by someone else (now %u), restoring them; set queues = %u in "

@@ -38,6 +38,8 @@ struct daemon_hooks {
 	int (*load_config)(void *ctx, const char *path, struct mq_config *ret, char *err,
 			   size_t errlen);
 	void (*free_config)(void *ctx, struct mq_config *c);
+	/* Optional: the NIC's driver name into buf ("" unknown), for [driver=] sections. */
+	void (*driver)(void *ctx, const char *ifname, char *buf, size_t len);
 };
 
 struct daemon_opts {

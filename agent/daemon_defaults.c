@@ -38,27 +38,35 @@ static void override(const struct daemon_overrides *ov, struct mq_config *c)
 		snprintf(c->prom_file, sizeof(c->prom_file), "%s", ov->prom_file);
 }
 
-/* A missing config file means built-in defaults, as for --apply. */
+/* A missing config file means built-in defaults (and its drop-ins), as for --apply. */
 static int load_or_defaults(void *ctx, const char *path, struct mq_config *ret, char *err,
 			    size_t errlen)
 {
 	struct service *sv = ctx;
-	int r = config_load(path, ret, err, errlen);
+	int r = config_load(path, true, ret, err, errlen);
 
-	if (r == -ENOENT) {
-		log_info("%s not found, using built-in defaults", path);
-		config_init(ret);
-		r = 0;
-	}
-	if (r == 0)
-		override(&sv->ov, ret);
-	return r;
+	if (r < 0)
+		return r;
+	if (!ret->path[0])
+		log_info("%s not found, using built-in defaults%s", path,
+			 ret->nfiles ? " under its drop-ins" : "");
+	config_log_warnings(ret);
+	override(&sv->ov, ret);
+	return 0;
 }
 
 static void free_config(void *ctx, struct mq_config *c)
 {
 	(void)ctx;
 	config_free(c);
+}
+
+static void driver(void *ctx, const char *ifname, char *buf, size_t len)
+{
+	struct service *sv = ctx;
+
+	if (link_driver_get(sv->tune.nl, ifname, buf, len) < 0 && len)
+		buf[0] = '\0';
 }
 
 /* The failed steps of a pass in one line, to tell a new failure from the same one again. */
@@ -161,7 +169,7 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 		.config_path = config_path,
 		.cfg = cfg,
 		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample,
-			  .load_config = load_or_defaults, .free_config = free_config},
+			  .load_config = load_or_defaults, .free_config = free_config, .driver = driver},
 		.mon = &mon,
 		.select = select,
 	};

@@ -35,24 +35,14 @@ static bool read_only(enum mode m)
 
 static int load_config(const struct args *a, struct mq_config *cfg)
 {
-	const char *path = a->config ? a->config : MQ_DEFAULT_CONFIG;
 	char err[512];
-	int r;
+	int r = config_open(a->config, cfg, err, sizeof(err));
 
-	config_init(cfg);
-	r = config_load(path, cfg, err, sizeof(err));
-	if (r == -ENOENT && !a->config && a->mode != MODE_DAEMON)
-		return 0; /* no default file: defaults */
-	if (r == -ENOENT && a->mode == MODE_DAEMON) {
-		/* The service starts anyway; a SIGHUP reads the file once it is there. */
-		log_info("%s not found, using built-in defaults", path);
-		config_init(cfg);
-		return 0;
-	}
 	if (r < 0) {
 		log_error("%s", err[0] ? err : strerror(-r));
 		return r;
 	}
+	config_log_warnings(cfg);
 	return 0;
 }
 

@@ -48,9 +48,13 @@ void tune_probe_opts(const struct mq_config *cfg, struct probe_opts *po, const c
 
 	if (po->nifnames)
 		return;
-	for (unsigned i = 0; i < cfg->nifs && n < MQ_IFS_MAX; i++)
-		if (!cfg->ifs[i].exclude)
-			names[n++] = cfg->ifs[i].name;
+	/* [NAME] sections bring virtual interfaces in; globs and drivers only configure. */
+	for (unsigned i = 0; i < cfg->nsections && n < MQ_IFS_MAX; i++) {
+		const struct mq_section *sec = &cfg->sections[i];
+
+		if (sec->match == MATCH_NAME && !config_for(cfg, sec->pattern, NULL).exclude)
+			names[n++] = sec->pattern;
+	}
 	po->extra = names;
 	po->nextra = n;
 }

@@ -63,6 +63,7 @@ static const char *const finding_code_table[_FIND_CODE_MAX] = {
 	[FIND_CPU_SOFTIRQ_BUSY] = "cpu_softirq_busy",
 	[FIND_SOFTNET_DROPS] = "softnet_drops",
 	[FIND_SOFTNET_SQUEEZE] = "softnet_squeeze",
+	[FIND_CONFIG_UNMATCHED] = "config_unmatched",
 };
 
 static const char *const finding_fix_table[_FIX_MAX] = {
@@ -638,16 +639,37 @@ static void check_machine(struct ctx *x)
 		 cpus_str(&x->a->usable, cpus, sizeof(cpus)));
 }
 
+/* A typo in a section name would otherwise leave that NIC on the defaults, silently. */
+static void check_config(struct ctx *x)
+{
+	unsigned idx[MQ_IFS_MAX], n = config_unmatched(x->cfg, x->a->now, idx, MQ_IFS_MAX);
+
+	for (unsigned i = 0; i < n && i < MQ_IFS_MAX; i++) {
+		const struct mq_section *sec = &x->cfg->sections[idx[i]];
+		struct mq_finding *f = add(x, SEV_INFO, FIND_CONFIG_UNMATCHED, FIX_ADMIN, NULL);
+		char name[64];
+
+		if (!f)
+			return;
+		snprintf(f->message, sizeof(f->message), "section %s (%s:%u) matches no interface on "
+			 "this machine", config_section_str(sec, name, sizeof(name)),
+			 config_section_file(x->cfg, sec), sec->line);
+		snprintf(f->fix, sizeof(f->fix), "check the name or driver against `ip link` and "
+			 "`ethtool -i IFACE`, or remove the section");
+	}
+}
+
 int findings_build(struct mq_assessment *a, const struct mq_config *cfg)
 {
 	struct ctx x = {.a = a, .cfg = cfg};
 
 	check_machine(&x);
 	check_cpus(&x);
+	check_config(&x);
 	for (unsigned i = 0; i < a->now->nnics; i++) {
 		const struct mq_nic *n = &a->now->nics[i];
 		const struct mq_nic_verdict *v = &a->nics[i];
-		const struct mq_if_config *ic = config_for(cfg, n->name);
+		const struct mq_if_config icv = config_for(cfg, n->name, n->driver), *ic = &icv;
 
 		if (!v->tuned)
 			continue;

@@ -32,6 +32,7 @@ enum finding_code {
 	FIND_CPU_SOFTIRQ_BUSY,      /* a usable CPU busy in softirq while another idles */
 	FIND_SOFTNET_DROPS,         /* a CPU's backlog overflowed (softnet_stat dropped) */
 	FIND_SOFTNET_SQUEEZE,       /* a CPU's NAPI budget ran out with work left (time_squeeze) */
+	FIND_CONFIG_UNMATCHED,      /* a config section matches no interface on this machine */
 	_FIND_CODE_MAX,
 };
 const char *finding_code_to_string(enum finding_code c); /* snake_case, stable: JSON and metrics */

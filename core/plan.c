@@ -433,7 +433,7 @@ static int plan_nic(struct mq_assessment *a, const struct mq_config *cfg, struct
 		    const struct mq_nic *nic, struct mq_nic_verdict *v, const int *order,
 		    const int *tier, unsigned norder)
 {
-	const struct mq_if_config *ic = config_for(cfg, nic->name);
+	const struct mq_if_config icv = config_for(cfg, nic->name, nic->driver), *ic = &icv;
 	struct mq_plan *p = &a->plan;
 	unsigned q = nic->queues ? nic->nqueues : 0;
 	struct mq_cpuset *sets = NULL;

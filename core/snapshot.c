@@ -74,6 +74,9 @@ void snapshot_free(struct mq_snapshot *s)
 	free(s->nics);
 	s->nics = NULL;
 	s->nnics = 0;
+	free(s->links);
+	s->links = NULL;
+	s->nlinks = 0;
 	cpu_free(&s->cpus);
 }
 

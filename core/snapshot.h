@@ -170,12 +170,20 @@ struct mq_platform {
 	char container_source[48];
 };
 
+/* A link the probe saw, selected or not: what config sections are matched against. */
+struct mq_link_id {
+	char name[IF_NAMESIZE];
+	char driver[32];        /* ETHTOOL_GDRVINFO driver, "" unknown */
+};
+
 struct mq_snapshot {
 	struct timespec taken;  /* CLOCK_MONOTONIC at the end of the probe */
 	struct mq_cpus cpus;
 	struct mq_platform platform;
 	unsigned nnics;
 	struct mq_nic *nics;
+	unsigned nlinks;        /* every link, in nics or not */
+	struct mq_link_id *links;
 	bool have_ethtool_nl, have_netdev_nl, have_qstats;
 	bool unprivileged;      /* read without CAP_NET_ADMIN (set by agent/): some readings may be refused */
 };

@@ -172,17 +172,38 @@ static int dump_links(struct mq_nl *nl, struct link_dump *d)
 	return r < 0 ? -EIO : 0;
 }
 
-static void drvinfo_read(struct mq_nl *nl, struct mq_nic *nic)
+static int drvinfo_get(struct mq_nl *nl, const char *ifname, struct ethtool_drvinfo *ret)
 {
 	struct ethtool_drvinfo di = {.cmd = ETHTOOL_GDRVINFO};
 	struct ifreq ifr;
 
 	if (!nl || nl->ioctl_fd < 0)
-		return;
+		return -EBADF;
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nic->name);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	ifr.ifr_data = (void *)&di;
 	if (ioctl(nl->ioctl_fd, SIOCETHTOOL, &ifr) < 0)
+		return -errno;
+	*ret = di;
+	return 0;
+}
+
+int link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size_t len)
+{
+	struct ethtool_drvinfo di;
+	int r = drvinfo_get(nl, ifname, &di);
+
+	if (r < 0)
+		return r;
+	snprintf(ret, len, "%.*s", (int)sizeof(di.driver), di.driver);
+	return 0;
+}
+
+static void drvinfo_read(struct mq_nl *nl, struct mq_nic *nic)
+{
+	struct ethtool_drvinfo di;
+
+	if (drvinfo_get(nl, nic->name, &di) < 0)
 		return;
 	snprintf(nic->driver, sizeof(nic->driver), "%.*s", (int)sizeof(nic->driver) - 1, di.driver);
 	snprintf(nic->bus_info, sizeof(nic->bus_info), "%.*s", (int)sizeof(di.bus_info),

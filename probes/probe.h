@@ -93,6 +93,8 @@ int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char r
  */
 int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
+/* The ETHTOOL_GDRVINFO driver of ifname into ret (len bytes), or -errno. */
+int link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size_t len);
 /*
  * One RTM_NEWLINK or RTM_DELLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
  * kind, mtu, operstate, allocated queues, xdp; the rest zero / MQ_NA / -1.

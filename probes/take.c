@@ -81,11 +81,15 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	if (r < 0)
 		goto fail;
 	s.nics = calloc(nall ? nall : 1, sizeof(*s.nics));
-	if (!s.nics) {
+	s.links = calloc(nall ? nall : 1, sizeof(*s.links));
+	if (!s.nics || !s.links) {
 		r = -ENOMEM;
 		goto fail;
 	}
 	for (unsigned i = 0; i < nall; i++) {
+		snprintf(s.links[i].name, sizeof(s.links[i].name), "%s", all[i].name);
+		snprintf(s.links[i].driver, sizeof(s.links[i].driver), "%s", all[i].driver);
+		s.nlinks++;
 		if (wanted(&all[i], o))
 			s.nics[s.nnics++] = all[i];
 		else

@@ -43,7 +43,7 @@ static struct {
 	void (*hook)(unsigned call);
 	unsigned loads;
 	int fail_load_call;      /* this load (1-based) fails */
-	struct mq_if_config sections[2];
+	struct mq_section sections[2];
 	unsigned nsections;
 	double interval;
 	double drift_check[4];   /* drift_check of the config of each load (1-based - 1) */
@@ -81,7 +81,7 @@ static inline int fake_load(void *ctx, const char *path, struct mq_config *ret, 
 	assert_ptr_equal(ctx, &f);
 	f.loads++;
 	if ((int)f.loads == f.fail_load_call) {
-		snprintf(err, errlen, "%s:3: unknown key 'queuez'", path);
+		snprintf(err, errlen, "%s:3: bad value 'x' for queues", path);
 		return -EINVAL;
 	}
 	memset(ret, 0, sizeof(*ret));
@@ -90,9 +90,9 @@ static inline int fake_load(void *ctx, const char *path, struct mq_config *ret, 
 	if (f.loads <= 4)
 		ret->drift_check = f.drift_check[f.loads - 1];
 	if (f.nsections) {
-		ret->ifs = calloc(f.nsections, sizeof(*ret->ifs));
-		memcpy(ret->ifs, f.sections, f.nsections * sizeof(*ret->ifs));
-		ret->nifs = f.nsections;
+		ret->sections = calloc(f.nsections, sizeof(*ret->sections));
+		memcpy(ret->sections, f.sections, f.nsections * sizeof(*ret->sections));
+		ret->nsections = f.nsections;
 	}
 	return 0;
 }
@@ -100,8 +100,8 @@ static inline int fake_load(void *ctx, const char *path, struct mq_config *ret, 
 static inline void fake_free(void *ctx, struct mq_config *c)
 {
 	assert_ptr_equal(ctx, &f);
-	free(c->ifs);
-	c->ifs = NULL;
+	free(c->sections);
+	c->sections = NULL;
 }
 
 static inline int fake_sample(void *ctx, const struct mq_config *cfg)

@@ -65,7 +65,8 @@ static void test_link_events(void **state)
 	send_link(RTM_DELLINK, 90, "eth9", 0, 0, NULL);
 	send_bytes(ours[0], "\x10\0\0\0\x10\0", 6);                 /* truncated header */
 	send_link(RTM_NEWLINK, 0, "bad", 0, ~0U, NULL);              /* no ifindex */
-	snprintf(f.sections[0].name, sizeof(f.sections[0].name), "veth1");
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
+	f.sections[0].match = MATCH_NAME;
 	f.nsections = 1;
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
@@ -76,16 +77,37 @@ static void test_link_events(void **state)
 static void test_channels_by_someone_else(void **state)
 {
 	(void)state;
-	snprintf(f.sections[0].name, sizeof(f.sections[0].name), "eth1");
-	f.sections[0].pinned = true;
-	f.sections[0].queues_mode = QUEUES_N;
-	f.sections[0].queues = 2;
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1");
+	f.sections[0].match = MATCH_NAME;
+	f.sections[0].keys = MQ_KEY_QUEUES;
+	f.sections[0].v.queues_mode = QUEUES_N;
+	f.sections[0].v.queues = 2;
 	f.nsections = 1;
 	send_channels(6, "eth1", 1); /* pinned: left alone */
 	send_channels(5, "eth0", 2);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth0 channels changed by someone else (to 2)");
+}
+
+/* Pinned follows the merged config: a glob section pins eth1, and [eth1] setting auto unpins it. */
+static void test_channels_pinned_by_glob(void **state)
+{
+	(void)state;
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1*");
+	f.sections[0].match = MATCH_GLOB;
+	f.sections[0].keys = MQ_KEY_QUEUES;
+	f.sections[0].v.queues_mode = QUEUES_MAX;
+	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth12");
+	f.sections[1].match = MATCH_NAME;
+	f.sections[1].keys = MQ_KEY_QUEUES;
+	f.sections[1].v.queues_mode = QUEUES_AUTO;
+	f.nsections = 2;
+	send_channels(6, "eth1", 1);  /* pinned by [eth1*]: left alone */
+	send_channels(7, "eth12", 2); /* [eth12] says auto: restored */
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "eth12 channels changed by someone else (to 2)");
 }
 
 static void test_own_channel_change_ignored(void **state)
@@ -277,6 +299,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cpu_burst_coalesced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_pinned_by_glob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),

@@ -167,8 +167,9 @@ static void test_real_netns(void **state)
 			_exit(81);
 		monitor_close_all(&mon);
 		monitor_init(&mon, &nl);
-		snprintf(f.sections[0].name, sizeof(f.sections[0].name), "vethA");
-		snprintf(f.sections[1].name, sizeof(f.sections[1].name), "vethC");
+		snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "vethA");
+		snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "vethC");
+		f.sections[0].match = f.sections[1].match = MATCH_NAME;
 		f.nsections = 2;
 		f.hook = netns_step;
 		f.stop_after = 6;

@@ -19,7 +19,7 @@ struct env {
 	struct mq_snapshot now, before;
 	bool has_before;
 	struct mq_config cfg;
-	struct mq_if_config ifs[2];
+	struct mq_section ifs[2];
 };
 
 /* 4 CPUs, eth0 virtio_net with 4 of 4 queues, IRQs one queue per CPU, XPS to match. */
@@ -270,11 +270,28 @@ static void b_offline(struct env *e)
 static void b_excluded(struct env *e)
 {
 	healthy(e, 4, 1, 4);
-	e->ifs[0] = e->cfg.defaults;
-	snprintf(e->ifs[0].name, sizeof(e->ifs[0].name), "eth0");
-	e->ifs[0].exclude = true;
-	e->cfg.ifs = e->ifs;
-	e->cfg.nifs = 1;
+	e->ifs[0] = (struct mq_section){.match = MATCH_NAME, .pattern = "eth0", .keys = MQ_KEY_EXCLUDE,
+					.v.exclude = true};
+	e->cfg.sections = e->ifs;
+	e->cfg.nsections = 1;
+}
+
+/* [eth0] matches, [eth9] and [driver=e1000] do not: each of those is a finding. */
+static void b_unmatched(struct env *e)
+{
+	healthy(e, 4, 4, 4);
+	snprintf(e->cfg.path, sizeof(e->cfg.path), "/etc/mqbalance.conf");
+	e->ifs[0] = (struct mq_section){.match = MATCH_NAME, .pattern = "eth9", .line = 7};
+	e->ifs[1] = (struct mq_section){.match = MATCH_DRIVER, .pattern = "virtio_net", .line = 9};
+	e->cfg.sections = e->ifs;
+	e->cfg.nsections = 2;
+}
+
+static void b_unmatched_driver(struct env *e)
+{
+	b_unmatched(e);
+	snprintf(e->ifs[0].pattern, sizeof(e->ifs[0].pattern), "eth0");
+	snprintf(e->ifs[1].pattern, sizeof(e->ifs[1].pattern), "e1000");
 }
 
 static void b_queues_n(struct env *e)
@@ -431,6 +448,10 @@ static const struct fcase {
 	{"banned", b_banned, 0},
 	{"offline", b_offline, 0},
 	{"excluded", b_excluded, 0},
+	{"section for no interface", b_unmatched, BIT(FIND_CONFIG_UNMATCHED), FIND_CONFIG_UNMATCHED, SEV_INFO,
+	 "section [eth9] (/etc/mqbalance.conf:7) matches no interface on this machine", "ethtool -i"},
+	{"driver section for no interface", b_unmatched_driver, BIT(FIND_CONFIG_UNMATCHED),
+	 FIND_CONFIG_UNMATCHED, SEV_INFO, "section [driver=e1000] (/etc/mqbalance.conf:9)", NULL},
 	/* 2 queues on 4 CPUs: XPS gives CPUs 2 and 3 to the queues too */
 	{"queues = 2", b_queues_n, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO, "tx-0", NULL},
 	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XPS_MISMATCH),
@@ -486,10 +507,12 @@ static void run_case(const struct fcase *c)
 			fail_msg("%s: message \"%s\" lacks \"%s\"", c->name, f[i].message, c->msg);
 		if (c->fix && !strstr(f[i].fix, c->fix))
 			fail_msg("%s: fix \"%s\" lacks \"%s\"", c->name, f[i].fix, c->fix);
-		if (c->check == FIND_IRQBALANCE_RUNNING)
+		if (c->check == FIND_IRQBALANCE_RUNNING || c->check == FIND_CONFIG_UNMATCHED)
 			assert_string_equal(f[i].ifname, "");
 		else
 			assert_string_equal(f[i].ifname, e.now.nics[0].name);
+		if (c->check == FIND_CONFIG_UNMATCHED)
+			assert_int_equal(f[i].fix_kind, FIX_ADMIN);
 	}
 	if (got != c->expect)
 		fail_msg("%s: got findings 0x%x, want 0x%x", c->name, got, c->expect);

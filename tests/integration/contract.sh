@@ -39,8 +39,10 @@ run "--check --json exits 1 too" 1 "" in_ns "$MQ" --check --json --interval 0 --
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["pending_changes"] > 0 else 1)' \
 	"$tmp/out" && ok "contract: --check --json: pending_changes > 0" ||
 	fail "contract: --check --json: pending_changes"
-run "--check with a bad config exits 2" 2 "bad value" \
-	in_ns "$MQ" --check --config <(printf 'queues = lots\n') ca
+printf 'queues = lots\n' >"$tmp/bad.conf"
+run "--check with a bad config exits 2" 2 "bad value" in_ns "$MQ" --check --config "$tmp/bad.conf" ca
+run "--check with a FIFO as config exits 2 at once" 2 "not a regular file" \
+	timeout 10 "$MQ" --check --config <(printf 'queues = 2\n') ca
 run "--check on a missing interface exits 2" 2 "nosuch0: no such interface" in_ns "$MQ" --check nosuch0
 
 # --- options refused where they do not apply ----------------------------------------------

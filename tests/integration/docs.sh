@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The documentation matches the program: every option of --help is in the man
 # page and the README (and the other way round for the man page), every config
-# key the parser knows is in the README and the example file, every metric the
-# program writes is in the README.
+# key the parser knows is in the README, mqbalance.conf(5) and the example file
+# (which sets nothing), every metric the program writes is in the README.
 . "$(dirname "$0")/../lib.sh"
 cd "$MQ_ROOT_DIR" || exit 1
 
@@ -23,6 +23,13 @@ missing=$(for k in $keys; do grep -q "| \`$k\` |" README.md || echo "$k"; done)
 check "docs: every config key has a README row${missing:+ (missing: $missing)}" test -z "$missing"
 missing=$(for k in $keys; do grep -qE "^#? ?$k *=" mqbalance.conf.example || echo "$k"; done)
 check "docs: every config key is in mqbalance.conf.example${missing:+ (missing: $missing)}" test -z "$missing"
+# mqbalance.conf(5) defines each key in a tagged paragraph: ".BR key " = " ...".
+missing=$(for k in $keys; do grep -qE "^\.BR? $k( |$)" mqbalance.conf.5 || echo "$k"; done)
+check "docs: every config key is defined in mqbalance.conf.5${missing:+ (missing: $missing)}" test -z "$missing"
+# The example sets nothing: installing it changes no default.
+set_lines=$(grep -nE '^[[:space:]]*[^#;[:space:]]' mqbalance.conf.example)
+check "docs: mqbalance.conf.example has every setting commented out${set_lines:+ (set: $set_lines)}" \
+	test -z "$set_lines"
 
 # Every metric family the fixture writer emits (all families) is documented.
 fixture=${BUILD:-build}/tests/tools/prom-fixture
