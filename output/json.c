@@ -263,6 +263,55 @@ void json_findings(struct jsonw *w, const struct mq_assessment *a)
 	jsonw_array_end(w);
 }
 
+static void kv_num(struct jsonw *w, const char *key, double v, int decimals)
+{
+	jsonw_kv_double(w, key, v, decimals); /* NAN -> null */
+}
+
+/* Where the work lands, per usable CPU: rates over the interval (null without one). */
+static void render_load(struct jsonw *w, const struct mq_assessment *a)
+{
+	const struct cpuload *l = &a->load;
+
+	jsonw_key(w, "cpu_load");
+	jsonw_array_begin(w);
+	CPUSET_FOREACH(cpu, &a->usable) {
+		const struct cpuload_cpu *c = (unsigned)cpu < l->n ? &l->cpu[cpu] : NULL;
+
+		if (!c)
+			continue;
+		jsonw_object_begin(w);
+		jsonw_kv_int(w, "cpu", cpu);
+		kv_num(w, "softirq_share", c->softirq_share, 4);
+		kv_num(w, "irq_share", c->irq_share, 4);
+		kv_num(w, "steal_share", c->steal_share, 4);
+		kv_num(w, "net_rx_softirqs_per_sec", c->net_rx_per_s, 3);
+		kv_num(w, "net_tx_softirqs_per_sec", c->net_tx_per_s, 3);
+		kv_num(w, "softnet_processed_per_sec", c->softnet_processed_per_s, 3);
+		kv_num(w, "softnet_dropped_per_sec", c->softnet_dropped_per_s, 3);
+		kv_num(w, "softnet_squeezed_per_sec", c->softnet_squeezed_per_s, 3);
+		kv_num(w, "queue_irqs_per_sec", l->secs > 0 ? c->queue_irqs_per_s : NAN, 3);
+		jsonw_key(w, "irqs");
+		jsonw_array_begin(w);
+		for (unsigned i = 0; i < c->nirqs; i++) {
+			const struct cpuload_irq *q = &c->irqs[i];
+			const struct mq_nic *n = &a->now->nics[q->nic];
+
+			jsonw_object_begin(w);
+			jsonw_kv_string(w, "interface", n->name);
+			jsonw_kv_uint(w, "irq", n->irqs[q->irq].irq);
+			jsonw_kv_int(w, "queue", q->queue);
+			jsonw_kv_string(w, "role", irq_role_to_string(q->role));
+			jsonw_kv_bool(w, "affine", q->affine);
+			kv_num(w, "per_sec", q->per_s, 3);
+			jsonw_object_end(w);
+		}
+		jsonw_array_end(w);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+}
+
 int report_render_json(FILE *f, const struct report_input *in)
 {
 	const struct mq_assessment *a = in ? in->a : NULL;
@@ -288,6 +337,7 @@ int report_render_json(FILE *f, const struct report_input *in)
 	for (unsigned i = 0; i < a->now->nnics; i++)
 		render_nic(&w, a, &a->now->nics[i]);
 	jsonw_array_end(&w);
+	render_load(&w, a);
 	jsonw_kv_uint(&w, "pending_changes", plan_changes(&a->plan));
 	json_findings(&w, a);
 	jsonw_object_end(&w);

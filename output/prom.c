@@ -118,7 +118,11 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	struct fam spread = {"mqbalance_cpu_queue_irqs", "gauge",
 			     "Queue IRQs whose effective affinity (else the requested one) includes this "
 			     "online CPU."};
+	struct fam fired = {"mqbalance_cpu_queue_interrupts_total", "counter",
+			    "Interrupts of NIC queue IRQs on this CPU (/proc/interrupts), all NICs."};
 	uint32_t nirqs[MQ_MAX_CPUS] = {0};
+	uint64_t count[MQ_MAX_CPUS] = {0};
+	bool known[MQ_MAX_CPUS] = {0};
 	char cpu[16];
 
 	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : mq_version}}, 1, 1);
@@ -134,7 +138,14 @@ static void render_machine(FILE *f, const struct prom_input *in)
 		for (unsigned k = 0; k < nic_nirqs(nic); k++) {
 			const struct mq_cpuset *cs = irq_cpus(&nic->irqs[k]);
 
-			if (!cs || !queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
+			if (!queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
+				continue;
+			for (unsigned c = 0; nic->irqs[k].per_cpu && c < nic->irqs[k].n_per_cpu && c < MQ_MAX_CPUS; c++)
+				if (nic->irqs[k].per_cpu[c] != MQ_NA) {
+					count[c] += nic->irqs[k].per_cpu[c];
+					known[c] = true;
+				}
+			if (!cs)
 				continue;
 			CPUSET_FOREACH(c, cs)
 				nirqs[c]++;
@@ -143,6 +154,13 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	CPUSET_FOREACH(c, &s->cpus.online) {
 		snprintf(cpu, sizeof(cpu), "%d", c);
 		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, nirqs[c]);
+	}
+	/* node_exporter's interrupts collector is off by default and splits per IRQ; this is per CPU */
+	CPUSET_FOREACH(c, &s->cpus.online) {
+		if (!known[c])
+			continue;
+		snprintf(cpu, sizeof(cpu), "%d", c);
+		sample(f, &fired, (struct lbl[]){{"cpu", cpu}}, 1, count[c]);
 	}
 }
 

@@ -14,17 +14,12 @@
 #include "core/rates.h"
 #include "core/version.h"
 #include "output/report.h"
+#include "output/text.h"
 
 
 #define WIDTH 100
 #define MAX_QUEUE_IRQS 8
 
-#define ANSI_RESET "\033[0m"
-#define ANSI_BOLD "\033[1m"
-#define ANSI_DIM "\033[2m"
-#define ANSI_RED "\033[31m"
-#define ANSI_YELLOW "\033[33m"
-#define ANSI_CYAN "\033[36m"
 
 struct out {
 	FILE *f;
@@ -37,31 +32,6 @@ struct out {
 static const char *ansi(const struct out *o, const char *code) { return o->color ? code : ""; }
 
 static const char *plural(unsigned n, const char *one, const char *many) { return n == 1 ? one : many; }
-
-/* A number for a table cell: "-" for NAN, SI suffix past 99999. */
-static const char *fmt_num(double v, char *buf, size_t len)
-{
-	static const char suffix[] = "kMGTPE";
-
-	if (isnan(v)) {
-		snprintf(buf, len, "-");
-	} else if (v < 100000) {
-		if (v > 0 && v < 10 && v != floor(v))
-			snprintf(buf, len, "%.1f", v);
-		else
-			snprintf(buf, len, "%.0f", v);
-	} else {
-		unsigned i = 0;
-
-		v /= 1000;
-		while (v >= 1000 && i + 1 < sizeof(suffix) - 1) {
-			v /= 1000;
-			i++;
-		}
-		snprintf(buf, len, "%.1f%c", v, suffix[i]);
-	}
-	return buf;
-}
 
 /* Sum of two counters; missing only if both are. */
 static uint64_t add_na(uint64_t a, uint64_t b)
@@ -231,7 +201,7 @@ static const char *fmt_bytes(const struct out *o, const struct unit *u, uint64_t
 	double d = per_sec(o, v);
 
 	if (o->secs <= 0 || isnan(d))
-		return fmt_num(d, buf, len);
+		return text_num(d, buf, len);
 	snprintf(buf, len, u->div == 1 ? "%.0f" : "%.1f", d / u->div);
 	return buf;
 }
@@ -248,11 +218,11 @@ static void row(const struct out *o, const char *label, const char *irqs, const 
 	else
 		snprintf(sh, sizeof(sh), "%.1f", share * 100);
 	fprintf(o->f, ROW_FMT "\n", label, irqs, cpus, xps,
-		fmt_num(per_sec(o, c->rx_packets), v[0], sizeof(v[0])),
+		text_num(per_sec(o, c->rx_packets), v[0], sizeof(v[0])),
 		fmt_bytes(o, u, c->rx_bytes, v[1], sizeof(v[1])),
-		fmt_num(per_sec(o, c->tx_packets), v[2], sizeof(v[2])),
+		text_num(per_sec(o, c->tx_packets), v[2], sizeof(v[2])),
 		fmt_bytes(o, u, c->tx_bytes, v[3], sizeof(v[3])),
-		fmt_num(per_sec(o, add_na(c->rx_drops, c->tx_drops)), v[4], sizeof(v[4])), sh);
+		text_num(per_sec(o, add_na(c->rx_drops, c->tx_drops)), v[4], sizeof(v[4])), sh);
 }
 
 static bool queue_idle(const struct queue_counts *c)
@@ -515,6 +485,8 @@ int report_render_text(FILE *f, const struct report_input *in)
 	render_machine(&o);
 	for (unsigned i = 0; i < in->a->now->nnics; i++)
 		render_nic(&o, &in->a->now->nics[i]);
+	fputc('\n', f);
+	report_render_cpus(f, in->a, in->color, 0);
 	render_findings(&o);
 	if (fflush(f) || ferror(f))
 		return -EIO;

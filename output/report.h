@@ -24,3 +24,8 @@ int report_render_text(FILE *f, const struct report_input *in);
 int report_render_json(FILE *f, const struct report_input *in);
 /* The "findings" key and array, shared by the report and the plan JSON. */
 void json_findings(struct jsonw *w, const struct mq_assessment *a);
+/*
+ * The per-CPU view of a->load for a->usable: one line per CPU (at most
+ * max_rows, 0 all), 80 columns. Returns 0 or -EIO.
+ */
+int report_render_cpus(FILE *f, const struct mq_assessment *a, bool color, unsigned max_rows);

@@ -302,6 +302,15 @@ static void test_full(void **state)
 	add_nic(s, "eth0", 4, 24, 4);
 	add_nic(s, "eth1", 2, 40, 4);
 	assess_with(&a, s, fs, 3);
+	/* per-CPU counts of two queue IRQs and the config IRQ (which does not count) */
+	uint64_t c0[4] = {100, 5, 0, 1}, c1[4] = {1, 2, 3, MQ_NA}, c2[4] = {9999, 9999, 9999, 9999};
+
+	s->nics[0].irqs[0].per_cpu = c0;
+	s->nics[0].irqs[0].n_per_cpu = 4;
+	s->nics[0].irqs[1].per_cpu = c1;
+	s->nics[0].irqs[1].n_per_cpu = 4;
+	s->nics[0].irqs[8].per_cpu = c2; /* eth0's config vector */
+	s->nics[0].irqs[8].n_per_cpu = 4;
 	tn = tune_stats_nic(t, "eth0");
 	assert_non_null(tn);
 	tn->failures[PLAN_IRQ_AFFINITY] = 5;
@@ -350,6 +359,9 @@ static void test_full(void **state)
 	/* queue IRQs: eth0 rx+tx of q0 and eth1 rx+tx of q0 land on cpu 0; cpu 3 gets eth0 q3 */
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_irqs{cpu=\"0\"}"), 4);
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_irqs{cpu=\"3\"}"), 2);
+	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"0\"}"), 101);
+	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"2\"}"), 3);
+	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"3\"}"), 1);
 	/* findings: deduplicated, counted per severity */
 	snprintf(key, sizeof(key), "mqbalance_finding{code=\"%s\",severity=\"%s\",device=\"eth0\"}",
 		 finding_code_to_string(FIND_IRQS_STACKED), severity_to_string(SEV_WARNING));

@@ -135,15 +135,64 @@ static void test_rates(void **state)
 	assert_string_equal(field(l, 4, f, sizeof(f)), "2500");
 	assert_string_equal(field(l, 9, f, sizeof(f)), "20.0");
 	assert_non_null(strstr(text, "queues 2-3: idle, irq cpus 2 3\n"));
+	*strstr(text, "\nper CPU") = '\0'; /* the queue table only: CPU rows start with numbers too */
 	assert_null(line_of(text, "2 ", buf, sizeof(buf)));
 	l = line_of(text, "device", buf, sizeof(buf));
 	assert_non_null(l);
 	assert_string_equal(field(l, 1, f, sizeof(f)), "12500");
-	assert_non_null(strstr(text, "warning  eth0: rx-0 carries 80%"));
-	assert_non_null(strstr(text, "fix: RSS hashes flows to queues"));
+	assert_non_null(strstr(text + strlen(text) + 1, "warning  eth0: rx-0 carries 80%"));
+	assert_non_null(strstr(text + strlen(text) + 1, "fix: RSS hashes flows to queues"));
 	assert_null(strchr(text, '\033'));
+	assert_null(strchr(text + strlen(text) + 1, '\033'));
 	/* the assessment's verdict: 4 of 4, target 4 */
 	assert_non_null(strstr(text, "4 rx / 4 tx active; target 4\n"));
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+/* Per-CPU: CPU 1 busy in softirq, CPU 0 idle; numbers from the counters, a bar each, a finding. */
+static void test_cpu_section(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	char buf[256], *text;
+	const char *l;
+	(void)state;
+
+	pair(&now, &before);
+	for (unsigned c = 0; c < 4; c++) {
+		struct mq_cpu_counters *b = &before.cpus.cpu[c].cnt, *n = &now.cpus.cpu[c].cnt;
+
+		*b = (struct mq_cpu_counters){.net_rx = 1000, .net_tx = 1000, .ticks_total = 10000,
+					      .ticks_irq = 0, .ticks_softirq = 100, .ticks_steal = 0,
+					      .softnet_processed = 5000, .softnet_dropped = 7,
+					      .softnet_squeezed = 9};
+		*n = *b;
+		n->ticks_total += 200; /* 2 s at 100 Hz */
+		n->net_rx += c == 1 ? 30000 : 20;
+		n->ticks_softirq += c == 1 ? 160 : 2;
+		n->softnet_dropped += c == 1 ? 40 : 0;
+	}
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	l = line_of(text, "per CPU over 2.0 s", buf, sizeof(buf));
+	assert_non_null(l);
+	l = line_of(text, "1  80% #######..", buf, sizeof(buf));
+	if (!l)
+		fail_msg("no CPU 1 row with 80%% in:\n%s", text);
+	assert_non_null(strstr(l, " 15000 ")); /* NET_RX: 30000 in 2 s */
+	assert_non_null(strstr(l, "eth0 1"));  /* queue 1's IRQs are on CPU 1 */
+	assert_non_null(line_of(text, "0   1% .........", buf, sizeof(buf)));
+	assert_non_null(strstr(text, "warning  CPU 1 spends 80% of its time in softirq while CPU 0 idles"));
+	assert_non_null(strstr(text, "warning  CPU 1 dropped 20 packets/s"));
+	for (char *p = strstr(text, "per CPU"), *e; p && *p && strncmp(p, "findings:", 9); p = e + 1) {
+		e = strchr(p, '\n');
+		assert_non_null(e);
+		assert_true(e - p <= 80); /* readable over SSH at 80 columns */
+	}
 	free(text);
 	assessment_free(&a);
 	fx_free(&now);
@@ -443,6 +492,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_cpu_section),
 		cmocka_unit_test(test_missing_counters),
 		cmocka_unit_test(test_totals),
 		cmocka_unit_test(test_channels_and_machine),

@@ -23,6 +23,7 @@ struct fixture {
 	struct mq_nic nics[2];
 	struct mq_queue queues[2][NQ];
 	struct mq_irq irqs[2][2 * NQ + 1];
+	uint64_t per_cpu[2][2 * NQ + 1][2];
 	struct mq_assessment a;
 	struct mq_tune_stats tune;
 	struct prom_input in;
@@ -78,6 +79,10 @@ static void build(struct fixture *x, uint64_t round)
 				snprintf(q->name, sizeof(q->name), "virtio%u-%s.%d", i,
 					 k % 2 ? "output" : "input", q->queue);
 			q->total = round * 3 + k;
+			q->per_cpu = x->per_cpu[i][k];
+			q->n_per_cpu = 2;
+			q->per_cpu[0] = q->total;
+			q->per_cpu[1] = 0;
 			q->has_effective = true;
 			cpuset_set(&q->effective, ncpu ? (unsigned)(q->queue < 0 ? 0 : q->queue) % ncpu : 0);
 		}
