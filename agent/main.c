@@ -10,6 +10,7 @@
 
 #include "agent/args.h"
 #include "agent/config_file.h"
+#include "agent/live.h"
 #include "agent/daemon.h"
 #include "agent/lock.h"
 #include "agent/log.h"
@@ -189,6 +190,21 @@ out:
 	return status;
 }
 
+static int run_watch(const struct args *a, const struct mq_config *cfg, struct mq_nl *nl)
+{
+	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
+	const char *names[MQ_IFS_MAX];
+	int r;
+
+	tune_probe_opts(cfg, &po, names);
+	r = live_run(nl, cfg, &po, a->interval);
+	if (r < 0) {
+		log_error("--watch: %s", strerror(-r));
+		return EXIT_CANNOT;
+	}
+	return EXIT_OK;
+}
+
 static int run_daemon(const struct args *a, struct mq_config *cfg, struct mq_nl *nl)
 {
 	struct probe_opts po = {.ifnames = a->ifnames, .nifnames = a->nifnames, .all = a->all};
@@ -261,10 +277,6 @@ int main(int argc, char **argv)
 		}
 		sysfs_set_root(root);
 	}
-	if (a.mode == MODE_WATCH) {
-		log_error("--watch: not built yet");
-		return EXIT_CANNOT;
-	}
 	if (a.mode != MODE_REVERT && load_config(&a, &cfg) < 0)
 		return EXIT_USAGE;
 	if (a.mode == MODE_REVERT)
@@ -293,6 +305,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_DAEMON:
 		status = run_daemon(&a, &cfg, &nl);
+		break;
+	case MODE_WATCH:
+		status = run_watch(&a, &cfg, &nl);
 		break;
 	default:
 		status = run_tune(&a, &cfg, &nl);

@@ -29,3 +29,9 @@ void json_findings(struct jsonw *w, const struct mq_assessment *a);
  * max_rows, 0 all), 80 columns. Returns 0 or -EIO.
  */
 int report_render_cpus(FILE *f, const struct mq_assessment *a, bool color, unsigned max_rows);
+/*
+ * One frame of --watch (output/watch.c): every line cut to cols, at most
+ * rows lines; clock is printed in the header. Returns 0 or -errno.
+ */
+int watch_render(FILE *f, const struct mq_assessment *a, unsigned cols, unsigned rows,
+		 const char *clock);
