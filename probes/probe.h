@@ -88,6 +88,16 @@ int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_c
 /* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY (genl message). Pure. */
 int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret);
 
+/* ---- probes/rss.c: RSS indirection table over ethtool netlink, ioctl fallback */
+/* Fills ret (a new heap table) or says why not in ret->err; -EOPNOTSUPP: no RSS. */
+int ethtool_rss_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_rss *ret);
+/*
+ * Parse one ETHTOOL_MSG_RSS_GET_REPLY (genl message) of context 0. Pure but
+ * allocates ret->indir (free with rss_free). -EINVAL if malformed or another
+ * context, -EFBIG if the table has more than MQ_RSS_INDIR_MAX entries.
+ */
+int ethtool_rss_parse(const struct nlmsghdr *nlh, struct mq_rss *ret);
+
 /* ---- probes/ethstats.c: `ethtool -S` via ioctl, names normalised --------- */
 enum ethstat_field {
 	ETHSTAT_RX_PACKETS, ETHSTAT_RX_BYTES, ETHSTAT_RX_DROPS,
