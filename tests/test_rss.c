@@ -660,6 +660,15 @@ static void test_analyse_weights(void **state)
 	assert_int_equal(s.min_weight, 21);
 	assert_false(s.even);
 	assert_true(s.reset_helps);
+	/* One entry moved from queue 3 to queue 0: 33, 32, 32, 31 is uneven by two. */
+	for (unsigned i = 0; i < 128; i++)
+		t[i] = i == 3 ? 0 : i % 4;
+	assert_int_equal(rss_table_analyse(t, 128, 4, &s), 0);
+	assert_int_equal(s.max_weight, 33);
+	assert_int_equal(s.min_weight, 31);
+	assert_false(s.even);
+	assert_false(s.is_default);
+	assert_true(s.reset_helps);
 	/* Queue 3 busiest, a tie goes to the lowest queue. */
 	for (unsigned i = 0; i < 128; i++)
 		t[i] = i < 40 ? 3 : i % 3;
