@@ -38,9 +38,9 @@ static struct {
 	uint32_t table[MQ_RSS_INDIR_MAX + 8];
 	uint32_t grow_after_head;   /* the table size seen by the second GRSSH, 0: n */
 	unsigned gets, sets, other;
-	struct ethtool_rxfh last_set;
 	char ifname[IFNAMSIZ];
 } K;
+static struct ethtool_rxfh last_set; /* the last SRSSH request (no table follows it) */
 
 int __wrap_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...)
@@ -62,7 +62,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	rx = (struct ethtool_rxfh *)ifr->ifr_data;
 	if (rx->cmd == ETHTOOL_SRSSH) {
 		K.sets++;
-		K.last_set = *rx;
+		last_set = *rx;
 		errno = K.set_err;
 		return K.set_err ? -1 : 0;
 	}
@@ -237,6 +237,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&K, 0, sizeof(K));
 	memset(&N, 0, sizeof(N));
+	memset(&last_set, 0, sizeof(last_set));
 	err_extack = NULL;
 	err_code = 0;
 	for (unsigned i = 0; i < 128; i++) {
@@ -529,19 +530,19 @@ static void test_reset(void **state)
 	assert_int_equal(K.sets, 1);
 	assert_string_equal(K.ifname, "eth0");
 	/* indir_size 0 = the default table; nothing else changes. */
-	assert_int_equal(K.last_set.cmd, ETHTOOL_SRSSH);
-	assert_int_equal(K.last_set.indir_size, 0);
-	assert_int_equal(K.last_set.key_size, 0);
-	assert_int_equal(K.last_set.hfunc, 0);
-	assert_int_equal(K.last_set.rss_context, 0);
-	assert_int_equal(K.last_set.rsvd8[0], 1);
-	assert_int_equal(K.last_set.rsvd8[1], 0);
-	assert_int_equal(K.last_set.rsvd32, 0);
+	assert_int_equal(last_set.cmd, ETHTOOL_SRSSH);
+	assert_int_equal(last_set.indir_size, 0);
+	assert_int_equal(last_set.key_size, 0);
+	assert_int_equal(last_set.hfunc, 0);
+	assert_int_equal(last_set.rss_context, 0);
+	assert_int_equal(last_set.rsvd8[0], 1);
+	assert_int_equal(last_set.rsvd8[1], 0);
+	assert_int_equal(last_set.rsvd32, 0);
 	assert_int_equal(N.sends, 0); /* no netlink RSS_SET before 6.17 */
 	/* 6.1: that byte is reserved and reads back 0. */
 	K.xfrm = 0;
 	assert_int_equal(rss_table_reset(&nl, &nic, msg, sizeof(msg)), 0);
-	assert_int_equal(K.last_set.rsvd8[0], 0);
+	assert_int_equal(last_set.rsvd8[0], 0);
 }
 
 static void test_reset_errors(void **state)
