@@ -91,8 +91,9 @@ const char *irqmap_source_to_string(enum mq_irqmap_source s);
 /*
  * The RSS indirection table of the device's main context: entry i names the
  * RX queue that takes flows whose hash falls in bucket i. ethtool netlink
- * RSS_GET (Linux 6.2+), else the ETHTOOL_GRSSH ioctl. A device without RSS
- * (virtio without rss=on, veth, e1000) answers -EOPNOTSUPP: a normal answer.
+ * RSS_GET (Linux 6.2+), else the ETHTOOL_GRSSH ioctl. No RSS is a normal
+ * answer: -EOPNOTSUPP (veth, e1000), or a read with no table (n 0: virtio_net
+ * without the device's RSS feature, qemu rss=off).
  */
 enum mq_rss_source { RSS_NONE, RSS_NETLINK, RSS_IOCTL, _RSS_SOURCE_MAX };
 const char *rss_source_to_string(enum mq_rss_source s);
