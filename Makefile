@@ -66,6 +66,7 @@ $(BUILD)/version.c: FORCE
 		cmp -s - $@ || printf '#include "core/version.h"\nconst char mq_version[] = "%s";\n' '$(VERSION)' >$@
 $(BUILD)/version.o: $(BUILD)/version.c
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+.PHONY: FORCE
 FORCE:
 
 $(LIB): $(LIB_OBJS)

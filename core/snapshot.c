@@ -34,6 +34,12 @@ static const char *const irqmap_source_table[_IRQMAP_SOURCE_MAX] = {
 	[IRQMAP_NAMES] = "names",
 };
 
+static const char *const rss_source_table[_RSS_SOURCE_MAX] = {
+	[RSS_NONE] = "none",
+	[RSS_NETLINK] = "netlink",
+	[RSS_IOCTL] = "ioctl",
+};
+
 /* Out-of-range values come from our own bugs or memory corruption: say so, don't crash. */
 #define LOOKUP(table, v) ((unsigned)(v) < sizeof(table) / sizeof((table)[0]) && (table)[v] ? (table)[v] : "invalid")
 
@@ -41,6 +47,16 @@ const char *irq_role_to_string(enum mq_irq_role r) { return LOOKUP(irq_role_tabl
 const char *channels_source_to_string(enum mq_channels_source s) { return LOOKUP(channels_source_table, s); }
 const char *stats_source_to_string(enum mq_stats_source s) { return LOOKUP(stats_source_table, s); }
 const char *irqmap_source_to_string(enum mq_irqmap_source s) { return LOOKUP(irqmap_source_table, s); }
+const char *rss_source_to_string(enum mq_rss_source s) { return LOOKUP(rss_source_table, s); }
+
+void rss_free(struct mq_rss *r)
+{
+	if (!r)
+		return;
+	free(r->indir);
+	r->indir = NULL;
+	r->n = 0;
+}
 
 void nic_free(struct mq_nic *n)
 {
@@ -50,6 +66,7 @@ void nic_free(struct mq_nic *n)
 		free(n->irqs[i].per_cpu);
 	free(n->irqs);
 	free(n->queues);
+	rss_free(&n->rss);
 	n->irqs = NULL;
 	n->nirqs = 0;
 	n->queues = NULL;

@@ -104,6 +104,29 @@ const char *stats_source_to_string(enum mq_stats_source s);
 enum mq_irqmap_source { IRQMAP_NONE, IRQMAP_NETDEV, IRQMAP_NAMES, _IRQMAP_SOURCE_MAX };
 const char *irqmap_source_to_string(enum mq_irqmap_source s);
 
+/*
+ * The RSS indirection table of the device's main context: entry i names the
+ * RX queue that takes flows whose hash falls in bucket i. ethtool netlink
+ * RSS_GET (Linux 6.2+), else the ETHTOOL_GRSSH ioctl. No RSS is a normal
+ * answer: -EOPNOTSUPP (veth, e1000), or a read with no table (n 0: virtio_net
+ * without the device's RSS feature, qemu rss=off).
+ */
+enum mq_rss_source { RSS_NONE, RSS_NETLINK, RSS_IOCTL, _RSS_SOURCE_MAX };
+const char *rss_source_to_string(enum mq_rss_source s);
+
+/* Tables larger than this are not read (err -EFBIG): virtio, ENA, netvsc have 128, ice 2048. */
+#define MQ_RSS_INDIR_MAX 8192
+
+struct mq_rss {
+	enum mq_rss_source source;  /* RSS_NONE: not read, see err/errmsg */
+	uint32_t n;                 /* table entries; 0: the device has no table (a key only) */
+	uint32_t *indir;            /* n queue numbers (heap, freed by nic_free), NULL when n == 0 */
+	uint32_t key_size;          /* hash key bytes, 0 if none */
+	uint32_t hfunc;             /* ETH_RSS_HASH_* bits (1 toeplitz, 2 xor, 4 crc32), 0 unknown */
+	int err;                    /* -errno of the failed read; -EOPNOTSUPP: no RSS */
+	char errmsg[MQ_ERRMSG_MAX]; /* the kernel's words (extack) or strerror */
+};
+
 struct mq_queue {
 	unsigned index;
 	bool has_rx, has_tx;          /* rx-N / tx-N active (sysfs queue dirs) */
@@ -141,6 +164,7 @@ struct mq_nic {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped;
 	char errmsg[MQ_ERRMSG_MAX]; /* first probe problem for this NIC, "" if none */
 	int64_t tuned_since;    /* unix time mqbalance first changed it this boot (state file), 0 never */
+	struct mq_rss rss;      /* full probe only (snapshot_take), not re-read by snapshot_sample */
 };
 
 /* ---- the machine --------------------------------------------------------- */
@@ -193,6 +217,7 @@ void snapshot_free(struct mq_snapshot *s);
 void cpu_counters_clear(struct mq_cpu_counters *c);
 void nic_free(struct mq_nic *n);
 void cpu_free(struct mq_cpus *c);
+void rss_free(struct mq_rss *r); /* frees the table (n = 0), keeps the rest */
 const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex);
 
 /* ---- reading the model: one answer for every caller ---------------------- */

@@ -60,6 +60,19 @@ write("fuzz_nl_ethtool", "gve.bin", gve)
 write("fuzz_nl_ethtool", "ntf-mlx5.bin", ntf)
 write("fuzz_nl_ethtool", "dump.bin", virtio + gve + nlmsg(3, struct.pack("<i", 0)))
 
+# ---- ethtool RSS_GET_REPLY (38): header, INDIR (4, u32 array), HFUNC (3), HKEY (5) ----
+# tests/data/netlink/rss-get-*.bin are captured ones (seeds.sh adds them).
+def u32s(t, vals):
+    return attr(t, struct.pack("<%dI" % len(vals), *vals))
+
+
+rss_hdr = nest(1, u32(1, 2), strz(2, "eth0"))
+write("fuzz_nl_rss", "virtio-equal2.bin",
+      genl(ETH, 38, rss_hdr, u32s(4, [i % 2 for i in range(128)]), u32(3, 1), attr(5, bytes(range(40)))))
+write("fuzz_nl_rss", "no-table.bin", genl(ETH, 38, rss_hdr, u32(3, 1)))
+write("fuzz_nl_rss", "context-xfrm.bin",
+      genl(ETH, 38, rss_hdr, u32(2, 1), u32s(4, [3, 2, 1, 0] * 16), u32(6, 1), nest(8, u32(1, 0xff))))
+
 # ---- netdev: QUEUE_GET 10, NAPI_GET 11, QSTATS_GET 12 ----
 ND = 0x1b
 queues = b"".join(genl(ND, 10, u32(1, q), u32(2, 3), u32(3, t), u32(4, 8193 + q))

@@ -34,6 +34,8 @@ add fuzz_softirqs tests/data/cpustat/*/proc/softirqs
 add fuzz_stat tests/data/cpustat/*/proc/stat
 add fuzz_softnet tests/data/cpustat/*/proc/net/softnet_stat
 add fuzz_nl_ethtool tests/data/netlink/*.bin
+
+add fuzz_nl_rss tests/data/netlink/rss-*.bin
 for n in fuzz/fuzz_*.c; do
 	n=$(basename "$n" .c)
 	mkdir -p "$out/$n"

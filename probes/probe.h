@@ -124,6 +124,16 @@ struct ethtool_dev {
 /* Pure. 0, or -EINVAL (malformed, or no ifindex > 0). */
 int ethtool_header_parse(const struct nlmsghdr *nlh, struct ethtool_dev *ret);
 
+/* ---- probes/rss.c: RSS indirection table over ethtool netlink, ioctl fallback */
+/* Fills ret (a new heap table) or says why not in ret->err; -EOPNOTSUPP: no RSS. */
+int ethtool_rss_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_rss *ret);
+/*
+ * Parse one ETHTOOL_MSG_RSS_GET_REPLY (genl message) of context 0. Pure but
+ * allocates ret->indir (free with rss_free). -EINVAL if malformed or another
+ * context, -EFBIG if the table has more than MQ_RSS_INDIR_MAX entries.
+ */
+int ethtool_rss_parse(const struct nlmsghdr *nlh, struct mq_rss *ret);
+
 /* ---- probes/ethstats.c: `ethtool -S` via ioctl, names by core/driver.h -- */
 /* Fill nic->queues[] counters. Returns number of counters found, or -errno. */
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);

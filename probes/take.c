@@ -112,6 +112,8 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 		r = ethtool_channels_get(nl, n, &n->ch);
 		if (r < 0 && n->ch.err == 0)
 			n->ch.err = r;
+		if (nl)
+			(void)ethtool_rss_get(nl, n, &n->rss); /* no RSS is a normal answer, in rss.err */
 		map_irqs(nl, n, have_irqs ? &t : NULL);
 	}
 	read_counters(nl, &s);

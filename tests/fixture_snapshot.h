@@ -205,6 +205,10 @@ static inline void fx_copy(struct mq_snapshot *dst, const struct mq_snapshot *sr
 		dn->irqs = fx_xcalloc(sn->nirqs, sizeof(*dn->irqs));
 		if (sn->nirqs)
 			memcpy(dn->irqs, sn->irqs, sn->nirqs * sizeof(*dn->irqs));
+		if (sn->rss.indir) {
+			dn->rss.indir = fx_xcalloc(sn->rss.n, sizeof(uint32_t));
+			memcpy(dn->rss.indir, sn->rss.indir, sn->rss.n * sizeof(uint32_t));
+		}
 		for (unsigned k = 0; k < sn->nirqs; k++) {
 			if (!sn->irqs[k].per_cpu)
 				continue;
@@ -222,6 +226,7 @@ static inline void fx_free(struct mq_snapshot *s)
 			free(s->nics[i].irqs[k].per_cpu);
 		free(s->nics[i].irqs);
 		free(s->nics[i].queues);
+		free(s->nics[i].rss.indir);
 	}
 	free(s->nics);
 	free(s->cpus.cpu);

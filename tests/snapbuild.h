@@ -182,6 +182,7 @@ static inline void snap_free(struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		free(s->nics[i].queues);
 		free(s->nics[i].irqs);
+		free(s->nics[i].rss.indir);
 	}
 	free(s->nics);
 	free(s->cpus.cpu);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "agent/channels.h"
+#include "agent/rss.h"
 #include "probes/probe.h"
 #include "probes/uapi.h"
 
@@ -202,6 +203,27 @@ static void test_channels_get(void **state)
 	assert_int_equal(ch.source, CHANNELS_NONE);
 	assert_true(ch.err < 0);
 	assert_true(ch.errmsg[0] != '\0');
+	free_nic(&nic);
+}
+
+/* veth has no RSS: the kernel's EOPNOTSUPP over netlink and the ioctl alike, for the setter too. */
+static void test_rss_veth(void **state)
+{
+	struct mq_nic nic;
+	char msg[64];
+	uint16_t id;
+	(void)state;
+	NEED_IFACE();
+	assert_int_equal(link_get(&nl, iface, &nic), 0);
+	assert_int_equal(ethtool_rss_get(&nl, &nic, &nic.rss), -EOPNOTSUPP);
+	assert_int_equal(nic.rss.source, RSS_NONE);
+	assert_int_equal(nic.rss.err, -EOPNOTSUPP);
+	assert_null(nic.rss.indir);
+	id = nl.ethtool_id;
+	nl.ethtool_id = 0;
+	assert_int_equal(ethtool_rss_get(&nl, &nic, &nic.rss), -EOPNOTSUPP);
+	nl.ethtool_id = id;
+	assert_int_equal(rss_table_reset(&nl, &nic, msg, sizeof(msg)), -EOPNOTSUPP);
 	free_nic(&nic);
 }
 
@@ -403,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_link_get),
 		cmocka_unit_test(test_link_list),
 		cmocka_unit_test(test_channels_get),
+		cmocka_unit_test(test_rss_veth),
 		cmocka_unit_test(test_queues_xps),
 		cmocka_unit_test(test_counters_veth),
 		cmocka_unit_test(test_stats_dump),
