@@ -119,6 +119,15 @@ static int vanished(struct run *run, struct plan_item *it, int r)
 	return add_gone(run, it->ifindex, "%s vanished", it->ifname);
 }
 
+/* The kernel's words, or its errno's: into the item's result. */
+static void failed(struct plan_item *it, int r, const char *kmsg)
+{
+	if (kmsg[0])
+		set_result(it, STEP_FAILED, r, "%s: %s", strerror(-r), kmsg);
+	else
+		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+}
+
 static bool zero_channels(const struct plan_item *it)
 {
 	const struct mq_counts *t = &it->ch_target;
@@ -146,10 +155,31 @@ static int step_channels(struct run *run, struct plan_item *it)
 		set_result(it, STEP_OK, 0, NULL);
 	else if (r == -ENODEV)
 		return vanished(run, it, r);
-	else if (kmsg[0])
-		set_result(it, STEP_FAILED, r, "%s: %s", strerror(-r), kmsg);
 	else
-		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+		failed(it, r, kmsg);
+	return 0;
+}
+
+static int step_rss(struct run *run, struct plan_item *it)
+{
+	char kmsg[256] = "";
+	int r;
+
+	if (!it->change) {
+		set_result(it, STEP_UNCHANGED, 0, NULL);
+		return 0;
+	}
+	if (!run->env->rss_reset) {
+		set_result(it, STEP_SKIPPED, -EOPNOTSUPP, "no way to set the RSS table here");
+		return 0;
+	}
+	r = run->env->rss_reset(run->env->ctx, it, kmsg, sizeof(kmsg));
+	if (r == 0)
+		set_result(it, STEP_OK, 0, NULL);
+	else if (r == -ENODEV)
+		return vanished(run, it, r);
+	else
+		failed(it, r, kmsg);
 	return 0;
 }
 
@@ -311,8 +341,12 @@ int apply_run(struct mq_plan *p, const struct apply_env *env)
 	struct run run = {.p = p, .env = env};
 	int r = 0;
 
+	/* an RSS table set by hand can make a driver refuse fewer channels: the table first */
 	for (unsigned i = 0; i < p->n && r == 0; i++)
-		if (p->items[i].kind == PLAN_CHANNELS) {
+		if (p->items[i].kind == PLAN_RSS && !find_gone(&run, p->items[i].ifindex))
+			r = step_rss(&run, &p->items[i]);
+	for (unsigned i = 0; i < p->n && r == 0; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && !find_gone(&run, p->items[i].ifindex)) {
 			if (!env->channels_set && p->items[i].change)
 				set_result(&p->items[i], STEP_SKIPPED, -EOPNOTSUPP,
 					   "no way to set channels here");
@@ -326,19 +360,23 @@ int apply_run(struct mq_plan *p, const struct apply_env *env)
 		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_PLANNED)
 			set_result(&p->items[i], p->items[i].change ? STEP_SKIPPED : STEP_UNCHANGED, 0,
 				   p->items[i].change ? "re-planned after a channel change: next pass" : NULL);
-	for (int kind = PLAN_IRQ_AFFINITY; kind < _PLAN_KIND_MAX && r == 0; kind++)
+	/* the re-plan's RSS items still to do (a table a channel change left stale), then the rest */
+	static const enum plan_kind later[] = {PLAN_RSS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS};
+	for (size_t k = 0; k < sizeof(later) / sizeof(later[0]) && r == 0; k++)
 		for (unsigned i = 0; i < p->n && r == 0; i++) {
 			struct plan_item *it = &p->items[i];
 			const struct gone *g;
 
-			if (it->kind != (enum plan_kind)kind)
+			if (it->kind != later[k] || (it->kind == PLAN_RSS && it->status != STEP_PLANNED))
 				continue;
 			g = find_gone(&run, it->ifindex);
 			if (g) {
 				set_result(it, STEP_SKIPPED, 0, "skipped: %s", g->why);
 				continue;
 			}
-			r = kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it) : step_mask(&run, it);
+			r = it->kind == PLAN_RSS	  ? step_rss(&run, it)
+			    : it->kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it)
+							  : step_mask(&run, it);
 		}
 	free(run.gone);
 	if (r < 0)

@@ -2,8 +2,9 @@
 #pragma once
 
 /*
- * The applier: carries out a plan in the order channels, re-probe + re-plan,
- * IRQ affinity, XPS, RPS, and writes each item's result into it. Only items
+ * The applier: carries out a plan in the order RSS table, channels, re-probe
+ * + re-plan, RSS table again where the re-plan still finds it wrong, IRQ
+ * affinity, XPS, RPS, and writes each item's result into it. Only items
  * with `change` are written. Side effects go through env (channels,
  * re-probe) and probes/sysfs.h (everything else), so tests run it without
  * root against a fixture root with injected failures.
@@ -32,6 +33,12 @@ struct apply_env {
 	 * own words (extack) into msg, "" if none. Required.
 	 */
 	int (*channels_set)(void *ctx, const struct plan_item *it, char *msg, size_t msglen);
+	/*
+	 * Reset it->ifname's RSS indirection table to the driver's default even
+	 * spread (real one: rss_table_reset() from agent/rss.h). As channels_set.
+	 * NULL: RSS items are skipped.
+	 */
+	int (*rss_reset)(void *ctx, const struct plan_item *it, char *msg, size_t msglen);
 	/*
 	 * After a channel change: probe again and re-plan, replacing *p in place
 	 * (the NICs' channel items keep their results; agent/tune.c). NULL: the

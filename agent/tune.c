@@ -7,6 +7,7 @@
 
 #include "agent/channels.h"
 #include "agent/log.h"
+#include "agent/rss.h"
 #include "agent/state_file.h"
 #include "agent/tune.h"
 #include "output/plan.h"
@@ -113,6 +114,14 @@ static int env_channels_set(void *ctx, const struct plan_item *it, char *msg, si
 	return channels_set(c->t->nl, nic, &want, msg, msglen);
 }
 
+static int env_rss_reset(void *ctx, const struct plan_item *it, char *msg, size_t msglen)
+{
+	struct pass_ctx *c = ctx;
+	const struct mq_nic *nic = snapshot_find_nic(&c->p->snap, it->ifindex);
+
+	return nic ? rss_table_reset(c->t->nl, nic, msg, msglen) : -ENODEV;
+}
+
 /*
  * The re-probe after a channel change replaces the pass's snapshot and
  * assessment; each NIC's channel item keeps the result of the change.
@@ -156,11 +165,12 @@ static void summarise(struct tune_pass *p, bool dry_run)
 		snprintf(p->summary, sizeof(p->summary), "nothing to do");
 	else
 		snprintf(p->summary, sizeof(p->summary),
-			 "%s%u channel change%s, %u IRQ%s moved, %u XPS and %u RPS masks set, %u failed",
+			 "%s%u channel change%s, %u IRQ%s moved, %u XPS and %u RPS masks set, %u RSS "
+			 "table%s reset, %u failed",
 			 dry_run ? "would make " : "", by_kind[PLAN_CHANNELS],
 			 by_kind[PLAN_CHANNELS] == 1 ? "" : "s", by_kind[PLAN_IRQ_AFFINITY],
 			 by_kind[PLAN_IRQ_AFFINITY] == 1 ? "" : "s", by_kind[PLAN_XPS], by_kind[PLAN_RPS],
-			 p->tally.failed);
+			 by_kind[PLAN_RSS], by_kind[PLAN_RSS] == 1 ? "" : "s", p->tally.failed);
 }
 
 /*
@@ -190,6 +200,7 @@ static int run(struct pass_ctx *c, bool dry_run)
 	struct apply_env env = {
 		.ctx = c,
 		.channels_set = env_channels_set,
+		.rss_reset = env_rss_reset,
 		.reprobe = env_reprobe,
 		.managed = &c->t->managed,
 	};

@@ -90,3 +90,12 @@ int assess_worst(const struct mq_assessment *a)
 			worst = (int)a->findings[i].severity;
 	return worst;
 }
+
+const struct plan_item *assess_item(const struct mq_assessment *a, const struct mq_nic_verdict *v,
+				    enum plan_kind k)
+{
+	for (unsigned i = v->first; i < v->first + v->count && i < a->plan.n; i++)
+		if (a->plan.items[i].kind == k)
+			return &a->plan.items[i];
+	return NULL;
+}

@@ -84,5 +84,8 @@ void assessment_free(struct mq_assessment *a);
 
 /* The verdict for a NIC of a->now (by pointer into now->nics), NULL if not one. */
 const struct mq_nic_verdict *assess_nic(const struct mq_assessment *a, const struct mq_nic *n);
+/* The first of a NIC's items of kind k (the channel item, the RSS item, ...), or NULL. */
+const struct plan_item *assess_item(const struct mq_assessment *a, const struct mq_nic_verdict *v,
+				    enum plan_kind k);
 /* Worst severity among the findings, or -1 with none. */
 int assess_worst(const struct mq_assessment *a);

@@ -33,6 +33,7 @@ enum key {
 	K_IRQ_AFFINITY,
 	K_XPS,
 	K_RPS,
+	K_RSS,
 	K_BANNED_CPUS, /* global only from here on */
 	K_INTERVAL,
 	K_PROM_FILE,
@@ -47,6 +48,7 @@ static const char *const key_table[_K_MAX] = {
 	[K_IRQ_AFFINITY] = "irq_affinity",
 	[K_XPS] = "xps",
 	[K_RPS] = "rps",
+	[K_RSS] = "rss",
 	[K_BANNED_CPUS] = "banned_cpus",
 	[K_INTERVAL] = "interval",
 	[K_PROM_FILE] = "prom_file",
@@ -306,6 +308,14 @@ static int set_value(struct parser *p, enum key k, const char *v, size_t n)
 		if (parse_bool(v, n, &c->rps) < 0)
 			return bad_value(p, k, v, n, "on or off");
 		return 0;
+	case K_RSS:
+		if (word_eq(v, n, "auto"))
+			c->rss = true;
+		else if (word_eq(v, n, "off"))
+			c->rss = false;
+		else
+			return bad_value(p, k, v, n, "auto or off");
+		return 0;
 	case K_BANNED_CPUS: {
 		char buf[4096];
 
@@ -359,7 +369,7 @@ static int set_key(struct parser *p, enum key k, const char *v, size_t n)
 
 	_Static_assert(MQ_KEY_QUEUES == 1 << K_QUEUES && MQ_KEY_EXCLUDE == 1 << K_EXCLUDE &&
 		       MQ_KEY_IRQ_AFFINITY == 1 << K_IRQ_AFFINITY && MQ_KEY_XPS == 1 << K_XPS &&
-		       MQ_KEY_RPS == 1 << K_RPS, "MQ_KEY_* follow enum key");
+		       MQ_KEY_RPS == 1 << K_RPS && MQ_KEY_RSS == 1 << K_RSS, "MQ_KEY_* follow enum key");
 	if (r == 0 && sec && k < K_FIRST_GLOBAL)
 		sec->keys |= 1u << k;
 	return r;

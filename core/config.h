@@ -34,6 +34,7 @@ struct mq_if_config {
 	unsigned queues;        /* QUEUES_N */
 	bool irq_affinity;      /* spread (true) | off */
 	bool xps, rps;
+	bool rss;               /* auto (true): an RSS table leaving active queues out is reset | off */
 	bool pinned;            /* queues given explicitly: someone else's change is not undone */
 };
 
@@ -47,6 +48,7 @@ enum {
 	MQ_KEY_IRQ_AFFINITY = 1 << 2,
 	MQ_KEY_XPS = 1 << 3,
 	MQ_KEY_RPS = 1 << 4,
+	MQ_KEY_RSS = 1 << 5,
 };
 
 /* [eth0], [eth*] or [driver=virtio_net]; sections of one match merge over the files. */

@@ -18,6 +18,7 @@ void config_init(struct mq_config *c)
 	c->defaults.queues_mode = QUEUES_AUTO;
 	c->defaults.irq_affinity = true;
 	c->defaults.xps = true;
+	c->defaults.rss = true;
 	c->interval = 10.0;
 	c->drift_check = 30.0;
 	snprintf(c->prom_file, sizeof(c->prom_file), "%s", MQ_DEFAULT_PROM_FILE);
@@ -74,6 +75,8 @@ static void overlay(struct mq_if_config *r, const struct mq_section *s)
 		r->xps = s->v.xps;
 	if (s->keys & MQ_KEY_RPS)
 		r->rps = s->v.rps;
+	if (s->keys & MQ_KEY_RSS)
+		r->rss = s->v.rss;
 }
 
 struct mq_if_config config_for(const struct mq_config *c, const char *ifname, const char *driver)

@@ -5,7 +5,6 @@
  * leaves alone on purpose is an info finding that says why. Pure.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +13,70 @@
 #include "core/assess.h"
 #include "core/driver.h"
 #include "core/findings.h"
+#include "core/findings_int.h"
 #include "core/rates.h"
 
-/*
- * RX imbalance thresholds. Below RX_IMBALANCE_MIN_PPS the device is close to
- * idle and a handful of packets (ARP, one ssh session) always sits on one
- * queue: no finding. Above it, one queue carrying more than
- * RX_IMBALANCE_SHARE of the RX packets with 3+ active queues (more than
- * RX_IMBALANCE_SHARE_2Q with 2, where 60% is ordinary hashing luck) is worth
- * a note; RX_IMBALANCE_WARN and more is a warning.
- */
-#define RX_IMBALANCE_MIN_PPS 1000.0
-#define RX_IMBALANCE_SHARE 0.60
-#define RX_IMBALANCE_SHARE_2Q 0.90
-#define RX_IMBALANCE_WARN 0.90
+struct mq_finding *finding_add(struct ctx *x, enum finding_severity sev, enum finding_code code,
+			      enum finding_fix fix, const char *ifname)
+{
+	struct mq_finding *f;
 
-/*
- * A usable CPU at least CPU_BUSY in softirq while another usable one is
- * below CPU_IDLE: the receive work lands on too few CPUs. Softnet squeezes
- * below SQUEEZE_MIN per second are the ordinary end of a busy poll.
- */
-#define CPU_BUSY 0.50
-#define CPU_IDLE 0.10
-#define SQUEEZE_MIN 1.0
+	if (x->n >= x->cap) {
+		unsigned cap = x->cap ? x->cap * 2 : 16;
+
+		f = realloc(x->f, cap * sizeof(*f));
+		if (!f) {
+			x->oom = true;
+			return NULL;
+		}
+		x->f = f;
+		x->cap = cap;
+	}
+	f = &x->f[x->n++];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->code = code;
+	f->fix_kind = fix;
+	snprintf(f->ifname, sizeof(f->ifname), "%s", ifname ? ifname : "");
+	return f;
+}
+
+/* A CPU list for a message; "N CPUs" if it does not fit. */
+const char *finding_cpus(const struct mq_cpuset *s, char *buf, size_t len)
+{
+	if (cpuset_format_list(s, buf, len) < 0)
+		snprintf(buf, len, "%u CPUs", cpuset_count(s));
+	return buf;
+}
+
+const char *finding_plural(unsigned n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* The NIC's items of one kind: [*first, *end). */
+const struct plan_item *finding_items(const struct ctx *x, const struct mq_nic_verdict *v,
+					enum plan_kind kind, unsigned *ret_changes, unsigned *ret_held)
+{
+	const struct plan_item *first = NULL;
+	unsigned changes = 0, held = 0;
+
+	for (unsigned i = v->first; i < v->first + v->count && i < x->a->plan.n; i++) {
+		const struct plan_item *it = &x->a->plan.items[i];
+
+		if (it->kind != kind)
+			continue;
+		if (it->change && !first)
+			first = it;
+		changes += it->change;
+		held += it->hold != HOLD_NONE;
+	}
+	if (ret_changes)
+		*ret_changes = changes;
+	if (ret_held)
+		*ret_held = held;
+	return first;
+}
 
 static const char *const severity_table[_SEV_MAX] = {
 	[SEV_INFO] = "info",
@@ -64,6 +104,8 @@ static const char *const finding_code_table[_FIND_CODE_MAX] = {
 	[FIND_SOFTNET_DROPS] = "softnet_drops",
 	[FIND_SOFTNET_SQUEEZE] = "softnet_squeeze",
 	[FIND_CONFIG_UNMATCHED] = "config_unmatched",
+	[FIND_RSS_LEAVES_OUT] = "rss_leaves_out",
+	[FIND_RSS_UNEVEN] = "rss_uneven",
 };
 
 static const char *const finding_fix_table[_FIX_MAX] = {
@@ -78,76 +120,6 @@ static const char *const finding_fix_table[_FIX_MAX] = {
 const char *severity_to_string(enum finding_severity s) { return LOOKUP(severity_table, s); }
 const char *finding_code_to_string(enum finding_code c) { return LOOKUP(finding_code_table, c); }
 const char *finding_fix_to_string(enum finding_fix f) { return LOOKUP(finding_fix_table, f); }
-
-struct ctx {
-	const struct mq_assessment *a;
-	const struct mq_config *cfg;
-	struct mq_finding *f;
-	unsigned n, cap;
-	bool oom;
-};
-
-static struct mq_finding *add(struct ctx *x, enum finding_severity sev, enum finding_code code,
-			      enum finding_fix fix, const char *ifname)
-{
-	struct mq_finding *f;
-
-	if (x->n >= x->cap) {
-		unsigned cap = x->cap ? x->cap * 2 : 16;
-
-		f = realloc(x->f, cap * sizeof(*f));
-		if (!f) {
-			x->oom = true;
-			return NULL;
-		}
-		x->f = f;
-		x->cap = cap;
-	}
-	f = &x->f[x->n++];
-	memset(f, 0, sizeof(*f));
-	f->severity = sev;
-	f->code = code;
-	f->fix_kind = fix;
-	snprintf(f->ifname, sizeof(f->ifname), "%s", ifname ? ifname : "");
-	return f;
-}
-
-/* A CPU list for a message; "N CPUs" if it does not fit. */
-static const char *cpus_str(const struct mq_cpuset *s, char *buf, size_t len)
-{
-	if (cpuset_format_list(s, buf, len) < 0)
-		snprintf(buf, len, "%u CPUs", cpuset_count(s));
-	return buf;
-}
-
-static const char *plural(unsigned n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-/* The NIC's items of one kind: [*first, *end). */
-static const struct plan_item *items_of(const struct ctx *x, const struct mq_nic_verdict *v,
-					enum plan_kind kind, unsigned *ret_changes, unsigned *ret_held)
-{
-	const struct plan_item *first = NULL;
-	unsigned changes = 0, held = 0;
-
-	for (unsigned i = v->first; i < v->first + v->count && i < x->a->plan.n; i++) {
-		const struct plan_item *it = &x->a->plan.items[i];
-
-		if (it->kind != kind)
-			continue;
-		if (it->change && !first)
-			first = it;
-		changes += it->change;
-		held += it->hold != HOLD_NONE;
-	}
-	if (ret_changes)
-		*ret_changes = changes;
-	if (ret_held)
-		*ret_held = held;
-	return first;
-}
 
 /*
  * The one CPU an IRQ lands on, or -1 when unknown or spread over several.
@@ -178,7 +150,7 @@ static int landing_cpu(const struct mq_irq *i)
 
 static void check_channels_unknown(struct ctx *x, const struct mq_nic *n)
 {
-	struct mq_finding *f = add(x, SEV_INFO, FIND_CHANNELS_UNKNOWN, FIX_NONE, n->name);
+	struct mq_finding *f = finding_add(x, SEV_INFO, FIND_CHANNELS_UNKNOWN, FIX_NONE, n->name);
 
 	if (!f)
 		return;
@@ -208,7 +180,7 @@ static const char *usage(const struct mq_channels *c, char *buf, size_t len)
 {
 	if (c->combined_max)
 		snprintf(buf, len, "%u of %u %s", c->combined, c->combined_max,
-			 plural(c->combined_max, "queue", "queues"));
+			 finding_plural(c->combined_max, "queue", "queues"));
 	else
 		snprintf(buf, len, "rx %u, tx %u of %u channels", c->rx, c->tx,
 			 c->rx_max > c->tx_max ? c->rx_max : c->tx_max);
@@ -218,7 +190,7 @@ static const char *usage(const struct mq_channels *c, char *buf, size_t len)
 static void check_channels(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v,
 			   const struct mq_if_config *ic)
 {
-	const struct plan_item *it = v->count ? &x->a->plan.items[v->first] : NULL;
+	const struct plan_item *it = assess_item(x->a, v, PLAN_CHANNELS);
 	struct mq_finding *f;
 	char why[96], buf[96];
 
@@ -228,7 +200,7 @@ static void check_channels(struct ctx *x, const struct mq_nic *n, const struct m
 			check_channels_unknown(x, n);
 		return; /* without channels, neither the target nor XDP can be judged */
 	}
-	if (!it || it->kind != PLAN_CHANNELS)
+	if (!it)
 		return;
 	if (ic->queues_mode == QUEUES_N)
 		snprintf(why, sizeof(why), "queues = %u", ic->queues);
@@ -236,12 +208,12 @@ static void check_channels(struct ctx *x, const struct mq_nic *n, const struct m
 		snprintf(why, sizeof(why), "queues = max");
 	else
 		snprintf(why, sizeof(why), "%u %s usable", x->a->nusable,
-			 plural(x->a->nusable, "vCPU", "vCPUs"));
+			 finding_plural(x->a->nusable, "vCPU", "vCPUs"));
 	if (it->change) {
 		bool up = it->ch_target.combined > it->ch_current.combined ||
 			  it->ch_target.rx > it->ch_current.rx || it->ch_target.tx > it->ch_current.tx;
 
-		f = add(x, up ? SEV_WARNING : SEV_INFO,
+		f = finding_add(x, up ? SEV_WARNING : SEV_INFO,
 			up ? FIND_CHANNELS_BELOW_TARGET : FIND_CHANNELS_ABOVE_TARGET, FIX_APPLY, n->name);
 		if (!f)
 			return;
@@ -250,7 +222,7 @@ static void check_channels(struct ctx *x, const struct mq_nic *n, const struct m
 		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` (sets %u channels)",
 			 v->queues_target);
 	} else if (it->hold == HOLD_XDP) {
-		f = add(x, SEV_INFO, FIND_XDP_BLOCKS_CHANNELS, FIX_ADMIN, n->name);
+		f = finding_add(x, SEV_INFO, FIND_XDP_BLOCKS_CHANNELS, FIX_ADMIN, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message),
@@ -262,7 +234,7 @@ static void check_channels(struct ctx *x, const struct mq_nic *n, const struct m
 			 "reattach", n->name);
 	}
 	if (v->clamped_cpus || v->clamped_device) {
-		f = add(x, SEV_INFO, FIND_QUEUES_CLAMPED, FIX_ADMIN, n->name);
+		f = finding_add(x, SEV_INFO, FIND_QUEUES_CLAMPED, FIX_ADMIN, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message), "%s: %s asks for more than the %s%s%s allow%s: "
@@ -287,7 +259,7 @@ static void check_device_max(struct ctx *x, const struct mq_nic *n, const struct
 	/* Virtual links have no host-side queue setting to name. */
 	if (!max || !n->has_device || n->kind[0] || max >= nusable)
 		return;
-	f = add(x, 2 * max <= nusable ? SEV_WARNING : SEV_INFO, FIND_DEVICE_FEWER_QUEUES, FIX_HOST,
+	f = finding_add(x, 2 * max <= nusable ? SEV_WARNING : SEV_INFO, FIND_DEVICE_FEWER_QUEUES, FIX_HOST,
 		n->name);
 	if (!f)
 		return;
@@ -296,9 +268,9 @@ static void check_device_max(struct ctx *x, const struct mq_nic *n, const struct
 		f->fix_kind = FIX_NONE;
 	}
 	snprintf(f->message, sizeof(f->message), "%s: device offers at most %u %s (%s); %u %s usable",
-		 n->name, max, plural(max, "queue", "queues"),
+		 n->name, max, finding_plural(max, "queue", "queues"),
 		 n->ch.source != CHANNELS_NONE ? "channels max" : "allocated", nusable,
-		 plural(nusable, "vCPU", "vCPUs"));
+		 finding_plural(nusable, "vCPU", "vCPUs"));
 }
 
 static void check_shared(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
@@ -316,7 +288,7 @@ static void check_shared(struct ctx *x, const struct mq_nic *n, const struct mq_
 	for (unsigned i = 0; n->irqs && i < n->nirqs && !sh; i++)
 		if (n->irqs[i].role == IRQ_ROLE_SHARED)
 			sh = &n->irqs[i];
-	f = add(x, SEV_WARNING, FIND_IRQ_SHARED_VECTOR, FIX_HOST, n->name);
+	f = finding_add(x, SEV_WARNING, FIND_IRQ_SHARED_VECTOR, FIX_HOST, n->name);
 	if (!f)
 		return;
 	if (sh)
@@ -374,7 +346,7 @@ static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_ni
 		       const struct mq_if_config *ic)
 {
 	unsigned changes, held, load;
-	const struct plan_item *first = items_of(x, v, PLAN_IRQ_AFFINITY, &changes, &held);
+	const struct plan_item *first = finding_items(x, v, PLAN_IRQ_AFFINITY, &changes, &held);
 	struct mq_cpuset idle;
 	struct mq_finding *f;
 	char cpus[96], a[64], b[64];
@@ -384,17 +356,17 @@ static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_ni
 		return; /* a shared vector has its own finding */
 	load = n->nirqs < 2 ? 0 : stacking(x, n, v->queues_active, &worst, &idle);
 	if (load >= 2 && !cpuset_empty(&idle) && (changes || held || !ic->irq_affinity)) {
-		f = add(x, changes ? SEV_WARNING : SEV_INFO, FIND_IRQS_STACKED,
+		f = finding_add(x, changes ? SEV_WARNING : SEV_INFO, FIND_IRQS_STACKED,
 			changes ? FIX_APPLY : held ? FIX_NONE : FIX_ADMIN, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: IRQs of %u queues land on CPU %d while usable %s %s %s none", n->name, load,
-			 worst, plural(cpuset_count(&idle), "CPU", "CPUs"), cpus_str(&idle, cpus, sizeof(cpus)),
-			 plural(cpuset_count(&idle), "has", "have"));
+			 worst, finding_plural(cpuset_count(&idle), "CPU", "CPUs"), finding_cpus(&idle, cpus, sizeof(cpus)),
+			 finding_plural(cpuset_count(&idle), "has", "have"));
 		if (changes)
 			snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` to spread queue IRQs one "
-				 "per CPU (%u %s to move)", changes, plural(changes, "IRQ", "IRQs"));
+				 "per CPU (%u %s to move)", changes, finding_plural(changes, "IRQ", "IRQs"));
 		else if (held)
 			snprintf(f->fix, sizeof(f->fix), "none from user space: these IRQs are "
 				 "kernel-managed (writes fail with EIO)");
@@ -404,25 +376,25 @@ static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_ni
 		return;
 	}
 	if (changes) {
-		f = add(x, SEV_INFO, FIND_IRQS_PENDING, FIX_APPLY, n->name);
+		f = finding_add(x, SEV_INFO, FIND_IRQS_PENDING, FIX_APPLY, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: %u queue %s not on the CPU the plan gives %s (first: queue %d irq %d on "
-			 "CPU %s, planned %s)", n->name, changes, plural(changes, "IRQ is", "IRQs are"),
-			 plural(changes, "it", "them"), first->queue, first->irq,
-			 first->has_current ? cpus_str(&first->current, a, sizeof(a)) : "?",
-			 cpus_str(&first->target, b, sizeof(b)));
+			 "CPU %s, planned %s)", n->name, changes, finding_plural(changes, "IRQ is", "IRQs are"),
+			 finding_plural(changes, "it", "them"), first->queue, first->irq,
+			 first->has_current ? finding_cpus(&first->current, a, sizeof(a)) : "?",
+			 finding_cpus(&first->target, b, sizeof(b)));
 		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply`");
 	}
 	if (held) {
-		f = add(x, SEV_INFO, FIND_IRQS_MANAGED, FIX_NONE, n->name);
+		f = finding_add(x, SEV_INFO, FIND_IRQS_MANAGED, FIX_NONE, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: %u queue %s kernel-managed: the kernel places %s, mqbalance leaves %s alone",
-			 n->name, held, plural(held, "IRQ is", "IRQs are"), plural(held, "it", "them"),
-			 plural(held, "it", "them"));
+			 n->name, held, finding_plural(held, "IRQ is", "IRQs are"), finding_plural(held, "it", "them"),
+			 finding_plural(held, "it", "them"));
 		snprintf(f->fix, sizeof(f->fix), "none from user space (writes fail with EIO)");
 	}
 }
@@ -430,7 +402,7 @@ static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_ni
 static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
 	unsigned changes, ntx = 0, nempty = 0;
-	const struct plan_item *first = items_of(x, v, PLAN_XPS, &changes, NULL);
+	const struct plan_item *first = finding_items(x, v, PLAN_XPS, &changes, NULL);
 	struct mq_finding *f;
 
 	if (changes) {
@@ -442,7 +414,7 @@ static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_n
 			ntx++;
 			nempty += cpuset_empty(&it->current);
 		}
-		f = add(x, SEV_INFO, FIND_XPS_MISMATCH, FIX_APPLY, n->name);
+		f = finding_add(x, SEV_INFO, FIND_XPS_MISMATCH, FIX_APPLY, n->name);
 		if (!f)
 			return;
 		if (nempty == ntx)
@@ -452,160 +424,24 @@ static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_n
 		else
 			snprintf(f->message, sizeof(f->message),
 				 "%s: XPS of %u TX %s (first: tx-%d) does not follow the queues' CPUs",
-				 n->name, changes, plural(changes, "queue", "queues"), first->queue);
+				 n->name, changes, finding_plural(changes, "queue", "queues"), first->queue);
 		snprintf(f->fix, sizeof(f->fix),
 			 "run `mqbalance --apply` (xps = yes) to set XPS from the IRQ placement");
 	}
-	first = items_of(x, v, PLAN_RPS, &changes, NULL);
+	first = finding_items(x, v, PLAN_RPS, &changes, NULL);
 	if (changes) {
 		char a[64], b[64];
 
-		f = add(x, SEV_INFO, FIND_RPS_PENDING, FIX_APPLY, n->name);
+		f = finding_add(x, SEV_INFO, FIND_RPS_PENDING, FIX_APPLY, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: RPS of %u RX %s differs from the plan (first: rx-%d %s, planned %s)", n->name,
-			 changes, plural(changes, "queue", "queues"), first->queue,
-			 cpuset_empty(&first->current) ? "none" : cpus_str(&first->current, a, sizeof(a)),
-			 cpuset_empty(&first->target) ? "none" : cpus_str(&first->target, b, sizeof(b)));
+			 changes, finding_plural(changes, "queue", "queues"), first->queue,
+			 cpuset_empty(&first->current) ? "none" : finding_cpus(&first->current, a, sizeof(a)),
+			 cpuset_empty(&first->target) ? "none" : finding_cpus(&first->target, b, sizeof(b)));
 		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` (rps = %s)",
 			 cpuset_empty(&first->target) ? "off: clears RPS" : "on");
-	}
-}
-
-static void check_imbalance(struct ctx *x, const struct mq_nic *n)
-{
-	const struct mq_snapshot *before = x->a->before;
-	uint64_t total = 0, top = 0;
-	unsigned active = 0, top_q = 0;
-	double secs = x->a->interval, pps, share, limit;
-	struct mq_finding *f;
-
-	if (!before || secs <= 0 || n->real_rx_queues < 2 || !n->queues)
-		return;
-	for (unsigned q = 0; q < n->nqueues; q++) {
-		struct queue_counts c;
-
-		if (!n->queues[q].has_rx)
-			continue;
-		queue_counts(before, n, q, &c);
-		if (c.rx_packets == MQ_NA)
-			continue;
-		if (c.rx_packets) {
-			active++;
-			total += c.rx_packets;
-		}
-		if (c.rx_packets > top) {
-			top = c.rx_packets;
-			top_q = q;
-		}
-	}
-	pps = (double)total / secs;
-	if (!total || pps < RX_IMBALANCE_MIN_PPS)
-		return;
-	share = (double)top / (double)total;
-	limit = n->real_rx_queues == 2 ? RX_IMBALANCE_SHARE_2Q : RX_IMBALANCE_SHARE;
-	if (share <= limit)
-		return;
-	f = add(x, share >= RX_IMBALANCE_WARN && n->real_rx_queues > 2 ? SEV_WARNING : SEV_INFO,
-		FIND_RX_IMBALANCE, FIX_ADMIN, n->name);
-	if (!f)
-		return;
-	snprintf(f->message, sizeof(f->message),
-		 "%s: rx-%u carries %.0f%% of %.0f RX packets/s over %.1f s (%u of %u RX queues had traffic)",
-		 n->name, top_q, share * 100, pps, secs, active, n->real_rx_queues);
-	snprintf(f->fix, sizeof(f->fix),
-		 "RSS hashes flows to queues: few flows use few queues. Check `ethtool -x %s` and "
-		 "`ethtool -n %s rx-flow-hash udp4`; or spread in software with rps = yes", n->name, n->name);
-}
-
-/* The queue IRQ that interrupted CPU c most over the interval, or NULL. */
-static const struct cpuload_irq *busiest_irq(const struct cpuload_cpu *c)
-{
-	const struct cpuload_irq *best = NULL;
-
-	for (unsigned i = 0; i < c->nirqs; i++)
-		if (!isnan(c->irqs[i].per_s) && (!best || c->irqs[i].per_s > best->per_s))
-			best = &c->irqs[i];
-	return best;
-}
-
-/* What spreads CPU c's receive work, read off the plan and the NIC behind it. */
-static void busy_fix(struct ctx *x, const struct cpuload_irq *irq, struct mq_finding *f)
-{
-	const struct mq_nic *n = irq ? &x->a->now->nics[irq->nic] : NULL;
-	const struct mq_nic_verdict *v = irq ? &x->a->nics[irq->nic] : NULL;
-	unsigned changes = 0;
-
-	if (v)
-		items_of(x, v, PLAN_CHANNELS, &changes, NULL);
-	if (n && changes && v->queues_target > v->queues_active) {
-		f->fix_kind = FIX_APPLY;
-		snprintf(f->fix, sizeof(f->fix), "more queues: run `mqbalance --apply` (%s to %u channels)",
-			 n->name, v->queues_target);
-	} else if (n && v->queues_max && v->queues_max < x->a->nusable && v->queues_active >= v->queues_max &&
-		   n->has_device && driver_host_fix(&x->a->now->platform, n, v->queues_max, x->a->nusable,
-						    f->fix, sizeof(f->fix))) {
-		f->fix_kind = FIX_HOST;
-	} else {
-		f->fix_kind = FIX_ADMIN;
-		snprintf(f->fix, sizeof(f->fix), "spread the receive work in software: rps = on%s%s%s "
-			 "in the config (RPS hands packets to the CPUs in each queue's XPS set)",
-			 n ? " in [" : "", n ? n->name : "", n ? "]" : "");
-	}
-}
-
-static void check_cpus(struct ctx *x)
-{
-	const struct cpuload *l = &x->a->load;
-	int idle = -1;
-
-	if (!(l->secs > 0))
-		return;
-	CPUSET_FOREACH(c, &x->a->usable)
-		if ((unsigned)c < l->n && l->cpu[c].online && l->cpu[c].softirq_share < CPU_IDLE)
-			idle = idle < 0 ? c : idle;
-	CPUSET_FOREACH(c, &x->a->usable) {
-		const struct cpuload_cpu *cl = (unsigned)c < l->n ? &l->cpu[c] : NULL;
-		const struct cpuload_irq *irq;
-		struct mq_finding *f;
-
-		if (!cl || !cl->online)
-			continue;
-		if (cl->softirq_share >= CPU_BUSY && idle >= 0 && (f = add(x, SEV_WARNING,
-									   FIND_CPU_SOFTIRQ_BUSY, FIX_ADMIN, NULL))) {
-			irq = busiest_irq(cl);
-			if (irq)
-				snprintf(f->ifname, sizeof(f->ifname), "%s", x->a->now->nics[irq->nic].name);
-			snprintf(f->message, sizeof(f->message),
-				 "CPU %d spends %.0f%% of its time in softirq while CPU %d idles (%.0f%%)%s%s%s%s",
-				 c, cl->softirq_share * 100, idle, l->cpu[idle].softirq_share * 100,
-				 irq ? ": most of it from " : "",
-				 irq ? x->a->now->nics[irq->nic].name : "", irq ? " queue " : "", "");
-			if (irq) {
-				size_t o = strlen(f->message);
-
-				snprintf(f->message + o, sizeof(f->message) - o, "%d (IRQ %u, %.0f/s)",
-					 irq->queue, x->a->now->nics[irq->nic].irqs[irq->irq].irq, irq->per_s);
-			}
-			busy_fix(x, irq, f);
-		}
-		if (cl->softnet_dropped_per_s > 0 &&
-		    (f = add(x, SEV_WARNING, FIND_SOFTNET_DROPS, FIX_ADMIN, NULL))) {
-			snprintf(f->message, sizeof(f->message),
-				 "CPU %d dropped %.0f packets/s: its backlog was full (softnet_stat)", c,
-				 cl->softnet_dropped_per_s);
-			snprintf(f->fix, sizeof(f->fix), "raise net.core.netdev_max_backlog (sysctl), and "
-				 "spread the receive work over more CPUs (more queues, or rps = on)");
-		}
-		if (cl->softnet_squeezed_per_s >= SQUEEZE_MIN &&
-		    (f = add(x, SEV_INFO, FIND_SOFTNET_SQUEEZE, FIX_ADMIN, NULL))) {
-			snprintf(f->message, sizeof(f->message),
-				 "CPU %d ran out of its NAPI budget with packets left %.0f times/s "
-				 "(time_squeeze)", c, cl->softnet_squeezed_per_s);
-			snprintf(f->fix, sizeof(f->fix), "raise net.core.netdev_budget and "
-				 "net.core.netdev_budget_usecs (sysctl), or spread the work over more CPUs");
-		}
 	}
 }
 
@@ -616,18 +452,18 @@ static void check_machine(struct ctx *x)
 	char cpus[128];
 
 	if (x->a->usable_fallback) {
-		f = add(x, SEV_INFO, FIND_CPUS_FALLBACK, FIX_ADMIN, NULL);
+		f = finding_add(x, SEV_INFO, FIND_CPUS_FALLBACK, FIX_ADMIN, NULL);
 		if (f) {
 			snprintf(f->message, sizeof(f->message),
 				 "every online CPU is banned, isolated or nohz_full: queue IRQs use %s",
-				 cpus_str(&x->a->usable, cpus, sizeof(cpus)));
+				 finding_cpus(&x->a->usable, cpus, sizeof(cpus)));
 			snprintf(f->fix, sizeof(f->fix), "leave at least one CPU out of banned_cpus "
 				 "(and the kernel's isolcpus= / nohz_full=)");
 		}
 	}
 	if (p->irqbalance_pid <= 0)
 		return;
-	f = add(x, SEV_WARNING, FIND_IRQBALANCE_RUNNING, FIX_ADMIN, NULL);
+	f = finding_add(x, SEV_WARNING, FIND_IRQBALANCE_RUNNING, FIX_ADMIN, NULL);
 	if (!f)
 		return;
 	snprintf(f->message, sizeof(f->message),
@@ -636,7 +472,7 @@ static void check_machine(struct ctx *x)
 	snprintf(f->fix, sizeof(f->fix),
 		 "`systemctl disable --now irqbalance`, or ban mqbalance's CPUs: "
 		 "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance",
-		 cpus_str(&x->a->usable, cpus, sizeof(cpus)));
+		 finding_cpus(&x->a->usable, cpus, sizeof(cpus)));
 }
 
 /* A typo in a section name would otherwise leave that NIC on the defaults, silently. */
@@ -646,7 +482,7 @@ static void check_config(struct ctx *x)
 
 	for (unsigned i = 0; i < n && i < MQ_IFS_MAX; i++) {
 		const struct mq_section *sec = &x->cfg->sections[idx[i]];
-		struct mq_finding *f = add(x, SEV_INFO, FIND_CONFIG_UNMATCHED, FIX_ADMIN, NULL);
+		struct mq_finding *f = finding_add(x, SEV_INFO, FIND_CONFIG_UNMATCHED, FIX_ADMIN, NULL);
 		char name[64];
 
 		if (!f)
@@ -678,9 +514,10 @@ int findings_build(struct mq_assessment *a, const struct mq_config *cfg)
 		check_shared(&x, n, v);
 		check_irqs(&x, n, v, ic);
 		check_masks(&x, n, v);
-		check_imbalance(&x, n);
+		check_rss(&x, n, v, &icv);
+		check_imbalance(&x, n, v);
 	}
-	/* add() fails only for memory: say so rather than hand out half the findings */
+	/* finding_add() fails only for memory: say so rather than hand out half the findings */
 	if (x.oom) {
 		free(x.f);
 		return -ENOMEM;

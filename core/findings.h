@@ -33,6 +33,8 @@ enum finding_code {
 	FIND_SOFTNET_DROPS,         /* a CPU's backlog overflowed (softnet_stat dropped) */
 	FIND_SOFTNET_SQUEEZE,       /* a CPU's NAPI budget ran out with work left (time_squeeze) */
 	FIND_CONFIG_UNMATCHED,      /* a config section matches no interface on this machine */
+	FIND_RSS_LEAVES_OUT,        /* the RSS table sends no flow to some active RX queues */
+	FIND_RSS_UNEVEN,            /* the RSS table weighs queues unevenly, or names inactive ones */
 	_FIND_CODE_MAX,
 };
 const char *finding_code_to_string(enum finding_code c); /* snake_case, stable: JSON and metrics */

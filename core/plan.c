@@ -7,6 +7,7 @@
 
 #include "core/assess.h"
 #include "core/plan.h"
+#include "core/rss.h"
 
 /* No device has this many queues; a larger index is not planned for. */
 #define PLAN_MAX_QUEUES 4096
@@ -16,6 +17,7 @@ static const char *const plan_kind_table[_PLAN_KIND_MAX] = {
 	[PLAN_IRQ_AFFINITY] = "irq_affinity",
 	[PLAN_XPS] = "xps",
 	[PLAN_RPS] = "rps",
+	[PLAN_RSS] = "rss",
 };
 
 static const char *const plan_hold_table[_HOLD_MAX] = {
@@ -100,11 +102,13 @@ int plan_keep_channel_results(struct mq_plan *np, const struct mq_plan *old)
 		bool placed = false;
 		int r;
 
-		if (it->kind != PLAN_CHANNELS || it->status == STEP_PLANNED)
+		if ((it->kind != PLAN_CHANNELS && it->kind != PLAN_RSS) || it->status == STEP_PLANNED)
 			continue;
 		for (unsigned k = 0; k < np->n && !placed; k++)
-			if (np->items[k].kind == PLAN_CHANNELS && np->items[k].ifindex == it->ifindex) {
-				np->items[k] = *it;
+			if (np->items[k].kind == it->kind && np->items[k].ifindex == it->ifindex) {
+				/* an RSS table the re-plan still finds wrong is reset again (6.1) */
+				if (it->kind == PLAN_CHANNELS || !np->items[k].change)
+					np->items[k] = *it;
 				placed = true;
 			}
 		if (!placed && (r = plan_push_item(np, it)) < 0)
@@ -429,6 +433,29 @@ static int plan_masks(struct mq_plan *p, const struct mq_nic *nic, const struct 
 	return 0;
 }
 
+/*
+ * The RSS table against the active RX queues: a reset item when the table
+ * leaves queues out, is uneven, or names queues no longer active, and is not
+ * the driver's default already. Planned before the channel change (a table
+ * set by hand makes some drivers refuse fewer channels).
+ */
+static int plan_rss(struct mq_plan *p, const struct mq_nic *nic, const struct mq_if_config *ic)
+{
+	struct rss_spread sp;
+	struct plan_item it;
+
+	if (!ic->rss || rss_nic_analyse(nic, &sp) < 0)
+		return 0;
+	item_init(&it, PLAN_RSS, nic);
+	it.has_current = true;
+	it.rss.entries = sp.n;
+	it.rss.queues = sp.nqueues;
+	it.rss.covered = sp.covered;
+	it.rss.was_default = sp.is_default;
+	it.change = sp.reset_helps;
+	return plan_push_item(p, &it);
+}
+
 static int plan_nic(struct mq_assessment *a, const struct mq_config *cfg, struct placer *pl,
 		    const struct mq_nic *nic, struct mq_nic_verdict *v, const int *order,
 		    const int *tier, unsigned norder)
@@ -447,6 +474,9 @@ static int plan_nic(struct mq_assessment *a, const struct mq_config *cfg, struct
 		return 0;
 	}
 	v->tuned = true;
+	r = plan_rss(p, nic, ic);
+	if (r < 0)
+		return r;
 	if (channels_supported(&nic->ch)) {
 		r = plan_channels(p, nic, ic, norder, v);
 		if (r < 0)

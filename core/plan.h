@@ -14,8 +14,9 @@
 #include "core/config.h"
 #include "core/snapshot.h"
 
-enum plan_kind { PLAN_CHANNELS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS, _PLAN_KIND_MAX };
-const char *plan_kind_to_string(enum plan_kind k); /* "channels", "irq_affinity", "xps", "rps" */
+enum plan_kind { PLAN_CHANNELS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS, PLAN_RSS, _PLAN_KIND_MAX };
+/* "channels", "irq_affinity", "xps", "rps", "rss" */
+const char *plan_kind_to_string(enum plan_kind k);
 
 /*
  * Why an item, or a NIC, is left as it is although the config alone would
@@ -57,6 +58,11 @@ struct plan_item {
 	int irq;                       /* IRQ number for PLAN_IRQ_AFFINITY, else -1 */
 	struct mq_counts ch_current, ch_target, ch_max; /* PLAN_CHANNELS */
 	struct mq_cpuset current, target; /* IRQ: smp_affinity_list; XPS/RPS: the mask */
+	struct {                       /* PLAN_RSS: the table now; the target is the even default */
+		uint32_t entries;
+		unsigned queues, covered;  /* active RX queues, those with an entry */
+		bool was_default;          /* the driver's own spread (else set by hand, or stale) */
+	} rss;
 	/* results: apply_run */
 	enum step_status status;
 	int err;                       /* -errno of a failed step */

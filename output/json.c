@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/rates.h"
+#include "core/rss.h"
 #include "core/version.h"
 #include "output/jsonw.h"
 #include "output/report.h"
@@ -164,6 +165,39 @@ static void render_queue(struct jsonw *w, const struct mq_assessment *a, const s
 	jsonw_object_end(w);
 }
 
+/* The table's spread, not its entries: what a reader needs to judge it. */
+static void render_rss(struct jsonw *w, const struct mq_nic *n)
+{
+	struct rss_spread sp;
+
+	jsonw_key(w, "rss");
+	if (rss_nic_analyse(n, &sp) < 0) {
+		jsonw_null(w);
+		jsonw_key(w, "rss_error");
+		if (n->rss.errmsg[0])
+			jsonw_string(w, n->rss.errmsg);
+		else if (n->rss.err)
+			jsonw_string(w, strerror(-n->rss.err));
+		else
+			jsonw_null(w);
+		return;
+	}
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "source", rss_source_to_string(n->rss.source));
+	jsonw_kv_uint(w, "entries", sp.n);
+	jsonw_kv_uint(w, "key_size", n->rss.key_size);
+	jsonw_kv_string(w, "hfunc", rss_hfunc_to_string(n->rss.hfunc));
+	jsonw_kv_uint(w, "rx_queues", sp.nqueues);
+	jsonw_kv_uint(w, "queues_covered", sp.covered);
+	jsonw_kv_cpus(w, "queues_left_out", &sp.left_out_set);
+	jsonw_kv_uint(w, "entries_beyond", sp.beyond);
+	jsonw_kv_double(w, "max_weight_share", sp.max_share, 4);
+	jsonw_kv_bool(w, "even", sp.even);
+	jsonw_kv_bool(w, "driver_default", sp.is_default);
+	jsonw_object_end(w);
+	jsonw_kv_null(w, "rss_error");
+}
+
 static void render_verdict(struct jsonw *w, const struct mq_assessment *a, const struct mq_nic *n)
 {
 	const struct mq_nic_verdict *v = assess_nic(a, n);
@@ -213,6 +247,7 @@ static void render_nic(struct jsonw *w, const struct mq_assessment *a, const str
 	jsonw_kv_string(w, "stats_source", stats_source_to_string(n->stats_source));
 	jsonw_kv_string(w, "irq_map_source", irqmap_source_to_string(n->irqmap_source));
 	jsonw_kv_bool(w, "irq_shared", n->irq_shared);
+	render_rss(w, n);
 	jsonw_kv_bool(w, "xdp", n->xdp);
 	jsonw_key(w, "stats");
 	jsonw_object_begin(w);

@@ -80,6 +80,12 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 			it->has_current ? plan_cpus_string(&it->current, a, sizeof(a)) : "?",
 			plan_cpus_string(&it->target, b, sizeof(b)));
 		break;
+	case PLAN_RSS:
+		fprintf(f, "%s rss table: %u of %u RX queues -> even over the active queues%s", it->ifname,
+			it->rss.covered, it->rss.queues,
+			it->change && !it->rss.was_default ? " (replaces a table that is not the driver's default)"
+							    : "");
+		break;
 	case _PLAN_KIND_MAX:
 		break;
 	}
@@ -119,7 +125,7 @@ static void verdict_text(FILE *f, const struct mq_nic *n, const struct mq_nic_ve
 
 static void nic_text(FILE *f, const struct mq_assessment *a, unsigned ni)
 {
-	static const char *const kind_word[_PLAN_KIND_MAX] = {"channels", "IRQ", "XPS", "RPS"};
+	static const char *const kind_word[_PLAN_KIND_MAX] = {"channels", "IRQ", "XPS", "RPS", "RSS"};
 	const struct mq_nic_verdict *v = &a->nics[ni];
 	const struct mq_nic *n = &a->now->nics[ni];
 	unsigned same[_PLAN_KIND_MAX] = {0}, nsame = 0;
@@ -142,8 +148,8 @@ static void nic_text(FILE *f, const struct mq_assessment *a, unsigned ni)
 		fprintf(f, "%s: %u unchanged (", n->name, nsame);
 		for (int k = 0; k < _PLAN_KIND_MAX; k++)
 			if (same[k]) {
-				if (k == PLAN_CHANNELS)
-					fprintf(f, "%schannels", sep);
+				if (k == PLAN_CHANNELS || k == PLAN_RSS)
+					fprintf(f, "%s%s", sep, kind_word[k]);
 				else
 					fprintf(f, "%s%u %s%s", sep, same[k], kind_word[k],
 						k == PLAN_IRQ_AFFINITY && same[k] > 1 ? "s" : "");
@@ -245,6 +251,16 @@ static void item_json(struct jsonw *w, const struct mq_assessment *a, const stru
 		channels_json(w, "current", &it->ch_current);
 		channels_json(w, "target", &it->ch_target);
 		channels_json(w, "max", &it->ch_max);
+	} else if (it->kind == PLAN_RSS) {
+		jsonw_kv_null(w, "queue");
+		jsonw_key(w, "current");
+		jsonw_object_begin(w);
+		jsonw_kv_uint(w, "entries", it->rss.entries);
+		jsonw_kv_uint(w, "queues", it->rss.queues);
+		jsonw_kv_uint(w, "queues_covered", it->rss.covered);
+		jsonw_kv_bool(w, "driver_default", it->rss.was_default);
+		jsonw_object_end(w);
+		jsonw_kv_string(w, "target", "even");
 	} else {
 		jsonw_kv_int(w, "queue", it->queue);
 		if (it->kind == PLAN_IRQ_AFFINITY) {

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/rss.h"
 #include "core/version.h"
 #include "output/prom.h"
 
@@ -38,7 +39,7 @@ static void put_escaped(FILE *f, const char *v)
 	}
 }
 
-static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uint64_t v)
+static void labels(FILE *f, struct fam *fam, const struct lbl *l, size_t nl)
 {
 	if (!fam->started) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name, fam->type);
@@ -50,7 +51,20 @@ static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uin
 		put_escaped(f, l[i].v);
 		fputc('"', f);
 	}
-	fprintf(f, "%s %" PRIu64 "\n", nl ? "}" : "", v);
+	fputs(nl ? "} " : " ", f);
+}
+
+/* A ratio 0..1 (base units, never a percentage). */
+static void sample_ratio(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, double v)
+{
+	labels(f, fam, l, nl);
+	fprintf(f, "%.4f\n", v);
+}
+
+static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uint64_t v)
+{
+	labels(f, fam, l, nl);
+	fprintf(f, "%" PRIu64 "\n", v);
 }
 
 /* ---- duplicate guards: the snapshot comes from the kernel, trust nothing --- */
@@ -212,7 +226,6 @@ static void render_channels(FILE *f, const struct prom_input *in)
 		[CH_TARGET] = {"mqbalance_channels_target", "gauge",
 			       "Channel count of this type that mqbalance's plan wants."},
 	};
-	const struct mq_plan *p = &in->a->plan;
 
 	for (unsigned w = CH_CUR; w <= CH_TARGET; w++) {
 		for (unsigned i = 0; i < s->nnics; i++) {
@@ -221,8 +234,8 @@ static void render_channels(FILE *f, const struct prom_input *in)
 			const uint32_t cur[] = {ch->combined, ch->rx, ch->tx, ch->other};
 			const uint32_t max[] = {ch->combined_max, ch->rx_max, ch->tx_max, ch->other_max};
 			const struct mq_nic_verdict *v = &in->a->nics[i];
-			const struct plan_item *it = v->count && v->first < p->n ? &p->items[v->first] : NULL;
-			bool known = ch->source != CHANNELS_NONE, has_target = it && it->kind == PLAN_CHANNELS;
+			const struct plan_item *it = assess_item(in->a, v, PLAN_CHANNELS);
+			bool known = ch->source != CHANNELS_NONE, has_target = it != NULL;
 			uint32_t tgt[4] = {0};
 
 			if (!nic_first(s, i))
@@ -261,6 +274,29 @@ static uint64_t queue_field(const struct mq_queue *q, enum q_field k)
 	case Q_TX_DROPS: return q->tx_drops;
 	default: return MQ_NA;
 	}
+}
+
+/* The RSS table's spread: queues that get flows, and the busiest queue's share of the hash space. */
+static void render_rss(FILE *f, const struct prom_input *in)
+{
+	const struct mq_snapshot *s = in->a->now;
+	struct fam cov = {"mqbalance_rss_queues_covered", "gauge",
+			  "Active RX queues the RSS indirection table sends flows to."};
+	struct fam share = {"mqbalance_rss_max_weight_share", "gauge",
+			    "Share of the RSS table's entries on its busiest RX queue, 0..1 (even: 1/queues)."};
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < s->nnics; i++) {
+			struct rss_spread sp;
+			struct lbl l[] = {{"device", s->nics[i].name}};
+
+			if (!nic_first(s, i) || rss_nic_analyse(&s->nics[i], &sp) < 0)
+				continue;
+			if (pass == 0)
+				sample(f, &cov, l, 1, sp.covered);
+			else
+				sample_ratio(f, &share, l, 1, sp.max_share);
+		}
 }
 
 static void render_queues(FILE *f, const struct prom_input *in)
@@ -404,6 +440,7 @@ int prom_render(FILE *f, const struct prom_input *in)
 	render_devices(f, in);
 	render_channels(f, in);
 	render_queues(f, in);
+	render_rss(f, in);
 	render_irqs(f, in);
 	render_findings(f, in);
 	if (in->tune)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/rates.h"
+#include "core/rss.h"
 #include "core/version.h"
 #include "output/report.h"
 #include "output/text.h"
@@ -394,6 +395,24 @@ static void verdict_str(const struct out *o, const struct mq_nic *n, char *buf, 
 	}
 }
 
+/* "rss:" line: the table's spread over the active RX queues, when the NIC has one. */
+static void render_rss(const struct out *o, const struct mq_nic *n)
+{
+	struct rss_spread sp;
+	char q[96];
+
+	if (rss_nic_analyse(n, &sp) < 0)
+		return;
+	fprintf(o->f, "  rss:      %u entries, %s, %u-byte key: ", sp.n, rss_hfunc_to_string(n->rss.hfunc),
+		n->rss.key_size);
+	if (sp.left_out && cpuset_format_list(&sp.left_out_set, q, sizeof(q)) >= 0)
+		fprintf(o->f, "%s%u of %u RX queues, %s left out%s\n", ansi(o, ANSI_YELLOW), sp.covered,
+			sp.nqueues, q, ansi(o, ANSI_RESET));
+	else
+		fprintf(o->f, "%s over %u RX queues (busiest %.0f%%)%s\n", sp.even ? "even" : "uneven",
+			sp.nqueues, sp.max_share * 100, sp.beyond ? ", names inactive queues" : "");
+}
+
 static void render_nic(const struct out *o, const struct mq_nic *n)
 {
 	char buf[256];
@@ -421,6 +440,7 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 	wrap(o->f, buf, 12, 12);
 	fprintf(o->f, "  sources:  counters %s, irq map %s\n", stats_source_to_string(n->stats_source),
 		irqmap_source_to_string(n->irqmap_source));
+	render_rss(o, n);
 	for (unsigned i = 0; i < n->nirqs; i++) {
 		const struct mq_irq *irq = &n->irqs[i];
 		char cpus[64] = "?";

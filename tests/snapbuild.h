@@ -177,6 +177,17 @@ static inline struct mq_nic *add_nic(struct mq_snapshot *s, const char *name, co
 	return n;
 }
 
+/* An RSS table of n entries spread over the first `over` queues (0: none). */
+static inline void nic_rss(struct mq_nic *nic, uint32_t n, unsigned over)
+{
+	free(nic->rss.indir);
+	nic->rss = (struct mq_rss){.source = RSS_NETLINK, .n = n, .key_size = 40, .hfunc = 1};
+	nic->rss.indir = calloc(n ? n : 1, sizeof(uint32_t));
+	assert_non_null(nic->rss.indir);
+	for (uint32_t i = 0; i < n; i++)
+		nic->rss.indir[i] = over ? i % over : 0;
+}
+
 static inline void snap_free(struct mq_snapshot *s)
 {
 	for (unsigned i = 0; i < s->nnics; i++) {
@@ -248,6 +259,10 @@ static inline void simulate_apply(struct mq_snapshot *s, const struct mq_plan *p
 		case PLAN_RPS:
 			assert_true((unsigned)it->queue < n->nqueues);
 			n->queues[it->queue].rps = it->target;
+			break;
+		case PLAN_RSS: /* the driver's default: entry i to queue i % active queues */
+			for (uint32_t e = 0; e < n->rss.n; e++)
+				n->rss.indir[e] = e % (n->real_rx_queues ? n->real_rx_queues : 1);
 			break;
 		case _PLAN_KIND_MAX:
 			fail();

@@ -28,6 +28,8 @@ static const char *const configs[] = {
 	"irq_affinity = off\n",
 	"[eth1]\nqueues = 2\nrps = on\n[eth2]\nexclude = yes\n",
 	"queues = 3\nbanned_cpus = 0\nirq_affinity = off\nxps = off\n",
+	"rss = off\n",
+	"[eth0]\nrss = off\nqueues = 2\n",
 };
 
 static void build(struct mq_snapshot *s, unsigned ncpu, unsigned smt)
@@ -38,6 +40,8 @@ static void build(struct mq_snapshot *s, unsigned ncpu, unsigned smt)
 	add_nic(s, "eth2", &(struct nic_spec){ST_PAIR, 4, 4, -1});
 	add_nic(s, "eth3", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
 	add_nic(s, "eth4", &(struct nic_spec){ST_VETH, 4, 4, -1});
+	nic_rss(&s->nics[0], 128, 1); /* left at one queue by hand (ethtool -X equal 1) */
+	nic_rss(&s->nics[2], 128, 2); /* equal 2 of 4 */
 }
 
 /* Every finding that says "run --apply" stands on a changing item of its NIC, and back. */
@@ -193,12 +197,70 @@ static void test_rxtx_one_maximum(void **state)
 	snap_free(&s);
 }
 
+/* A table that leaves queues out: a warning --apply fixes (rss = auto), info with rss = off. */
+static void test_rss_table(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_config cfg;
+	const struct plan_item *it;
+	char err[256];
+	unsigned seen = 0;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_PAIR, 4, 4, -1});
+	nic_rss(&s.nics[0], 128, 2);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	it = assess_item(&a, &a.nics[0], PLAN_RSS);
+	assert_non_null(it);
+	assert_true(it->change);
+	assert_int_equal(it->rss.covered, 2);
+	assert_int_equal(it->rss.queues, 4);
+	assert_false(it->rss.was_default);
+	for (unsigned i = 0; i < a.nfindings; i++)
+		if (a.findings[i].code == FIND_RSS_LEAVES_OUT) {
+			seen++;
+			assert_int_equal(a.findings[i].severity, SEV_WARNING);
+			assert_int_equal(a.findings[i].fix_kind, FIX_APPLY);
+			assert_non_null(strstr(a.findings[i].message, "2 of 4 active RX queues: 2-3 receive nothing"));
+		}
+	assert_int_equal(seen, 1);
+	simulate_apply(&s, &a.plan);
+	assessment_free(&a);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	it = assess_item(&a, &a.nics[0], PLAN_RSS);
+	assert_true(it && !it->change && it->rss.was_default && it->rss.covered == 4);
+	for (unsigned i = 0; i < a.nfindings; i++)
+		assert_int_not_equal(a.findings[i].code, FIND_RSS_LEAVES_OUT);
+	assessment_free(&a);
+
+	/* rss = off: no item, the finding says why it stays */
+	nic_rss(&s.nics[0], 128, 2);
+	assert_int_equal(config_parse("rss = off\n", "t", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
+	assert_null(assess_item(&a, &a.nics[0], PLAN_RSS));
+	seen = 0;
+	for (unsigned i = 0; i < a.nfindings; i++)
+		if (a.findings[i].code == FIND_RSS_LEAVES_OUT) {
+			seen++;
+			assert_int_equal(a.findings[i].severity, SEV_INFO);
+			assert_int_equal(a.findings[i].fix_kind, FIX_ADMIN);
+			assert_non_null(strstr(a.findings[i].fix, "rss = off"));
+		}
+	assert_int_equal(seen, 1);
+	assessment_free(&a);
+	config_free(&cfg);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_then_nothing_to_recommend),
 		cmocka_unit_test(test_clamp_is_info),
 		cmocka_unit_test(test_rxtx_one_maximum),
+		cmocka_unit_test(test_rss_table),
 	};
 
 	return cmocka_run_group_tests_name("assess", tests, NULL, NULL);

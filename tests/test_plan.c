@@ -81,6 +81,7 @@ static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *
 				break;
 			}
 			case PLAN_RPS:
+			case PLAN_RSS:
 				break;
 			case _PLAN_KIND_MAX:
 				fail();

@@ -227,7 +227,7 @@ static unsigned check_exposition(const char *text)
 				break;
 			}
 		}
-		/* "<series> <integer>" and nothing more: no timestamp */
+		/* "<series> <integer>" (a ratio: "0.nnnn") and nothing more: no timestamp */
 		assert_true(nkeys < MAX_SERIES);
 		keys[nkeys] = strndup(line, (size_t)(c - line));
 		assert_non_null(keys[nkeys]);
@@ -236,6 +236,9 @@ static unsigned check_exposition(const char *text)
 		assert_true(*c >= '0' && *c <= '9');
 		while (*c >= '0' && *c <= '9')
 			c++;
+		if (*c == '.' && strstr(name, "_share"))
+			for (c++; *c >= '0' && *c <= '9';)
+				c++;
 		assert_int_equal(*c, '\0');
 		if (strlen(name) > 5 && strcmp(name + strlen(name) - 5, "_info") == 0)
 			assert_string_equal(c - 2, " 1");
@@ -299,8 +302,11 @@ static void test_full(void **state)
 
 	(void)state;
 	assert_non_null(t);
+	uint32_t indir[8] = {0, 1, 0, 1, 0, 1, 0, 1}; /* 2 of eth0's 4 queues */
+
 	add_nic(s, "eth0", 4, 24, 4);
 	add_nic(s, "eth1", 2, 40, 4);
+	s->nics[0].rss = (struct mq_rss){.source = RSS_IOCTL, .n = 8, .indir = indir, .key_size = 40};
 	assess_with(&a, s, fs, 3);
 	/* per-CPU counts of two queue IRQs and the config IRQ (which does not count) */
 	uint64_t c0[4] = {100, 5, 0, 1}, c1[4] = {1, 2, 3, MQ_NA}, c2[4] = {9999, 9999, 9999, 9999};
@@ -360,6 +366,9 @@ static void test_full(void **state)
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_irqs{cpu=\"0\"}"), 4);
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_irqs{cpu=\"3\"}"), 2);
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"0\"}"), 101);
+	assert_int_equal(value_of(out, "mqbalance_rss_queues_covered{device=\"eth0\"}"), 2);
+	assert_non_null(strstr(out, "\nmqbalance_rss_max_weight_share{device=\"eth0\"} 0.5000\n"));
+	assert_int_equal(count_prefix(out, "mqbalance_rss_queues_covered{"), 1); /* eth1 has no table */
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"2\"}"), 3);
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"3\"}"), 1);
 	/* findings: deduplicated, counted per severity */
@@ -382,6 +391,7 @@ static void test_full(void **state)
 	free(out);
 	free(t);
 	assessment_free(&a);
+	s->nics[0].rss = (struct mq_rss){0}; /* the table is on the stack */
 	snap_free(s);
 }
 

@@ -24,6 +24,7 @@ struct fixture {
 	struct mq_queue queues[2][NQ];
 	struct mq_irq irqs[2][2 * NQ + 1];
 	uint64_t per_cpu[2][2 * NQ + 1][2];
+	uint32_t indir[2][128];
 	struct mq_assessment a;
 	struct mq_tune_stats tune;
 	struct prom_input in;
@@ -65,6 +66,11 @@ static void build(struct fixture *x, uint64_t round)
 			/* ethtool on this "driver" has no drops: those series are absent */
 			y->rx_drops = y->tx_drops = i ? MQ_NA : q;
 		}
+		/* an RSS table: fx0's even, fx1's sending everything to queue 0 */
+		n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 128, .indir = x->indir[i],
+					 .key_size = 40, .hfunc = 1};
+		for (unsigned e = 0; e < 128; e++)
+			x->indir[i][e] = i ? 0 : e % n->nqueues;
 		n->nirqs = 2 * n->nqueues + 1;
 		n->irqs = x->irqs[i];
 		for (unsigned k = 0; k < n->nirqs; k++) {
