@@ -5,8 +5,9 @@
 # queues 2-3 without a packet. The probe (probes/rss.c) must see the table,
 # the analysis (core/rss.c) 2 of 4 queues covered, the setter (agent/rss.c)
 # put back the even spread, checked with ethtool -x and per-queue RX IRQ
-# counts under traffic. Through tests/tools/rss-probe until `mqbalance
-# --report --json` / `--apply` carry RSS.
+# counts under traffic. The probe through tests/tools/rss-probe too (its
+# reading of the raw table), the rest as a user runs it: `mqbalance --report
+# --json`, `--check`, `--dry-run`, `--apply`.
 . /mq/guestlib.sh
 
 PROBE=/mq/tools/rss-probe
@@ -141,6 +142,22 @@ if [ "$src" = netlink ]; then
 	$PROBE "$a" --dump /tmp/rss-get-virtio-equal2.bin >/dev/null
 	export_file /tmp/rss-get-virtio-equal2.bin "rss-get-virtio-equal2-$MQ_LABEL.bin"
 fi
+# What mqbalance says about it, and what it would do.
+$MQ --report --json --interval 0 "$a" >/tmp/rss1.json 2>/tmp/rss1.err
+check_eq "--report exits 0 with the hand-set table" 0 "$?"
+report_load /tmp/rss1.json
+check_eq "$a: --report: rss.queues_covered 2 of rx_queues 4" "2 4" \
+	"${R[if.$a.rss.queues_covered]:-} ${R[if.$a.rss.rx_queues]:-}"
+check_eq "$a: --report: rss.queues_left_out" "2,3" "${R[if.$a.rss.queues_left_out]:-}"
+check_eq "$a: --report: finding rss_leaves_out" 1 "$(report_findings rss_leaves_out "$a")"
+$MQ --check --interval 0 "$a" >/dev/null 2>&1
+check_eq "$a: --check exits 1 (a warning --apply fixes)" 1 "$?"
+dry=$($MQ --dry-run "$a" 2>&1)
+grep "rss table" <<<"$dry"
+check "$a: --dry-run plans the reset and says it replaces a table not the driver's" \
+	grep -q "rss table: 2 of 4 RX queues -> even over the active queues (replaces a table that is not the driver's default)" <<<"$dry"
+check_eq "$a: --dry-run changed nothing (ethtool -x)" "$(spread 2 128)" "$(xtable "$a")"
+
 # The symptom, measured independently: queues 2-3 get no RX interrupt.
 run_traffic
 if [ $((RXD[2] + RXD[3])) -eq 0 ] && [ "${RXD[0]}" -gt 0 ] && [ "${RXD[1]}" -gt 0 ]; then
@@ -162,10 +179,14 @@ check "$a: ethtool -L combined 2" $ETHTOOL -L "$a" combined 2
 check "$a: ethtool -L combined 4" $ETHTOOL -L "$a" combined 4
 check_eq "$a: hand-set table kept across ethtool -L 2 / 4" "$(spread 2 128)" "$(xtable "$a")"
 
-# ---- the setter: back to the driver's default -------------------------------
-probe "$a" --reset
-check_eq "$a: rss-probe --reset: setter returns 0" 0 "${P[reset]}"
+# ---- mqbalance --apply: back to the driver's default -------------------------
+out=$($MQ --apply "$a" 2>&1)
+rc=$?
+echo "$out"
+check_eq "$a: --apply exits 0" 0 "$rc"
+check "$a: --apply reset the table (its output says so)" grep -q "rss table: 2 of 4 RX queues.*: ok" <<<"$out"
 t=$(xtable "$a")
+probe "$a"
 check_eq "$a: ethtool -x after the reset: even spread over 4" "$(spread 4 128)" "$t"
 check_eq "$a: rss-probe after the reset: 4 covered, default" "4 0 1 0.250" \
 	"${P[covered]} ${P[left_out]} ${P[default]} ${P[max_share]}"
@@ -202,4 +223,15 @@ else
 fi
 check "$a: ethtool -L combined 4" $ETHTOOL -L "$a" combined 4
 check_eq "$a: after -L 4 the table is over 4 again" "$(spread 4 128)" "$(xtable "$a")"
+
+# A channel change someone made: --apply brings 4 channels back and a table
+# over all 4 (on 6.1, whose driver does not re-spread, by resetting it after
+# the channel change too).
+check "$a: ethtool -L combined 2" $ETHTOOL -L "$a" combined 2
+$MQ --apply "$a" >/tmp/rss-apply2.out 2>&1
+cat /tmp/rss-apply2.out
+check_eq "$a: --apply: 4 channels again (ethtool -l)" 4 "$(channels_combined "$a")"
+check_eq "$a: --apply: the table over all 4 (ethtool -x)" "$(spread 4 128)" "$(xtable "$a")"
+second=$($MQ --apply "$a" 2>&1)
+check "$a: a second --apply has nothing to do" grep -q "^nothing to do" <<<"$second"
 finish
