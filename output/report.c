@@ -154,7 +154,10 @@ static void render_machine(const struct out *o)
 		any = true;
 	}
 	fprintf(o->f, "%s\n", any ? "" : " unknown");
-	if (p->irqbalance_pid > 0)
+	if (p->irqbalance_pid > 0 && p->irqbalance_policy_ours)
+		fprintf(o->f, "irqbalance: running (pid %ld) with mqbalance's policy script: "
+			"leaves the queue IRQs alone\n", (long)p->irqbalance_pid);
+	else if (p->irqbalance_pid > 0)
 		fprintf(o->f, "irqbalance: %srunning (pid %ld)%s\n", ansi(o, ANSI_YELLOW),
 			(long)p->irqbalance_pid, ansi(o, ANSI_RESET));
 	else
