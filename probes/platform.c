@@ -249,17 +249,12 @@ static const struct {
 };
 #define NOPTS (sizeof(irqbalance_opts) / sizeof(irqbalance_opts[0]))
 
-/* Index of an option by its long name or an unambiguous prefix (getopt_long), or by letter. */
-static int opt_find(const char *name, size_t len, char letter)
+/* Index of an option by its long name or an unambiguous prefix (getopt_long), -1 if none. */
+static int opt_long(const char *name, size_t len)
 {
 	int found = -1;
 
 	for (unsigned i = 0; i < NOPTS; i++) {
-		if (letter) {
-			if (irqbalance_opts[i].opt == letter)
-				return (int)i;
-			continue;
-		}
 		if (strncmp(irqbalance_opts[i].name, name, len) != 0)
 			continue;
 		if (strlen(irqbalance_opts[i].name) == len)
@@ -269,6 +264,14 @@ static int opt_find(const char *name, size_t len, char letter)
 		found = (int)i;
 	}
 	return found;
+}
+
+static int opt_short(char letter)
+{
+	for (unsigned i = 0; i < NOPTS; i++)
+		if (irqbalance_opts[i].opt == letter)
+			return (int)i;
+	return -1;
 }
 
 static void opt_apply(char opt, const char *val, struct mq_platform *p)
@@ -326,7 +329,7 @@ int platform_parse_irqbalance_cmdline(const char *buf, size_t len, struct mq_pla
 		if (a[1] == '-') {
 			const char *eq = strchr(a + 2, '=');
 
-			o = opt_find(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2), 0);
+			o = opt_long(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
 			if (o < 0 || !irqbalance_opts[o].arg)
 				continue;
 			if (eq)
@@ -337,7 +340,7 @@ int platform_parse_irqbalance_cmdline(const char *buf, size_t len, struct mq_pla
 		}
 		/* short options, grouped ("-fl PATH"); an argument is the rest or the next word */
 		for (const char *c = a + 1; *c; c++) {
-			o = opt_find(NULL, 0, *c);
+			o = opt_short(*c);
 			if (o < 0 || !irqbalance_opts[o].arg)
 				continue;
 			if (c[1])
