@@ -194,42 +194,6 @@ static void b_irqbalance(struct env *e)
 	e->now.platform.irqbalance_pid = 812;
 }
 
-/* Through mqbalance's drop-in: it leaves the queue IRQs alone, nothing to say. */
-static void b_irqbalance_ours(struct env *e)
-{
-	b_irqbalance(e);
-	snprintf(e->now.platform.irqbalance_policy, sizeof(e->now.platform.irqbalance_policy),
-		 "/usr/lib/mqbalance/irqbalance-policy");
-	e->now.platform.irqbalance_policy_ours = true;
-}
-
-/* The admin's own script came last on the command line. */
-static void b_irqbalance_other(struct env *e)
-{
-	b_irqbalance(e);
-	snprintf(e->now.platform.irqbalance_policy, sizeof(e->now.platform.irqbalance_policy),
-		 "/etc/irqbalance/policy.sh");
-}
-
-/* --banirq for some of the queue IRQs (25-32), or for all of them. */
-static void b_irqbalance_banirq(struct env *e, unsigned n)
-{
-	b_irqbalance(e);
-	for (unsigned i = 0; i < n; i++)
-		e->now.platform.irqbalance_banirq[i] = 32 - i;
-	e->now.platform.irqbalance_banirq[n] = 24; /* the config vector: not one of ours */
-	e->now.platform.irqbalance_nbanirq = n + 1;
-}
-static void b_irqbalance_banirq_some(struct env *e) { b_irqbalance_banirq(e, 5); }
-static void b_irqbalance_banirq_all(struct env *e) { b_irqbalance_banirq(e, 8); }
-
-/* irq_affinity = off: mqbalance places no IRQ, irqbalance may have them all. */
-static void b_irqbalance_affinity_off(struct env *e)
-{
-	b_irqbalance(e);
-	e->cfg.defaults.irq_affinity = false;
-}
-
 static void b_xdp(struct env *e)
 {
 	healthy(e, 4, 1, 4);
@@ -449,18 +413,10 @@ static const struct fcase {
 	{"two queues 70/30", b_two_queues_70, 0},
 	{"counter reset", b_counter_reset, 0},
 	{"no per-queue counters", b_no_counters, 0},
-	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING,
-	 SEV_WARNING, "(pid 812) runs without mqbalance's policy script: every 10 s it may move the 8 queue IRQs",
-	 "irqbalance.service.d/mqbalance.conf (`make install`), then `systemctl daemon-reload && "
-	 "systemctl restart irqbalance`"},
-	{"irqbalance with mqbalance's policy", b_irqbalance_ours, 0},
-	{"irqbalance with another policy", b_irqbalance_other, BIT(FIND_IRQBALANCE_RUNNING),
-	 FIND_IRQBALANCE_RUNNING, SEV_WARNING, "policy script /etc/irqbalance/policy.sh, not mqbalance's",
-	 "takes the last --policyscript"},
-	{"irqbalance --banirq some", b_irqbalance_banirq_some, BIT(FIND_IRQBALANCE_RUNNING),
-	 FIND_IRQBALANCE_RUNNING, SEV_WARNING, "move the 3 queue IRQs", "daemon-reload"},
-	{"irqbalance --banirq all", b_irqbalance_banirq_all, 0},
-	{"irqbalance, irq_affinity = off", b_irqbalance_affinity_off, 0},
+	/* more irqbalance cases: tests/test_findings_irqbalance.c */
+	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING, SEV_WARNING,
+	 "(pid 812) runs without mqbalance's policy script: every 10 s it may move the 8 queue IRQs",
+	 "mqbalance.conf (`make install`), then `systemctl daemon-reload && systemctl restart irqbalance`"},
 	{"xdp below target", b_xdp, BIT(FIND_XDP_BLOCKS_CHANNELS),
 	 FIND_XDP_BLOCKS_CHANNELS, SEV_INFO, "virtio_net refuses channel changes", "xdp off"},
 	{"xdp at target", b_xdp_at_target, 0},
@@ -532,12 +488,8 @@ static void run_case(const struct fcase *c)
 			fail_msg("%s: message \"%s\" lacks \"%s\"", c->name, f[i].message, c->msg);
 		if (c->fix && !strstr(f[i].fix, c->fix))
 			fail_msg("%s: fix \"%s\" lacks \"%s\"", c->name, f[i].fix, c->fix);
-		if (c->check == FIND_IRQBALANCE_RUNNING) {
+		if (c->check == FIND_IRQBALANCE_RUNNING)
 			assert_string_equal(f[i].ifname, "");
-			/* irqbalance keeps its other IRQs: never "turn it off" or "ban every CPU" */
-			assert_null(strstr(f[i].fix, "disable"));
-			assert_null(strstr(f[i].fix, "BANNED_CPU"));
-		}
 		else
 			assert_string_equal(f[i].ifname, e.now.nics[0].name);
 	}
