@@ -4,6 +4,7 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
+PKGLIBDIR  ?= $(PREFIX)/lib/mqbalance
 DESTDIR    ?=
 
 CC         ?= cc
@@ -125,6 +126,11 @@ install: $(BIN)
 	chmod 0644 $(DESTDIR)$(UNITDIR)/mqbalance.service
 	install -m 0644 mqbalance.8 $(DESTDIR)$(MANDIR)/man8/mqbalance.8
 	install -m 0644 mqbalance.conf.5 $(DESTDIR)$(MANDIR)/man5/mqbalance.conf.5
+	install -D -m 0755 systemd/irqbalance-policy $(DESTDIR)$(PKGLIBDIR)/irqbalance-policy
+	install -d $(DESTDIR)$(UNITDIR)/irqbalance.service.d
+	sed 's|=/usr/lib/mqbalance/irqbalance-policy |=$(PKGLIBDIR)/irqbalance-policy |' \
+		systemd/irqbalance-mqbalance.conf > $(DESTDIR)$(UNITDIR)/irqbalance.service.d/mqbalance.conf
+	chmod 0644 $(DESTDIR)$(UNITDIR)/irqbalance.service.d/mqbalance.conf
 	@if [ ! -e mqbalance.conf.example ]; then \
 		echo "warning: mqbalance.conf.example missing, no config installed" >&2; \
 	elif [ -e $(DESTDIR)$(SYSCONFDIR)/mqbalance.conf ]; then \

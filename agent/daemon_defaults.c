@@ -13,7 +13,9 @@
 
 #include "agent/config_file.h"
 #include "agent/daemon.h"
+#include "agent/lock.h"
 #include "agent/log.h"
+#include "agent/owned.h"
 #include "agent/textfile.h"
 #include "agent/tune.h"
 #include "core/config.h"
@@ -26,9 +28,39 @@ struct service {
 	struct tune tune;           /* nl, --all / IFACE..., managed IRQs, the tuning history */
 	struct mq_snapshot prev;    /* the previous sample, for rates */
 	bool have_prev;
-	struct log_lasting write_err, step_err;
+	struct log_lasting write_err, step_err, owned_err;
 	struct daemon_overrides ov;
+	struct owned_irqs owned;    /* what <run dir>/irqs says, for irqbalance's policy script */
 };
+
+/*
+ * The queue IRQs this pass placed, for irqbalance's policy script; when the
+ * set changed, irqbalance is asked to rescan (only the daemon does this:
+ * --apply leaves irqbalance to the daemon or to the admin).
+ */
+static void share_with_irqbalance(struct service *sv, const struct tune_pass *pass)
+{
+	char path[4096], err[512] = "";
+	int w, k;
+
+	snprintf(path, sizeof(path), "%s/irqs", run_dir());
+	w = owned_irqs_write(path, &pass->a, &sv->owned, err, sizeof(err));
+	if (w < 0) {
+		if (log_lasting_fail(&sv->owned_err, err))
+			log_warn("%s, ignoring", err);
+		return;
+	}
+	if (log_lasting_ok(&sv->owned_err))
+		log_info("%s written again", path);
+	if (w == 0)
+		return;
+	k = owned_irqs_tell_irqbalance(&pass->snap.platform);
+	log_info("%s: %u queue IRQs for irqbalance to leave alone%s", path, sv->owned.n,
+		 k > 0 ? " (irqbalance asked to rescan)" : "");
+	if (k < 0)
+		log_warn("irqbalance (pid %ld): cannot ask for a rescan: %s, ignoring",
+			 (long)pass->snap.platform.irqbalance_pid, strerror(-k));
+}
 
 static void override(const struct daemon_overrides *ov, struct mq_config *c)
 {
@@ -105,6 +137,7 @@ static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, 
 	else
 		log_lasting_ok(&sv->step_err);
 	tune_log(&pass, cause, false, news);
+	share_with_irqbalance(sv, &pass);
 	ret->changed = pass.changes;
 	ret->failed = pass.tally.failed;
 	ret->skipped = pass.tally.skipped;
@@ -178,6 +211,7 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 	if (sv->have_prev)
 		snapshot_free(&sv->prev);
 	tune_free(&sv->tune);
+	owned_irqs_free(&sv->owned);
 	free(sv);
 	return r;
 }

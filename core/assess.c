@@ -99,3 +99,49 @@ const struct plan_item *assess_item(const struct mq_assessment *a, const struct 
 			return &a->plan.items[i];
 	return NULL;
 }
+
+static int cmp_uint(const void *x, const void *y)
+{
+	unsigned a = *(const unsigned *)x, b = *(const unsigned *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static bool places_irqs(const struct mq_plan *p, int ifindex)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->items[i].kind == PLAN_IRQ_AFFINITY && p->items[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
+int assess_owned_irqs(const struct mq_assessment *a, unsigned **ret)
+{
+	const struct mq_snapshot *s = a->now;
+	unsigned *v, n = 0, w = 0, max = 0;
+
+	for (unsigned i = 0; i < s->nnics; i++)
+		max += s->nics[i].nirqs;
+	v = malloc((max ? max : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (unsigned i = 0; i < s->nnics; i++) {
+		const struct mq_nic *nic = &s->nics[i];
+
+		if (!a->nics[i].tuned || !places_irqs(&a->plan, nic->ifindex))
+			continue;
+		for (unsigned k = 0; k < nic->nirqs; k++)
+			if (irq_role_is_queue(nic->irqs[k].role))
+				v[n++] = nic->irqs[k].irq;
+	}
+	qsort(v, n, sizeof(*v), cmp_uint);
+	for (unsigned i = 0; i < n; i++)
+		if (w == 0 || v[i] != v[w - 1])
+			v[w++] = v[i];
+	if (!w) {
+		free(v);
+		v = NULL;
+	}
+	*ret = v;
+	return (int)w;
+}

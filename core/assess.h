@@ -89,3 +89,12 @@ const struct plan_item *assess_item(const struct mq_assessment *a, const struct 
 				    enum plan_kind k);
 /* Worst severity among the findings, or -1 with none. */
 int assess_worst(const struct mq_assessment *a);
+/*
+ * The IRQs mqbalance owns, for irqbalance to leave alone: every queue IRQ
+ * (RX, TX or both; of an active queue or not, so that a channel change
+ * needs no new ban) of each tuned NIC whose IRQs the plan places (it has
+ * irq_affinity items: not `irq_affinity = off`, not one shared vector).
+ * Sorted, unique, into *ret (malloc'd; NULL when there are none). Returns
+ * the count or -ENOMEM.
+ */
+int assess_owned_irqs(const struct mq_assessment *a, unsigned **ret);

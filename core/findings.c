@@ -449,7 +449,9 @@ static void check_machine(struct ctx *x)
 {
 	const struct mq_platform *p = &x->a->now->platform;
 	struct mq_finding *f;
+	unsigned *owned, loose = 0;
 	char cpus[128];
+	int n;
 
 	if (x->a->usable_fallback) {
 		f = finding_add(x, SEV_INFO, FIND_CPUS_FALLBACK, FIX_ADMIN, NULL);
@@ -463,16 +465,47 @@ static void check_machine(struct ctx *x)
 	}
 	if (p->irqbalance_pid <= 0)
 		return;
+	/*
+	 * irqbalance goes on balancing every other IRQ; it only has to leave
+	 * the queue IRQs mqbalance places alone: our policy script (installed
+	 * with its drop-in) or a --banirq for each. Then there is nothing to say.
+	 */
+	n = assess_owned_irqs(x->a, &owned);
+	if (n < 0) {
+		x->oom = true;
+		return;
+	}
+	for (int i = 0; i < n && !p->irqbalance_policy_ours; i++) {
+		bool banned = false;
+
+		for (unsigned k = 0; k < p->irqbalance_nbanirq && !banned; k++)
+			banned = p->irqbalance_banirq[k] == owned[i];
+		loose += !banned;
+	}
+	free(owned);
+	if (loose == 0)
+		return;
 	f = finding_add(x, SEV_WARNING, FIND_IRQBALANCE_RUNNING, FIX_ADMIN, NULL);
 	if (!f)
 		return;
+	if (*p->irqbalance_policy) {
+		snprintf(f->message, sizeof(f->message),
+			 "irqbalance (pid %ld) runs with the policy script %.100s, not mqbalance's: "
+			 "it may move %u queue IRQs mqbalance places",
+			 (long)p->irqbalance_pid, p->irqbalance_policy, loose);
+		snprintf(f->fix, sizeof(f->fix),
+			 "irqbalance takes the last --policyscript: drop yours from IRQBALANCE_ARGS, or "
+			 "make it a directory holding yours and a link `mqbalance` to mqbalance's "
+			 "irqbalance-policy; then `systemctl restart irqbalance`");
+		return;
+	}
 	snprintf(f->message, sizeof(f->message),
-		 "irqbalance is running (pid %ld): it rescans every 10 s and moves queue IRQs back",
-		 (long)p->irqbalance_pid);
+		 "irqbalance (pid %ld) runs without mqbalance's policy script: every 10 s it may "
+		 "move the %u queue IRQs mqbalance places",
+		 (long)p->irqbalance_pid, loose);
 	snprintf(f->fix, sizeof(f->fix),
-		 "`systemctl disable --now irqbalance`, or ban mqbalance's CPUs: "
-		 "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance",
-		 finding_cpus(&x->a->usable, cpus, sizeof(cpus)));
+		 "install irqbalance.service.d/mqbalance.conf (`make install`), then `systemctl "
+		 "daemon-reload && systemctl restart irqbalance`: it goes on balancing every other IRQ");
 }
 
 /* A typo in a section name would otherwise leave that NIC on the defaults, silently. */

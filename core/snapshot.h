@@ -169,6 +169,10 @@ struct mq_nic {
 
 /* ---- the machine --------------------------------------------------------- */
 
+/* How mqbalance's irqbalance policy script's path ends, whatever the PREFIX. */
+#define MQ_IRQBALANCE_POLICY_NAME "/mqbalance/irqbalance-policy"
+#define MQ_BANIRQ_MAX 32
+
 struct mq_platform {
 	char sys_vendor[64];    /* /sys/class/dmi/id/sys_vendor */
 	char product_name[64];
@@ -192,6 +196,19 @@ struct mq_platform {
 	 */
 	char container[32];
 	char container_source[48];
+	/*
+	 * What the running irqbalance was told on its command line
+	 * (/proc/PID/cmdline, parsed as its getopt_long would): the
+	 * --policyscript / -l path (the last one wins, "" none), whether that is
+	 * mqbalance's script (a path ending in MQ_IRQBALANCE_POLICY_NAME, or a
+	 * policy directory with an entry "mqbalance") and the --banirq / -i
+	 * numbers (the first MQ_BANIRQ_MAX; banirq_more: there were more).
+	 */
+	char irqbalance_policy[128];
+	bool irqbalance_policy_ours;
+	unsigned irqbalance_nbanirq;
+	unsigned irqbalance_banirq[MQ_BANIRQ_MAX];
+	bool irqbalance_banirq_more;
 };
 
 /* A link the probe saw, selected or not: what config sections are matched against. */

@@ -132,7 +132,10 @@ static void render_machine(const struct out *o)
 		fprintf(o->f, "privilege:  read-only (no CAP_NET_ADMIN): %s%s\n",
 			n ? "refused: " : "nothing was refused", n ? b : "");
 	}
-	if (p->irqbalance_pid > 0)
+	if (p->irqbalance_pid > 0 && p->irqbalance_policy_ours)
+		fprintf(o->f, "irqbalance: running (pid %ld) with mqbalance's policy script: "
+			"leaves the queue IRQs alone\n", (long)p->irqbalance_pid);
+	else if (p->irqbalance_pid > 0)
 		fprintf(o->f, "irqbalance: %srunning (pid %ld)%s\n", ansi(o, ANSI_YELLOW),
 			(long)p->irqbalance_pid, ansi(o, ANSI_RESET));
 	else

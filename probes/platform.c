@@ -229,6 +229,162 @@ static pid_t find_irqbalance(void)
 	return best;
 }
 
+/* ---- what irqbalance was told ------------------------------------------- */
+
+/*
+ * irqbalance 1.9's options (irqbalance.c: lopts[] and getopt_long's
+ * "odfjVi:p:s:c:l:m:t:e:"), so that every option's argument is skipped the
+ * way irqbalance skips it.
+ */
+static const struct {
+	const char *name;
+	char opt;
+	bool arg;
+} irqbalance_opts[] = {
+	{"oneshot", 'o', false},    {"debug", 'd', false},   {"foreground", 'f', false},
+	{"powerthresh", 'p', true}, {"banirq", 'i', true},   {"deepestcache", 'c', true},
+	{"policyscript", 'l', true}, {"pid", 's', true},     {"journal", 'j', false},
+	{"banmod", 'm', true},      {"interval", 't', true}, {"version", 'V', false},
+	{"migrateval", 'e', true},
+};
+#define NOPTS (sizeof(irqbalance_opts) / sizeof(irqbalance_opts[0]))
+
+/* Index of an option by its long name or an unambiguous prefix (getopt_long), -1 if none. */
+static int opt_long(const char *name, size_t len)
+{
+	int found = -1;
+
+	for (unsigned i = 0; i < NOPTS; i++) {
+		if (strncmp(irqbalance_opts[i].name, name, len) != 0)
+			continue;
+		if (strlen(irqbalance_opts[i].name) == len)
+			return (int)i;
+		if (found >= 0)
+			return -1; /* ambiguous: irqbalance would have refused to start */
+		found = (int)i;
+	}
+	return found;
+}
+
+static int opt_short(char letter)
+{
+	for (unsigned i = 0; i < NOPTS; i++)
+		if (irqbalance_opts[i].opt == letter)
+			return (int)i;
+	return -1;
+}
+
+static void opt_apply(char opt, const char *val, struct mq_platform *p)
+{
+	char *end;
+	unsigned long long v;
+
+	if (opt == 'l') {
+		snprintf(p->irqbalance_policy, sizeof(p->irqbalance_policy), "%s", val);
+		return;
+	}
+	if (opt != 'i')
+		return;
+	/* irqbalance: strtoull, base 10, anything after the digits ignored */
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (end == val || errno || v > UINT32_MAX)
+		return;
+	if (p->irqbalance_nbanirq < MQ_BANIRQ_MAX)
+		p->irqbalance_banirq[p->irqbalance_nbanirq++] = (unsigned)v;
+	else
+		p->irqbalance_banirq_more = true;
+}
+
+int platform_parse_irqbalance_cmdline(const char *buf, size_t len, struct mq_platform *p)
+{
+	const char *arg[256];
+	unsigned n = 0;
+
+	if (!buf || !p)
+		return -EINVAL;
+	/* NUL-separated, each argument NUL-terminated */
+	for (size_t i = 0; i < len && n < sizeof(arg) / sizeof(arg[0]);) {
+		const char *z = memchr(buf + i, '\0', len - i);
+
+		if (!z)
+			break; /* cut short by the read: not a whole argument */
+		arg[n++] = buf + i;
+		i = (size_t)(z - buf) + 1;
+	}
+	if (n == 0)
+		return -EINVAL;
+	p->irqbalance_policy[0] = '\0';
+	p->irqbalance_nbanirq = 0;
+	p->irqbalance_banirq_more = false;
+	/* arg[0] is the program; GNU getopt skips non-options and stops at "--" */
+	for (unsigned i = 1; i < n; i++) {
+		const char *a = arg[i];
+		int o;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+
+			o = opt_long(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+			if (o < 0 || !irqbalance_opts[o].arg)
+				continue;
+			if (eq)
+				opt_apply(irqbalance_opts[o].opt, eq + 1, p);
+			else if (i + 1 < n)
+				opt_apply(irqbalance_opts[o].opt, arg[++i], p);
+			continue;
+		}
+		/* short options, grouped ("-fl PATH"); an argument is the rest or the next word */
+		for (const char *c = a + 1; *c; c++) {
+			o = opt_short(*c);
+			if (o < 0 || !irqbalance_opts[o].arg)
+				continue;
+			if (c[1])
+				opt_apply(*c, c + 1, p);
+			else if (i + 1 < n)
+				opt_apply(*c, arg[++i], p);
+			break;
+		}
+	}
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/*
+ * Our script given as the policy, or a policy directory holding an entry
+ * "mqbalance" (irqbalance runs each executable file there until one
+ * answers for the IRQ; ours answers only for the IRQs it owns).
+ */
+static void irqbalance_cmdline(pid_t pid, struct mq_platform *p)
+{
+	char buf[8192];
+	const char *pol = p->irqbalance_policy;
+	size_t n;
+	FILE *f;
+
+	f = sysfs_fopen("/proc/%ld/cmdline", (long)pid);
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (platform_parse_irqbalance_cmdline(buf, n, p) < 0 || !*pol)
+		return;
+	p->irqbalance_policy_ours =
+		strlen(pol) + 1 < sizeof(p->irqbalance_policy) &&
+		((ends_with(pol, MQ_IRQBALANCE_POLICY_NAME) && sysfs_exists("%s", pol) > 0) ||
+		 sysfs_exists("%s/mqbalance", pol) > 0);
+}
+
 /* ---- containers ---------------------------------------------------------- */
 
 /* First word of a marker file, [A-Za-z0-9._-] only; "other" if none. */
@@ -388,6 +544,8 @@ int platform_probe_with(platform_cpuid_fn cpuid, struct mq_platform *ret)
 	}
 	detect_container(&p);
 	p.irqbalance_pid = find_irqbalance();
+	if (p.irqbalance_pid > 0)
+		irqbalance_cmdline(p.irqbalance_pid, &p);
 	*ret = p;
 	return 0;
 }

@@ -76,6 +76,12 @@ int platform_probe(struct mq_platform *ret);
 /* One CPUID leaf into regs (eax ebx ecx edx); false where there is none. */
 typedef bool (*platform_cpuid_fn)(uint32_t leaf, uint32_t regs[4]);
 bool platform_cpuid_native(uint32_t leaf, uint32_t regs[4]); /* x86; false elsewhere */
+/*
+ * irqbalance's /proc/PID/cmdline (len bytes, NUL-separated) into
+ * p->irqbalance_policy, _nbanirq, _banirq, _banirq_more, read the way its
+ * getopt_long reads them. Pure. -EINVAL if there is no argument at all.
+ */
+int platform_parse_irqbalance_cmdline(const char *buf, size_t len, struct mq_platform *p);
 /* platform_probe with this CPUID (NULL: none). */
 int platform_probe_with(platform_cpuid_fn cpuid, struct mq_platform *ret);
 /*

@@ -430,8 +430,10 @@ static const struct fcase {
 	{"two queues 70/30", b_two_queues_70, 0},
 	{"counter reset", b_counter_reset, 0},
 	{"no per-queue counters", b_no_counters, 0},
-	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING,
-	 SEV_WARNING, "pid 812", "IRQBALANCE_BANNED_CPULIST=0-3"},
+	/* more irqbalance cases: tests/test_findings_irqbalance.c */
+	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING, SEV_WARNING,
+	 "(pid 812) runs without mqbalance's policy script: every 10 s it may move the 8 queue IRQs",
+	 "mqbalance.conf (`make install`), then `systemctl daemon-reload && systemctl restart irqbalance`"},
 	{"xdp below target", b_xdp, BIT(FIND_XDP_BLOCKS_CHANNELS),
 	 FIND_XDP_BLOCKS_CHANNELS, SEV_INFO, "virtio_net refuses channel changes", "xdp off"},
 	{"xdp at target", b_xdp_at_target, 0},

@@ -125,7 +125,7 @@ static void test_holds_text(void **state)
 	out = render(&a);
 	assert_non_null(strstr(out, "eth0 queue 2 irq 26 cpus 0 -> 2 (held: kernel-managed IRQ, cannot "
 				    "be moved from user space)\n"));
-	assert_non_null(strstr(out, "note: irqbalance is running (pid 77)"));
+	assert_non_null(strstr(out, "note: irqbalance (pid 77) runs without mqbalance's policy script"));
 	free(out);
 	assessment_free(&a);
 	snap_free(&s);

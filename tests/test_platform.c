@@ -74,6 +74,104 @@ static void test_irqbalance(void **state)
 	assert_int_equal(probe("gce").irqbalance_pid, 0); /* no /proc at all */
 }
 
+/* What the running irqbalance was told, from its /proc/PID/cmdline in the fixture trees. */
+static void test_irqbalance_policy(void **state)
+{
+	struct mq_platform p;
+	(void)state;
+	/* Debian's unit with our drop-in; the script exists in the tree */
+	p = probe("aws-nitro");
+	assert_string_equal(p.irqbalance_policy, "/usr/lib/mqbalance/irqbalance-policy");
+	assert_true(p.irqbalance_policy_ours);
+	assert_int_equal(p.irqbalance_nbanirq, 0);
+	/* -fl DIR: a policy directory with an entry "mqbalance" */
+	p = probe("irqbalance-dir");
+	assert_int_equal(p.irqbalance_pid, 500);
+	assert_string_equal(p.irqbalance_policy, "/etc/irqbalance.d");
+	assert_true(p.irqbalance_policy_ours);
+	/* our path, but no such file: irqbalance runs without a policy */
+	p = probe("irqbalance-missing");
+	assert_string_equal(p.irqbalance_policy, "/usr/lib/mqbalance/irqbalance-policy");
+	assert_false(p.irqbalance_policy_ours);
+	assert_int_equal(p.irqbalance_nbanirq, 2);
+	assert_int_equal(p.irqbalance_banirq[0], 40);
+	assert_int_equal(p.irqbalance_banirq[1], 41);
+	/* no irqbalance: nothing */
+	p = probe("none");
+	assert_string_equal(p.irqbalance_policy, "");
+	assert_false(p.irqbalance_policy_ours);
+	assert_int_equal(p.irqbalance_nbanirq, 0);
+}
+
+static struct mq_platform parse(const char *buf, size_t len, int want)
+{
+	struct mq_platform p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.irqbalance_policy, sizeof(p.irqbalance_policy), "stale");
+	p.irqbalance_nbanirq = 3;
+	assert_int_equal(platform_parse_irqbalance_cmdline(buf, len, &p), want);
+	return p;
+}
+#define PARSE(lit) parse(lit, sizeof(lit) - 1, 0)
+
+/* The command line read the way irqbalance's getopt_long reads it. */
+static void test_irqbalance_cmdline(void **state)
+{
+	struct mq_platform p;
+	char big[600];
+	size_t n;
+	(void)state;
+	/* separate argument; the last --policyscript wins */
+	p = PARSE("irqbalance\0--policyscript\0/a\0--foreground\0--policyscript=/b\0");
+	assert_string_equal(p.irqbalance_policy, "/b");
+	/* short, attached and separate; grouped after a flag */
+	assert_string_equal(PARSE("irqbalance\0-l/x\0").irqbalance_policy, "/x");
+	assert_string_equal(PARSE("irqbalance\0-l\0/y\0").irqbalance_policy, "/y");
+	assert_string_equal(PARSE("irqbalance\0-fjl\0/z\0").irqbalance_policy, "/z");
+	/* an unambiguous prefix of a long option counts (--po: policyscript, powerthresh: no) */
+	assert_string_equal(PARSE("irqbalance\0--policy=/p\0").irqbalance_policy, "/p");
+	assert_string_equal(PARSE("irqbalance\0--po=/p\0").irqbalance_policy, "");
+	/* another option's argument is not an option: -p takes "-l" */
+	p = PARSE("irqbalance\0-p\0-l\0/q\0--pid\0--policyscript=/r\0");
+	assert_string_equal(p.irqbalance_policy, "");
+	/* "--" ends the options; a lone "-" and non-options are skipped */
+	assert_string_equal(PARSE("irqbalance\0-\0x\0--\0-l/s\0").irqbalance_policy, "");
+	/* a missing argument at the end */
+	assert_string_equal(PARSE("irqbalance\0--policyscript\0").irqbalance_policy, "");
+	/* --banirq and -i, repeatable; strtoull's reading: digits then anything */
+	p = PARSE("irqbalance\0--banirq=43\0-i44\0-i\0" "45x\0--banirq\0nope\0-i\0-5\0--ban=46\0");
+	assert_int_equal(p.irqbalance_nbanirq, 3);
+	assert_int_equal(p.irqbalance_banirq[0], 43);
+	assert_int_equal(p.irqbalance_banirq[1], 44);
+	assert_int_equal(p.irqbalance_banirq[2], 45);
+	assert_false(p.irqbalance_banirq_more);
+	/* --ban is ambiguous (banirq, banmod): irqbalance refuses it, so do we */
+	/* more than MQ_BANIRQ_MAX: the first kept, the rest flagged */
+	n = (size_t)snprintf(big, sizeof(big), "irqbalance");
+	big[n++] = '\0';
+	for (unsigned i = 0; i < MQ_BANIRQ_MAX + 2; i++) {
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "-i%u", 100 + i);
+		big[n++] = '\0';
+	}
+	p = parse(big, n, 0);
+	assert_int_equal(p.irqbalance_nbanirq, MQ_BANIRQ_MAX);
+	assert_int_equal(p.irqbalance_banirq[MQ_BANIRQ_MAX - 1], 100 + MQ_BANIRQ_MAX - 1);
+	assert_true(p.irqbalance_banirq_more);
+	/* a last argument cut short (no NUL) is dropped; a long path is cut to fit */
+	assert_string_equal(PARSE("irqbalance\0-l/a\0-l/trunc").irqbalance_policy, "/a");
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "x\0-l", 5);
+	big[sizeof(big) - 1] = '\0';
+	p = parse(big, sizeof(big), 0);
+	assert_int_equal(strlen(p.irqbalance_policy), sizeof(p.irqbalance_policy) - 1);
+	/* nothing at all: an error, p untouched */
+	p = parse("", 0, -EINVAL);
+	assert_string_equal(p.irqbalance_policy, "stale");
+	p = parse("no-nul", 6, -EINVAL);
+	assert_int_equal(platform_parse_irqbalance_cmdline(NULL, 0, &p), -EINVAL);
+}
+
 /* ---- CPUID, injected ---------------------------------------------------- */
 
 /* The fake CPU: leaf 1's hypervisor bit and the signatures at 0x40000000/0x100. */
@@ -267,6 +365,8 @@ int main(void)
 		cmocka_unit_test(test_clouds),
 		cmocka_unit_test(test_odd_strings),
 		cmocka_unit_test(test_irqbalance),
+		cmocka_unit_test(test_irqbalance_policy),
+		cmocka_unit_test(test_irqbalance_cmdline),
 		cmocka_unit_test(test_cpuid_signatures),
 		cmocka_unit_test(test_hypervisor_sources),
 		cmocka_unit_test(test_containers),

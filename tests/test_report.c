@@ -323,10 +323,16 @@ static void test_channels_and_machine(void **state)
 	assert_non_null(strstr(text, "other irqs: 24 virtio0-config (config, cpu 1), 25 virtio0-virtqueues (shared, cpu 0)"));
 	free(text);
 
-	/* Colour only when asked. */
+	/* Colour only when asked; irqbalance in yellow unless it runs our policy script. */
 	in.color = true;
 	text = render(&in);
 	assert_non_null(strstr(text, "\033[1m"));
+	assert_non_null(strstr(text, "irqbalance: \033[33mrunning (pid 42)"));
+	free(text);
+	now.platform.irqbalance_policy_ours = true;
+	text = render(&in);
+	assert_non_null(strstr(text, "irqbalance: running (pid 42) with mqbalance's policy script: "
+				     "leaves the queue IRQs alone\n"));
 	free(text);
 	assessment_free(&a);
 	config_free(&cfg);

@@ -3,7 +3,8 @@
 # cached outside the repository) with systemd as PID 1, `make install` the
 # tree into it, and let tests/guest/systemd-check.sh (mq-test.service, after
 # mqbalance.service) check that the hardened service is READY and tunes the
-# NICs. Relays its TAP lines like run-guest.sh:
+# NICs, with Debian's irqbalance running next to it (through mqbalance's
+# drop-in). Relays its TAP lines like run-guest.sh:
 #   tests/guest/systemd-guest.sh [-i] [-k KERNEL_VERSION]
 # Exit status: 0 all passed, 1 something failed, 3 the Debian mirror cannot
 # be reached (the caller skips, or fails on CI).
@@ -25,7 +26,7 @@ repo=$(cd "$here/../.." && pwd)
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
 suite=bookworm
-packages="systemd systemd-sysv iproute2 ethtool libmnl0 libnl-3-200"
+packages="systemd systemd-sysv iproute2 ethtool libmnl0 libnl-3-200 irqbalance"
 nics=(4 2)	# two multiqueue virtio NICs: 4 and 2 queue pairs
 smp=4 mem=768
 timeout=${MQ_GUEST_TIMEOUT:-300}
@@ -108,7 +109,9 @@ build_tree() {
 # --- 2. an ext4 image of it, prepared to boot fast (seconds, once) -----------
 # Prepared: a fixed machine-id (no first-boot), no gettys (no udev in this
 # root: device units never appear, a getty would wait for its tty for 90 s),
-# and the textfile directory node_exporter would own.
+# the textfile directory node_exporter would own, and irqbalance enabled as
+# its package does on a real install (the postinst's enable may not have run
+# in the debootstrap chroot).
 prep_version=1
 imghash=$( { echo $prep_version; sed -n '/^prep_tree()/,/^}/p' "$0"; } | sha256sum | cut -c1-8)
 image=$cache/rootfs/$suite-$hash-$imghash.ext4
@@ -121,7 +124,9 @@ prep_tree() {
 		systemd-timesyncd.service fstrim.timer; do
 		ln -sf /dev/null "$r/etc/systemd/system/$u"
 	done
-	mkdir -p "$r/var/lib/prometheus/node-exporter"
+	mkdir -p "$r/var/lib/prometheus/node-exporter" "$r/etc/systemd/system/multi-user.target.wants"
+	ln -sf /lib/systemd/system/irqbalance.service \
+		"$r/etc/systemd/system/multi-user.target.wants/irqbalance.service"
 	: >"$r/etc/fstab"
 }
 build_image() {
@@ -221,7 +226,8 @@ if [ -d "$p/lib" ]; then
 	rm -rf "${p:?}/lib"
 fi
 for f in usr/local/sbin/mqbalance usr/lib/systemd/system/mqbalance.service \
-	usr/local/share/man/man8/mqbalance.8 etc/mqbalance.conf; do
+	usr/local/share/man/man8/mqbalance.8 etc/mqbalance.conf \
+	usr/lib/systemd/system/irqbalance.service.d/mqbalance.conf usr/local/lib/mqbalance/irqbalance-policy; do
 	[ -e "$p/$f" ] || { say "not ok" "make install did not install /$f"; exit 1; }
 done
 ok_install="make install DESTDIR=<root> PREFIX=/usr/local: $(cd "$p" && find . -type f | sed 's|^\.||' | sort | tr '\n' ' ')"
@@ -232,7 +238,7 @@ cp "$here/daemonlib.sh" "$here/systemd-check.sh" "$p/mq/"
 cat >"$p/etc/systemd/system/mq-test.service" <<'UNIT'
 [Unit]
 Description=mqbalance systemd guest checks
-After=mqbalance.service
+After=mqbalance.service irqbalance.service
 SuccessAction=poweroff-force
 FailureAction=poweroff-force
 
