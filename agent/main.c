@@ -221,9 +221,17 @@ static int run_daemon(const struct args *a, struct mq_config *cfg, struct mq_nl 
 static int may_tune(const struct args *a)
 {
 	char why[160], holder[32], err[300];
+	struct mq_platform plat;
 	pid_t pid;
 	int fd;
 
+	/* The NICs and IRQs a container sees belong to its host: tune the VM, not a guest of it. */
+	if (platform_probe(&plat) == 0 && plat.container[0]) {
+		log_error("%s refused: this is a %s container (%s says so); its NICs and IRQs belong "
+			  "to the host, tune the VM itself", mode_to_string(a->mode), plat.container,
+			  plat.container_source[0] ? plat.container_source : "the environment");
+		return -EXIT_CANNOT;
+	}
 	if (!privs_can_tune(why, sizeof(why))) {
 		log_error("%s needs %s: run it as root", mode_to_string(a->mode), why);
 		return -EXIT_CANNOT;

@@ -64,6 +64,12 @@ run "--report as nobody works" 0 "" in_ns $nocap "$MQ" --report --interval 0 ca
 check "contract: --report as nobody says it read without privilege" grep -q "read-only (no CAP_NET_ADMIN)" "$tmp/out"
 check "contract: channels still untouched (ethtool -l)" test "$(in_ns ethtool -l ca | awk '/^Current/ {c=1} c && /^RX:/ {print $2; exit}')" = 1
 
+# --- inside a container: refused (the test's own netns and mount namespace) -----------------
+run "--apply inside a container is refused" 3 "docker container (/run/systemd/container says so)" \
+	in_ns unshare --mount sh -c 'mount -t tmpfs none /run/systemd && echo docker > /run/systemd/container &&
+		exec "$0" --apply ca' "$MQ"
+check "contract: ... and left the channels alone (ethtool -l)" test "$(in_ns ethtool -l ca | awk '/^Current/ {c=1} c && /^RX:/ {print $2; exit}')" = 1
+
 # --- the way back: --apply records, --revert restores ---------------------------------------
 in_ns sh -c "echo 2 > $sysq/rx-0/rps_cpus"
 xps0=$(in_ns cat $sysq/tx-0/xps_cpus) rps0=$(in_ns cat $sysq/rx-0/rps_cpus)
