@@ -407,11 +407,15 @@ for dev in "$a" "$b"; do
 	for ((q = 0; q < $(active_queues "$dev"); q++)); do
 		for d in input output; do
 			irq=$(irq_by_name "virtio$k-$d.$q")
-			[[ ",$(irq_effective "$irq"),$(irq_affinity "$irq")," == *,0,* ]] && bad="$bad irq$irq"
+			# x86 moves a non-remapped IRQ when it next fires: the
+			# effective CPU counts only for IRQs that fired since --apply
+			eff=
+			[ -n "${FIRED[$irq]:-}" ] && eff=$(irq_effective "$irq")
+			[[ ",$eff,$(irq_affinity "$irq")," == *,0,* ]] && bad="$bad irq$irq"
 		done
 	done
 done
-check_eq "config: no queue IRQ on banned CPU 0 (requested or effective)" "" "$bad"
+check_eq "config: no queue IRQ on banned CPU 0 (requested, or effective once fired)" "" "$bad"
 $MQ --apply > /tmp/a6.txt 2>&1
 rc=$?
 check_eq "config: second --apply: exit 0, nothing to do" "0 yes" \
