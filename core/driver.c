@@ -10,17 +10,6 @@
 
 #include "core/driver.h"
 
-static const char *const ethstat_field_table[_ETHSTAT_FIELD_MAX] = {
-	[ETHSTAT_RX_PACKETS] = "rx_packets", [ETHSTAT_RX_BYTES] = "rx_bytes",
-	[ETHSTAT_RX_DROPS] = "rx_drops",     [ETHSTAT_TX_PACKETS] = "tx_packets",
-	[ETHSTAT_TX_BYTES] = "tx_bytes",     [ETHSTAT_TX_DROPS] = "tx_drops",
-};
-
-const char *ethstat_field_to_string(enum ethstat_field f)
-{
-	return (unsigned)f < _ETHSTAT_FIELD_MAX ? ethstat_field_table[f] : "invalid";
-}
-
 static const struct mq_driver *other_row(void) { return &driver_table[driver_table_n - 1]; }
 
 const struct mq_driver *driver_find(const char *name)
@@ -228,6 +217,17 @@ int driver_stat_match(const struct mq_driver *d, const char *key, struct driver_
 		}
 	}
 	return 0;
+}
+
+unsigned driver_stat_cols(const struct mq_driver *d)
+{
+	unsigned cols = 0;
+
+	if (!d)
+		d = other_row();
+	for (const struct driver_stat_shape *x = d->stats; x->pattern; x++)
+		cols |= STATS_COL_BIT(x->field);
+	return cols;
 }
 
 /* ---- host side ------------------------------------------------------------- */

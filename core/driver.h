@@ -25,13 +25,6 @@
 
 #define DRIVER_MAX_QUEUE 65535
 
-enum ethstat_field {
-	ETHSTAT_RX_PACKETS, ETHSTAT_RX_BYTES, ETHSTAT_RX_DROPS,
-	ETHSTAT_TX_PACKETS, ETHSTAT_TX_BYTES, ETHSTAT_TX_DROPS,
-	_ETHSTAT_FIELD_MAX,
-};
-const char *ethstat_field_to_string(enum ethstat_field f); /* "rx_packets", ... */
-
 /* How the IRQ map turns a matched number into a queue: flags of one pattern. */
 enum {
 	/* The bare interface name: queue 0 when it is the device's only queue
@@ -56,7 +49,7 @@ struct driver_irq_pattern {
 
 struct driver_stat_shape {
 	const char *pattern;    /* NULL ends a list */
-	enum ethstat_field field;
+	enum mq_stats_col field;
 };
 
 /* Host-side rules, in the order they are tried (the first that applies wins). */
@@ -133,13 +126,15 @@ int driver_irq_classify(const struct mq_driver *d, const char *ifname, const cha
 
 struct driver_stat {
 	unsigned queue;
-	enum ethstat_field field;
+	enum mq_stats_col field;
 	const char *pattern;    /* the matching shape */
 };
 
 /* Map one `ethtool -S` key of driver d (NULL: "other") to (queue, field).
  * Returns 1 if it is a per-queue counter we use (ret written), else 0. */
 int driver_stat_match(const struct mq_driver *d, const char *key, struct driver_stat *ret);
+/* The columns (STATS_COL_BIT) d has a key shape for (NULL: "other"). */
+unsigned driver_stat_cols(const struct mq_driver *d);
 
 /* The host-side rule for a NIC with this driver on platform p (NULL: unknown). Never NULL. */
 const struct driver_host_rule *driver_host_rule(const struct mq_platform *p, const char *driver);

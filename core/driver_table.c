@@ -96,23 +96,28 @@ static const struct driver_irq_pattern no_irqs[] = {END};
 
 /* ---- `ethtool -S` keys ----------------------------------------------------- */
 
-/* virtio_net <= 6.9 "rx_queue_N_*"; >= 6.10 "rxN_*" with packets/bytes moved to qstats. */
+/*
+ * virtio_net <= 6.9 "rx_queue_N_*"; >= 6.10 "rxN_*" with packets/bytes moved to
+ * qstats (which lack the drops). No per-queue TX drops on either (txN_xdp_tx_drops
+ * is the XDP path).
+ */
 static const struct driver_stat_shape virtio_stats[] = {
-	{"rx_queue_{q}_packets", ETHSTAT_RX_PACKETS}, {"rx_queue_{q}_bytes", ETHSTAT_RX_BYTES},
-	{"rx_queue_{q}_drops", ETHSTAT_RX_DROPS},     {"tx_queue_{q}_packets", ETHSTAT_TX_PACKETS},
-	{"tx_queue_{q}_bytes", ETHSTAT_TX_BYTES},     {"rx{q}_drops", ETHSTAT_RX_DROPS},
+	{"rx_queue_{q}_packets", STATS_COL_RX_PACKETS}, {"rx_queue_{q}_bytes", STATS_COL_RX_BYTES},
+	{"rx_queue_{q}_drops", STATS_COL_RX_DROPS},
+	{"tx_queue_{q}_packets", STATS_COL_TX_PACKETS}, {"tx_queue_{q}_bytes", STATS_COL_TX_BYTES},
+	{"rx{q}_drops", STATS_COL_RX_DROPS},
 	{NULL, 0},
 };
 /* ixgbe, ixgbevf, igb, igc, ice, hv_netvsc (xdp_queue_N_* and _restart are not ours). */
 static const struct driver_stat_shape queue_stats[] = {
-	{"rx_queue_{q}_packets", ETHSTAT_RX_PACKETS}, {"rx_queue_{q}_bytes", ETHSTAT_RX_BYTES},
-	{"tx_queue_{q}_packets", ETHSTAT_TX_PACKETS}, {"tx_queue_{q}_bytes", ETHSTAT_TX_BYTES},
+	{"rx_queue_{q}_packets", STATS_COL_RX_PACKETS}, {"rx_queue_{q}_bytes", STATS_COL_RX_BYTES},
+	{"tx_queue_{q}_packets", STATS_COL_TX_PACKETS}, {"tx_queue_{q}_bytes", STATS_COL_TX_BYTES},
 	{NULL, 0},
 };
 /* ENA: queue_N_{tx,rx}_{cnt,bytes}; queue_N_xdp_tx_* are XDP rings, not netdev queues. */
 static const struct driver_stat_shape ena_stats[] = {
-	{"queue_{q}_rx_cnt", ETHSTAT_RX_PACKETS}, {"queue_{q}_rx_bytes", ETHSTAT_RX_BYTES},
-	{"queue_{q}_tx_cnt", ETHSTAT_TX_PACKETS}, {"queue_{q}_tx_bytes", ETHSTAT_TX_BYTES},
+	{"queue_{q}_rx_cnt", STATS_COL_RX_PACKETS}, {"queue_{q}_rx_bytes", STATS_COL_RX_BYTES},
+	{"queue_{q}_tx_cnt", STATS_COL_TX_PACKETS}, {"queue_{q}_tx_bytes", STATS_COL_TX_BYTES},
 	{NULL, 0},
 };
 /*
@@ -121,32 +126,32 @@ static const struct driver_stat_shape ena_stats[] = {
  * so there is no TX packet counter.
  */
 static const struct driver_stat_shape gve_stats[] = {
-	{"rx_completed_desc[{q}]", ETHSTAT_RX_PACKETS}, {"rx_bytes[{q}]", ETHSTAT_RX_BYTES},
-	{"rx_dropped_pkt[{q}]", ETHSTAT_RX_DROPS},      {"tx_bytes[{q}]", ETHSTAT_TX_BYTES},
+	{"rx_completed_desc[{q}]", STATS_COL_RX_PACKETS}, {"rx_bytes[{q}]", STATS_COL_RX_BYTES},
+	{"rx_dropped_pkt[{q}]", STATS_COL_RX_DROPS},      {"tx_bytes[{q}]", STATS_COL_TX_BYTES},
 	{NULL, 0},
 };
 static const struct driver_stat_shape mlx5_stats[] = {
-	{"rx{q}_packets", ETHSTAT_RX_PACKETS}, {"rx{q}_bytes", ETHSTAT_RX_BYTES},
-	{"tx{q}_packets", ETHSTAT_TX_PACKETS}, {"tx{q}_bytes", ETHSTAT_TX_BYTES},
-	{"tx{q}_dropped", ETHSTAT_TX_DROPS},   {NULL, 0},
+	{"rx{q}_packets", STATS_COL_RX_PACKETS}, {"rx{q}_bytes", STATS_COL_RX_BYTES},
+	{"tx{q}_packets", STATS_COL_TX_PACKETS}, {"tx{q}_bytes", STATS_COL_TX_BYTES},
+	{"tx{q}_dropped", STATS_COL_TX_DROPS},   {NULL, 0},
 };
 static const struct driver_stat_shape mana_stats[] = {
-	{"rx_{q}_packets", ETHSTAT_RX_PACKETS}, {"rx_{q}_bytes", ETHSTAT_RX_BYTES},
-	{"tx_{q}_packets", ETHSTAT_TX_PACKETS}, {"tx_{q}_bytes", ETHSTAT_TX_BYTES},
+	{"rx_{q}_packets", STATS_COL_RX_PACKETS}, {"rx_{q}_bytes", STATS_COL_RX_BYTES},
+	{"tx_{q}_packets", STATS_COL_TX_PACKETS}, {"tx_{q}_bytes", STATS_COL_TX_BYTES},
 	{NULL, 0},
 };
 /* i40e, iavf: "%s-%u.packets" with "rx"/"tx" (xdp-N.* are XDP rings). */
 static const struct driver_stat_shape i40e_stats[] = {
-	{"rx-{q}.packets", ETHSTAT_RX_PACKETS}, {"rx-{q}.bytes", ETHSTAT_RX_BYTES},
-	{"tx-{q}.packets", ETHSTAT_TX_PACKETS}, {"tx-{q}.bytes", ETHSTAT_TX_BYTES},
+	{"rx-{q}.packets", STATS_COL_RX_PACKETS}, {"rx-{q}.bytes", STATS_COL_RX_BYTES},
+	{"tx-{q}.packets", STATS_COL_TX_PACKETS}, {"tx-{q}.bytes", STATS_COL_TX_BYTES},
 	{NULL, 0},
 };
 /* Drivers not in the table: the two common shapes. */
 static const struct driver_stat_shape other_stats[] = {
-	{"rx_queue_{q}_packets", ETHSTAT_RX_PACKETS}, {"rx_queue_{q}_bytes", ETHSTAT_RX_BYTES},
-	{"tx_queue_{q}_packets", ETHSTAT_TX_PACKETS}, {"tx_queue_{q}_bytes", ETHSTAT_TX_BYTES},
-	{"rx{q}_packets", ETHSTAT_RX_PACKETS},        {"rx{q}_bytes", ETHSTAT_RX_BYTES},
-	{"tx{q}_packets", ETHSTAT_TX_PACKETS},        {"tx{q}_bytes", ETHSTAT_TX_BYTES},
+	{"rx_queue_{q}_packets", STATS_COL_RX_PACKETS}, {"rx_queue_{q}_bytes", STATS_COL_RX_BYTES},
+	{"tx_queue_{q}_packets", STATS_COL_TX_PACKETS}, {"tx_queue_{q}_bytes", STATS_COL_TX_BYTES},
+	{"rx{q}_packets", STATS_COL_RX_PACKETS},        {"rx{q}_bytes", STATS_COL_RX_BYTES},
+	{"tx{q}_packets", STATS_COL_TX_PACKETS},        {"tx{q}_bytes", STATS_COL_TX_BYTES},
 	{NULL, 0},
 };
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,17 @@ static const char *const stats_source_table[_STATS_SOURCE_MAX] = {
 	[STATS_ETHTOOL] = "ethtool",
 };
 
+static const char *const stats_col_table[_STATS_COL_MAX] = {
+	[STATS_COL_RX_PACKETS] = "rx_packets", [STATS_COL_RX_BYTES] = "rx_bytes",
+	[STATS_COL_RX_DROPS] = "rx_drops",     [STATS_COL_TX_PACKETS] = "tx_packets",
+	[STATS_COL_TX_BYTES] = "tx_bytes",     [STATS_COL_TX_DROPS] = "tx_drops",
+};
+
+static const char *const counters_missing_table[_COUNTERS_MISSING_MAX] = {
+	[COUNTERS_MISSING_DOWN] =
+		"down: the kernel reports per-queue counters only for an interface that is up",
+};
+
 static const char *const irqmap_source_table[_IRQMAP_SOURCE_MAX] = {
 	[IRQMAP_NONE] = "none",
 	[IRQMAP_NETDEV] = "netdev",
@@ -46,8 +58,14 @@ static const char *const rss_source_table[_RSS_SOURCE_MAX] = {
 const char *irq_role_to_string(enum mq_irq_role r) { return LOOKUP(irq_role_table, r); }
 const char *channels_source_to_string(enum mq_channels_source s) { return LOOKUP(channels_source_table, s); }
 const char *stats_source_to_string(enum mq_stats_source s) { return LOOKUP(stats_source_table, s); }
+const char *stats_col_to_string(enum mq_stats_col c) { return LOOKUP(stats_col_table, c); }
 const char *irqmap_source_to_string(enum mq_irqmap_source s) { return LOOKUP(irqmap_source_table, s); }
 const char *rss_source_to_string(enum mq_rss_source s) { return LOOKUP(rss_source_table, s); }
+
+const char *counters_missing_to_string(enum mq_counters_missing m)
+{
+	return (unsigned)m < _COUNTERS_MISSING_MAX ? counters_missing_table[m] : NULL;
+}
 
 void rss_free(struct mq_rss *r)
 {
@@ -217,4 +235,69 @@ unsigned snapshot_denied(const struct mq_snapshot *s, char *buf, size_t len)
 		}
 	}
 	return n;
+}
+
+/* Where each column lives in struct mq_queue. */
+static const size_t col_offset[_STATS_COL_MAX] = {
+	[STATS_COL_RX_PACKETS] = offsetof(struct mq_queue, rx_packets),
+	[STATS_COL_RX_BYTES] = offsetof(struct mq_queue, rx_bytes),
+	[STATS_COL_RX_DROPS] = offsetof(struct mq_queue, rx_drops),
+	[STATS_COL_TX_PACKETS] = offsetof(struct mq_queue, tx_packets),
+	[STATS_COL_TX_BYTES] = offsetof(struct mq_queue, tx_bytes),
+	[STATS_COL_TX_DROPS] = offsetof(struct mq_queue, tx_drops),
+};
+
+uint64_t *queue_counter_ptr(struct mq_queue *q, enum mq_stats_col c)
+{
+	return (unsigned)c < _STATS_COL_MAX ? (uint64_t *)((char *)q + col_offset[c]) : NULL;
+}
+
+uint64_t queue_counter(const struct mq_queue *q, enum mq_stats_col c)
+{
+	if ((unsigned)c >= _STATS_COL_MAX)
+		return MQ_NA;
+	return *(const uint64_t *)((const char *)q + col_offset[c]);
+}
+
+unsigned nic_counters_missing(const struct mq_nic *n)
+{
+	unsigned missing = STATS_COLS_ALL;
+
+	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
+		for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+			if (queue_counter(&n->queues[q], c) != MQ_NA)
+				missing &= ~STATS_COL_BIT(c);
+	return missing;
+}
+
+void nic_counters_reset(struct mq_nic *n)
+{
+	n->stats_source = STATS_NONE;
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++) {
+		n->col_source[c] = STATS_NONE;
+		for (unsigned q = 0; n->queues && q < n->nqueues; q++)
+			*queue_counter_ptr(&n->queues[q], c) = MQ_NA;
+	}
+	n->counters_missing = COUNTERS_MISSING_NONE;
+}
+
+void nic_counters_credit(struct mq_nic *n, enum mq_stats_source src)
+{
+	unsigned missing = nic_counters_missing(n);
+
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++) {
+		if (n->col_source[c] != STATS_NONE || (missing & STATS_COL_BIT(c)))
+			continue;
+		n->col_source[c] = src;
+		if (n->stats_source == STATS_NONE)
+			n->stats_source = src;
+	}
+}
+
+enum mq_counters_missing nic_counters_explain(const struct mq_nic *n, bool have_qstats)
+{
+	/* A NIC without queues says so itself; a down one lost what qstats would give. */
+	if (n->nqueues && n->queues && !n->admin_up && have_qstats && nic_counters_missing(n))
+		return COUNTERS_MISSING_DOWN;
+	return COUNTERS_MISSING_NONE;
 }

@@ -98,8 +98,33 @@ struct mq_channels {
 	char errmsg[MQ_ERRMSG_MAX];     /* the kernel's words (extack) if any */
 };
 
+/* Where per-queue counters come from, in the order they are tried. */
 enum mq_stats_source { STATS_NONE, STATS_QSTATS, STATS_ETHTOOL, _STATS_SOURCE_MAX };
 const char *stats_source_to_string(enum mq_stats_source s);
+
+/*
+ * The per-queue counter columns (struct mq_queue). Each is taken whole from
+ * the first source that has it: qstats, then `ethtool -S` for the columns
+ * qstats left out (virtio_net 6.10+: packets and bytes in qstats, drops only
+ * in ethtool -S).
+ */
+enum mq_stats_col {
+	STATS_COL_RX_PACKETS, STATS_COL_RX_BYTES, STATS_COL_RX_DROPS,
+	STATS_COL_TX_PACKETS, STATS_COL_TX_BYTES, STATS_COL_TX_DROPS,
+	_STATS_COL_MAX,
+};
+const char *stats_col_to_string(enum mq_stats_col c); /* "rx_packets", ... */
+#define STATS_COL_BIT(c) (1u << (c))
+#define STATS_COLS_ALL ((1u << _STATS_COL_MAX) - 1)
+
+/* Why per-queue counters are missing, when it is known. */
+enum mq_counters_missing {
+	COUNTERS_MISSING_NONE, /* nothing missing, or no reason known (the driver lacks it) */
+	COUNTERS_MISSING_DOWN, /* qstats are dumped only for an interface that is up */
+	_COUNTERS_MISSING_MAX,
+};
+/* The reason as a short sentence for people (JSON, text); NULL for COUNTERS_MISSING_NONE. */
+const char *counters_missing_to_string(enum mq_counters_missing m);
 
 enum mq_irqmap_source { IRQMAP_NONE, IRQMAP_NETDEV, IRQMAP_NAMES, _IRQMAP_SOURCE_MAX };
 const char *irqmap_source_to_string(enum mq_irqmap_source s);
@@ -165,6 +190,13 @@ struct mq_nic {
 	char errmsg[MQ_ERRMSG_MAX]; /* first probe problem for this NIC, "" if none */
 	int64_t tuned_since;    /* unix time mqbalance first changed it this boot (state file), 0 never */
 	struct mq_rss rss;      /* full probe only (snapshot_take), not re-read by snapshot_sample */
+	bool admin_up;          /* IFF_UP: qstats exist only while it is set */
+	/*
+	 * Per column, the source that gave it (STATS_NONE: no source has it);
+	 * stats_source above is the main one: the first source that gave any.
+	 */
+	enum mq_stats_source col_source[_STATS_COL_MAX];
+	enum mq_counters_missing counters_missing;
 };
 
 /* ---- the machine --------------------------------------------------------- */
@@ -257,6 +289,21 @@ int irq_cpu(const struct mq_irq *irq, const struct mq_cpuset *usable);
  */
 unsigned nic_queues_max(const struct mq_nic *n);
 unsigned nic_queues_active(const struct mq_nic *n);
+/* Column c of a queue: its value (MQ_NA for no such column), or where it is stored (NULL). */
+uint64_t queue_counter(const struct mq_queue *q, enum mq_stats_col c);
+uint64_t *queue_counter_ptr(struct mq_queue *q, enum mq_stats_col c);
+/* The columns (STATS_COL_BIT) that are MQ_NA on every queue: no source gave them. */
+unsigned nic_counters_missing(const struct mq_nic *n);
+/*
+ * After reading from src: every column still without a source that now has
+ * a value is src's; the main stats_source becomes src if it had none. Call
+ * once per source, in the order they are tried, after nic_counters_reset().
+ */
+void nic_counters_credit(struct mq_nic *n, enum mq_stats_source src);
+/* Every per-queue counter MQ_NA, no source, no reason: before a new read. */
+void nic_counters_reset(struct mq_nic *n);
+/* Why columns are still missing after every source was read (have_qstats: the dump worked). */
+enum mq_counters_missing nic_counters_explain(const struct mq_nic *n, bool have_qstats);
 bool nic_is_loopback(const struct mq_nic *n);
 /*
  * The readings refused for lack of privilege (EPERM/EACCES) as

@@ -14,7 +14,7 @@ static void one(const struct mq_driver *d, const char *key)
 
 	FUZZ_CHECK(r == 0 || r == 1);
 	if (r == 1)
-		FUZZ_CHECK(st.field < _ETHSTAT_FIELD_MAX && st.queue <= DRIVER_MAX_QUEUE && st.pattern);
+		FUZZ_CHECK(st.field < _STATS_COL_MAX && st.queue <= DRIVER_MAX_QUEUE && st.pattern);
 	else
 		FUZZ_CHECK(st.queue == 123456); /* written only on a match */
 }

@@ -227,6 +227,23 @@ static void render_verdict(struct jsonw *w, const struct mq_assessment *a, const
 	jsonw_object_end(w);
 }
 
+/* Where each per-queue column came from; null when no source gave any. */
+static void render_counter_sources(struct jsonw *w, const struct mq_nic *n)
+{
+	jsonw_key(w, "counter_sources");
+	if (n->stats_source == STATS_NONE) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object_begin(w);
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++) {
+		enum mq_stats_source src = n->col_source[c];
+
+		jsonw_kv_string(w, stats_col_to_string(c), src != STATS_NONE ? stats_source_to_string(src) : NULL);
+	}
+	jsonw_object_end(w);
+}
+
 static void render_nic(struct jsonw *w, const struct mq_assessment *a, const struct mq_nic *n)
 {
 	jsonw_object_begin(w);
@@ -245,6 +262,8 @@ static void render_nic(struct jsonw *w, const struct mq_assessment *a, const str
 	jsonw_kv_uint(w, "real_rx_queues", n->real_rx_queues);
 	render_channels(w, &n->ch);
 	jsonw_kv_string(w, "stats_source", stats_source_to_string(n->stats_source));
+	render_counter_sources(w, n);
+	jsonw_kv_string(w, "counters_missing", counters_missing_to_string(n->counters_missing));
 	jsonw_kv_string(w, "irq_map_source", irqmap_source_to_string(n->irqmap_source));
 	jsonw_kv_bool(w, "irq_shared", n->irq_shared);
 	render_rss(w, n);

@@ -416,6 +416,54 @@ static void render_rss(const struct out *o, const struct mq_nic *n)
 			sp.nqueues, sp.max_share * 100, sp.beyond ? ", names inactive queues" : "");
 }
 
+/* A counter source as a person would look it up. */
+static const char *source_name(enum mq_stats_source s)
+{
+	return s == STATS_ETHTOOL ? "ethtool -S" : stats_source_to_string(s);
+}
+
+/*
+ * The counter sources: the main one when one source gave every column there
+ * is; when mixed, each with its columns: "qstats (packets, bytes), ethtool -S
+ * (rx drops)".
+ */
+static void counters_str(const struct mq_nic *n, char *buf, size_t len)
+{
+	static const char *const kind[] = {"packets", "bytes", "drops"};
+	static const enum mq_stats_col rx[] = {STATS_COL_RX_PACKETS, STATS_COL_RX_BYTES,
+					       STATS_COL_RX_DROPS};
+	static const enum mq_stats_col tx[] = {STATS_COL_TX_PACKETS, STATS_COL_TX_BYTES,
+					       STATS_COL_TX_DROPS};
+	bool mixed = false;
+	size_t o = 0;
+
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+		mixed |= n->col_source[c] != STATS_NONE && n->col_source[c] != n->stats_source;
+	if (!mixed) {
+		snprintf(buf, len, "%s", source_name(n->stats_source));
+		return;
+	}
+	for (unsigned src = STATS_NONE + 1; src < _STATS_SOURCE_MAX; src++) {
+		bool first = true;
+
+		for (unsigned k = 0; k < 3 && o < len; k++) {
+			bool r = n->col_source[rx[k]] == src, t = n->col_source[tx[k]] == src;
+
+			if (!r && !t)
+				continue;
+			if (first)
+				o += (size_t)snprintf(buf + o, len - o, "%s%s (", o ? "), " : "",
+						      source_name(src));
+			if (o < len)
+				o += (size_t)snprintf(buf + o, len - o, "%s%s%s", first ? "" : ", ",
+						      r && t ? "" : r ? "rx " : "tx ", kind[k]);
+			first = false;
+		}
+	}
+	if (o < len)
+		snprintf(buf + o, len - o, ")");
+}
+
 static void render_nic(const struct out *o, const struct mq_nic *n)
 {
 	char buf[256];
@@ -441,9 +489,14 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 	channels_str(&n->ch, buf, sizeof(buf));
 	fprintf(o->f, "  channels: ");
 	wrap(o->f, buf, 12, 12);
-	fprintf(o->f, "  sources:  counters %s, irq map %s\n", stats_source_to_string(n->stats_source),
+	counters_str(n, buf, sizeof(buf));
+	fprintf(o->f, "  sources:  counters %s, irq map %s\n", buf,
 		irqmap_source_to_string(n->irqmap_source));
 	render_rss(o, n);
+	if (counters_missing_to_string(n->counters_missing)) {
+		fprintf(o->f, "  counters: ");
+		wrap(o->f, counters_missing_to_string(n->counters_missing), 12, 12);
+	}
 	for (unsigned i = 0; i < n->nirqs; i++) {
 		const struct mq_irq *irq = &n->irqs[i];
 		char cpus[64] = "?";

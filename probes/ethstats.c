@@ -2,7 +2,8 @@
 /*
  * `ethtool -S` per-queue counters: the SIOCETHTOOL trio ETHTOOL_GSSET_INFO,
  * ETHTOOL_GSTRINGS, ETHTOOL_GSTATS; the driver table (core/driver.h) maps a
- * driver's key names to (queue, field). Used where netdev qstats are absent.
+ * driver's key names to (queue, column). Fills only the columns no source gave
+ * yet (netdev qstats come first).
  */
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -56,16 +57,34 @@ static int stats_count(struct mq_nl *nl, const char *ifname, uint32_t *ret)
 	return 0;
 }
 
-static int read_once(struct mq_nl *nl, struct mq_nic *nic)
+int ethstats_fill(struct mq_nic *nic, const struct mq_driver *d, unsigned cols, const char *keys,
+		  const uint64_t *vals, uint32_t n)
 {
-	const struct mq_driver *d = driver_find(nic->driver);
+	int found = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		char key[ETH_GSTRING_LEN + 1];
+		struct driver_stat st;
+
+		memcpy(key, keys + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		key[ETH_GSTRING_LEN] = '\0';
+		/* Queues past the active ones (mlx5's per-TC TX rings, ...) are not ours. */
+		if (driver_stat_match(d, key, &st) != 1 || st.queue >= nic->nqueues ||
+		    !(cols & STATS_COL_BIT(st.field)))
+			continue;
+		*queue_counter_ptr(&nic->queues[st.queue], st.field) = vals[i];
+		found++;
+	}
+	return found;
+}
+
+static int read_once(struct mq_nl *nl, struct mq_nic *nic, const struct mq_driver *d, unsigned cols)
+{
 	struct ethtool_gstrings *strs;
 	struct ethtool_stats *vals;
 	uint32_t n;
-	int r, found = 0;
+	int r;
 
-	if (!d->stats[0].pattern)
-		return 0; /* the driver has no per-queue counters we use (veth): skip the ioctls */
 	r = stats_count(nl, nic->name, &n);
 	if (r < 0 || n == 0)
 		return r;
@@ -92,44 +111,34 @@ static int read_once(struct mq_nl *nl, struct mq_nic *nic)
 		r = -EAGAIN;
 	if (r < 0)
 		return r;
-
-	for (uint32_t i = 0; i < n; i++) {
-		char key[ETH_GSTRING_LEN + 1];
-		struct driver_stat st;
-		struct mq_queue *mq;
-
-		memcpy(key, strs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
-		key[ETH_GSTRING_LEN] = '\0';
-		/* Queues past the active ones (mlx5's per-TC TX rings, ...) are not ours. */
-		if (driver_stat_match(d, key, &st) != 1 || st.queue >= nic->nqueues)
-			continue;
-		mq = &nic->queues[st.queue];
-		switch (st.field) {
-		case ETHSTAT_RX_PACKETS: mq->rx_packets = vals->data[i]; break;
-		case ETHSTAT_RX_BYTES: mq->rx_bytes = vals->data[i]; break;
-		case ETHSTAT_RX_DROPS: mq->rx_drops = vals->data[i]; break;
-		case ETHSTAT_TX_PACKETS: mq->tx_packets = vals->data[i]; break;
-		case ETHSTAT_TX_BYTES: mq->tx_bytes = vals->data[i]; break;
-		case ETHSTAT_TX_DROPS: mq->tx_drops = vals->data[i]; break;
-		default: continue;
-		}
-		found++;
-	}
-	return found;
+	/* __u64 is unsigned long long, uint64_t unsigned long: same 8 bytes */
+	return ethstats_fill(nic, d, cols, (const char *)strs->data, (const uint64_t *)vals->data,
+			     n);
 }
 
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic)
 {
+	const struct mq_driver *d;
+	unsigned cols;
 	int r;
 
 	if (!nl || !nic)
 		return -EINVAL;
+	d = driver_find(nic->driver);
+	/*
+	 * Only what no source gave yet, and only keys the driver has: with
+	 * nothing left (qstats gave it all, veth has no keys worth it) the
+	 * ioctls are not spent at all.
+	 */
+	cols = nic_counters_missing(nic) & driver_stat_cols(d);
+	if (!cols || !nic->queues)
+		return 0;
 	if (nl->ioctl_fd < 0)
 		return -EBADF;
-	r = read_once(nl, nic);
+	r = read_once(nl, nic, d, cols);
 	if (r == -EAGAIN)
-		r = read_once(nl, nic);
+		r = read_once(nl, nic, d, cols);
 	if (r > 0)
-		nic->stats_source = STATS_ETHTOOL;
+		nic_counters_credit(nic, STATS_ETHTOOL);
 	return r;
 }

@@ -86,6 +86,7 @@ int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	ifi = nlmsg_data(h);
 	memset(&nic, 0, sizeof(nic));
 	nic.ifindex = ifi->ifi_index;
+	nic.admin_up = ifi->ifi_flags & IFF_UP;
 	nic.numa_node = -1;
 	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
 	nic.rx_dropped = nic.tx_dropped = MQ_NA;

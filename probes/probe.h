@@ -93,7 +93,7 @@ int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char r
 
 /* ---- probes/link.c: rtnetlink links (libnl-3) + sysfs -------------------- */
 /*
- * Every link with ifindex, name, kind, mtu, operstate, allocated queues, xdp,
+ * Every link with ifindex, name, kind, mtu, operstate, admin_up, allocated queues, xdp,
  * has_device; driver and bus_info (ETHTOOL_GDRVINFO); active queue counts and
  * nic->queues (XPS/RPS masks) from sysfs. Caller filters.
  */
@@ -103,7 +103,7 @@ int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
 int link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size_t len);
 /*
  * One RTM_NEWLINK or RTM_DELLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
- * kind, mtu, operstate, allocated queues, xdp; the rest zero / MQ_NA / -1.
+ * kind, mtu, operstate, admin_up, allocated queues, xdp; the rest zero / MQ_NA / -1.
  * Pure. -EINVAL if it is not a link message or has no name.
  */
 int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret);
@@ -141,8 +141,19 @@ int ethtool_rss_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_rss *r
 int ethtool_rss_parse(const struct nlmsghdr *nlh, struct mq_rss *ret);
 
 /* ---- probes/ethstats.c: `ethtool -S` via ioctl, names by core/driver.h -- */
-/* Fill nic->queues[] counters. Returns number of counters found, or -errno. */
+/*
+ * Fill the per-queue columns still missing (nic_counters_missing) that the
+ * driver has keys for, and credit them to STATS_ETHTOOL; no ioctl when there
+ * are none. Returns the number of counters found, or -errno.
+ */
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
+/*
+ * The pure half: n keys (ETH_GSTRING_LEN bytes each, not NUL-terminated) and
+ * their values into nic->queues[], only columns in cols (STATS_COL_BIT),
+ * keys matched by driver row d. Returns the number of counters written.
+ */
+int ethstats_fill(struct mq_nic *nic, const struct mq_driver *d, unsigned cols, const char *keys,
+		  const uint64_t *vals, uint32_t n);
 
 /* ---- probes/netdev.c: netdev generic netlink ----------------------------- */
 /*

@@ -47,10 +47,16 @@ static void map_irqs(struct mq_nl *nl, struct mq_nic *n, const struct irq_table 
 	}
 }
 
-/* Counters: qstats for every NIC that has them in one dump, ethtool -S for the rest. */
+/*
+ * Counters: qstats for every NIC that has them in one dump, then ethtool -S
+ * for each column still missing (no ioctl for a NIC that lacks nothing the
+ * driver's keys could give). Each column says where it came from.
+ */
 static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
 {
-	if (nl && nl->netdev_id && netdev_qstats_read(nl, s) > 0)
+	for (unsigned i = 0; i < s->nnics; i++)
+		nic_counters_reset(&s->nics[i]);
+	if (nl && nl->netdev_id && netdev_qstats_read(nl, s) >= 0)
 		s->have_qstats = true;
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
@@ -58,8 +64,9 @@ static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
 		/* link_list / link_stats_dump filled them from IFLA_STATS64; sysfs if not */
 		if (n->rx_packets == MQ_NA && n->tx_packets == MQ_NA)
 			link_stats_read(n);
-		if (n->stats_source == STATS_NONE && nl)
+		if (nl)
 			(void)ethstats_read(nl, n); /* no per-queue stats is a normal answer */
+		n->counters_missing = nic_counters_explain(n, s->have_qstats);
 	}
 }
 
@@ -138,15 +145,8 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
 
-		n->stats_source = STATS_NONE;
 		n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = MQ_NA;
 		n->rx_dropped = n->tx_dropped = MQ_NA;
-		for (unsigned q = 0; q < n->nqueues; q++) {
-			struct mq_queue *qu = &n->queues[q];
-
-			qu->rx_packets = qu->rx_bytes = qu->rx_drops = MQ_NA;
-			qu->tx_packets = qu->tx_bytes = qu->tx_drops = MQ_NA;
-		}
 	}
 	s->have_qstats = false;
 	if (nl)

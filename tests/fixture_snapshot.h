@@ -67,8 +67,9 @@ static inline void fx_cpu_offline(struct mq_snapshot *s, unsigned cpu)
 
 /*
  * A virtio-like NIC with `active` of `allocated` queue pairs, channels
- * combined active/allocated over netlink, qstats counters all 0, XPS readable
- * and empty, no IRQs yet. ifindex = 2 + position.
+ * combined active/allocated over netlink, qstats counters all 0 (every column
+ * from qstats), administratively up, XPS readable and empty, no IRQs yet.
+ * ifindex = 2 + position.
  */
 static inline struct mq_nic *fx_nic(struct mq_snapshot *s, const char *name, const char *driver,
 				    unsigned active, unsigned allocated)
@@ -96,6 +97,9 @@ static inline struct mq_nic *fx_nic(struct mq_snapshot *s, const char *name, con
 	n->ch.combined = active;
 	n->ch.combined_max = allocated;
 	n->stats_source = STATS_QSTATS;
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+		n->col_source[c] = STATS_QSTATS;
+	n->admin_up = true;
 	n->irqmap_source = IRQMAP_NAMES;
 	n->nqueues = active;
 	n->queues = fx_xcalloc(active, sizeof(*n->queues));
@@ -179,6 +183,8 @@ static inline void fx_counters(struct mq_nic *n, unsigned q, uint64_t rx_packets
 static inline void fx_no_counters(struct mq_nic *n)
 {
 	n->stats_source = STATS_NONE;
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+		n->col_source[c] = STATS_NONE;
 	for (unsigned q = 0; q < n->nqueues; q++) {
 		struct mq_queue *qu = &n->queues[q];
 

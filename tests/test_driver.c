@@ -129,7 +129,7 @@ static void check_irq(struct coverage *cov, const struct mq_driver *d, char **t,
 static void check_stat(struct coverage *cov, const struct mq_driver *d, char **t, int n,
 		       const char *where)
 {
-	struct driver_stat st = {.queue = 4242, .field = _ETHSTAT_FIELD_MAX};
+	struct driver_stat st = {.queue = 4242, .field = _STATS_COL_MAX};
 	int r = driver_stat_match(d, t[1], &st);
 
 	if (n == 3 && strcmp(t[2], "-") == 0) {
@@ -140,10 +140,10 @@ static void check_stat(struct coverage *cov, const struct mq_driver *d, char **t
 	}
 	if (n != 4)
 		fail_msg("%s: stat KEY FIELD QUEUE, or stat KEY -", where);
-	if (r != 1 || strcmp(ethstat_field_to_string(st.field), t[2]) != 0 ||
+	if (r != 1 || strcmp(stats_col_to_string(st.field), t[2]) != 0 ||
 	    st.queue != (unsigned)atoi(t[3]))
 		fail_msg("%s: %s \"%s\": got %d %s %u, want %s %s", where, d->name, t[1], r,
-			 ethstat_field_to_string(st.field), st.queue, t[2], t[3]);
+			 stats_col_to_string(st.field), st.queue, t[2], t[3]);
 	hit_stat(cov, d, st.pattern);
 }
 
@@ -336,11 +336,11 @@ static void test_table(void **state)
 			check_pattern(p, d->name);
 			/* The stat fast path compares first characters: a literal first, one queue. */
 			assert_true(p[0] != '{' && count(p, "{q}") == 1 && !strstr(p, "{if}"));
-			assert_true((unsigned)d->stats[i].field < _ETHSTAT_FIELD_MAX);
+			assert_true((unsigned)d->stats[i].field < _STATS_COL_MAX);
 		}
 	}
-	assert_string_equal(ethstat_field_to_string(ETHSTAT_TX_DROPS), "tx_drops");
-	assert_string_equal(ethstat_field_to_string(_ETHSTAT_FIELD_MAX), "invalid");
+	assert_string_equal(stats_col_to_string(STATS_COL_TX_DROPS), "tx_drops");
+	assert_string_equal(stats_col_to_string(_STATS_COL_MAX), "invalid");
 }
 
 /*

@@ -50,6 +50,8 @@ static void build(struct mq_snapshot *now, struct mq_snapshot *before)
 	fx_counters(n, 0, 1000, 100000, 10, 1000);
 	fx_counters(n, 1, 3000, 300000, 30, 3000);
 	n->queues[0].rx_drops = n->queues[1].rx_drops = MQ_NA;
+	n->col_source[STATS_COL_RX_DROPS] = STATS_NONE;
+	n->col_source[STATS_COL_TX_DROPS] = STATS_ETHTOOL;
 	n->irqs[1].total = 12345;
 	n->irqs[2].total = MQ_NA;
 	n->rx_packets = 4000;
@@ -58,6 +60,8 @@ static void build(struct mq_snapshot *now, struct mq_snapshot *before)
 	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
 	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "kernel says \"no\"");
 	fx_no_counters(n);
+	n->admin_up = false;
+	n->counters_missing = COUNTERS_MISSING_DOWN;
 	n->queues[0].has_xps = false;
 	fx_copy(now, before);
 	now->taken.tv_nsec = 500000000; /* 0.5 s later */
@@ -117,6 +121,12 @@ static void test_content(void **state)
 	has(text, "\"rx_share\":0.2500");
 	has(text, "\"rx_packets\":null,\"tx_packets\":null,\"rx_bytes\":null");
 	has(text, "\"stats\":{\"rx_packets\":4000,\"tx_packets\":null");
+	/* Where each column came from; none at all: null, with the reason. */
+	has(text, "\"stats_source\":\"qstats\",\"counter_sources\":{\"rx_packets\":\"qstats\","
+		  "\"rx_bytes\":\"qstats\",\"rx_drops\":null,\"tx_packets\":\"qstats\",\"tx_bytes\":\"qstats\","
+		  "\"tx_drops\":\"ethtool\"},\"counters_missing\":null,\"irq_map_source\"");
+	has(text, "\"stats_source\":\"none\",\"counter_sources\":null,\"counters_missing\":\"down: the "
+		  "kernel reports per-queue counters only for an interface that is up\",");
 	/* The odd IRQ name, escaped. */
 	has(text, "\"name\":\"eth0 \\\"q0\\\"\\\\rx\\t\\u0001\\ufffd\xc3\xa9\"");
 	has(text, "\"role\":\"rx\",\"queue\":0,\"effective_cpus\":[0],\"affinity_cpus\":[0],"
@@ -158,6 +168,8 @@ static void test_pretty_python(void **state)
 		"assert abs(q['rx_packets_per_sec']-600)<1e-9\n"
 		"assert q['irqs'][0]['name'].startswith('eth0 \"q0\"\\\\rx\\t\\x01\\ufffd')\n"
 		"assert i[1]['channels'] is None and i[1]['channels_error']\n"
+		"assert i[0]['counter_sources']['tx_drops']=='ethtool' and i[0]['counters_missing'] is None\n"
+		"assert i[1]['counter_sources'] is None and i[1]['counters_missing'].startswith('down: ')\n"
 		"assert d['cpus']['banned']==[]\n"
 		"assert d['pending_changes']==sum(x['target']['pending_changes'] for x in i if x['target'])\n"
 		"assert all(f['fix_kind']!='apply' or f['interface'] for f in d['findings'])\n";

@@ -252,6 +252,51 @@ static void test_missing_counters(void **state)
 	fx_free(&before);
 }
 
+/* Where each column came from, when the sources are mixed; why a down NIC has none. */
+static void test_counter_sources(void **state)
+{
+	struct mq_snapshot now;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	char buf[256], *text;
+	(void)state;
+
+	fx_init(&now, 2);
+	fx_nic(&now, "eth0", "virtio_net", 2, 2); /* every column from qstats */
+	n = fx_nic(&now, "eth1", "virtio_net", 2, 2); /* 6.12: drops from ethtool -S, tx drops nowhere */
+	n->col_source[STATS_COL_RX_DROPS] = STATS_ETHTOOL;
+	n->col_source[STATS_COL_TX_DROPS] = STATS_NONE;
+	n = fx_nic(&now, "eth2", "virtio_net", 2, 2); /* down on 6.12: only rx drops */
+	fx_no_counters(n);
+	n->admin_up = false;
+	n->stats_source = n->col_source[STATS_COL_RX_DROPS] = STATS_ETHTOOL;
+	n->counters_missing = COUNTERS_MISSING_DOWN;
+	n = fx_nic(&now, "eth3", "odd", 1, 1); /* rx from one source, tx from the other */
+	n->stats_source = STATS_QSTATS;
+	n->col_source[STATS_COL_TX_PACKETS] = n->col_source[STATS_COL_TX_BYTES] = STATS_ETHTOOL;
+	n->col_source[STATS_COL_RX_DROPS] = n->col_source[STATS_COL_TX_DROPS] = STATS_NONE;
+	fx_assess(&a, &now, NULL, NULL);
+	text = render(&in);
+	assert_string_equal(line_of(strstr(text, "eth0:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters qstats, irq map names");
+	assert_string_equal(line_of(strstr(text, "eth1:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters qstats (packets, bytes), ethtool -S (rx drops), irq map names");
+	assert_string_equal(line_of(strstr(text, "eth2:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters ethtool -S, irq map names");
+	assert_string_equal(line_of(strstr(text, "eth2:"), "counters:", buf, sizeof(buf)),
+			    "  counters: down: the kernel reports per-queue counters only for an interface that is up");
+	assert_string_equal(line_of(strstr(text, "eth3:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters qstats (rx packets, rx bytes), ethtool -S (tx packets, tx bytes), "
+			    "irq map names");
+	/* Only the down NIC has a reason line. */
+	assert_true(strstr(text, "  counters: ") > strstr(text, "eth2:"));
+	assert_null(strstr(strstr(text, "eth3:"), "  counters: "));
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+}
+
 static void test_totals(void **state)
 {
 	struct mq_snapshot now, before;
@@ -406,6 +451,11 @@ static void test_random_snapshots(void **state)
 			n->ch.source = (enum mq_channels_source)rnd(&seed, _CHANNELS_SOURCE_MAX);
 			n->ch.rx_max = rnd(&seed, 3);
 			n->ch.err = -(int)rnd(&seed, 130);
+			/* one past the end too: a corrupt value renders as "invalid", never crashes */
+			n->stats_source = (enum mq_stats_source)rnd(&seed, _STATS_SOURCE_MAX + 1);
+			for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+				n->col_source[c] = (enum mq_stats_source)rnd(&seed, _STATS_SOURCE_MAX + 1);
+			n->counters_missing = (enum mq_counters_missing)rnd(&seed, _COUNTERS_MISSING_MAX + 1);
 			for (unsigned i = rnd(&seed, 12); i > 0; i--)
 				fx_irq(n, rnd(&seed, 300), "x", (enum mq_irq_role)rnd(&seed, _IRQ_ROLE_MAX),
 				       (int)rnd(&seed, 12) - 2, (int)rnd(&seed, 80) - 10);
@@ -500,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_cpu_section),
 		cmocka_unit_test(test_missing_counters),
+		cmocka_unit_test(test_counter_sources),
 		cmocka_unit_test(test_totals),
 		cmocka_unit_test(test_channels_and_machine),
 		cmocka_unit_test(test_wrap),
