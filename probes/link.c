@@ -33,8 +33,29 @@ struct link_dump {
 	struct mq_nic *nics;
 	unsigned n, cap;
 	const char *only;       /* keep only this name (link_get), NULL for all */
+	struct mq_snapshot *totals; /* link_stats_dump: its NICs' totals, nothing kept */
+	int filled;
 	int err;
 };
+
+/* The device totals of the NIC of s that nic is, if any. Returns 1 if filled. */
+static int totals_fill(struct mq_snapshot *s, const struct mq_nic *nic)
+{
+	for (unsigned k = 0; k < s->nnics; k++) {
+		struct mq_nic *n = &s->nics[k];
+
+		if (n->ifindex != nic->ifindex)
+			continue;
+		n->rx_packets = nic->rx_packets;
+		n->tx_packets = nic->tx_packets;
+		n->rx_bytes = nic->rx_bytes;
+		n->tx_bytes = nic->tx_bytes;
+		n->rx_dropped = nic->rx_dropped;
+		n->tx_dropped = nic->tx_dropped;
+		return n->rx_packets != MQ_NA;
+	}
+	return 0;
+}
 
 /* IFLA_STATS64 into the NIC totals: the numbers /sys/class/net/X/statistics shows. */
 static void stats64_copy(struct mq_nic *nic, const struct nlattr *a)
@@ -123,6 +144,10 @@ static int link_parse_msg(struct nl_msg *msg, void *arg)
 
 	if (link_parse(nlmsg_hdr(msg), &nic) < 0)
 		return NL_SKIP;
+	if (d->totals) {
+		d->filled += totals_fill(d->totals, &nic);
+		return NL_OK;
+	}
 	if (d->only && strcmp(nic.name, d->only) != 0)
 		return NL_SKIP;
 	if (d->n == d->cap) {
@@ -211,7 +236,8 @@ static void drvinfo_read(struct mq_nl *nl, struct mq_nic *nic)
 		 di.bus_info);
 }
 
-static void link_complete(struct mq_nl *nl, struct mq_nic *nic)
+/* queues: also the sysfs queues (link_get); a list leaves them to the caller, for the links it keeps. */
+static void link_complete(struct mq_nl *nl, struct mq_nic *nic, bool queues)
 {
 	long v;
 	int r;
@@ -221,6 +247,8 @@ static void link_complete(struct mq_nl *nl, struct mq_nic *nic)
 					       nic->name) == 0 && v >= 0 && v < 65536)
 		nic->numa_node = (int)v;
 	drvinfo_read(nl, nic);
+	if (!queues)
+		return;
 	r = link_queues_read(nic);
 	if (r < 0 && !nic->errmsg[0])
 		snprintf(nic->errmsg, sizeof(nic->errmsg), "reading queues: %s", strerror(-r));
@@ -246,7 +274,7 @@ static int links_fetch(struct mq_nl *nl, const char *only, struct link_dump *d)
 		return r;
 	}
 	for (unsigned i = 0; i < d->n; i++)
-		link_complete(nl, &d->nics[i]);
+		link_complete(nl, &d->nics[i], only != NULL);
 	return 0;
 }
 
@@ -264,34 +292,18 @@ int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n)
 
 int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s)
 {
-	struct link_dump d = {0};
-	int r, n = 0;
+	struct link_dump d = {.totals = s};
+	int r;
 
 	if (!nl || !nl->rt || !s)
 		return -EINVAL;
 	r = dump_links(nl, &d);
 	if (r == -EAGAIN) {
-		free(d.nics);
-		memset(&d, 0, sizeof(d));
+		/* an interrupted dump is redone whole: what it filled is filled again */
+		d.filled = 0;
 		r = dump_links(nl, &d);
 	}
-	for (unsigned i = 0; r >= 0 && i < s->nnics; i++) {
-		struct mq_nic *nic = &s->nics[i];
-
-		for (unsigned k = 0; k < d.n; k++)
-			if (d.nics[k].ifindex == nic->ifindex) {
-				nic->rx_packets = d.nics[k].rx_packets;
-				nic->tx_packets = d.nics[k].tx_packets;
-				nic->rx_bytes = d.nics[k].rx_bytes;
-				nic->tx_bytes = d.nics[k].tx_bytes;
-				nic->rx_dropped = d.nics[k].rx_dropped;
-				nic->tx_dropped = d.nics[k].tx_dropped;
-				n += nic->rx_packets != MQ_NA;
-				break;
-			}
-	}
-	free(d.nics); /* dump_links allocates no queues */
-	return r < 0 ? r : n;
+	return r < 0 ? r : d.filled;
 }
 
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret)
@@ -332,16 +344,14 @@ static long queue_dir_index(const char *name, const char *prefix)
 	return v;
 }
 
-static bool mask_read(const char *ifname, const char *dir, unsigned q, const char *file,
-		      struct mq_cpuset *ret)
+int link_queue_mask_read(const char *ifname, bool tx, unsigned q, struct mq_cpuset *ret)
 {
 	/* Any width: 8192 CPUs need 2304 characters. */
 	char buf[4096];
+	int r = sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/%s-%u/%s", ifname,
+			   tx ? "tx" : "rx", q, tx ? "xps_cpus" : "rps_cpus");
 
-	if (sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/%s-%u/%s", ifname, dir, q,
-		       file) < 0)
-		return false;
-	return cpuset_parse_mask(buf, ret) == 0;
+	return r < 0 ? r : cpuset_parse_mask(buf, ret);
 }
 
 int link_queues_read(struct mq_nic *nic)
@@ -390,8 +400,8 @@ int link_queues_read(struct mq_nic *nic)
 		q->has_tx = i < ntx;
 		cpuset_zero(&q->xps);
 		cpuset_zero(&q->rps);
-		q->has_xps = q->has_tx && mask_read(nic->name, "tx", i, "xps_cpus", &q->xps);
-		q->has_rps = q->has_rx && mask_read(nic->name, "rx", i, "rps_cpus", &q->rps);
+		q->has_xps = q->has_tx && link_queue_mask_read(nic->name, true, i, &q->xps) == 0;
+		q->has_rps = q->has_rx && link_queue_mask_read(nic->name, false, i, &q->rps) == 0;
 	}
 	return 0;
 }

@@ -94,8 +94,8 @@ int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char r
 /* ---- probes/link.c: rtnetlink links (libnl-3) + sysfs -------------------- */
 /*
  * Every link with ifindex, name, kind, mtu, operstate, admin_up, allocated queues, xdp,
- * has_device; driver and bus_info (ETHTOOL_GDRVINFO); active queue counts and
- * nic->queues (XPS/RPS masks) from sysfs. Caller filters.
+ * has_device; driver and bus_info (ETHTOOL_GDRVINFO). Caller filters, then reads
+ * the queues of those it keeps (link_queues_read); link_get reads them too.
  */
 int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
@@ -109,6 +109,8 @@ int link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size_t len)
 int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret);
 /* (Re)read /sys/class/net/X/queues: counts, xps_cpus, rps_cpus. */
 int link_queues_read(struct mq_nic *nic);
+/* One active queue's XPS (tx) or RPS (rx) mask into ret: 0, or -errno (ret may be clobbered). */
+int link_queue_mask_read(const char *ifname, bool tx, unsigned q, struct mq_cpuset *ret);
 /* /sys/class/net/X/statistics/ files into nic totals. */
 int link_stats_read(struct mq_nic *nic);
 /*
