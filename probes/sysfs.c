@@ -95,6 +95,13 @@ int sysfs_read(char *buf, size_t len, const char *fmt, ...)
 		if (k == 0)
 			break;
 		n += (size_t)k;
+		/*
+		 * sysfs and single-value procfs files come whole in the first
+		 * read, ending in a newline: one read() a file. A read that
+		 * stops short elsewhere is continued to EOF.
+		 */
+		if (n < len - 1 && buf[n - 1] == '\n')
+			break;
 	}
 	close(fd);
 	if (r < 0)
