@@ -72,6 +72,40 @@ int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
 	return 0;
 }
 
+int assess_counters(struct mq_assessment *a, const struct mq_snapshot *now,
+		    const struct mq_snapshot *before, const struct mq_config *cfg)
+{
+	struct mq_assessment n = *a;
+	struct mq_config defaults;
+	int r;
+
+	if (!now || (now->nnics && !now->nics) || !a->now || now->nnics != a->now->nnics)
+		return -EINVAL;
+	if (!cfg) {
+		config_init(&defaults);
+		cfg = &defaults;
+	}
+	n.now = now;
+	n.before = before;
+	n.interval = snapshot_interval(now, before);
+	if (n.interval <= 0)
+		n.before = NULL;
+	n.findings = NULL;
+	n.nfindings = 0;
+	r = cpuload_build(now, n.before, &n.load);
+	if (r < 0)
+		return r;
+	r = findings_build(&n, cfg);
+	if (r < 0) {
+		cpuload_free(&n.load);
+		return r;
+	}
+	cpuload_free(&a->load);
+	free(a->findings);
+	*a = n;
+	return 0;
+}
+
 const struct mq_nic_verdict *assess_nic(const struct mq_assessment *a, const struct mq_nic *n)
 {
 	const struct mq_snapshot *s = a->now;

@@ -82,6 +82,15 @@ int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
 	   const struct mq_config *cfg, struct mq_assessment *ret);
 void assessment_free(struct mq_assessment *a);
 
+/*
+ * Assess again after a counter refresh: now has the NICs, queues, IRQs and
+ * settings of a->now (a snapshot_copy() whose counters were read again), so
+ * the usable CPUs, the verdicts and the plan stand; what depends on counters
+ * (the interval, the per-CPU load, the findings) is redone against before
+ * (may be NULL). Returns 0, or -EINVAL / -ENOMEM with a untouched.
+ */
+int assess_counters(struct mq_assessment *a, const struct mq_snapshot *now,
+		    const struct mq_snapshot *before, const struct mq_config *cfg);
 /* The verdict for a NIC of a->now (by pointer into now->nics), NULL if not one. */
 const struct mq_nic_verdict *assess_nic(const struct mq_assessment *a, const struct mq_nic *n);
 /* The first of a NIC's items of kind k (the channel item, the RSS item, ...), or NULL. */

@@ -115,6 +115,65 @@ void snapshot_free(struct mq_snapshot *s)
 	cpu_free(&s->cpus);
 }
 
+/* n elements of size sz from src into a new array (*dst NULL when there are none). */
+static int dup_array(void *dst, const void *src, size_t n, size_t sz)
+{
+	void *p = NULL;
+
+	if (n && src) {
+		p = malloc(n * sz);
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, src, n * sz);
+	}
+	*(void **)dst = p;
+	return 0;
+}
+
+static int nic_copy(const struct mq_nic *src, struct mq_nic *n)
+{
+	*n = *src;
+	n->queues = NULL;
+	n->irqs = NULL;
+	n->rss.indir = NULL;
+	if (dup_array(&n->queues, src->queues, src->nqueues, sizeof(*n->queues)) < 0 ||
+	    dup_array(&n->rss.indir, src->rss.indir, src->rss.n, sizeof(*n->rss.indir)) < 0 ||
+	    dup_array(&n->irqs, src->irqs, src->nirqs, sizeof(*n->irqs)) < 0)
+		goto fail;
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
+		n->irqs[i].per_cpu = NULL;
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
+		if (dup_array(&n->irqs[i].per_cpu, src->irqs[i].per_cpu, src->irqs[i].n_per_cpu,
+			      sizeof(*n->irqs[i].per_cpu)) < 0)
+			goto fail;
+	return 0;
+fail:
+	nic_free(n);
+	return -ENOMEM;
+}
+
+int snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret)
+{
+	struct mq_snapshot s = *src;
+
+	s.nics = NULL;
+	s.nnics = 0;
+	s.links = NULL;
+	s.cpus.cpu = NULL;
+	if (dup_array(&s.links, src->links, src->nlinks, sizeof(*s.links)) < 0 ||
+	    dup_array(&s.cpus.cpu, src->cpus.cpu, src->cpus.n, sizeof(*s.cpus.cpu)) < 0 ||
+	    (src->nnics && !(s.nics = calloc(src->nnics, sizeof(*s.nics)))))
+		goto fail;
+	for (; s.nnics < src->nnics; s.nnics++)
+		if (nic_copy(&src->nics[s.nnics], &s.nics[s.nnics]) < 0)
+			goto fail;
+	*ret = s;
+	return 0;
+fail:
+	snapshot_free(&s);
+	return -ENOMEM;
+}
+
 const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex)
 {
 	for (unsigned i = 0; s && s->nics && i < s->nnics; i++)

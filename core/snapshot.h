@@ -267,6 +267,11 @@ void cpu_counters_clear(struct mq_cpu_counters *c);
 void nic_free(struct mq_nic *n);
 void cpu_free(struct mq_cpus *c);
 void rss_free(struct mq_rss *r); /* frees the table (n = 0), keeps the rest */
+/*
+ * A deep copy of src into ret, every array its own: the twin a counter
+ * refresh fills while src stays the reading before. 0 or -ENOMEM (ret untouched).
+ */
+int snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret);
 const struct mq_nic *snapshot_find_nic(const struct mq_snapshot *s, int ifindex);
 
 /* ---- reading the model: one answer for every caller ---------------------- */
