@@ -26,6 +26,7 @@ struct daemon {
 	struct mq_cpuset online;
 	bool have_online;
 	unsigned long retunes;
+	bool links_unwatched;      /* link events may have been missed: the next drift check is a pass */
 	struct log_lasting tune_err, failed, sample_err, online_err;
 };
 
@@ -218,6 +219,9 @@ static void on_drift(struct mq_loop *l, void *ctx)
 {
 	struct daemon *d = ctx;
 	(void)l;
+	/* Without link events a new NIC is found only by a full pass. */
+	if (d->watch.src[MON_RTNL].id < 0)
+		d->links_unwatched = true;
 	watch_reopen(&d->watch);
 	poll_cpus_online(ctx);
 	push(ctx, EV_TIMER_DRIFT_CHECK);
@@ -285,6 +289,15 @@ static void retune(struct daemon *d, const char *cause, bool quiet)
 	int r;
 
 	memset(&res, 0, sizeof(res));
+	if (quiet && d->h->check && !d->links_unwatched) {
+		r = d->h->check(d->h->ctx, d->cfg);
+		if (r > 0) {
+			log_debug("%s: nothing moved", cause);
+			return;
+		}
+		if (r < 0)
+			log_debug("%s: cannot tell (%s)", cause, strerror(-r));
+	}
 	if (quiet)
 		log_debug("%s: re-tuning", cause);
 	else
@@ -300,6 +313,7 @@ static void retune(struct daemon *d, const char *cause, bool quiet)
 		sdnotify_sendf("STATUS=could not tune (%s), retrying", strerror(-r));
 		return;
 	}
+	d->links_unwatched = false;
 	if (log_lasting_ok(&d->tune_err))
 		log_info("%s: tuning works again", cause);
 	/* Our channel changes come back as notifications: not someone else's. */

@@ -34,6 +34,12 @@ struct daemon_hooks {
 		    struct tune_result *ret);
 	/* Optional: refresh counters and the Prometheus textfile, every cfg->interval. */
 	int (*sample)(void *ctx, const struct mq_config *cfg);
+	/*
+	 * Optional: the drift check without a pass, reading only what the last
+	 * pass left set: > 0 nothing moved, 0 a pass is needed, -errno cannot
+	 * tell (a pass runs). Not used while link events may have been missed.
+	 */
+	int (*check)(void *ctx, const struct mq_config *cfg);
 	/* SIGHUP: read path into ret (0), or -errno with err saying why (file:line). */
 	int (*load_config)(void *ctx, const char *path, struct mq_config *ret, char *err,
 			   size_t errlen);

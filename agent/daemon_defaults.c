@@ -16,6 +16,7 @@
 #include "agent/lock.h"
 #include "agent/log.h"
 #include "agent/owned.h"
+#include "agent/steady.h"
 #include "agent/textfile.h"
 #include "agent/tune.h"
 #include "core/config.h"
@@ -26,8 +27,7 @@
 
 struct service {
 	struct tune tune;           /* nl, --all / IFACE..., managed IRQs, the tuning history */
-	struct mq_snapshot prev;    /* the previous sample, for rates */
-	bool have_prev;
+	struct steady steady;       /* the last probe and its assessment, counters kept fresh */
 	struct log_lasting write_err, step_err, owned_err;
 	struct daemon_overrides ov;
 	struct owned_irqs owned;    /* what <run dir>/irqs says, for irqbalance's policy script */
@@ -84,6 +84,7 @@ static int load_or_defaults(void *ctx, const char *path, struct mq_config *ret, 
 			 ret->nfiles ? " under its drop-ins" : "");
 	config_log_warnings(ret);
 	override(&sv->ov, ret);
+	sv->steady.stale = true; /* other NICs may be selected, other settings planned */
 	return 0;
 }
 
@@ -127,6 +128,7 @@ static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, 
 	sv->tune.cfg = cfg;
 	r = tune_run(&sv->tune, false, &pass);
 	if (r < 0) {
+		steady_after_pass(&sv->steady, r, &pass);
 		tune_pass_free(&pass);
 		return r;
 	}
@@ -142,46 +144,40 @@ static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, 
 	ret->failed = pass.tally.failed;
 	ret->skipped = pass.tally.skipped;
 	snprintf(ret->summary, sizeof(ret->summary), "%s", pass.summary);
+	steady_after_pass(&sv->steady, 0, &pass);
 	tune_pass_free(&pass);
 	return 0;
+}
+
+static int check(void *ctx, const struct mq_config *cfg)
+{
+	struct service *sv = ctx;
+
+	sv->tune.cfg = cfg;
+	return steady_check(&sv->steady, &sv->tune);
 }
 
 static int sample(void *ctx, const struct mq_config *cfg)
 {
 	struct service *sv = ctx;
-	struct probe_opts po = sv->tune.select;
-	const char *names[MQ_IFS_MAX];
-	struct mq_snapshot now = {0};
-	struct mq_assessment a;
 	struct prom_input in;
 	char err[512] = "";
-	int r;
+	int r, rs;
 
 	if (!cfg->prom_file[0])
 		return 0;
-	tune_probe_opts(cfg, &po, names);
-	r = snapshot_take(sv->tune.nl, &po, &now);
-	if (r < 0)
-		return r;
-	irq_memory_mark(&sv->tune.managed, &now);
-	r = assess(&now, sv->have_prev ? &sv->prev : NULL, cfg, &a);
-	if (r < 0)
-		goto out;
-	in = (struct prom_input){.a = &a, .tune = &sv->tune.stats};
+	sv->tune.cfg = cfg;
+	rs = steady_sample(&sv->steady, &sv->tune);
+	if (!sv->steady.have_a)
+		return rs;
+	in = (struct prom_input){.a = &sv->steady.a, .tune = &sv->tune.stats};
 	r = textfile_write(cfg->prom_file, prom_render_cb, &in, err, sizeof(err));
-	assessment_free(&a);
 	/* A full disk at every interval would flood the journal: each new error once. */
 	if (r < 0 && log_lasting_fail(&sv->write_err, err[0] ? err : strerror(-r)))
 		log_error("%s", err[0] ? err : strerror(-r));
 	else if (r >= 0 && log_lasting_ok(&sv->write_err))
 		log_info("%s written again", cfg->prom_file);
-	r = r < 0 ? 0 : r; /* reported above */
-out:
-	if (sv->have_prev)
-		snapshot_free(&sv->prev);
-	sv->prev = now;
-	sv->have_prev = true;
-	return r;
+	return rs; /* a write error is reported above */
 }
 
 int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path,
@@ -194,6 +190,7 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 	if (!sv)
 		return -ENOMEM;
 	tune_init(&sv->tune, nl, cfg, select);
+	steady_init(&sv->steady);
 	if (ov)
 		sv->ov = *ov;
 	override(&sv->ov, cfg);
@@ -201,15 +198,14 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 	struct daemon_opts o = {
 		.config_path = config_path,
 		.cfg = cfg,
-		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample,
+		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample, .check = check,
 			  .load_config = load_or_defaults, .free_config = free_config, .driver = driver},
 		.mon = &mon,
 		.select = select,
 	};
 	r = daemon_run(&o);
 	monitor_close_all(&mon);
-	if (sv->have_prev)
-		snapshot_free(&sv->prev);
+	steady_free(&sv->steady);
 	tune_free(&sv->tune);
 	owned_irqs_free(&sv->owned);
 	free(sv);
