@@ -137,6 +137,46 @@ int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	return 0;
 }
 
+int link_stats_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
+{
+	struct nlattr *tb[IFLA_STATS_MAX + 1];
+	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
+	const struct if_stats_msg *ifs;
+	struct mq_nic nic;
+
+	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_type != RTM_NEWSTATS ||
+	    !nlmsg_valid_hdr(h, sizeof(*ifs)) ||
+	    nlmsg_parse(h, sizeof(*ifs), tb, IFLA_STATS_MAX, NULL) < 0)
+		return -EINVAL;
+	ifs = nlmsg_data(h);
+	if (ifs->ifindex <= 0 || !tb[IFLA_STATS_LINK_64])
+		return -EINVAL;
+	memset(&nic, 0, sizeof(nic));
+	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
+	nic.rx_dropped = nic.tx_dropped = MQ_NA;
+	stats64_copy(&nic, tb[IFLA_STATS_LINK_64]);
+	if (nic.rx_packets == MQ_NA)
+		return -EINVAL; /* shorter than the fields we take */
+	ret->ifindex = (int)ifs->ifindex;
+	ret->rx_packets = nic.rx_packets;
+	ret->tx_packets = nic.tx_packets;
+	ret->rx_bytes = nic.rx_bytes;
+	ret->tx_bytes = nic.tx_bytes;
+	ret->rx_dropped = nic.rx_dropped;
+	ret->tx_dropped = nic.tx_dropped;
+	return 0;
+}
+
+static int stats_parse_msg(struct nl_msg *msg, void *arg)
+{
+	struct link_dump *d = arg;
+	struct mq_nic nic;
+
+	if (link_stats_parse(nlmsg_hdr(msg), &nic) == 0)
+		d->filled += totals_fill(d->totals, &nic);
+	return NL_OK;
+}
+
 static int link_parse_msg(struct nl_msg *msg, void *arg)
 {
 	struct link_dump *d = arg;
@@ -168,21 +208,30 @@ static int link_parse_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int dump_links(struct mq_nl *nl, struct link_dump *d)
+/*
+ * A dump of links (RTM_GETLINK), or with stats only of their 64-bit totals
+ * (RTM_GETSTATS, Linux 4.7+): the kernel fills a few dozen bytes a link
+ * instead of every attribute it has.
+ */
+static int dump(struct mq_nl *nl, struct link_dump *d, bool stats)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct if_stats_msg ifs = {.family = AF_UNSPEC,
+				   .filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64)};
 	struct nl_msg *msg;
 	int r;
 
-	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+	msg = nlmsg_alloc_simple(stats ? RTM_GETSTATS : RTM_GETLINK, NLM_F_DUMP);
 	if (!msg)
 		return -ENOMEM;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(msg, IFLA_EXT_MASK, 0) < 0) { /* with stats: the device totals */
+	if (stats ? nlmsg_append(msg, &ifs, sizeof(ifs), NLMSG_ALIGNTO) < 0
+		  : (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+		     nla_put_u32(msg, IFLA_EXT_MASK, 0) < 0)) { /* with stats: the device totals */
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	nl_socket_modify_cb(nl->rt, NL_CB_VALID, NL_CB_CUSTOM, link_parse_msg, d);
+	nl_socket_modify_cb(nl->rt, NL_CB_VALID, NL_CB_CUSTOM,
+			    stats ? stats_parse_msg : link_parse_msg, d);
 	r = nl_send_auto(nl->rt, msg);
 	nlmsg_free(msg);
 	if (r < 0)
@@ -264,7 +313,7 @@ static int links_fetch(struct mq_nl *nl, const char *only, struct link_dump *d)
 		free(d->nics);
 		memset(d, 0, sizeof(*d));
 		d->only = only;
-		r = dump_links(nl, d);
+		r = dump(nl, d, false);
 		if (r != -EAGAIN)
 			break;
 	}
@@ -293,15 +342,14 @@ int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n)
 int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s)
 {
 	struct link_dump d = {.totals = s};
-	int r;
+	int r = -EAGAIN;
 
 	if (!nl || !nl->rt || !s)
 		return -EINVAL;
-	r = dump_links(nl, &d);
-	if (r == -EAGAIN) {
-		/* an interrupted dump is redone whole: what it filled is filled again */
+	/* An interrupted dump is redone whole; a kernel without RTM_GETSTATS gets the link dump. */
+	for (int attempt = 0; attempt < 3 && r < 0; attempt++) {
 		d.filled = 0;
-		r = dump_links(nl, &d);
+		r = dump(nl, &d, attempt == 0 || (attempt == 1 && r == -EAGAIN));
 	}
 	return r < 0 ? r : d.filled;
 }

@@ -114,11 +114,17 @@ int link_queue_mask_read(const char *ifname, bool tx, unsigned q, struct mq_cpus
 /* /sys/class/net/X/statistics/ files into nic totals. */
 int link_stats_read(struct mq_nic *nic);
 /*
- * Device totals of every NIC of s from one RTM_GETLINK dump (IFLA_STATS64, the
- * same numbers as the sysfs files; link_list fills them the same way). NICs not
- * in the dump are left alone. Returns the number of NICs filled, or -errno.
+ * Device totals of every NIC of s from one RTM_GETSTATS dump of the 64-bit link
+ * stats (an RTM_GETLINK dump before Linux 4.7; the same numbers as the sysfs
+ * files, link_list fills them the same way). NICs not in the dump are left
+ * alone. Returns the number of NICs filled, or -errno.
  */
 int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s);
+/*
+ * One RTM_NEWSTATS message with IFLA_STATS_LINK_64 into ret->ifindex and the
+ * six totals (the rest of ret untouched). Pure. -EINVAL if it is not one.
+ */
+int link_stats_parse(const struct nlmsghdr *nlh, struct mq_nic *ret);
 
 /* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
 int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_channels *ret);

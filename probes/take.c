@@ -140,21 +140,25 @@ fail:
 int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 {
 	struct irq_table t = {0};
-	int r;
+	unsigned nirqs = 0;
+	int r = 0;
 
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
 
 		n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = MQ_NA;
 		n->rx_dropped = n->tx_dropped = MQ_NA;
+		nirqs += n->irqs ? n->nirqs : 0;
 	}
 	s->have_qstats = false;
 	if (nl)
 		(void)link_stats_dump(nl, s); /* one dump for every NIC; sysfs for any it missed */
 	read_counters(nl, s);
 
-	r = interrupts_read(&t);
-	if (r >= 0) {
+	/* /proc/interrupts only for the NICs' IRQs: none (veth, ...), nothing to read */
+	if (nirqs)
+		r = interrupts_read(&t);
+	if (nirqs && r >= 0) {
 		for (unsigned i = 0; i < s->nnics; i++) {
 			struct mq_nic *n = &s->nics[i];
 
