@@ -17,11 +17,9 @@
 #include "agent/log.h"
 #include "agent/owned.h"
 #include "agent/steady.h"
-#include "agent/textfile.h"
 #include "agent/tune.h"
 #include "core/config.h"
 #include "core/assess.h"
-#include "output/prom.h"
 #include "probes/monitor.h"
 #include "probes/probe.h"
 
@@ -160,7 +158,6 @@ static int check(void *ctx, const struct mq_config *cfg)
 static int sample(void *ctx, const struct mq_config *cfg)
 {
 	struct service *sv = ctx;
-	struct prom_input in;
 	char err[512] = "";
 	int r, rs;
 
@@ -170,8 +167,7 @@ static int sample(void *ctx, const struct mq_config *cfg)
 	rs = steady_sample(&sv->steady, &sv->tune);
 	if (!sv->steady.have_a)
 		return rs;
-	in = (struct prom_input){.a = &sv->steady.a, .tune = &sv->tune.stats};
-	r = textfile_write(cfg->prom_file, prom_render_cb, &in, err, sizeof(err));
+	r = steady_write(&sv->steady, &sv->tune.stats, cfg->prom_file, err, sizeof(err));
 	/* A full disk at every interval would flood the journal: each new error once. */
 	if (r < 0 && log_lasting_fail(&sv->write_err, err[0] ? err : strerror(-r)))
 		log_error("%s", err[0] ? err : strerror(-r));

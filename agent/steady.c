@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The daemon between events: counters refreshed, settings checked (agent/steady.h). */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <string.h>
 
 #include "agent/steady.h"
+#include "agent/textfile.h"
+#include "output/prom.h"
 #include "probes/probe.h"
 
 void steady_init(struct steady *st)
@@ -199,4 +202,21 @@ int steady_check(struct steady *st, struct tune *t)
 			return 0;
 	}
 	return 1;
+}
+
+/* textfile_write renders into a memory stream of its own, used by this thread only: no locks. */
+static int render(FILE *f, void *arg)
+{
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return prom_render(f, arg);
+}
+
+int steady_write(const struct steady *st, const struct mq_tune_stats *stats, const char *path,
+		 char *err, size_t errlen)
+{
+	struct prom_input in = {.a = &st->a, .tune = stats};
+
+	if (!st->have_a)
+		return -ENODATA;
+	return textfile_write(path, render, &in, err, errlen);
 }

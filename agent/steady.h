@@ -58,3 +58,7 @@ int steady_sample(struct steady *st, struct tune *t);
  * changes to make or retry: run a full pass. -errno: could not tell.
  */
 int steady_check(struct steady *st, struct tune *t);
+
+/* st->a as the Prometheus textfile at path (textfile_write(), err as there); -ENODATA without one. */
+int steady_write(const struct steady *st, const struct mq_tune_stats *stats, const char *path,
+		 char *err, size_t errlen);
