@@ -99,19 +99,22 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 	int r, status = EXIT_OK;
 
 	tune_probe_opts(cfg, &po, names);
+	po.no_cpu_load = !(a->interval > 0); /* no rates, no per-CPU load to show */
 	r = snapshot_take(nl, &po, &before);
 	if (r < 0) {
 		log_error("cannot probe the system: %s", strerror(-r));
 		return EXIT_CANNOT;
 	}
 	if (a->interval > 0) {
+		/* The rates need the counters again, not another probe of everything. */
 		sleep_seconds(a->interval);
-		r = snapshot_take(nl, &po, &now);
+		r = snapshot_copy(&before, &now);
 		if (r < 0) {
 			log_error("cannot probe the system: %s", strerror(-r));
 			snapshot_free(&before);
 			return EXIT_CANNOT;
 		}
+		(void)snapshot_sample(nl, &now); /* /proc/interrupts unreadable: IRQ rates unknown */
 	} else {
 		now = before;
 		before = (struct mq_snapshot){0};

@@ -213,7 +213,13 @@ struct probe_opts {
 	bool all;         /* include purely virtual links too */
 	const char *const *extra; /* with no ifnames: also include these (config sections) */
 	unsigned nextra;
+	bool no_cpu_load;  /* leave the per-CPU load counters MQ_NA: nothing computes rates */
 };
 int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret);
-/* Re-read only counters (queues, IRQ counts, device totals) into s. */
+/*
+ * Re-read only counters into s: per-queue counters (qstats, then ethtool -S
+ * for the columns still missing), device totals (one dump), the per-CPU
+ * counts of the NICs' IRQs (/proc/interrupts, only when there are any) and
+ * the per-CPU load counters. Returns 0, or the -errno of /proc/interrupts.
+ */
 int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s);

@@ -125,7 +125,8 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	}
 	read_counters(nl, &s);
 	interrupts_free(&t);
-	(void)cpustat_read(&s.cpus); /* per-CPU load: each file optional, MQ_NA if missing */
+	if (!o || !o->no_cpu_load)
+		(void)cpustat_read(&s.cpus); /* per-CPU load: each file optional, MQ_NA if missing */
 	clock_gettime(CLOCK_MONOTONIC, &s.taken);
 	*ret = s;
 	return 0;
