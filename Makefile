@@ -40,7 +40,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/version.o
 LIB      := $(BUILD)/libmq.a
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
-BENCH_BINS := $(BUILD)/bench/bench_sample $(BUILD)/bench/bare_sample
+BENCH_BINS := $(BUILD)/bench/bench_sample $(BUILD)/bench/bare_sample $(BUILD)/bench/cputime
 
 ifeq ($(V),1)
 Q :=
