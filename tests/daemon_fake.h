@@ -52,6 +52,9 @@ static struct {
 	unsigned failed_until;   /* up to this pass */
 	unsigned samples;
 	void (*sample_hook)(unsigned n);
+	unsigned checks;
+	unsigned checks_quiet;   /* the drift check finds nothing moved this many times, then drift */
+	void (*check_hook)(unsigned n);
 } f;
 
 static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *cause,
@@ -112,6 +115,16 @@ static inline int fake_sample(void *ctx, const struct mq_config *cfg)
 	if (f.sample_hook)
 		f.sample_hook(f.samples);
 	return 0;
+}
+
+static inline int fake_check(void *ctx, const struct mq_config *cfg)
+{
+	assert_ptr_equal(ctx, &f);
+	(void)cfg;
+	f.checks++;
+	if (f.check_hook)
+		f.check_hook(f.checks);
+	return f.checks <= f.checks_quiet;
 }
 
 /* ---- fixtures ---------------------------------------------------------------- */

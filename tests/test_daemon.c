@@ -291,6 +291,62 @@ static void test_cpu_poll_fallback_and_sample(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A drift check that finds nothing moved runs no pass; the first that finds drift does. */
+static void test_drift_check_without_a_pass(void **state)
+{
+	(void)state;
+	opts.hooks.check = fake_check;
+	opts.drift_ms = 40;
+	f.checks_quiet = 3;
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.checks, 4);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "drift check");
+}
+
+static void link_up_at_third(unsigned n)
+{
+	if (n == 3)
+		send_link(RTM_NEWLINK, 5, "eth9", IFF_UP, IFF_UP, NULL);
+}
+
+/* An event between quiet drift checks still runs a pass, not a check. */
+static void test_event_between_checks(void **state)
+{
+	(void)state;
+	opts.hooks.check = fake_check;
+	opts.drift_ms = 40;
+	f.checks_quiet = 1000;
+	f.check_hook = link_up_at_third;
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_non_null(strstr(f.causes[1], "eth9 link up")); /* maybe with a drift check folded in */
+	assert_true(f.checks >= 3);
+}
+
+static void no_check(unsigned n)
+{
+	fail_msg("drift check %u without a pass while link events are not watched", n);
+}
+
+/* Without link events a new NIC is found only by a probe: every drift check is a pass. */
+static void test_drift_check_without_link_events(void **state)
+{
+	(void)state;
+	f.check_hook = no_check;
+	close(ours[0]);
+	ours[0] = -1;
+	monitor_close(&mon, MON_RTNL);
+	opts.hooks.check = fake_check;
+	opts.drift_ms = 40;
+	f.checks_quiet = 1000;
+	f.stop_after = 3;
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.checks, 0);
+	assert_string_equal(f.causes[1], "drift check");
+	assert_string_equal(f.causes[2], "drift check");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +362,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drift_check_from_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_opts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drift_check_without_a_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_between_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drift_check_without_link_events, setup, teardown),
 	};
 
 	log_setup(LOG_LVL_INFO, false);
