@@ -21,6 +21,7 @@
  * buffer; nothing in them depends on which machine runs them.
  */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,9 +54,10 @@ static int next_line(struct reader *r)
 	size_t n = 0;
 	int c;
 
+	/* unlocked: a reader's stream is its own (cpustat_read: every interval of the daemon) */
 	if (r->lines >= MAX_LINES)
-		return getc(r->f) == EOF ? 0 : -EFBIG;
-	while ((c = getc(r->f)) != EOF && c != '\n') {
+		return getc_unlocked(r->f) == EOF ? 0 : -EFBIG;
+	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
 		if (c == '\0')
 			return -EINVAL;
 		r->buf[n++] = (char)c;
@@ -390,6 +392,7 @@ int cpustat_read(struct mq_cpus *c)
 	};
 	struct mq_cpu_counters *cnt;
 	int first_err = 0, nread = 0;
+	char vbuf[16384];
 
 	if (!c || (!c->cpu && c->n))
 		return -EINVAL;
@@ -400,7 +403,17 @@ int cpustat_read(struct mq_cpus *c)
 		cpu_counters_clear(&cnt[i]);
 	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
 		FILE *f = sysfs_fopen("%s", src[i].path);
-		int r = f ? src[i].parse(f, c, cnt) : -errno;
+		int r;
+
+		/*
+		 * Every interval of the daemon: each file in one read() (procfs
+		 * says 1 KiB blocks) and getc without a lock (the stream is ours).
+		 */
+		if (f) {
+			setvbuf(f, vbuf, _IOFBF, sizeof(vbuf));
+			__fsetlocking(f, FSETLOCKING_BYCALLER);
+		}
+		r = f ? src[i].parse(f, c, cnt) : -errno;
 
 		if (f)
 			fclose(f);

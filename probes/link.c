@@ -34,18 +34,23 @@ struct link_dump {
 	unsigned n, cap;
 	const char *only;       /* keep only this name (link_get), NULL for all */
 	struct mq_snapshot *totals; /* link_stats_dump: its NICs' totals, nothing kept */
+	unsigned next;              /* where to look first: dumps come in the order links were listed */
 	int filled;
 	int err;
 };
 
-/* The device totals of the NIC of s that nic is, if any. Returns 1 if filled. */
-static int totals_fill(struct mq_snapshot *s, const struct mq_nic *nic)
+/* The device totals of the NIC of d->totals that nic is, if any. Returns 1 if filled. */
+static int totals_fill(struct link_dump *d, const struct mq_nic *nic)
 {
-	for (unsigned k = 0; k < s->nnics; k++) {
+	struct mq_snapshot *s = d->totals;
+
+	for (unsigned i = 0; i < s->nnics; i++) {
+		unsigned k = (d->next + i) % s->nnics;
 		struct mq_nic *n = &s->nics[k];
 
 		if (n->ifindex != nic->ifindex)
 			continue;
+		d->next = k + 1;
 		n->rx_packets = nic->rx_packets;
 		n->tx_packets = nic->tx_packets;
 		n->rx_bytes = nic->rx_bytes;
@@ -151,7 +156,6 @@ int link_stats_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	ifs = nlmsg_data(h);
 	if (ifs->ifindex <= 0 || !tb[IFLA_STATS_LINK_64])
 		return -EINVAL;
-	memset(&nic, 0, sizeof(nic));
 	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
 	nic.rx_dropped = nic.tx_dropped = MQ_NA;
 	stats64_copy(&nic, tb[IFLA_STATS_LINK_64]);
@@ -173,7 +177,7 @@ static int stats_parse_msg(struct nl_msg *msg, void *arg)
 	struct mq_nic nic;
 
 	if (link_stats_parse(nlmsg_hdr(msg), &nic) == 0)
-		d->filled += totals_fill(d->totals, &nic);
+		d->filled += totals_fill(d, &nic);
 	return NL_OK;
 }
 
@@ -185,7 +189,7 @@ static int link_parse_msg(struct nl_msg *msg, void *arg)
 	if (link_parse(nlmsg_hdr(msg), &nic) < 0)
 		return NL_SKIP;
 	if (d->totals) {
-		d->filled += totals_fill(d->totals, &nic);
+		d->filled += totals_fill(d, &nic);
 		return NL_OK;
 	}
 	if (d->only && strcmp(nic.name, d->only) != 0)
