@@ -8,8 +8,22 @@
  *   MODE  counters  one netdev qstats-get dump (scope queue, every NIC at once) and, per
  *                   NIC, ETHTOOL_GSSET_INFO + GSTRINGS + GSTATS (what `ethtool -S` asks)
  *         sample    counters + device totals (one RTM_GETLINK dump, IFLA_STATS64) +
- *                   one read of /proc/interrupts: the set snapshot_sample() reads
+ *                   one read of /proc/interrupts: the set snapshot_sample() read before
+ *                   the daemon kept its probe
+ *         refresh   what the daemon's counter refresh asks the kernel, in the same
+ *                   system calls: the qstats dump, one RTM_GETSTATS dump of the 64-bit
+ *                   link stats, /proc/softirqs, /proc/stat, /proc/net/softnet_stat, and
+ *                   /proc/interrupts only with MQ_BARE_IRQS=1 (the daemon reads it only
+ *                   when the NICs have IRQs: veth has none); the ethtool -S ioctls only
+ *                   with MQ_BARE_ETHTOOL=1 (the daemon asks only drivers whose per-queue
+ *                   keys it maps: not veth)
+ *         interval  refresh + /sys/devices/system/cpu/online + the textfile written the
+ *                   way agent/textfile.c writes it (a new file, fchmod, write, fsync,
+ *                   close, rename, fsync of the directory) with as many bytes as the
+ *                   file MQ_BARE_PROM has, next to it: one daemon interval, bare
  *
+ * PERIOD_MS: sleep that long after each iteration, as the daemon does between
+ * intervals (its caches go cold): the CPU per iteration of a daemon, bare.
  * NICs: every interface but lo. Prints the same line as bench_sample.
  */
 #include <errno.h>
@@ -27,8 +41,11 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bench/bench.h"
 
 #define NETDEV_CMD_QSTATS_GET 12
 #define NETDEV_A_QSTATS_SCOPE 4
@@ -115,6 +132,21 @@ static int qstats(struct mnl_socket *s, uint16_t fam, uint32_t seq)
 	return dump(s, nlh, sizeof(*g));
 }
 
+static int link_stats(struct mnl_socket *s, uint32_t seq)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct if_stats_msg *ifs;
+
+	nlh->nlmsg_type = RTM_GETSTATS;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	ifs = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifs));
+	ifs->family = AF_UNSPEC;
+	ifs->filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+	return dump(s, nlh, sizeof(*ifs));
+}
+
 static int links(struct mnl_socket *s, uint32_t seq)
 {
 	char buf[256];
@@ -179,10 +211,10 @@ static int ethtool_stats(int fd, struct nic *n)
 	return 0;
 }
 
-static int interrupts(void)
+static int whole(const char *path)
 {
 	static char buf[256 * 1024];
-	int fd = open("/proc/interrupts", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
@@ -191,6 +223,24 @@ static int interrupts(void)
 		sink += (uint64_t)n;
 	close(fd);
 	return n < 0 ? -errno : 0;
+}
+
+static int interrupts(void) { return whole("/proc/interrupts"); }
+
+/* As agent/textfile.c: a new file beside it, 0644, written, synced, renamed over; the directory synced. */
+static int textfile(const char *dir, const char *path, const char *buf, size_t len)
+{
+	char tmp[4096];
+	int dfd, fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.bare-tmp", path);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (dfd < 0 || fd < 0 || fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
+	    fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0 || fsync(dfd) < 0)
+		r = -errno;
+	close(dfd);
+	return r;
 }
 
 static double ts_us(const struct timespec *t)
@@ -212,15 +262,52 @@ int main(int argc, char **argv)
 	struct nic *nics;
 	unsigned nn = 0, iters, nq = 0;
 	uint16_t netdev = 0;
-	bool full;
+	bool full, refresh, interval, ethtool = true, irqs = true;
+	const char *prom = getenv("MQ_BARE_PROM");
+	char *text = NULL, dir[4096] = ".", path[4096] = "";
+	size_t textlen = 0;
+	unsigned period_ms = 0;
+	double *per;
 	int fd;
 
-	if (argc != 3 || (iters = (unsigned)strtoul(argv[2], NULL, 10)) == 0 ||
-	    (strcmp(argv[1], "counters") && strcmp(argv[1], "sample"))) {
-		fprintf(stderr, "usage: bare_sample counters|sample ITERS\n");
+	if (argc == 4)
+		period_ms = (unsigned)strtoul(argv[3], NULL, 10);
+	if (argc < 3 || argc > 4 || (iters = (unsigned)strtoul(argv[2], NULL, 10)) == 0 ||
+	    (strcmp(argv[1], "counters") && strcmp(argv[1], "sample") && strcmp(argv[1], "refresh") &&
+	     strcmp(argv[1], "interval"))) {
+		fprintf(stderr, "usage: bare_sample counters|sample|refresh|interval ITERS [PERIOD_MS]\n");
 		return 2;
 	}
 	full = strcmp(argv[1], "sample") == 0;
+	interval = strcmp(argv[1], "interval") == 0;
+	refresh = interval || strcmp(argv[1], "refresh") == 0;
+	if (refresh) {
+		ethtool = getenv("MQ_BARE_ETHTOOL") && !strcmp(getenv("MQ_BARE_ETHTOOL"), "1");
+		irqs = getenv("MQ_BARE_IRQS") && !strcmp(getenv("MQ_BARE_IRQS"), "1");
+	}
+	if (interval) {
+		FILE *pf = prom ? fopen(prom, "r") : NULL;
+		char *slash;
+
+		if (!pf) {
+			fprintf(stderr, "bare_sample interval: MQ_BARE_PROM must name a textfile\n");
+			return 2;
+		}
+		fseek(pf, 0, SEEK_END);
+		textlen = (size_t)ftell(pf);
+		fclose(pf);
+		text = calloc(1, textlen + 1);
+		if (!text)
+			return 1;
+		memset(text, '#', textlen);
+		snprintf(path, sizeof(path), "%s.bare", prom);
+		snprintf(dir, sizeof(dir), "%s", prom);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+	}
 	genl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	rt = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -242,27 +329,49 @@ int main(int argc, char **argv)
 			snprintf(nics[nn++].name, IF_NAMESIZE, "%s", i->if_name);
 	if_freenameindex(ifs);
 
+	per = calloc(iters, sizeof(*per));
+	if (!per)
+		return 1;
 	getrusage(RUSAGE_SELF, &r0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	clock_gettime(CLOCK_MONOTONIC, &w0);
 	for (unsigned k = 0; k < iters; k++) {
+		double t0 = bench_cpu_us();
+
+		if (interval && whole("/sys/devices/system/cpu/online") < 0)
+			return 1;
+		if (refresh && link_stats(rt, k + 1) < 0)
+			return 1;
 		if (netdev && qstats(genl, netdev, k + 1) < 0)
 			return 1;
-		for (unsigned i = 0; i < nn; i++)
+		for (unsigned i = 0; ethtool && i < nn; i++)
 			if (ethtool_stats(fd, &nics[i]) < 0)
 				return 1;
 		if (full && (links(rt, k + 1) < 0 || interrupts() < 0))
 			return 1;
+		if (refresh && ((irqs && interrupts() < 0) || whole("/proc/softirqs") < 0 ||
+				whole("/proc/stat") < 0 || whole("/proc/net/softnet_stat") < 0))
+			return 1;
+		if (interval && textfile(dir, path, text, textlen) < 0) {
+			perror("bare_sample: textfile");
+			return 1;
+		}
+		per[k] = bench_cpu_us() - t0;
+		bench_pause(period_ms);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &w1);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	getrusage(RUSAGE_SELF, &r1);
 	for (unsigned i = 0; i < nn; i++)
 		nq += nics[i].n; /* not queues: ethtool counters, for the log */
-	printf("bare-%s %u %u %u %.1f %.1f %.1f %.1f\n", argv[1], nn, nq, iters,
+	printf("bare-%s %u %u %u %.1f %.1f %.1f %.1f %.1f\n", argv[1], nn, nq, iters,
 	       (ts_us(&w1) - ts_us(&w0)) / iters, (ts_us(&c1) - ts_us(&c0)) / iters,
 	       (tv_us(&r1.ru_utime) - tv_us(&r0.ru_utime)) / iters,
-	       (tv_us(&r1.ru_stime) - tv_us(&r0.ru_stime)) / iters);
+	       (tv_us(&r1.ru_stime) - tv_us(&r0.ru_stime)) / iters, bench_median(per, iters));
+	free(per);
 	fprintf(stderr, "sink %llu\n", (unsigned long long)sink);
+	if (interval)
+		unlink(path);
+	free(text);
 	return 0;
 }

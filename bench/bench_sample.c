@@ -22,8 +22,11 @@
  * name table anyway (the cost a real driver's counters have). The daemon
  * modes keep the real driver names: they measure what the daemon does here.
  *
- * Prints one line: mode nics queues iters wall_us cpu_us user_us sys_us
- * (per iteration, microseconds).
+ * PERIOD_MS: sleep that long after each iteration, as the daemon does between
+ * intervals: the cost with cold caches (a hot loop flatters every mode).
+ * Prints one line: mode nics queues iters wall_us cpu_us user_us sys_us median_cpu_us
+ * (per iteration, microseconds; wall includes the sleeps; the median of the
+ * iterations' CPU times last).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +38,7 @@
 
 #include "agent/steady.h"
 #include "output/prom.h"
+#include "bench/bench.h"
 #include "probes/probe.h"
 
 static double ts_us(const struct timespec *t)
@@ -133,12 +137,17 @@ int main(int argc, char **argv)
 	struct mq_nl nl;
 	unsigned iters, nq = 0;
 	const char *mode;
+	unsigned period_ms = 0;
+	double *per;
 	struct dm d;
 	bool dm_mode;
 	int r;
 
-	if (argc != 3 || (iters = (unsigned)strtoul(argv[2], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: bench_sample take|sample|counters|refresh|interval|render|drift ITERS\n");
+	if (argc == 4)
+		period_ms = (unsigned)strtoul(argv[3], NULL, 10);
+	if (argc < 3 || argc > 4 || (iters = (unsigned)strtoul(argv[2], NULL, 10)) == 0) {
+		fprintf(stderr, "usage: bench_sample take|sample|counters|refresh|interval|render|drift "
+			"ITERS [PERIOD_MS]\n");
 		return 2;
 	}
 	dm_mode = is_dm(argv[1]);
@@ -165,10 +174,15 @@ int main(int argc, char **argv)
 			snprintf(s.nics[i].driver, sizeof(s.nics[i].driver), "bench-generic");
 	}
 
+	per = calloc(iters, sizeof(*per));
+	if (!per)
+		return 1;
 	getrusage(RUSAGE_SELF, &r0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	clock_gettime(CLOCK_MONOTONIC, &w0);
 	for (unsigned k = 0; k < iters; k++) {
+		double t0 = bench_cpu_us();
+
 		if (dm_mode) {
 			r = dm_step(&d, mode);
 		} else if (strcmp(mode, "take") == 0) {
@@ -188,6 +202,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %s\n", mode, strerror(-r));
 			return 1;
 		}
+		per[k] = bench_cpu_us() - t0;
+		bench_pause(period_ms);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &w1);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
@@ -197,10 +213,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %u full probes, want 1\n", mode, d.st.full_probes);
 		return 1;
 	}
-	printf("%s %u %u %u %.1f %.1f %.1f %.1f\n", mode, dm_mode ? d.st.now.nnics : s.nnics, nq, iters,
-	       (ts_us(&w1) - ts_us(&w0)) / iters, (ts_us(&c1) - ts_us(&c0)) / iters,
+	printf("%s %u %u %u %.1f %.1f %.1f %.1f %.1f\n", mode, dm_mode ? d.st.now.nnics : s.nnics, nq,
+	       iters, (ts_us(&w1) - ts_us(&w0)) / iters, (ts_us(&c1) - ts_us(&c0)) / iters,
 	       (tv_us(&r1.ru_utime) - tv_us(&r0.ru_utime)) / iters,
-	       (tv_us(&r1.ru_stime) - tv_us(&r0.ru_stime)) / iters);
+	       (tv_us(&r1.ru_stime) - tv_us(&r0.ru_stime)) / iters, bench_median(per, iters));
+	free(per);
 	snapshot_free(&s);
 	if (dm_mode) {
 		steady_free(&d.st);
