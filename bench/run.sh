@@ -6,11 +6,15 @@
 #
 # Knobs (environment): MQ_BENCH_SIZES="1x4 8x8 32x16 64x16" (NICS x QUEUES),
 # MQ_BENCH_ITERS=200 (sample loops), MQ_BENCH_SCRAPES=40, MQ_BENCH_ROUNDS=5
-# (ethtool -S loops), MQ_BENCH_EVENTS=10 (channel changes for the latency).
+# (ethtool -S loops), MQ_BENCH_EVENTS=10 (channel changes for the latency),
+# MQ_BENCH_SAMPLING=0 / MQ_BENCH_STEADY=0 / MQ_BENCH_GUEST=0 skip a section;
+# the "between events" section's own knobs are in bench/steady.sh (before
+# and after: MQ_BENCH_BEFORE=BINARY or MQ_BENCH_BEFORE_REV=REV).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 . bench/lib.sh
+. bench/steady.sh
 BUILD=${BUILD:-build}
 MQ=${MQ:-./mqbalance}
 SIZES=${MQ_BENCH_SIZES:-"1x4 8x8 32x16 64x16"}
@@ -27,13 +31,13 @@ PIDS=()
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	bench_ns_down
-	rm -rf "$TMP"
+	rm -rf "$TMP" ${PROM_TMP:+"$PROM_TMP"}
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces)" >&2; exit 1; }
-for t in ip ethtool curl /usr/bin/time; do
+for t in ip ethtool curl /usr/bin/time strace; do
 	command -v $t >/dev/null || { echo "bench: $t not installed" >&2; exit 1; }
 done
 NE=$(command -v prometheus-node-exporter || command -v node_exporter || true)
@@ -172,12 +176,15 @@ MACHINE="$(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuin
 	echo "Machine: $MACHINE; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo "mqbalance $(git describe --always --dirty 2>/dev/null); node_exporter: ${NE:-absent}."
 	echo "Per sample / scrape / round; microseconds unless stated. CPU = user + system."
+} >"$OUT"
+[ "${MQ_BENCH_SAMPLING:-1}" = 0 ] && SIZES=
+[ -n "$SIZES" ] && {
 	echo
 	echo "## Sampling cost"
 	echo
-	echo "| NICs x queues | mq take CPU | mq sample wall | mq sample CPU | bare sample CPU | mq/bare sample | mq counters CPU | bare counters CPU | mq/bare counters | ethtool -S loop CPU | node_exporter scrape CPU | node_exporter/mq counters | ethtool counters |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-} >"$OUT"
+	echo "| NICs x queues | mq take CPU | mq sample wall | mq sample CPU | bare sample CPU | mq/bare sample | mq counters CPU | bare counters CPU | mq/bare counters | ethtool -S loop CPU | node_exporter scrape CPU | node_exporter/mq counters | ethtool counters | mq refresh CPU | bare refresh CPU |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+} >>"$OUT"
 MEM_ROWS=()
 for size in $SIZES; do
 	n=${size%x*}
@@ -189,27 +196,32 @@ for size in $SIZES; do
 	read -r _ _ _ _ _ cc _ _ < <(in_ns "$BUILD/bench/bench_sample" counters "$ITERS")
 	read -r _ _ _ _ _ bsc _ _ < <(in_ns "$BUILD/bench/bare_sample" sample "$ITERS" 2>/dev/null)
 	read -r _ _ nctr _ _ bcc _ _ < <(in_ns "$BUILD/bench/bare_sample" counters "$ITERS" 2>/dev/null)
+	read -r _ _ _ _ _ rc _ _ < <(in_ns "$BUILD/bench/bench_sample" refresh "$ITERS")
+	read -r _ _ _ _ _ brc _ _ < <(in_ns "$BUILD/bench/bare_sample" refresh "$ITERS" 2>/dev/null)
 	read -r ew ec < <(ethtool_loop)
 	if [ -n "$NE" ]; then
 		read -r nw ncpu nhwm nser < <(node_exporter_scrapes)
 	else
 		nw=- ncpu=- nhwm=- nser=-
 	fi
-	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a ~ /^[0-9.]+$/) printf "%.1f", a / b; else print "-" }'; }
-	echo "| ${n}x$q | $tc | $sw | $sc | $bsc | $(ratio "$sc" "$bsc") | $cc | $bcc | $(ratio "$cc" "$bcc") | $ec | $ncpu | $(ratio "$ncpu" "$cc") | $nctr |" >>"$OUT"
+	echo "| ${n}x$q | $tc | $sw | $sc | $bsc | $(ratio "$sc" "$bsc") | $cc | $bcc | $(ratio "$cc" "$bcc") | $ec | $ncpu | $(ratio "$ncpu" "$cc") | $nctr | $rc | $brc |" >>"$OUT"
 	daemon_run "$n"
 	apply_run "$q"
 	MEM_ROWS+=("| ${n}x$q | $D_HWM | $D_RSS | $D_HWM2 | ${D_PROM:-0} | ${nhwm} | ${D_LAT% *} | ${D_LAT#* } | $D_RETUNE_CPU | ${A1:-} | ${A2:-} | $D_EXIT |")
 	bench_ns_down
 done
-{
+[ -n "$SIZES" ] && {
 	echo
 	echo "mq = bench/bench_sample (libmq.a): \"take\" is snapshot_take(), the whole probe (the"
-	echo "daemon's sampler runs one per interval for the textfile); \"sample\" is snapshot_sample()"
-	echo "(counters only: qstats dump, ethtool -S ioctls where no qstats, device totals,"
-	echo "/proc/interrupts); \"counters\" is the per-queue counter part only (qstats dump +"
-	echo "ETHTOOL_GSSET_INFO/GSTRINGS/GSTATS per NIC). bare = bench/bare_sample, the same reads"
-	echo "with nothing else (device totals from one RTM_GETLINK dump). ethtool -S loop: one"
+	echo "daemon runs one only on an event, a reload or a drift check that found drift);"
+	echo "\"sample\" is snapshot_sample() (counters only: qstats dump, ethtool -S ioctls where no"
+	echo "qstats, device totals, /proc/interrupts when the NICs have IRQs, the per-CPU load);"
+	echo "\"counters\" is the per-queue counter part only (qstats dump +"
+	echo "ETHTOOL_GSSET_INFO/GSTRINGS/GSTATS per NIC); \"refresh\" is what the daemon does each"
+	echo "interval before rendering (snapshot_sample() with the real drivers + assess_counters()),"
+	echo "in a hot loop. bare = bench/bare_sample, the same reads"
+	echo "with nothing else (device totals from one RTM_GETLINK dump; bare refresh: the daemon's"
+	echo "own system calls, RTM_GETSTATS). ethtool -S loop: one"
 	echo "\`ethtool -S\` process per NIC (fork+exec included). node_exporter: CPU of the"
 	echo "exporter process per scrape of --collector.ethtool (from /proc/PID/stat, ${HZ} Hz"
 	echo "ticks over $SCRAPES scrapes). veth has no qstats; its ethtool -S counters (\"ethtool"
@@ -226,13 +238,16 @@ done
 	echo "(each poll forks ethtool: a few ms of resolution) until the daemon restored it; $EVENTS"
 	echo "times, 0.3 s apart. --apply: every veth set to rx 1 tx 1 first (channels + XPS to do; veth have no IRQs)."
 } >>"$OUT"
-bench_ns_up 64 16 && IRQB=$(irqbalance_hwm)
-bench_ns_down
-{
-	echo
-	echo "irqbalance 1.9 --oneshot (every CPU banned, /proc/irq read-only in its own mount"
-	echo "namespace), 64 veth: maxrss ${IRQB:--} KiB."
-} >>"$OUT"
+if [ -n "$SIZES" ]; then
+	bench_ns_up 64 16 && IRQB=$(irqbalance_hwm)
+	bench_ns_down
+	{
+		echo
+		echo "irqbalance 1.9 --oneshot (every CPU banned, /proc/irq read-only in its own mount"
+		echo "namespace), 64 veth: maxrss ${IRQB:--} KiB."
+	} >>"$OUT"
+fi
+[ "${MQ_BENCH_STEADY:-1}" != 0 ] && steady_section
 # The same latency on a real (TCG) guest with virtio-net IRQs and CPU hotplug.
 if [ "${MQ_BENCH_GUEST:-1}" != 0 ]; then
 	{
