@@ -10,7 +10,6 @@
 #include "agent/loop.h"
 #include "agent/sdnotify.h"
 #include "agent/watch.h"
-#include "probes/sysfs.h"
 
 #define DRIFT_MS_DEFAULT 30000
 
@@ -25,6 +24,7 @@ struct daemon {
 	int drift_timer, sample_timer;
 	struct mq_cpuset online;
 	bool have_online;
+	struct probe_files files;  /* /sys/devices/system/cpu/online, read at every tick */
 	unsigned long retunes;
 	bool links_unwatched;      /* link events may have been missed: the next drift check is a pass */
 	struct log_lasting tune_err, failed, sample_err, online_err;
@@ -164,9 +164,10 @@ static void on_cpu(struct daemon *d, const struct mq_event *e)
 static void poll_cpus_online(struct daemon *d)
 {
 	struct mq_cpuset cur, gone, came;
-	char text[4096];
+	const char *text;
+	size_t len;
 	uint64_t now = loop_now_ms();
-	int r = sysfs_read(text, sizeof(text), "/sys/devices/system/cpu/online");
+	int r = probe_file_read(&d->files, PROBE_FILE_CPU_ONLINE, &text, &len);
 
 	if (r >= 0)
 		r = cpuset_parse_list(text, &cur);
@@ -391,6 +392,7 @@ int daemon_run(const struct daemon_opts *o)
 		return -ENOMEM;
 	d->o = o;
 	d->h = &o->hooks;
+	probe_files_init(&d->files);
 	d->cfg = o->cfg;
 	d->config_path = o->config_path ? o->config_path : MQ_DEFAULT_CONFIG;
 	events_init(&d->ev, &o->ev);
@@ -414,6 +416,7 @@ int daemon_run(const struct daemon_opts *o)
 	sdnotify_send("STOPPING=1");
 out:
 	loop_free(d->loop);
+	probe_files_close(&d->files);
 	free(d);
 	return r;
 }

@@ -12,6 +12,7 @@
 void steady_init(struct steady *st)
 {
 	memset(st, 0, sizeof(*st));
+	probe_files_init(&st->files);
 }
 
 static void drop_a(struct steady *st)
@@ -35,6 +36,7 @@ void steady_free(struct steady *st)
 	if (st->have_now)
 		snapshot_free(&st->now);
 	st->have_now = false;
+	probe_files_close(&st->files);
 }
 
 /* s becomes now; the old now the reading before. */
@@ -101,7 +103,7 @@ int steady_sample(struct steady *st, struct tune *t)
 			return r;
 		st->have_before = st->twin = true;
 	}
-	rs = snapshot_sample(t->nl, &st->before);
+	rs = snapshot_sample_with(t->nl, &st->files, &st->before);
 	tmp = st->now;
 	st->now = st->before;
 	st->before = tmp;

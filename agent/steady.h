@@ -22,6 +22,7 @@
 #include "agent/tune.h"
 #include "core/assess.h"
 #include "core/snapshot.h"
+#include "probes/probe.h"
 
 struct steady {
 	struct mq_snapshot now;     /* the newest reading */
@@ -30,6 +31,7 @@ struct steady {
 	struct mq_assessment a;     /* of now against before; a.now is &now */
 	bool have_a;
 	bool stale;                 /* now no longer shows the system: probe it all again */
+	struct probe_files files;   /* the /proc files of every refresh, kept open */
 	unsigned full_probes;       /* taken by steady_sample (tests, logs) */
 	unsigned drift_reads;       /* settings the last steady_check read */
 };

@@ -380,15 +380,42 @@ static int read_softnet(FILE *f, const struct mq_cpus *c, struct mq_cpu_counters
 	return cpustat_parse_softnet(f, &c->online, cnt, c->n);
 }
 
+/* The file which, kept open in files, or opened for this read only (files NULL or full). */
+static FILE *open_src(struct probe_files *files, enum probe_file which, const char *path, char *vbuf,
+		      size_t vlen)
+{
+	const char *text;
+	size_t len;
+	FILE *f = NULL;
+
+	/* an empty file: one NUL byte, which every parser refuses as it would nothing */
+	if (files && probe_file_read(files, which, &text, &len) == 0)
+		f = fmemopen((void *)text, len ? len : 1, "r");
+	if (!f) {
+		f = sysfs_fopen("%s", path);
+		if (f)
+			setvbuf(f, vbuf, _IOFBF, vlen); /* in one read(): procfs says 1 KiB blocks */
+	}
+	if (f)
+		__fsetlocking(f, FSETLOCKING_BYCALLER); /* getc without a lock: the stream is ours */
+	return f;
+}
+
 int cpustat_read(struct mq_cpus *c)
+{
+	return cpustat_read_with(c, NULL);
+}
+
+int cpustat_read_with(struct mq_cpus *c, struct probe_files *files)
 {
 	static const struct {
 		const char *path;
+		enum probe_file which;
 		parse_fn parse;
 	} src[] = {
-		{"/proc/softirqs", read_softirqs},
-		{"/proc/stat", read_stat},
-		{"/proc/net/softnet_stat", read_softnet},
+		{"/proc/softirqs", PROBE_FILE_SOFTIRQS, read_softirqs},
+		{"/proc/stat", PROBE_FILE_STAT, read_stat},
+		{"/proc/net/softnet_stat", PROBE_FILE_SOFTNET, read_softnet},
 	};
 	struct mq_cpu_counters *cnt;
 	int first_err = 0, nread = 0;
@@ -402,18 +429,8 @@ int cpustat_read(struct mq_cpus *c)
 	for (unsigned i = 0; i < c->n; i++)
 		cpu_counters_clear(&cnt[i]);
 	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
-		FILE *f = sysfs_fopen("%s", src[i].path);
-		int r;
-
-		/*
-		 * Every interval of the daemon: each file in one read() (procfs
-		 * says 1 KiB blocks) and getc without a lock (the stream is ours).
-		 */
-		if (f) {
-			setvbuf(f, vbuf, _IOFBF, sizeof(vbuf));
-			__fsetlocking(f, FSETLOCKING_BYCALLER);
-		}
-		r = f ? src[i].parse(f, c, cnt) : -errno;
+		FILE *f = open_src(files, src[i].which, src[i].path, vbuf, sizeof(vbuf));
+		int r = f ? src[i].parse(f, c, cnt) : -errno;
 
 		if (f)
 			fclose(f);

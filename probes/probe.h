@@ -13,6 +13,27 @@
 #include "core/driver.h"
 #include "core/snapshot.h"
 
+/* ---- probes/reread.c: the files a refresh reads every interval, kept open */
+enum probe_file {
+	PROBE_FILE_SOFTIRQS, PROBE_FILE_STAT, PROBE_FILE_SOFTNET, PROBE_FILE_INTERRUPTS,
+	PROBE_FILE_CPU_ONLINE, _PROBE_FILE_MAX,
+};
+struct probe_files {
+	int fd[_PROBE_FILE_MAX];  /* -1: not open (yet) */
+	char *buf;                /* one buffer for all, reused */
+	size_t cap;
+};
+void probe_files_init(struct probe_files *f);
+void probe_files_close(struct probe_files *f);
+/*
+ * The whole file (through the sysfs root; opened at the first call, then
+ * read again from offset 0) into f's buffer: *ret (NUL-terminated, valid
+ * until the next call) and *ret_len. -errno on failure (-EFBIG beyond 8 MiB,
+ * -EINVAL not a regular file); a failed file is opened again next time.
+ */
+int probe_file_read(struct probe_files *f, enum probe_file which, const char **ret,
+		    size_t *ret_len);
+
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
 int cpu_probe(struct mq_cpus *ret);
 
@@ -38,6 +59,8 @@ int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu
  * the first failure when none was.
  */
 int cpustat_read(struct mq_cpus *c);
+/* The same through files kept open (files may be NULL: cpustat_read). */
+int cpustat_read_with(struct mq_cpus *c, struct probe_files *files);
 
 /* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
 struct irq_line {
@@ -223,3 +246,5 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
  * the per-CPU load counters. Returns 0, or the -errno of /proc/interrupts.
  */
 int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s);
+/* The same with the /proc files kept open in files (may be NULL): the daemon's every interval. */
+int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s);

@@ -140,6 +140,29 @@ fail:
 
 int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 {
+	return snapshot_sample_with(nl, NULL, s);
+}
+
+/* /proc/interrupts, kept open in files when there are (else opened for this read). */
+static int interrupts_reread(struct probe_files *files, struct irq_table *ret)
+{
+	const char *text;
+	size_t len;
+	FILE *f;
+	int r;
+
+	if (!files || probe_file_read(files, PROBE_FILE_INTERRUPTS, &text, &len) < 0)
+		return interrupts_read(ret);
+	f = fmemopen((void *)text, len ? len : 1, "r");
+	if (!f)
+		return -errno;
+	r = interrupts_parse(f, ret);
+	fclose(f);
+	return r;
+}
+
+int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s)
+{
 	struct irq_table t = {0};
 	unsigned nirqs = 0;
 	int r = 0;
@@ -158,7 +181,7 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 
 	/* /proc/interrupts only for the NICs' IRQs: none (veth, ...), nothing to read */
 	if (nirqs)
-		r = interrupts_read(&t);
+		r = interrupts_reread(files, &t);
 	if (nirqs && r >= 0) {
 		for (unsigned i = 0; i < s->nnics; i++) {
 			struct mq_nic *n = &s->nics[i];
@@ -174,7 +197,7 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 		}
 		interrupts_free(&t);
 	}
-	(void)cpustat_read(&s->cpus);
+	(void)cpustat_read_with(&s->cpus, files);
 	clock_gettime(CLOCK_MONOTONIC, &s->taken);
 	return r < 0 ? r : 0;
 }

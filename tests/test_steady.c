@@ -33,10 +33,11 @@ int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq
 }
 
 /* A second of traffic: 1000 packets/s on rx-0 of every NIC, one interrupt per CPU per IRQ. */
-int __wrap_snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s);
-int __wrap_snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
+int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s);
+int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s)
 {
 	(void)nl;
+	assert_non_null(files); /* the daemon keeps its /proc files open */
 	calls.sample++;
 	sys.taken.tv_sec++;
 	for (unsigned i = 0; i < sys.nnics; i++) {

@@ -1,3 +1,3 @@
 # The daemon's steady state against counting fakes of the probes (tests/test_steady.c).
-LDFLAGS_test_steady := -Wl,--wrap=snapshot_take,--wrap=snapshot_sample,--wrap=ethtool_channels_get \
+LDFLAGS_test_steady := -Wl,--wrap=snapshot_take,--wrap=snapshot_sample_with,--wrap=ethtool_channels_get \
 	-Wl,--wrap=irq_affinity_read,--wrap=link_queue_mask_read,--wrap=ethtool_rss_get
