@@ -124,6 +124,7 @@ static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, 
 	int r;
 
 	sv->tune.cfg = cfg;
+	steady_before_pass(&sv->steady);
 	r = tune_run(&sv->tune, false, &pass);
 	if (r < 0) {
 		steady_after_pass(&sv->steady, r, &pass);

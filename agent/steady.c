@@ -54,6 +54,12 @@ static void shift(struct steady *st, struct mq_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void steady_before_pass(struct steady *st)
+{
+	drop_a(st);
+	drop_before(st);
+}
+
 void steady_after_pass(struct steady *st, int r, struct tune_pass *p)
 {
 	/* A pass that wanted nothing changed nothing: its probe is the system now. */

@@ -40,6 +40,13 @@ void steady_init(struct steady *st);
 void steady_free(struct steady *st);
 
 /*
+ * A tuning pass is about to probe: the assessment and the reading before
+ * go (the pass has its own; memory peaks during a pass), now stays for the
+ * rates of the next interval.
+ */
+void steady_before_pass(struct steady *st);
+
+/*
  * After a tuning pass: a pass that changed nothing saw the system as it is,
  * its snapshot becomes now (taken from p: p->snap is left empty); any
  * other (a change, a re-probe, a failure) leaves now stale. r: tune_run's.

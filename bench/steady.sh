@@ -15,6 +15,9 @@ D_SECS=${MQ_BENCH_DAEMON_SECONDS:-15}
 D_ROUNDS=${MQ_BENCH_DAEMON_ROUNDS:-2}
 R_RUNS=${MQ_BENCH_REPORT_RUNS:-20}
 PROM_DIR=${MQ_BENCH_PROM_DIR:-}
+# The same daemon with its textfile on tmpfs too: what the fsyncs to a disk cost.
+SHM_DIR=
+[ "$(findmnt -no FSTYPE -T /dev/shm 2>/dev/null)" = tmpfs ] && SHM_DIR=/dev/shm
 
 # The binary to compare with: a path, or a revision built on the side.
 before_binary() {
@@ -71,10 +74,10 @@ stop_daemon() {
 	wait "$DPID" 2>/dev/null
 }
 
-# daemon_steady BIN: "median mean VmHWM" of one run, textfile every second.
+# daemon_steady BIN [DIR]: "median mean VmHWM" of one run, textfile every second (in DIR).
 daemon_steady() {
 	local r
-	printf 'prom_file = %s/mq.prom\ninterval = 1\ndrift_check = 3600\n' "$PROM_DIR" >"$TMP/s.conf"
+	printf 'prom_file = %s/mq.prom\ninterval = 1\ndrift_check = 3600\n' "${2:-$PROM_DIR}" >"$TMP/s.conf"
 	start_daemon "$1" "$TMP/s.conf"
 	sleep 3 # past the first samples (the full probe after start-up)
 	r=$(per_second_us "$DPID" "$D_SECS")
@@ -160,6 +163,13 @@ steady_section() {
 		[ -n "$NE" ] && ne_t=$(node_exporter_scrapes | awk '{print $2}')
 		read -r _ _ _ _ _ _ _ _ bare_r < <(in_ns "$BUILD/bench/bare_sample" refresh "$D_SECS" 1000 2>/dev/null)
 		read -r _ _ _ _ _ _ _ _ bare_i < <(MQ_BARE_PROM=$PROM_DIR/mq.prom in_ns "$BUILD/bench/bare_sample" interval "$D_SECS" 1000 2>/dev/null)
+		shm=- bare_shm=-
+		if [ -n "$SHM_DIR" ]; then
+			mkdir -p "$SHM_DIR/mqbench.$$"
+			read -r shm _ _ < <(daemon_steady "$MQ" "$SHM_DIR/mqbench.$$")
+			read -r _ _ _ _ _ _ _ _ bare_shm < <(MQ_BARE_PROM=$SHM_DIR/mqbench.$$/mq.prom in_ns "$BUILD/bench/bare_sample" interval "$D_SECS" 1000 2>/dev/null)
+			rm -rf "$SHM_DIR/mqbench.$$"
+		fi
 		for bin in ${b:+before} after; do
 			[ $bin = before ] && B=$b || B=$MQ
 			D[$bin]=$(daemon_drift "$B" | awk '{print $1}')
@@ -173,6 +183,7 @@ steady_section() {
 		done
 		rows+=("| ${n}x$q | node_exporter scrape | untuned $ne_u, tuned $ne_t | | | | | |")
 		rows+=("| ${n}x$q | bare (cold, 1/s) | refresh $bare_r, interval $bare_i | | | | | |")
+		rows+=("| ${n}x$q | after, textfile on tmpfs | $shm (bare interval $bare_shm) | | | | | |")
 		s2=$(printf '%s\n' ${S[after]} | median_of)
 		read -r r _ _ <<<"${R[after]}"
 		read -r lm lp lh <<<"${L[after]}"
@@ -181,6 +192,8 @@ steady_section() {
 			t_rows+=("| daemon at 32x16, interval 1 s: node_exporter scrape (tuned) / daemon per interval >= 20 | $ne_t / $s2 = $(ratio "$ne_t" "$s2") | $(yes_no "$(ratio "$ne_t" "$s2")" ">=" 20) |")
 			t_rows+=("| ... daemon per interval / bare interval (the same system calls, textfile written alike) <= 2 | $s2 / $bare_i = $(ratio "$s2" "$bare_i") | $(yes_no "$(ratio "$s2" "$bare_i")" "<" 2.0001) |")
 			t_rows+=("| ... daemon per interval / bare counter refresh (no textfile) <= 2 | $s2 / $bare_r = $(ratio "$s2" "$bare_r") | $(yes_no "$(ratio "$s2" "$bare_r")" "<" 2.0001) |")
+			t_rows+=("| ... the same with the textfile on tmpfs (no disk flush): scrape / daemon >= 20 | $ne_t / $shm = $(ratio "$ne_t" "$shm") | $(yes_no "$(ratio "$ne_t" "$shm")" ">=" 20) |")
+			t_rows+=("| ... on tmpfs: daemon / bare interval <= 2; daemon / bare refresh <= 2 | $(ratio "$shm" "$bare_shm"); $(ratio "$shm" "$bare_r") | $(yes_no "$(ratio "$shm" "$bare_shm")" "<" 2.0001); $(yes_no "$(ratio "$shm" "$bare_r")" "<" 2.0001) |")
 			;;
 		64x8)
 			t_rows+=("| --report --interval 0 at 64x8: node_exporter scrape (untuned) / report >= 3 | $ne_u / $r = $(ratio "$ne_u" "$r") | $(yes_no "$(ratio "$ne_u" "$r")" ">=" 3) |")
