@@ -333,6 +333,12 @@ static void test_after_pass(void **state)
 	assert_int_equal(steady_sample(&st, &t), 0);
 	assert_int_equal(steady_sample(&st, &t), 0);
 
+	/* while a pass probes, only the reading for the next rates stays */
+	steady_before_pass(&st);
+	assert_false(st.have_a);
+	assert_false(st.have_before);
+	assert_true(st.have_now);
+	assert_int_equal(steady_check(&st, &t), 0);
 	pass_of(&p); /* untuned: the pass changes things */
 	steady_after_pass(&st, 0, &p);
 	tune_pass_free(&p);
