@@ -109,7 +109,12 @@ int steady_sample(struct steady *st, struct tune *t)
 			return r;
 		st->have_before = st->twin = true;
 	}
-	rs = snapshot_sample_with(t->nl, &st->files, &st->before);
+	/*
+	 * What the textfile shows: per-queue counters, the queue IRQs' counts,
+	 * and the per-CPU load its findings come from; not the device totals
+	 * (node_exporter's netdev collector has them).
+	 */
+	rs = snapshot_sample_with(t->nl, &st->files, SAMPLE_IRQS | SAMPLE_CPU_LOAD, &st->before);
 	tmp = st->now;
 	st->now = st->before;
 	st->before = tmp;

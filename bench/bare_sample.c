@@ -11,9 +11,10 @@
  *                   one read of /proc/interrupts: the set snapshot_sample() read before
  *                   the daemon kept its probe
  *         refresh   what the daemon's counter refresh asks the kernel, in the same
- *                   system calls: the qstats dump, one RTM_GETSTATS dump of the 64-bit
- *                   link stats, /proc/softirqs, /proc/stat, /proc/net/softnet_stat (kept
- *                   open, read again with pread from offset 0), and
+ *                   system calls: the qstats dump, /proc/softirqs, /proc/stat,
+ *                   /proc/net/softnet_stat (kept open, read again with pread from offset
+ *                   0); the device totals (one RTM_GETSTATS dump of the 64-bit link stats)
+ *                   only with MQ_BARE_TOTALS=1 (the daemon's textfile has none), and
  *                   /proc/interrupts only with MQ_BARE_IRQS=1 (the daemon reads it only
  *                   when the NICs have IRQs: veth has none); the ethtool -S ioctls only
  *                   with MQ_BARE_ETHTOOL=1 (the daemon asks only drivers whose per-queue
@@ -279,7 +280,7 @@ int main(int argc, char **argv)
 	struct nic *nics;
 	unsigned nn = 0, iters, nq = 0;
 	uint16_t netdev = 0;
-	bool full, refresh, interval, ethtool = true, irqs = true;
+	bool full, refresh, interval, ethtool = true, irqs = true, totals = false;
 	const char *prom = getenv("MQ_BARE_PROM");
 	char *text = NULL, dir[4096] = ".", path[4096] = "";
 	size_t textlen = 0;
@@ -301,6 +302,7 @@ int main(int argc, char **argv)
 	if (refresh) {
 		ethtool = getenv("MQ_BARE_ETHTOOL") && !strcmp(getenv("MQ_BARE_ETHTOOL"), "1");
 		irqs = getenv("MQ_BARE_IRQS") && !strcmp(getenv("MQ_BARE_IRQS"), "1");
+		totals = getenv("MQ_BARE_TOTALS") && !strcmp(getenv("MQ_BARE_TOTALS"), "1");
 	}
 	if (interval) {
 		FILE *pf = prom ? fopen(prom, "r") : NULL;
@@ -357,7 +359,7 @@ int main(int argc, char **argv)
 
 		if (interval && reread(0, "/sys/devices/system/cpu/online") < 0)
 			return 1;
-		if (refresh && link_stats(rt, k + 1) < 0)
+		if (refresh && totals && link_stats(rt, k + 1) < 0)
 			return 1;
 		if (netdev && qstats(genl, netdev, k + 1) < 0)
 			return 1;

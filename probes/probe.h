@@ -246,5 +246,16 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
  * the per-CPU load counters. Returns 0, or the -errno of /proc/interrupts.
  */
 int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s);
-/* The same with the /proc files kept open in files (may be NULL): the daemon's every interval. */
-int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s);
+/* What snapshot_sample_with() reads besides the per-queue counters (bits). */
+enum {
+	SAMPLE_TOTALS = 1 << 0,   /* device totals (MQ_NA without) */
+	SAMPLE_IRQS = 1 << 1,     /* per-CPU counts of the NICs' IRQs (left as they were without) */
+	SAMPLE_CPU_LOAD = 1 << 2, /* per-CPU load counters (left as they were without) */
+	SAMPLE_ALL = SAMPLE_TOTALS | SAMPLE_IRQS | SAMPLE_CPU_LOAD,
+};
+/*
+ * The same, only what the caller shows (what), with the /proc files kept
+ * open in files (may be NULL): the daemon's every interval.
+ */
+int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned what,
+			 struct mq_snapshot *s);

@@ -52,7 +52,7 @@ static void map_irqs(struct mq_nl *nl, struct mq_nic *n, const struct irq_table 
  * for each column still missing (no ioctl for a NIC that lacks nothing the
  * driver's keys could give). Each column says where it came from.
  */
-static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
+static void read_counters(struct mq_nl *nl, struct mq_snapshot *s, bool totals)
 {
 	for (unsigned i = 0; i < s->nnics; i++)
 		nic_counters_reset(&s->nics[i]);
@@ -62,7 +62,7 @@ static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
 		struct mq_nic *n = &s->nics[i];
 
 		/* link_list / link_stats_dump filled them from IFLA_STATS64; sysfs if not */
-		if (n->rx_packets == MQ_NA && n->tx_packets == MQ_NA)
+		if (totals && n->rx_packets == MQ_NA && n->tx_packets == MQ_NA)
 			link_stats_read(n);
 		if (nl)
 			(void)ethstats_read(nl, n); /* no per-queue stats is a normal answer */
@@ -123,7 +123,7 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 			(void)ethtool_rss_get(nl, n, &n->rss); /* no RSS is a normal answer, in rss.err */
 		map_irqs(nl, n, have_irqs ? &t : NULL);
 	}
-	read_counters(nl, &s);
+	read_counters(nl, &s, true);
 	interrupts_free(&t);
 	if (!o || !o->no_cpu_load)
 		(void)cpustat_read(&s.cpus); /* per-CPU load: each file optional, MQ_NA if missing */
@@ -140,7 +140,7 @@ fail:
 
 int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 {
-	return snapshot_sample_with(nl, NULL, s);
+	return snapshot_sample_with(nl, NULL, SAMPLE_ALL, s);
 }
 
 /* /proc/interrupts, kept open in files when there are (else opened for this read). */
@@ -161,7 +161,8 @@ static int interrupts_reread(struct probe_files *files, struct irq_table *ret)
 	return r;
 }
 
-int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s)
+int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned what,
+			 struct mq_snapshot *s)
 {
 	struct irq_table t = {0};
 	unsigned nirqs = 0;
@@ -175,11 +176,13 @@ int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_
 		nirqs += n->irqs ? n->nirqs : 0;
 	}
 	s->have_qstats = false;
-	if (nl)
+	if (nl && (what & SAMPLE_TOTALS))
 		(void)link_stats_dump(nl, s); /* one dump for every NIC; sysfs for any it missed */
-	read_counters(nl, s);
+	read_counters(nl, s, what & SAMPLE_TOTALS);
 
 	/* /proc/interrupts only for the NICs' IRQs: none (veth, ...), nothing to read */
+	if (!(what & SAMPLE_IRQS))
+		nirqs = 0;
 	if (nirqs)
 		r = interrupts_reread(files, &t);
 	if (nirqs && r >= 0) {
@@ -197,7 +200,8 @@ int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_
 		}
 		interrupts_free(&t);
 	}
-	(void)cpustat_read_with(&s->cpus, files);
+	if (what & SAMPLE_CPU_LOAD)
+		(void)cpustat_read_with(&s->cpus, files);
 	clock_gettime(CLOCK_MONOTONIC, &s->taken);
 	return r < 0 ? r : 0;
 }

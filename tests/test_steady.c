@@ -33,11 +33,15 @@ int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq
 }
 
 /* A second of traffic: 1000 packets/s on rx-0 of every NIC, one interrupt per CPU per IRQ. */
-int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s);
-int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, struct mq_snapshot *s)
+int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned what,
+				struct mq_snapshot *s);
+int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned what,
+				struct mq_snapshot *s)
 {
 	(void)nl;
 	assert_non_null(files); /* the daemon keeps its /proc files open */
+	/* what the textfile shows: IRQ counts and the per-CPU load, not device totals */
+	assert_int_equal(what, SAMPLE_IRQS | SAMPLE_CPU_LOAD);
 	calls.sample++;
 	sys.taken.tv_sec++;
 	for (unsigned i = 0; i < sys.nnics; i++) {
@@ -54,7 +58,8 @@ int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, str
 	for (unsigned i = 0; i < s->nnics && i < sys.nnics; i++) {
 		struct mq_nic *n = &s->nics[i], *m = &sys.nics[i];
 
-		n->rx_packets = m->rx_packets;
+		if (what & SAMPLE_TOTALS)
+			n->rx_packets = m->rx_packets;
 		for (unsigned q = 0; q < n->nqueues && q < m->nqueues; q++)
 			n->queues[q].rx_packets = m->queues[q].rx_packets;
 		for (unsigned k = 0; k < n->nirqs && k < m->nirqs; k++)
