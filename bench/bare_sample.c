@@ -11,14 +11,14 @@
  *                   one read of /proc/interrupts: the set snapshot_sample() read before
  *                   the daemon kept its probe
  *         refresh   what the daemon's counter refresh asks the kernel, in the same
- *                   system calls: the qstats dump, /proc/softirqs, /proc/stat,
- *                   /proc/net/softnet_stat (kept open, read again with pread from offset
- *                   0); the device totals (one RTM_GETSTATS dump of the 64-bit link stats)
- *                   only with MQ_BARE_TOTALS=1 (the daemon's textfile has none), and
- *                   /proc/interrupts only with MQ_BARE_IRQS=1 (the daemon reads it only
- *                   when the NICs have IRQs: veth has none); the ethtool -S ioctls only
- *                   with MQ_BARE_ETHTOOL=1 (the daemon asks only drivers whose per-queue
- *                   keys it maps: not veth)
+ *                   system calls: /proc/softirqs, /proc/stat, /proc/net/softnet_stat
+ *                   (kept open, read again with pread from offset 0) and, as the daemon
+ *                   does for the NICs at hand, each of these only when its variable is 1:
+ *                   MQ_BARE_QSTATS the qstats dump (the daemon skips it when no NIC had
+ *                   qstats at the probe: veth), MQ_BARE_IRQS /proc/interrupts (only when
+ *                   the NICs have IRQs: not veth), MQ_BARE_ETHTOOL the ethtool -S ioctls
+ *                   (only drivers whose per-queue keys it maps: not veth), MQ_BARE_TOTALS
+ *                   one RTM_GETSTATS dump of the device totals (the textfile has none)
  *         interval  refresh + /sys/devices/system/cpu/online + the textfile written the
  *                   way agent/textfile.c writes it (a new file, fchmod, write, fsync,
  *                   close, rename, fsync of the directory) with as many bytes as the
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 	struct nic *nics;
 	unsigned nn = 0, iters, nq = 0;
 	uint16_t netdev = 0;
-	bool full, refresh, interval, ethtool = true, irqs = true, totals = false;
+	bool full, refresh, interval, ethtool = true, irqs = true, totals = false, qs = true;
 	const char *prom = getenv("MQ_BARE_PROM");
 	char *text = NULL, dir[4096] = ".", path[4096] = "";
 	size_t textlen = 0;
@@ -303,6 +303,7 @@ int main(int argc, char **argv)
 		ethtool = getenv("MQ_BARE_ETHTOOL") && !strcmp(getenv("MQ_BARE_ETHTOOL"), "1");
 		irqs = getenv("MQ_BARE_IRQS") && !strcmp(getenv("MQ_BARE_IRQS"), "1");
 		totals = getenv("MQ_BARE_TOTALS") && !strcmp(getenv("MQ_BARE_TOTALS"), "1");
+		qs = getenv("MQ_BARE_QSTATS") && !strcmp(getenv("MQ_BARE_QSTATS"), "1");
 	}
 	if (interval) {
 		FILE *pf = prom ? fopen(prom, "r") : NULL;
@@ -361,7 +362,7 @@ int main(int argc, char **argv)
 			return 1;
 		if (refresh && totals && link_stats(rt, k + 1) < 0)
 			return 1;
-		if (netdev && qstats(genl, netdev, k + 1) < 0)
+		if (qs && netdev && qstats(genl, netdev, k + 1) < 0)
 			return 1;
 		for (unsigned i = 0; ethtool && i < nn; i++)
 			if (ethtool_stats(fd, &nics[i]) < 0)

@@ -17,7 +17,7 @@ R_RUNS=${MQ_BENCH_REPORT_RUNS:-20}
 PROM_DIR=${MQ_BENCH_PROM_DIR:-}
 # The same daemon with its textfile on tmpfs too: what the fsyncs to a disk cost.
 SHM_DIR=
-[ "$(findmnt -no FSTYPE -T /dev/shm 2>/dev/null)" = tmpfs ] && SHM_DIR=/dev/shm
+[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && SHM_DIR=/dev/shm
 
 # The binary to compare with: a path, or a revision built on the side.
 before_binary() {
@@ -137,7 +137,7 @@ steady_section() {
 		PROM_DIR=$(mktemp -d /var/tmp/mqbench-prom.XXXXXX)
 		PROM_TMP=$PROM_DIR # removed by run.sh's cleanup
 	fi
-	fs=$(findmnt -no FSTYPE -T "$PROM_DIR" 2>/dev/null || stat -f -c %T "$PROM_DIR")
+	fs=$(findmnt -no FSTYPE -T "$PROM_DIR" 2>/dev/null | tail -n1)
 	for size in $D_SIZES; do
 		n=${size%x*}
 		q=${size#*x}
@@ -161,6 +161,7 @@ steady_section() {
 			done
 		done
 		[ -n "$NE" ] && ne_t=$(node_exporter_scrapes | awk '{print $2}')
+		# bare: what the daemon reads for veth (no qstats, no IRQs, no ethtool -S keys: MQ_BARE_* unset)
 		read -r _ _ _ _ _ _ _ _ bare_r < <(in_ns "$BUILD/bench/bare_sample" refresh "$D_SECS" 1000 2>/dev/null)
 		read -r _ _ _ _ _ _ _ _ bare_i < <(MQ_BARE_PROM=$PROM_DIR/mq.prom in_ns "$BUILD/bench/bare_sample" interval "$D_SECS" 1000 2>/dev/null)
 		shm=- bare_shm=-

@@ -52,12 +52,29 @@ static void map_irqs(struct mq_nl *nl, struct mq_nic *n, const struct irq_table 
  * for each column still missing (no ioctl for a NIC that lacks nothing the
  * driver's keys could give). Each column says where it came from.
  */
-static void read_counters(struct mq_nl *nl, struct mq_snapshot *s, bool totals)
+/* Did any NIC get a column from qstats last time? */
+static bool had_qstats(const struct mq_snapshot *s)
 {
 	for (unsigned i = 0; i < s->nnics; i++)
+		for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+			if (s->nics[i].col_source[c] == STATS_QSTATS)
+				return true;
+	return false;
+}
+
+/*
+ * again: a refresh of the NICs read before. Which drivers fill qstats does not
+ * change between probes, nor which NICs are up without an event that probes
+ * again: when none did, the dump (the kernel walks every device) is skipped.
+ */
+static void read_counters(struct mq_nl *nl, struct mq_snapshot *s, bool totals, bool again)
+{
+	bool qstats = !again || had_qstats(s);
+
+	for (unsigned i = 0; i < s->nnics; i++)
 		nic_counters_reset(&s->nics[i]);
-	if (nl && nl->netdev_id && netdev_qstats_read(nl, s) >= 0)
-		s->have_qstats = true;
+	if (qstats)
+		s->have_qstats = nl && nl->netdev_id && netdev_qstats_read(nl, s) >= 0;
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
 
@@ -123,7 +140,7 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 			(void)ethtool_rss_get(nl, n, &n->rss); /* no RSS is a normal answer, in rss.err */
 		map_irqs(nl, n, have_irqs ? &t : NULL);
 	}
-	read_counters(nl, &s, true);
+	read_counters(nl, &s, true, false);
 	interrupts_free(&t);
 	if (!o || !o->no_cpu_load)
 		(void)cpustat_read(&s.cpus); /* per-CPU load: each file optional, MQ_NA if missing */
@@ -175,10 +192,9 @@ int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned w
 		n->rx_dropped = n->tx_dropped = MQ_NA;
 		nirqs += n->irqs ? n->nirqs : 0;
 	}
-	s->have_qstats = false;
 	if (nl && (what & SAMPLE_TOTALS))
 		(void)link_stats_dump(nl, s); /* one dump for every NIC; sysfs for any it missed */
-	read_counters(nl, s, what & SAMPLE_TOTALS);
+	read_counters(nl, s, what & SAMPLE_TOTALS, true);
 
 	/* /proc/interrupts only for the NICs' IRQs: none (veth, ...), nothing to read */
 	if (!(what & SAMPLE_IRQS))
