@@ -107,11 +107,71 @@ static void test_odd(void **state)
 		assert_int_equal(nic.ifindex, (int)0xa5a5a5a5);
 }
 
+/* link_stats_parse(): one RTM_NEWSTATS message of a 64-bit stats dump (the counter refresh). */
+static struct nlmsghdr *stats_msg(int ifindex)
+{
+	struct nlmsghdr *nlh;
+	struct if_stats_msg *ifs;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWSTATS;
+	ifs = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifs));
+	ifs->ifindex = (uint32_t)ifindex;
+	ifs->filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+	return nlh;
+}
+
+static void test_stats(void **state)
+{
+	struct rtnl_link_stats64 st = {.rx_packets = 10, .tx_packets = 20, .rx_bytes = 30,
+				       .tx_bytes = 40, .rx_dropped = 5, .tx_dropped = UINT64_MAX};
+	struct nlmsghdr *nlh = stats_msg(7);
+	struct mq_nic nic;
+	(void)state;
+
+	mnl_attr_put(nlh, IFLA_STATS_LINK_64, sizeof(st), &st);
+	memset(&nic, 0, sizeof(nic));
+	snprintf(nic.name, sizeof(nic.name), "kept");
+	assert_int_equal(link_stats_parse(nlh, &nic), 0);
+	assert_int_equal(nic.ifindex, 7);
+	assert_int_equal(nic.rx_packets, 10);
+	assert_int_equal(nic.tx_packets, 20);
+	assert_int_equal(nic.rx_bytes, 30);
+	assert_int_equal(nic.tx_bytes, 40);
+	assert_int_equal(nic.rx_dropped, 5);
+	assert_true(nic.tx_dropped == MQ_NA - 1); /* a real value, never "unknown" */
+	assert_string_equal(nic.name, "kept");     /* the rest untouched */
+
+	/* a shorter struct from an old kernel is fine as long as it has tx_dropped */
+	nlh = stats_msg(8);
+	mnl_attr_put(nlh, IFLA_STATS_LINK_64, offsetof(struct rtnl_link_stats64, tx_dropped) + 8, &st);
+	assert_int_equal(link_stats_parse(nlh, &nic), 0);
+	assert_int_equal(nic.ifindex, 8);
+	/* too short, no stats, no ifindex, a link message, nothing: refused, ret untouched */
+	nlh = stats_msg(9);
+	mnl_attr_put(nlh, IFLA_STATS_LINK_64, 16, &st);
+	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
+	nlh = stats_msg(9);
+	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
+	nlh = stats_msg(0);
+	mnl_attr_put(nlh, IFLA_STATS_LINK_64, sizeof(st), &st);
+	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
+	nlh = stats_msg(9);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 4;
+	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
+	assert_int_equal(link_stats_parse(NULL, &nic), -EINVAL);
+	assert_int_equal(nic.ifindex, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_odd),
+		cmocka_unit_test(test_stats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
