@@ -118,8 +118,13 @@ static int env_rss_reset(void *ctx, const struct plan_item *it, char *msg, size_
 {
 	struct pass_ctx *c = ctx;
 	const struct mq_nic *nic = snapshot_find_nic(&c->p->snap, it->ifindex);
+	const struct mq_saved_nic *sv = it->rss.restore ? state_find(&c->t->saved, it->ifname) : NULL;
 
-	return nic ? rss_table_reset(c->t->nl, nic, msg, msglen) : -ENODEV;
+	if (!nic)
+		return -ENODEV;
+	if (sv && sv->rss_n)
+		return rss_table_set(c->t->nl, nic, sv->rss, sv->rss_n, msg, msglen);
+	return rss_table_reset(c->t->nl, nic, msg, msglen);
 }
 
 /*

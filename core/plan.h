@@ -62,6 +62,7 @@ struct plan_item {
 		uint32_t entries;
 		unsigned queues, covered;  /* active RX queues, those with an entry */
 		bool was_default;          /* the driver's own spread (else set by hand, or stale) */
+		bool restore;              /* --revert: the target is the recorded table, not the default */
 	} rss;
 	/* results: apply_run */
 	enum step_status status;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rss.h"
 #include "core/state.h"
 
 #define LINE_MAX_LEN 8192
@@ -14,6 +15,7 @@ static void saved_free(struct mq_saved_nic *n)
 {
 	free(n->irqs);
 	free(n->queues);
+	free(n->rss);
 }
 
 void state_free(struct mq_state *st)
@@ -164,6 +166,39 @@ static struct mq_saved_nic *nic_of(struct parser *p, const char *name)
 	return NULL;
 }
 
+/* "default", or the entries: queue numbers. */
+static int parse_rss(struct parser *p, struct mq_saved_nic *n, char *s)
+{
+	uint32_t tab[MQ_STATE_RSS_MAX];
+	unsigned long long q;
+	uint32_t k = 0;
+	char *w;
+
+	if (n->has_rss)
+		return fail(p, -EINVAL, "%s: rss recorded twice", n->ifname);
+	w = word(&s);
+	if (w && strcmp(w, "default") == 0 && !word(&s)) {
+		n->has_rss = true;
+		return 0;
+	}
+	for (; w; w = word(&s)) {
+		if (k == MQ_STATE_RSS_MAX)
+			return fail(p, -E2BIG, "rss table longer than %u entries", MQ_STATE_RSS_MAX);
+		if (number(w, UINT16_MAX, &q) < 0)
+			return fail(p, -EINVAL, "expected 'rss NAME default' or 'rss NAME QUEUE...'");
+		tab[k++] = (uint32_t)q;
+	}
+	if (!k)
+		return fail(p, -EINVAL, "expected 'rss NAME default' or 'rss NAME QUEUE...'");
+	n->rss = malloc(k * sizeof(*n->rss));
+	if (!n->rss)
+		return fail(p, -ENOMEM, "out of memory");
+	memcpy(n->rss, tab, k * sizeof(*n->rss));
+	n->rss_n = k;
+	n->has_rss = true;
+	return 0;
+}
+
 static int parse_line(struct parser *p, char *s)
 {
 	unsigned long long a, b, c, d;
@@ -181,7 +216,7 @@ static int parse_line(struct parser *p, char *s)
 		return 0;
 	}
 	if (strcmp(kw, "nic") && strcmp(kw, "channels") && strcmp(kw, "irq") && strcmp(kw, "xps") &&
-	    strcmp(kw, "rps"))
+	    strcmp(kw, "rps") && strcmp(kw, "rss"))
 		return fail(p, -EINVAL, "unknown record '%.20s'", kw);
 	name = word(&s);
 	if (!valid_name(name))
@@ -226,6 +261,8 @@ static int parse_line(struct parser *p, char *s)
 		irq->cpus = set;
 		return 0;
 	}
+	if (strcmp(kw, "rss") == 0)
+		return parse_rss(p, n, s);
 	if (strcmp(kw, "xps") == 0 || strcmp(kw, "rps") == 0) {
 		struct mq_saved_queue *q = NULL;
 		struct mq_cpuset set;
@@ -304,6 +341,27 @@ static bool plan_touches(const struct mq_plan *p, int ifindex)
 	return false;
 }
 
+/* The RSS table: "default" when it is the driver's even spread, else its entries. */
+static int save_rss(struct mq_saved_nic *sv, const struct mq_nic *nic)
+{
+	struct rss_spread sp;
+	int r = rss_nic_analyse(nic, &sp);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || nic->rss.n > MQ_STATE_RSS_MAX)
+		return 0; /* no table, or too big to record: --revert leaves it alone */
+	sv->has_rss = true;
+	if (sp.is_default)
+		return 0;
+	sv->rss = malloc(nic->rss.n * sizeof(*sv->rss));
+	if (!sv->rss)
+		return -ENOMEM;
+	memcpy(sv->rss, nic->rss.indir, nic->rss.n * sizeof(*sv->rss));
+	sv->rss_n = nic->rss.n;
+	return 0;
+}
+
 static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t now)
 {
 	const struct mq_channels *c = &nic->ch;
@@ -337,7 +395,7 @@ static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t n
 		*x = (struct mq_saved_queue){.queue = mq->index, .has_xps = mq->has_xps,
 					     .has_rps = mq->has_rps, .xps = mq->xps, .rps = mq->rps};
 	}
-	return 0;
+	return save_rss(sv, nic);
 }
 
 int state_record(struct mq_state *st, const struct mq_snapshot *s, const struct mq_plan *p,
@@ -383,10 +441,41 @@ static void item_init(struct plan_item *it, enum plan_kind kind, const struct mq
 	it->has_current = true;
 }
 
+/*
+ * The recorded RSS table back: the recorded entries when they fit the
+ * active queues now, else (channels not back yet) the default, which always
+ * fits; the re-plan after the channel change then writes the entries.
+ */
+static int revert_rss(struct mq_plan *p, const struct mq_saved_nic *sv, const struct mq_nic *nic)
+{
+	struct rss_spread sp;
+	struct plan_item it;
+	bool fits = sv->rss_n == nic->rss.n;
+
+	if (!sv->has_rss || rss_nic_analyse(nic, &sp) < 0)
+		return 0;
+	for (uint32_t i = 0; i < sv->rss_n && fits; i++)
+		fits = sv->rss[i] < sp.nqueues;
+	item_init(&it, PLAN_RSS, nic);
+	it.rss.entries = sp.n;
+	it.rss.queues = sp.nqueues;
+	it.rss.covered = sp.covered;
+	it.rss.was_default = sp.is_default;
+	it.rss.restore = sv->rss_n && fits;
+	if (it.rss.restore)
+		it.change = memcmp(sv->rss, nic->rss.indir, sv->rss_n * sizeof(*sv->rss)) != 0;
+	else
+		it.change = !sp.is_default;
+	return plan_push_item(p, &it);
+}
+
 static int revert_nic(struct mq_plan *p, const struct mq_saved_nic *sv, const struct mq_nic *nic)
 {
 	struct plan_item it;
 	int r;
+
+	if ((r = revert_rss(p, sv, nic)) < 0)
+		return r;
 
 	if (sv->has_channels && nic->ch.source != CHANNELS_NONE) {
 		item_init(&it, PLAN_CHANNELS, nic);

@@ -81,6 +81,11 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 			plan_cpus_string(&it->target, b, sizeof(b)));
 		break;
 	case PLAN_RSS:
+		if (it->rss.restore) {
+			fprintf(f, "%s rss table: %u of %u RX queues -> the %u entries recorded before", it->ifname,
+				it->rss.covered, it->rss.queues, it->rss.entries);
+			break;
+		}
 		fprintf(f, "%s rss table: %u of %u RX queues -> even over the active queues%s", it->ifname,
 			it->rss.covered, it->rss.queues,
 			it->change && !it->rss.was_default ? " (replaces a table that is not the driver's default)"
@@ -260,7 +265,7 @@ static void item_json(struct jsonw *w, const struct mq_assessment *a, const stru
 		jsonw_kv_uint(w, "queues_covered", it->rss.covered);
 		jsonw_kv_bool(w, "driver_default", it->rss.was_default);
 		jsonw_object_end(w);
-		jsonw_kv_string(w, "target", "even");
+		jsonw_kv_string(w, "target", it->rss.restore ? "recorded" : "even");
 	} else {
 		jsonw_kv_int(w, "queue", it->queue);
 		if (it->kind == PLAN_IRQ_AFFINITY) {

@@ -45,6 +45,14 @@ int state_render(FILE *f, const struct mq_state *st)
 				fprintf(f, "rps %s %u %s\n", n->ifname, q->queue, c);
 			}
 		}
+		if (n->has_rss && !n->rss_n)
+			fprintf(f, "rss %s default\n", n->ifname);
+		else if (n->has_rss) {
+			fprintf(f, "rss %s", n->ifname);
+			for (uint32_t k = 0; k < n->rss_n; k++)
+				fprintf(f, " %u", n->rss[k]);
+			fputc('\n', f);
+		}
 	}
 	return ferror(f) ? -EIO : 0;
 }
