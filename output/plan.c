@@ -113,6 +113,15 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 	fputc('\n', f);
 }
 
+static unsigned interrupted_count(const struct mq_plan *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n; i++)
+		n += p->items[i].status == STEP_SKIPPED && p->items[i].err == -EINTR;
+	return n;
+}
+
 /* What the assessment leaves alone for a NIC, and why (beyond held items). */
 static void verdict_text(FILE *f, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
@@ -179,7 +188,14 @@ int plan_render_text(FILE *f, const struct mq_assessment *a)
 	for (unsigned i = 0; i < a->nfindings; i++)
 		if (a->findings[i].severity >= SEV_WARNING && a->findings[i].fix_kind != FIX_APPLY)
 			fprintf(f, "note: %s\n", ESC(a->findings[i].message));
-	if (!p->applied) {
+	if (p->interrupted) {
+		const char *sig = sigabbrev_np(p->interrupted);
+
+		/* the items above say which: each ": ok", ": failed", or "not done" */
+		fprintf(f, "interrupted by SIG%s: %u change%s made, %u failed, %u not done; the state "
+			"file keeps the way back (mqbalance --revert)\n", sig ? sig : "NAL", t.ok,
+			t.ok == 1 ? "" : "s", t.failed, interrupted_count(p));
+	} else if (!p->applied) {
 		if (changes)
 			fprintf(f, "dry run: %u change%s planned, nothing written\n", changes,
 				changes == 1 ? "" : "s");
