@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ struct run {
 	struct gone *gone;      /* NICs whose remaining steps are skipped */
 	unsigned ngone;
 	bool channels_called;   /* the device may have changed: re-probe */
+	int halted;             /* the signal env->stop reported: no further change */
 };
 
 static void set_result(struct plan_item *it, enum step_status st, int err, const char *fmt, ...)
@@ -336,33 +338,63 @@ static int reprobe(struct run *run)
 	return 0;
 }
 
+/* Asked before each change only: a step once begun is always finished. */
+static bool halted(struct run *run, const struct plan_item *it)
+{
+	if (!run->halted && it->change && run->env->stop)
+		run->halted = run->env->stop(run->env->ctx);
+	return run->halted != 0;
+}
+
+/* What a stop left: each change not made says so; the rest was unchanged anyway. */
+static void not_done(struct run *run)
+{
+	const char *abbrev = sigabbrev_np(run->halted);
+
+	run->p->interrupted = run->halted;
+	for (unsigned i = 0; i < run->p->n; i++) {
+		struct plan_item *it = &run->p->items[i];
+
+		if (it->status != STEP_PLANNED)
+			continue;
+		if (it->change)
+			set_result(it, STEP_SKIPPED, -EINTR, "not done: interrupted by SIG%s",
+				   abbrev ? abbrev : "NAL");
+		else
+			set_result(it, STEP_UNCHANGED, 0, NULL);
+	}
+}
+
 int apply_run(struct mq_plan *p, const struct apply_env *env)
 {
 	struct run run = {.p = p, .env = env};
 	int r = 0;
 
 	/* an RSS table set by hand can make a driver refuse fewer channels: the table first */
-	for (unsigned i = 0; i < p->n && r == 0; i++)
-		if (p->items[i].kind == PLAN_RSS && !find_gone(&run, p->items[i].ifindex))
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_RSS && !find_gone(&run, p->items[i].ifindex) &&
+		    !halted(&run, &p->items[i]))
 			r = step_rss(&run, &p->items[i]);
-	for (unsigned i = 0; i < p->n && r == 0; i++)
-		if (p->items[i].kind == PLAN_CHANNELS && !find_gone(&run, p->items[i].ifindex)) {
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && !find_gone(&run, p->items[i].ifindex) &&
+		    !halted(&run, &p->items[i])) {
 			if (!env->channels_set && p->items[i].change)
 				set_result(&p->items[i], STEP_SKIPPED, -EOPNOTSUPP,
 					   "no way to set channels here");
 			else
 				r = step_channels(&run, &p->items[i]);
 		}
-	if (r == 0)
+	/* stopped: the items planned on the old probe are left as they are, not done */
+	if (r == 0 && !run.halted)
 		r = reprobe(&run);
 	/* a re-plan's channel items for NICs not changed above: left for the next pass */
-	for (unsigned i = 0; i < p->n && r == 0; i++)
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
 		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_PLANNED)
 			set_result(&p->items[i], p->items[i].change ? STEP_SKIPPED : STEP_UNCHANGED, 0,
 				   p->items[i].change ? "re-planned after a channel change: next pass" : NULL);
 	/* the re-plan's RSS items still to do (a table a channel change left stale), then the rest */
 	static const enum plan_kind later[] = {PLAN_RSS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS};
-	for (size_t k = 0; k < sizeof(later) / sizeof(later[0]) && r == 0; k++)
+	for (size_t k = 0; k < sizeof(later) / sizeof(later[0]) && r == 0 && !run.halted; k++)
 		for (unsigned i = 0; i < p->n && r == 0; i++) {
 			struct plan_item *it = &p->items[i];
 			const struct gone *g;
@@ -374,10 +406,14 @@ int apply_run(struct mq_plan *p, const struct apply_env *env)
 				set_result(it, STEP_SKIPPED, 0, "skipped: %s", g->why);
 				continue;
 			}
+			if (halted(&run, it))
+				break;
 			r = it->kind == PLAN_RSS	  ? step_rss(&run, it)
 			    : it->kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it)
 							  : step_mask(&run, it);
 		}
+	if (r == 0 && run.halted)
+		not_done(&run);
 	free(run.gone);
 	if (r < 0)
 		return r;

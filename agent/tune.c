@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One tuning pass: probe -> assess -> apply (or not). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@ void tune_init(struct tune *t, struct mq_nl *nl, const struct mq_config *cfg,
 	       const struct probe_opts *select)
 {
 	memset(t, 0, sizeof(*t));
+	t->sigterm_after = -1;
 	t->nl = nl;
 	t->cfg = cfg;
 	if (select)
@@ -127,6 +129,19 @@ static int env_rss_reset(void *ctx, const struct plan_item *it, char *msg, size_
 	return rss_table_reset(c->t->nl, nic, msg, msglen);
 }
 
+/* Before each change: stop when a signal came (the test hook sends one after N changes). */
+static int env_stop(void *ctx)
+{
+	struct tune *t = ((struct pass_ctx *)ctx)->t;
+	sigset_t pending;
+
+	if (t->sigterm_after >= 0 && t->changes_begun++ == t->sigterm_after)
+		raise(SIGTERM);
+	if (!t->stop_on_signal || sigpending(&pending) < 0)
+		return 0;
+	return sigismember(&pending, SIGTERM) ? SIGTERM : sigismember(&pending, SIGINT) ? SIGINT : 0;
+}
+
 /*
  * The re-probe after a channel change replaces the pass's snapshot and
  * assessment; each NIC's channel item keeps the result of the change.
@@ -208,6 +223,7 @@ static int run(struct pass_ctx *c, bool dry_run)
 		.rss_reset = env_rss_reset,
 		.reprobe = env_reprobe,
 		.managed = &c->t->managed,
+		.stop = env_stop,
 	};
 	int r;
 

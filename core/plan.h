@@ -81,6 +81,7 @@ struct mq_plan {
 	bool applied;                  /* carried out: every item has its result */
 	bool reprobed;                 /* channels changed, the rest was re-planned on a new probe */
 	int reprobe_err;               /* -errno of a failed re-probe, 0 otherwise */
+	int interrupted;               /* the signal that stopped it before the end, 0 none */
 };
 
 /* Items by result. */

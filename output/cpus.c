@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "output/report.h"
 #include "output/text.h"
 
@@ -34,7 +35,7 @@ static void queues_of(const struct mq_assessment *a, const struct cpuload_cpu *c
 		if ((int)q->nic == last_nic && q->queue == last_queue)
 			continue; /* input.N and output.N of one queue */
 		if ((int)q->nic != last_nic)
-			k = snprintf(buf + o, len - o, "%s%s %d", o ? " " : "", n->name, q->queue);
+			k = snprintf(buf + o, len - o, "%s%s %d", o ? " " : "", ESC(n->name), q->queue);
 		else
 			k = snprintf(buf + o, len - o, ",%d", q->queue);
 		if (k < 0 || (size_t)k >= len - o) {

@@ -3,8 +3,9 @@
 
 /*
  * A tiny streaming JSON writer over a FILE*. Commas, colons and indentation
- * are automatic; strings are escaped (control characters as \uXXXX, invalid
- * UTF-8 as \ufffd) so whatever the kernel names an IRQ, the output parses.
+ * are automatic; strings are escaped (control characters, C1 included, as
+ * \uXXXX, each byte of invalid UTF-8 as \ufffd) so whatever the kernel names
+ * an IRQ, the output parses and reaches no terminal as a control sequence.
  * Misuse (a value where a key is due, unbalanced ends, nesting deeper than
  * JSONW_MAX_DEPTH) is remembered and reported by jsonw_finish(), never fatal.
  */

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "core/rss.h"
 #include "core/version.h"
 #include "output/prom.h"
@@ -26,17 +27,37 @@ struct lbl {
 	const char *k, *v;
 };
 
-/* Label values: backslash, double quote and newline are escaped; nothing else is. */
+/*
+ * Label values must be valid UTF-8 with backslash, double quote and newline
+ * escaped. A name is written as the text report shows it (core/escape.h: a
+ * control character or a byte that is not UTF-8 as the text \xNN), except
+ * that a backslash stays one: the value read back is the name itself
+ * wherever the name is printable UTF-8, so it joins node_exporter's device.
+ */
 static void put_escaped(FILE *f, const char *v)
 {
-	for (; *v; v++) {
-		switch (*v) {
-		case '\\': fputs("\\\\", f); break;
-		case '"': fputs("\\\"", f); break;
-		case '\n': fputs("\\n", f); break;
-		default: fputc(*v, f);
-		}
+	char buf[ESCAPE_BUF];
+
+	for (const char *c = escape_text(buf, sizeof(buf), v, false); *c; c++) {
+		if (*c == '\\' || *c == '"')
+			fputc('\\', f);
+		fputc(*c, f);
 	}
+}
+
+/*
+ * Two names written as the same label value are one series: a byte 0xff and
+ * the text \xff. Only a name with a backslash can meet another that way.
+ */
+static bool same_label(const char *a, const char *b)
+{
+	char x[ESCAPE_BUF], y[ESCAPE_BUF];
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (!strchr(a, '\\') && !strchr(b, '\\'))
+		return false;
+	return strcmp(escape_text(x, sizeof(x), a, false), escape_text(y, sizeof(y), b, false)) == 0;
 }
 
 static void labels(FILE *f, struct fam *fam, const struct lbl *l, size_t nl)
@@ -72,7 +93,7 @@ static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uin
 static bool nic_first(const struct mq_snapshot *s, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strcmp(s->nics[j].name, s->nics[i].name) == 0)
+		if (same_label(s->nics[j].name, s->nics[i].name))
 			return false;
 	return true;
 }
@@ -100,7 +121,7 @@ static bool finding_first(const struct mq_finding *fs, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
 		if (fs[j].code == fs[i].code && fs[j].severity == fs[i].severity &&
-		    strcmp(fs[j].ifname, fs[i].ifname) == 0)
+		    same_label(fs[j].ifname, fs[i].ifname))
 			return false;
 	return true;
 }
@@ -108,7 +129,7 @@ static bool finding_first(const struct mq_finding *fs, unsigned i)
 static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strncmp(t->nic[j].ifname, t->nic[i].ifname, sizeof(t->nic[i].ifname)) == 0)
+		if (same_label(t->nic[j].ifname, t->nic[i].ifname)) /* snprintf'd: terminated */
 			return false;
 	return true;
 }

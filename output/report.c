@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/escape.h"
 #include "core/rates.h"
 #include "core/rss.h"
 #include "core/version.h"
@@ -51,10 +52,13 @@ static const char *cpus_str(const struct mq_cpuset *s, char *buf, size_t len)
 	return buf;
 }
 
-/* Print text word-wrapped at WIDTH from column col; continuation lines start at indent. */
+/*
+ * Print text word-wrapped at WIDTH from column col; continuation lines start
+ * at indent. Escaped first: findings and notes quote names and the kernel.
+ */
 static void wrap(FILE *f, const char *text, unsigned col, unsigned indent)
 {
-	const char *p = text;
+	const char *p = ESC(text);
 	bool first = true;
 
 	while (*p == ' ')
@@ -113,16 +117,16 @@ static void render_machine(const struct out *o)
 
 	fprintf(o->f, "platform:  ");
 	if (p->hypervisor[0]) {
-		fprintf(o->f, " %s", p->hypervisor);
+		fprintf(o->f, " %s", ESC(p->hypervisor));
 		any = true;
 	}
 	if (p->cloud[0]) {
-		fprintf(o->f, "%s cloud %s", any ? ";" : "", p->cloud);
+		fprintf(o->f, "%s cloud %s", any ? ";" : "", ESC(p->cloud));
 		any = true;
 	}
 	if (p->sys_vendor[0] || p->product_name[0]) {
-		fprintf(o->f, "%s %s%s%s", any ? ";" : "", p->sys_vendor,
-			p->sys_vendor[0] && p->product_name[0] ? " " : "", p->product_name);
+		fprintf(o->f, "%s %s%s%s", any ? ";" : "", ESC(p->sys_vendor),
+			p->sys_vendor[0] && p->product_name[0] ? " " : "", ESC(p->product_name));
 		any = true;
 	}
 	fprintf(o->f, "%s\n", any ? "" : " unknown");
@@ -469,11 +473,11 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 	char buf[256];
 	bool first = true;
 
-	fprintf(o->f, "\n%s%s%s: %s", ansi(o, ANSI_BOLD), n->name, ansi(o, ANSI_RESET),
-		n->driver[0] ? n->driver : n->kind[0] ? n->kind : "unknown driver");
+	fprintf(o->f, "\n%s%s%s: %s", ansi(o, ANSI_BOLD), ESC(n->name), ansi(o, ANSI_RESET),
+		ESC(n->driver[0] ? n->driver : n->kind[0] ? n->kind : "unknown driver"));
 	if (n->bus_info[0])
-		fprintf(o->f, " %s", n->bus_info);
-	fprintf(o->f, ", %s, mtu %u%s", n->operstate[0] ? n->operstate : "state unknown", n->mtu,
+		fprintf(o->f, " %s", ESC(n->bus_info));
+	fprintf(o->f, ", %s, mtu %u%s", ESC(n->operstate[0] ? n->operstate : "state unknown"), n->mtu,
 		n->xdp ? ", xdp attached" : "");
 	if (n->tuned_since > 0) {
 		time_t t = (time_t)n->tuned_since;
@@ -505,7 +509,7 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 			continue;
 		if (irq_cpus(irq))
 			cpus_str(irq_cpus(irq), cpus, sizeof(cpus));
-		fprintf(o->f, "%s%u %s (%s, cpu %s)", first ? "  other irqs: " : ", ", irq->irq, irq->name,
+		fprintf(o->f, "%s%u %s (%s, cpu %s)", first ? "  other irqs: " : ", ", irq->irq, ESC(irq->name),
 			irq_role_to_string(irq->role), cpus);
 		first = false;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/rates.h"
+#include "core/escape.h"
 #include "output/report.h"
 #include "output/text.h"
 
@@ -66,7 +67,7 @@ static void nic_block(struct frame *fr, const struct mq_assessment *a, const str
 	double secs = a->before ? a->interval : 0;
 	char b[6][32];
 
-	put(fr, "%s %s: %u queues, target %u%s", n->name, n->driver[0] ? n->driver : n->kind,
+	put(fr, "%s %s: %u queues, target %u%s", ESC(n->name), ESC(n->driver[0] ? n->driver : n->kind),
 	    v ? v->queues_active : 0, v ? v->queues_target : 0, n->xdp ? ", xdp" : "");
 	for (unsigned q = 0; n->queues && q < n->nqueues && *budget; q++, (*budget)--, (*shown)++) {
 		struct queue_counts c;
@@ -128,6 +129,7 @@ int watch_render(FILE *f, const struct mq_assessment *a, unsigned cols, unsigned
 	if (nf)
 		put(&fr, "findings (%u):", nf);
 	for (unsigned i = 0; i < nf; i++)
-		put(&fr, "  %-7s %s", severity_to_string(a->findings[i].severity), a->findings[i].message);
+		put(&fr, "  %-7s %s", severity_to_string(a->findings[i].severity),
+		    ESC(a->findings[i].message));
 	return ferror(f) ? -EIO : 0;
 }

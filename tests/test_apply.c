@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -505,6 +506,80 @@ static void test_apply_refuses_zero_and_missing_irq(void **state)
 	plan_free(&p);
 }
 
+/* A signal after stop_after changes (agent/tune.c asks its handler's flag the same way). */
+static unsigned stop_asked, stop_after;
+
+static int stop_after_n(void *ctx)
+{
+	(void)ctx;
+	return stop_asked++ >= stop_after ? SIGTERM : 0;
+}
+
+/* Every change of p not made says so; nothing is left planned. Returns how many. */
+static unsigned not_done(const struct mq_plan *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+
+		assert_int_not_equal(it->status, STEP_PLANNED);
+		if (it->status == STEP_SKIPPED && it->err == -EINTR) {
+			assert_true(it->change);
+			assert_string_equal(it->msg, "not done: interrupted by SIGTERM");
+			n++;
+		}
+	}
+	return n;
+}
+
+static void test_apply_interrupted(void **state)
+{
+	struct apply_env e = env;
+	struct mq_plan p;
+	unsigned writes, changes;
+	(void)state;
+	e.stop = stop_after_n;
+	/* after the first change (eth0's channels): the re-probe reads, nothing more is written */
+	stop_asked = 0;
+	stop_after = 1;
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &e), 0);
+	assert_int_equal(p.interrupted, SIGTERM);
+	assert_true(p.applied);
+	assert_int_equal(item(&p, "eth0", PLAN_CHANNELS, -1)->status, STEP_OK);
+	assert_int_equal(k.channel_calls, 1);
+	assert_int_equal(k.writes, 0);
+	assert_int_equal(stop_asked, 2); /* before each change, never again once stopped */
+	assert_int_equal(plan_tally(&p).ok, 1);
+	assert_int_equal(not_done(&p), plan_changes(&p) - 1);
+	assert_true(not_done(&p) > 0);
+	plan_free(&p);
+	/* a new pass, stopped after 3 changes: exactly 3 writes */
+	fixture_read();
+	stop_asked = 0;
+	stop_after = 3;
+	writes = k.writes;
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	changes = plan_changes(&p);
+	assert_true(changes > 3);
+	assert_int_equal(apply_run(&p, &e), 0);
+	assert_int_equal(p.interrupted, SIGTERM);
+	assert_int_equal(k.writes - writes, 3);
+	assert_int_equal(plan_tally(&p).ok, 3);
+	assert_int_equal(not_done(&p), changes - 3);
+	plan_free(&p);
+	/* no stop: the rest is done, and then there is nothing left */
+	fixture_read();
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(plan_changes(&p), changes - 3);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_int_equal(p.interrupted, 0);
+	assert_int_equal(not_done(&p), 0);
+	plan_free(&p);
+	assert_second_run_noop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +590,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_vanish_between_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_reprobe_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_refuses_zero_and_missing_irq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_interrupted, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,15 @@ static void test_results_text(void **state)
 	snprintf(line, sizeof(line), "applied: 1 ok, 1 failed, 1 skipped, %u unchanged\n", p->n - 3);
 	assert_non_null(strstr(out, line));
 	free(out);
+	/* a signal stopped it: the summary says so, and how many were not done */
+	p->interrupted = SIGTERM;
+	it->err = -EINTR;
+	out = render(&a);
+	assert_non_null(strstr(out, "\ninterrupted by SIGTERM: 1 change made, 1 failed, 1 not done; "
+				    "the state file keeps the way back (mqbalance --revert)\n"));
+	assert_null(strstr(out, "applied: "));
+	free(out);
+	p->interrupted = 0;
 	/* nothing to do */
 	for (unsigned i = 0; i < p->n; i++)
 		p->items[i].status = STEP_UNCHANGED;

@@ -453,7 +453,8 @@ static void test_label_escaping(void **state)
 	out = render(&in, &r);
 	assert_int_equal(r, 0);
 	check_exposition(out);
-	assert_non_null(strstr(out, "name=\"a \\\"q\\\\0\\\"\\nb, c\""));
+	/* a newline, like any control character, is written as the text \x0a */
+	assert_non_null(strstr(out, "name=\"a \\\"q\\\\0\\\"\\\\x0ab, c\""));
 	assert_non_null(strstr(out, "mqbalance_build_info{version=\"v\\\"1\\\\x\"} 1\n"));
 	assert_non_null(strstr(out, "device=\"we\\\"ird\""));
 	assert_non_null(strstr(out, "driver=\"drv\\\\\""));
