@@ -207,4 +207,4 @@ fuzz-short: fuzz
 clean:
 	rm -rf build $(BIN)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
