@@ -181,7 +181,7 @@ deb:
 	$(Q)scripts/deps.sh deb
 	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
 	$(Q)tar --exclude=./build --exclude=./.git --exclude='./mqbalance_*' -cf - . | tar -C $(DEB_DIR)/src -xf -
-	$(Q)cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	$(Q)cd $(DEB_DIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
 		{ tail -n 30 ../build.log; echo "make deb: dpkg-buildpackage failed, log: $(DEB_DIR)/build.log" >&2; exit 1; }
 	$(Q)rm -f mqbalance_*.deb && cp $(DEB_DIR)/mqbalance_*.deb .
 	@ls -1 mqbalance_*.deb
