@@ -13,7 +13,9 @@
 #      1 (prerm's mqbalance --revert);
 #   5. apt purge: nothing of ours is left: no path from `dpkg -L` that was
 #      not there before, no new file anywhere on / or /run but apt's, dpkg's
-#      and systemd's own bookkeeping.
+#      and systemd's own bookkeeping;
+#   6. with irqbalance running: install restarts it with mqbalance's policy
+#      script, remove restarts it without.
 # irqbalance is stopped first: it would move IRQs on its own every 10 s and
 # make the before/after comparison meaningless (the other boot of this root
 # tests it next to mqbalance).
@@ -182,4 +184,21 @@ check_eq "no new path named mqbalance anywhere" "" "$ours"
 other=$(grep -vE '^/(var/lib/(dpkg|apt|systemd)|var/cache/(apt|debconf|ldconfig)|var/log|run/systemd)(/|$)' <<<"$added")
 check_eq "no new file outside apt's, dpkg's and systemd's own" "" "$other"
 echo "# new paths after purge ($(grep -c . <<<"$added")), all bookkeeping: $(head -n 20 <<<"$added" | tr '\n' ' ')"
+
+# --- 6. irqbalance running: the maintainer scripts restart it -----------------
+ib_cmd() { tr '\0' ' ' <"/proc/$(systemctl show -p MainPID --value irqbalance.service)/cmdline" 2>/dev/null; }
+systemctl start irqbalance.service
+check_eq "irqbalance started again" active "$(systemctl is-active irqbalance.service)"
+apt reinstall install "./${new##*/}"
+if [[ $(ib_cmd) == *"--policyscript=/usr/lib/mqbalance/irqbalance-policy "* ]]; then
+	ok "postinst restarted irqbalance with the policy script: $(ib_cmd)"
+else
+	fail "irqbalance after install: '$(ib_cmd)'"
+fi
+apt "remove again" purge mqbalance
+if [ "$(systemctl is-active irqbalance.service)" = active ] && [[ $(ib_cmd) != *policyscript* ]]; then
+	ok "postrm restarted irqbalance without it: $(ib_cmd)"
+else
+	fail "irqbalance after remove: $(systemctl is-active irqbalance.service) '$(ib_cmd)'"
+fi
 end
