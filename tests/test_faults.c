@@ -116,8 +116,9 @@ ssize_t __wrap_write(int fd, const void *buf, size_t len)
 	if (a == SHORT_IO && len > 1)
 		len -= 1;
 	/* Like sysfs and procfs, a write replaces the value (fixture files are regular files). */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
-		(void)ftruncate(fd, 0);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0 &&
+	    ftruncate(fd, 0) < 0)
+		return -1; /* errno from ftruncate */
 	return __real_write(fd, buf, len);
 }
 
