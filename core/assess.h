@@ -9,7 +9,7 @@
  * struct, so what mqbalance reports, plans, applies and exports cannot
  * disagree. Pure: no I/O, no clock, no logging.
  *
- * The rules (README.md, "Configuration", has the user's version):
+ * The rules (docs/configuration.md has the user's version):
  * - usable CPUs = online - banned_cpus - isolated - nohz_full; if that
  *   leaves nothing, online - banned, then online (a NIC must interrupt
  *   somewhere), and the assessment says so;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The JSON report (README.md, "JSON output"). snake_case keys as in `ip -j`;
+ * The JSON report (docs/json.md). snake_case keys as in `ip -j`;
  * null, never 0, for what is missing or unsupported.
  */
 #include <errno.h>
