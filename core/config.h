@@ -49,6 +49,7 @@ enum {
 	MQ_KEY_XPS = 1 << 3,
 	MQ_KEY_RPS = 1 << 4,
 	MQ_KEY_RSS = 1 << 5,
+	MQ_KEYS_ALL = (1 << 6) - 1,
 };
 
 /* [eth0], [eth*] or [driver=virtio_net]; sections of one match merge over the files. */
