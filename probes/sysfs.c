@@ -2,14 +2,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "probes/sysfs.h"
 
 static char root[PATH_MAX];
+static int root_fd = -1;         /* the root, O_PATH: openat2() resolves beneath it */
+static char root_real[PATH_MAX]; /* realpath of the root, for kernels without openat2 */
+static bool no_openat2;
 
 void sysfs_set_root(const char *r)
 {
@@ -19,6 +27,11 @@ void sysfs_set_root(const char *r)
 	n = strlen(root);
 	while (n > 0 && root[n - 1] == '/')
 		root[--n] = '\0';
+	if (root_fd >= 0)
+		close(root_fd);
+	root_fd = root[0] ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!root[0] || !realpath(root, root_real))
+		root_real[0] = '\0';
 }
 
 const char *sysfs_root(void) { return root; }
@@ -47,16 +60,95 @@ int sysfs_path(char *buf, size_t len, const char *fmt, ...)
 	return r;
 }
 
-#define VPATH_OR_RETURN(p, fmt)                                \
+/* The path as the caller named it, without the root: open_below() adds that. */
+#define FMT_OR_RETURN(p, fmt)                                  \
 	do {                                                   \
 		va_list ap_;                                   \
 		int r_;                                        \
 		va_start(ap_, fmt);                            \
-		r_ = vpath(p, sizeof(p), fmt, ap_);            \
+		r_ = vsnprintf(p, sizeof(p), fmt, ap_);        \
 		va_end(ap_);                                   \
-		if (r_ < 0)                                    \
-			return r_;                             \
+		if (r_ < 0 || (size_t)r_ >= sizeof(p))         \
+			return -ENAMETOOLONG;                  \
 	} while (0)
+
+/* Is the resolved path p the root or below it? */
+static bool below_root(const char *p)
+{
+	size_t n = strlen(root_real);
+
+	return n && strncmp(p, root_real, n) == 0 && (p[n] == '\0' || p[n] == '/' || n == 1);
+}
+
+/*
+ * Open path ("/proc/...") under the root. Without a root it is the real file.
+ * With one, the path must resolve inside the tree: symlinks within it (sysfs
+ * is full of them) are fine, one that leads out is refused with -EXDEV.
+ * openat2(RESOLVE_BENEATH) does that atomically (Linux 5.6+); older kernels
+ * get the resolved path checked first (racy, but the tree is a test fixture).
+ */
+static int open_below(const char *path, int flags)
+{
+	char full[PATH_MAX], real[PATH_MAX];
+	int fd;
+
+	if (!root[0]) {
+		fd = open(path, flags);
+		return fd < 0 ? -errno : fd;
+	}
+	if (root_fd >= 0 && !no_openat2) {
+		struct open_how how = {.flags = (uint64_t)flags,
+				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+
+		while (*path == '/')
+			path++;
+		fd = (int)syscall(SYS_openat2, root_fd, *path ? path : ".", &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd < 0 ? -errno : fd;
+		no_openat2 = true;
+	}
+	if (snprintf(full, sizeof(full), "%s/%s", root, path) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	if (!realpath(full, real))
+		return -errno;
+	if (!below_root(real))
+		return -EXDEV;
+	fd = open(real, flags | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Open a file to read or write its value: only a regular file (every /proc
+ * and /sys value is one). O_NONBLOCK so that a FIFO put in its place cannot
+ * block the open; refused with -ENOTSUP once fstat says what it is.
+ */
+static int open_file(const char *path, int flags)
+{
+	struct stat st;
+	int fd = open_below(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -ENOTSUP;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+const char *sysfs_strerror(int err)
+{
+	switch (err) {
+	case -EXDEV:
+		return "leads out of the root directory, refused";
+	case -ENOTSUP:
+		return "not a regular file, refused";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
 
 int sysfs_read(char *buf, size_t len, const char *fmt, ...)
 {
@@ -66,10 +158,10 @@ int sysfs_read(char *buf, size_t len, const char *fmt, ...)
 
 	if (!len)
 		return -EINVAL;
-	VPATH_OR_RETURN(p, fmt);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
+	FMT_OR_RETURN(p, fmt);
+	fd = open_file(p, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		ssize_t k;
 
@@ -113,10 +205,10 @@ int sysfs_read_long(long *ret, const char *fmt, ...)
 	int fd, r;
 	ssize_t k = 0;
 
-	VPATH_OR_RETURN(p, fmt);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
+	FMT_OR_RETURN(p, fmt);
+	fd = open_file(p, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* Until EOF: a short read must not cut "1234" to "12". */
 	for (n = 0; n < sizeof(buf) - 1;) {
 		k = read(fd, buf + n, sizeof(buf) - 1 - n);
@@ -146,10 +238,10 @@ int sysfs_write(const char *val, const char *fmt, ...)
 	ssize_t k;
 	int fd, r = 0;
 
-	VPATH_OR_RETURN(p, fmt);
-	fd = open(p, O_WRONLY | O_CLOEXEC);
+	FMT_OR_RETURN(p, fmt);
+	fd = open_file(p, O_WRONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* sysfs and procfs take a value in one write; a short write is an error. */
 	do
 		k = write(fd, val, len);
@@ -166,20 +258,38 @@ int sysfs_write(const char *val, const char *fmt, ...)
 int sysfs_exists(const char *fmt, ...)
 {
 	char p[PATH_MAX];
+	int fd;
 
-	VPATH_OR_RETURN(p, fmt);
-	return access(p, F_OK) == 0;
+	FMT_OR_RETURN(p, fmt);
+	fd = open_below(p, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
+/* readlink(2) of p itself, its directory opened under the root. */
 static int do_readlink(const char *p, char *buf, size_t len)
 {
+	char dir[PATH_MAX];
+	const char *base = strrchr(p, '/');
 	ssize_t k;
+	int dfd;
 
 	if (!len)
 		return -EINVAL;
-	k = readlink(p, buf, len - 1);
+	if (!base || !base[1])
+		return -EINVAL;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - p), p);
+	dfd = open_below(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return dfd;
+	k = readlinkat(dfd, base + 1, buf, len - 1);
 	if (k < 0)
-		return -errno;
+		k = -errno;
+	close(dfd);
+	if (k < 0)
+		return (int)k;
 	if ((size_t)k >= len - 1)
 		return -ENAMETOOLONG;
 	buf[k] = '\0';
@@ -190,7 +300,7 @@ int sysfs_readlink(char *buf, size_t len, const char *fmt, ...)
 {
 	char p[PATH_MAX];
 
-	VPATH_OR_RETURN(p, fmt);
+	FMT_OR_RETURN(p, fmt);
 	return do_readlink(p, buf, len);
 }
 
@@ -200,7 +310,7 @@ int sysfs_link_name(char *buf, size_t len, const char *fmt, ...)
 	const char *base;
 	int r;
 
-	VPATH_OR_RETURN(p, fmt);
+	FMT_OR_RETURN(p, fmt);
 	r = do_readlink(p, t, sizeof(t));
 	if (r < 0)
 		return r;
@@ -214,30 +324,54 @@ FILE *sysfs_fopen(const char *fmt, ...)
 {
 	char p[PATH_MAX];
 	va_list ap;
-	int r;
+	FILE *f;
+	int r, fd;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), fmt, ap);
+	r = vsnprintf(p, sizeof(p), fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		errno = -r;
+	if (r < 0 || (size_t)r >= sizeof(p)) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return fopen(p, "re");
+	fd = open_file(p, O_RDONLY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		r = errno;
+		close(fd);
+		errno = r;
+	}
+	return f;
 }
 
 DIR *sysfs_opendir(const char *fmt, ...)
 {
 	char p[PATH_MAX];
 	va_list ap;
-	int r;
+	DIR *d;
+	int r, fd;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), fmt, ap);
+	r = vsnprintf(p, sizeof(p), fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		errno = -r;
+	if (r < 0 || (size_t)r >= sizeof(p)) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return opendir(p);
+	fd = open_below(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		r = errno;
+		close(fd);
+		errno = r;
+	}
+	return d;
 }

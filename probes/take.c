@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "probes/probe.h"
+#include "probes/sysfs.h"
 
 static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 {
@@ -28,7 +29,7 @@ static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 static void note(struct mq_nic *n, const char *what, int err)
 {
 	if (!n->errmsg[0])
-		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, strerror(-err));
+		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, sysfs_strerror(err));
 }
 
 /* Queue -> IRQ mapping: netdev netlink where the driver fills it, else names. */
