@@ -227,6 +227,7 @@ struct mq_snapshot {
 	struct mq_link_id *links;
 	bool have_ethtool_nl, have_netdev_nl, have_qstats;
 	bool unprivileged;      /* read without CAP_NET_ADMIN (set by agent/): some readings may be refused */
+	char errmsg[MQ_ERRMSG_MAX]; /* first machine-wide file not read ("/proc/interrupts: ..."), "" if none */
 };
 
 void snapshot_free(struct mq_snapshot *s);

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = fmemopen((void *)data, size, "r");
 	if (!f)
 		return 0;
-	if (interrupts_parse(f, &t) == 0) {
+	if (interrupts_parse(f, 0, &t) == 0) {
 		FUZZ_CHECK(t.n == 0 || t.lines);
 		for (unsigned i = 0; i < t.n; i++) {
 			const struct irq_line *l = &t.lines[i];
@@ -23,8 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(i == 0 || t.lines[i - 1].irq < l->irq || t.lines[i - 1].irq == l->irq);
 			FUZZ_CHECK(memchr(l->name, '\0', sizeof(l->name)));
 			FUZZ_CHECK(interrupts_find(&t, l->irq) != NULL);
+			FUZZ_CHECK(l->ncounts <= t.ncols && l->first + l->ncounts <= t.ncounts);
 			for (unsigned c = 0; c < t.ncpus; c++)
-				(void)l->per_cpu[c];
+				(void)interrupts_count(&t, l, c);
 		}
 		for (unsigned c = 0; c < t.ncols; c++)
 			/* -1: a CPU listed twice, its column is nobody's. */

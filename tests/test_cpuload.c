@@ -327,8 +327,8 @@ static void load_tree(const char *tree, double secs, struct mq_snapshot *s, stru
 	sysfs_set_root(root);
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(cpu_probe(&s->cpus), 0);
-	assert_int_equal(cpustat_read(&s->cpus), 3);
-	assert_int_equal(interrupts_read(t), 0);
+	assert_int_equal(cpustat_read(&s->cpus, NULL, 0), 3);
+	assert_int_equal(interrupts_read(0, t), 0);
 	s->taken.tv_sec = (time_t)secs;
 	sysfs_set_root("");
 }
@@ -343,10 +343,13 @@ static void virtio_nic(struct mq_snapshot *s, const struct irq_table *t)
 
 	for (unsigned i = 0; i < 8; i++) {
 		const struct irq_line *line = interrupts_find(t, 25 + i);
+		uint64_t per_cpu[64];
 
 		assert_non_null(line);
+		assert_true(t->ncpus <= 64);
+		interrupts_per_cpu(t, line, per_cpu, t->ncpus);
 		irq(n, 25 + i, i % 2 ? IRQ_ROLE_TX : IRQ_ROLE_RX, (int)(i / 2), "", "", t->ncpus,
-		    line->per_cpu);
+		    per_cpu);
 	}
 }
 

@@ -13,11 +13,13 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/memcount.h"
 
 #define NA MQ_NA
 #define N 8 /* CPUs the tests track, more than any fixture has */
 
 enum which { SOFTIRQS, STAT, SOFTNET, _WHICH_MAX };
+static size_t parse_peak; /* heap the last parse_mem() held at most, beyond what was there */
 static const char *const files[_WHICH_MAX] = {"proc/softirqs", "proc/stat", "proc/net/softnet_stat"};
 static const char *const trees[] = {"host-6.18",      "guest-6.1", "guest-6.1-off2",
 				    "guest-6.12",     "guest-6.12-off2", "old-5.4"};
@@ -72,9 +74,12 @@ static int parse_mem(enum which w, const char *buf, size_t len, const struct mq_
 	/* fmemopen of 0 bytes fails on older glibc: an empty file is /dev/null. */
 	f = len ? fmemopen(copy, len, "r") : fopen("/dev/null", "re");
 	assert_non_null(f);
+	mem_mark();
+	parse_peak = mem_live;
 	r = w == SOFTIRQS ? cpustat_parse_softirqs(f, cnt, n)
 	    : w == STAT   ? cpustat_parse_stat(f, cnt, n)
 			  : cpustat_parse_softnet(f, online, cnt, n);
+	parse_peak = mem_peak - parse_peak;
 	fclose(f);
 	free(copy);
 	return r;
@@ -226,7 +231,7 @@ static void test_read_root(void **state)
 	sysfs_set_root(root);
 	assert_int_equal(cpu_probe(&cpus), 0);
 	assert_int_equal(cpus.n, 4);
-	assert_int_equal(cpustat_read(&cpus), 3);
+	assert_int_equal(cpustat_read(&cpus, NULL, 0), 3);
 	assert_int_equal(cpus.cpu[3].cnt.ticks_total, 973);
 	assert_int_equal(cpus.cpu[3].cnt.softnet_squeezed, 0x26);
 	assert_true(cpus.cpu[2].cnt.ticks_total == NA);
@@ -237,7 +242,7 @@ static void test_read_root(void **state)
 	snprintf(root, sizeof(root), "%s/cpustat/old-5.4", data_dir());
 	sysfs_set_root(root);
 	assert_int_equal(cpu_probe(&cpus), 0);
-	assert_int_equal(cpustat_read(&cpus), 3);
+	assert_int_equal(cpustat_read(&cpus, NULL, 0), 3);
 	assert_int_equal(cpus.cpu[3].cnt.softnet_processed, 0xffff);
 	cpu_free(&cpus);
 
@@ -246,11 +251,11 @@ static void test_read_root(void **state)
 	sysfs_set_root(root);
 	assert_int_equal(cpu_probe(&cpus), 0);
 	cpus.cpu[0].cnt.net_rx = 5;
-	assert_int_equal(cpustat_read(&cpus), -ENOENT);
+	assert_int_equal(cpustat_read(&cpus, NULL, 0), -ENOENT);
 	assert_true(cpus.cpu[0].cnt.net_rx == NA);
 	cpu_free(&cpus);
 	sysfs_set_root("");
-	assert_int_equal(cpustat_read(NULL), -EINVAL);
+	assert_int_equal(cpustat_read(NULL, NULL, 0), -EINVAL);
 }
 
 /* Every fixture cut at every byte: never a crash, a leak, or a write on failure. */
@@ -378,7 +383,7 @@ static void test_bad_input(void **state)
 	assert_int_equal(cpustat_parse_softirqs(stdin, NULL, 1), -EINVAL);
 }
 
-/* A line past the cap and more lines than MQ_MAX_CPUS allow: -EFBIG, bounded. */
+/* A line past the cap: -E2BIG; more lines than MQ_MAX_CPUS allow: -EFBIG. Bounded. */
 static void test_huge(void **state)
 {
 	size_t cap = 4U << 20, len = 0;
@@ -401,7 +406,7 @@ static void test_huge(void **state)
 	/* One 1 MiB line. */
 	memset(buf, ' ', 1U << 20);
 	memcpy(buf + (1U << 20), "\nNET_RX: 1\n", 11);
-	assert_int_equal(parse_mem(SOFTIRQS, buf, (1U << 20) + 11, NULL, c, N), -EFBIG);
+	assert_int_equal(parse_mem(SOFTIRQS, buf, (1U << 20) + 11, NULL, c, N), -E2BIG);
 	/* 100000 short lines of softnet_stat. */
 	len = 0;
 	for (unsigned i = 0; i < 100000; i++)
@@ -416,6 +421,41 @@ static void test_huge(void **state)
 	free(buf);
 }
 
+/*
+ * Memory follows the CPUs a file lists, not MQ_MAX_CPUS: the real files of
+ * small guests take a few hundred bytes (a buffer sized for 8,192 CPUs
+ * would be 128 KiB), and a file with no newline stops at a line's cap.
+ */
+static void test_memory(void **state)
+{
+	struct mq_cpu_counters c[N];
+	char *buf;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++)
+		for (int w = 0; w < _WHICH_MAX; w++) {
+			size_t len;
+			char *text = slurp(trees[i], (enum which)w, &len);
+
+			clear(c, N);
+			assert_int_equal(parse_mem((enum which)w, text, len, NULL, c, N), 0);
+			if (parse_peak >= 4096)
+				fail_msg("%s %s: %zu bytes", trees[i], files[w], parse_peak);
+			free(text);
+		}
+	buf = malloc(8U << 20);
+	assert_non_null(buf);
+	memset(buf, '1', 8U << 20);
+	for (int w = 0; w < _WHICH_MAX; w++) {
+		assert_int_equal(parse_mem((enum which)w, buf, 8U << 20, NULL, c, N), -E2BIG);
+		assert_true(parse_peak < (256U << 10));
+	}
+	memcpy(buf, "cpu0 1 1 1 1\n", 13); /* /proc/stat stops at a long line after its CPUs */
+	assert_int_equal(parse_mem(STAT, buf, 8U << 20, NULL, c, N), 0);
+	assert_true(parse_peak < (16U << 10));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,7 +463,7 @@ int main(void)
 		cmocka_unit_test(test_guest_612),   cmocka_unit_test(test_old_softnet),
 		cmocka_unit_test(test_read_root),   cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_mutated),     cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_huge),        cmocka_unit_test(test_memory),
 	};
 	return cmocka_run_group_tests_name("cpustat", tests, NULL, NULL);
 }

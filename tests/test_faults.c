@@ -540,7 +540,7 @@ static void test_enomem_everywhere(void **state)
 		assert_non_null(f);
 		alloc_arm(n);
 		r1 = config_parse(conf, "/etc/mqbalance.conf", &c, NULL, 0);
-		r2 = interrupts_parse(f, &t);
+		r2 = interrupts_parse(f, 0, &t);
 		if (r1 == 0) {
 			config_free(&cfg);
 			cfg = c;

@@ -127,7 +127,7 @@ static struct irq_table table(void)
 {
 	struct irq_table t;
 
-	assert_int_equal(interrupts_read(&t), 0);
+	assert_int_equal(interrupts_read(0, &t), 0);
 	return t;
 }
 

@@ -186,7 +186,7 @@ static int checks(void)
 	EXPECT(f == NULL && errno == ENOTSUP);
 	if (f)
 		fclose(f);
-	EXPECT(interrupts_read(&t) == -ENOTSUP);
+	EXPECT(interrupts_read(0, &t) == -ENOTSUP);
 	EXPECT(strstr(sysfs_strerror(-ENOTSUP), "not a regular file") != NULL);
 	EXPECT(sysfs_read(buf, sizeof(buf), "/proc/irq/5/smp_affinity_list") == -EISDIR);
 	if (have_device) {
