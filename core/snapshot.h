@@ -50,9 +50,15 @@ struct mq_cpu {
 };
 
 struct mq_cpus {
-	unsigned n;           /* entries in cpu[]: highest possible CPU id + 1 */
+	/*
+	 * Entries in cpu[]: highest present or online CPU id + 1. A CPU that is
+	 * only possible (a hotplug slot) has nothing to describe, so 8,192
+	 * possible CPUs with 4 present cost 4 entries.
+	 */
+	unsigned n;
 	struct mq_cpu *cpu;   /* indexed by CPU id */
-	struct mq_cpuset possible, present, online, isolated, nohz_full;
+	const struct mq_cpuset *possible, *present, *online, *isolated, *nohz_full; /* in sets */
+	struct cpuset_pool sets;
 	unsigned nr_cpu_ids;  /* mask width the kernel expects (possible max + 1) */
 	unsigned n_online, n_nodes, n_cores, n_l3;
 	bool smt_active;      /* any online core has >1 online thread */
@@ -79,7 +85,7 @@ struct mq_irq {
 	uint64_t total;         /* sum over CPUs, MQ_NA if the IRQ vanished */
 	uint64_t *per_cpu;      /* indexed by CPU id, n_per_cpu entries; MQ_NA for CPUs not listed */
 	unsigned n_per_cpu;
-	struct mq_cpuset affinity, effective; /* smp_affinity_list, effective_affinity_list */
+	const struct mq_cpuset *affinity, *effective; /* smp_affinity_list, effective_affinity_list (nic->sets) */
 	bool has_affinity, has_effective;
 	bool managed;           /* known kernel-managed (EIO on write); set by the applier */
 };
@@ -132,7 +138,7 @@ struct mq_queue {
 	bool has_rx, has_tx;          /* rx-N / tx-N active (sysfs queue dirs) */
 	uint64_t rx_packets, rx_bytes, rx_drops;  /* MQ_NA when the source lacks it */
 	uint64_t tx_packets, tx_bytes, tx_drops;
-	struct mq_cpuset xps, rps;    /* tx-N/xps_cpus, rx-N/rps_cpus */
+	const struct mq_cpuset *xps, *rps; /* tx-N/xps_cpus, rx-N/rps_cpus (nic->sets) */
 	bool has_xps, has_rps;        /* file readable (xps needs CONFIG_XPS and mq) */
 	int napi_id;                  /* netdev netlink, -1 unknown */
 	int irq_rx, irq_tx;           /* indices into nic->irqs, -1 none; equal for one vector per pair */
@@ -165,6 +171,7 @@ struct mq_nic {
 	char errmsg[MQ_ERRMSG_MAX]; /* first probe problem for this NIC, "" if none */
 	int64_t tuned_since;    /* unix time mqbalance first changed it this boot (state file), 0 never */
 	struct mq_rss rss;      /* full probe only (snapshot_take), not re-read by snapshot_sample */
+	struct cpuset_pool sets; /* its IRQs' and queues' CPU sets; nic_free frees them */
 };
 
 /* ---- the machine --------------------------------------------------------- */

@@ -19,7 +19,7 @@ enum fuzz_cpustat { FUZZ_SOFTIRQS, FUZZ_STAT, FUZZ_SOFTNET };
 static inline void fuzz_cpustat(const uint8_t *data, size_t size, enum fuzz_cpustat which)
 {
 	struct mq_cpu_counters cnt[8], orig[8];
-	struct mq_cpuset online;
+	CPUSET_DEFINE(online);
 	FILE *f;
 	int r;
 
@@ -32,13 +32,13 @@ static inline void fuzz_cpustat(const uint8_t *data, size_t size, enum fuzz_cpus
 		cpu_counters_clear(&cnt[i]);
 	cnt[3].net_rx = cnt[3].ticks_total = cnt[3].softnet_processed = 42; /* another parser's */
 	memcpy(orig, cnt, sizeof(cnt));
-	cpuset_zero(&online);
-	cpuset_set(&online, 0);
-	cpuset_set(&online, 1);
-	cpuset_set(&online, 3);
+	cpuset_zero(online);
+	cpuset_set(online, 0);
+	cpuset_set(online, 1);
+	cpuset_set(online, 3);
 	r = which == FUZZ_SOFTIRQS ? cpustat_parse_softirqs(f, cnt, 8)
 	    : which == FUZZ_STAT   ? cpustat_parse_stat(f, cnt, 8)
-				   : cpustat_parse_softnet(f, &online, cnt, 8);
+				   : cpustat_parse_softnet(f, online, cnt, 8);
 	fclose(f);
 	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -EFBIG || r == -E2BIG);
 	if (r < 0) {

@@ -370,7 +370,7 @@ static int read_stat(FILE *f, const struct mq_cpus *c, struct mq_cpu_counters *c
 
 static int read_softnet(FILE *f, const struct mq_cpus *c, struct mq_cpu_counters *cnt)
 {
-	return cpustat_parse_softnet(f, &c->online, cnt, c->n);
+	return cpustat_parse_softnet(f, c->online, cnt, c->n);
 }
 
 int cpustat_read(struct mq_cpus *c, char *err, size_t errlen)

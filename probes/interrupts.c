@@ -427,7 +427,7 @@ void interrupts_per_cpu(const struct irq_table *t, const struct irq_line *l, uin
 /* A *_list file, or the hex mask file when the list one is missing (old kernels). */
 static int read_affinity(unsigned irq, const char *list, const char *mask, struct mq_cpuset *ret)
 {
-	char buf[8192];
+	char buf[MQ_CPULIST_MAX];
 	int r;
 
 	r = sysfs_read(buf, sizeof(buf), "/proc/irq/%u/%s", irq, list);
@@ -441,21 +441,20 @@ static int read_affinity(unsigned irq, const char *list, const char *mask, struc
 	return cpuset_parse_mask(buf, ret);
 }
 
-int irq_affinity_read(struct mq_irq *irq)
+int irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq)
 {
-	struct mq_cpuset s;
+	CPUSET_DEFINE(s);
 	int r;
 
-	if (!irq)
+	if (!irq || !sets)
 		return -EINVAL;
-	r = read_affinity(irq->irq, "smp_affinity_list", "smp_affinity", &s);
-	irq->has_affinity = r >= 0;
+	r = read_affinity(irq->irq, "smp_affinity_list", "smp_affinity", s);
 	if (r >= 0)
-		irq->affinity = s;
+		r = cpuset_pool_intern(sets, s, &irq->affinity);
+	irq->has_affinity = r >= 0;
 	/* effective_affinity* exist since 4.15 and only with GENERIC_IRQ_EFFECTIVE_AFF_MASK. */
 	irq->has_effective =
-		read_affinity(irq->irq, "effective_affinity_list", "effective_affinity", &s) >= 0;
-	if (irq->has_effective)
-		irq->effective = s;
+		read_affinity(irq->irq, "effective_affinity_list", "effective_affinity", s) >= 0 &&
+		cpuset_pool_intern(sets, s, &irq->effective) >= 0;
 	return r < 0 ? r : 0;
 }

@@ -260,7 +260,7 @@ int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t)
 			goto out;
 		}
 		interrupts_per_cpu(t, l, x->per_cpu, t->ncpus);
-		irq_affinity_read(x);
+		irq_affinity_read(&nic->sets, x);
 		n++;
 	}
 

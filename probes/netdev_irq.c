@@ -162,7 +162,7 @@ int netdev_irqmap_build(struct mq_nic *nic, const int *rx_irq, const int *tx_irq
 				}
 			}
 		}
-		irq_affinity_read(irq); /* best effort: has_affinity says whether it worked */
+		irq_affinity_read(&nic->sets, irq); /* best effort: has_affinity says whether it worked */
 	}
 	irqs_free(nic);
 	nic->irqs = irqs;

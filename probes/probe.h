@@ -85,8 +85,8 @@ uint64_t interrupts_count(const struct irq_table *t, const struct irq_line *l, u
 /* l's counts into per_cpu[0..n), indexed by CPU id, MQ_NA where none (l NULL: all). */
 void interrupts_per_cpu(const struct irq_table *t, const struct irq_line *l, uint64_t *per_cpu,
 			unsigned n);
-/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq. */
-int irq_affinity_read(struct mq_irq *irq);
+/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq, interned in sets. */
+int irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq);
 
 /* ---- probes/irqmap.c: which IRQs belong to which queue ------------------- */
 /*

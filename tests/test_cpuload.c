@@ -16,6 +16,7 @@
 #include "core/rates.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/fx_cpuset.h"
 
 #define NA MQ_NA
 
@@ -37,8 +38,8 @@ static void snap(struct mq_snapshot *s, unsigned ncpu, double secs)
 		s->cpus.cpu[i].id = (int)i;
 		s->cpus.cpu[i].present = s->cpus.cpu[i].online = true;
 		cpu_counters_clear(&s->cpus.cpu[i].cnt);
-		cpuset_set(&s->cpus.online, i);
 	}
+	s->cpus.online = fx_first(&s->cpus.sets, ncpu);
 	s->taken.tv_sec = (time_t)secs;
 	s->taken.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9);
 }
@@ -46,10 +47,7 @@ static void snap(struct mq_snapshot *s, unsigned ncpu, double secs)
 static void set_online(struct mq_snapshot *s, unsigned cpu, bool on)
 {
 	s->cpus.cpu[cpu].online = on;
-	if (on)
-		cpuset_set(&s->cpus.online, cpu);
-	else
-		cpuset_clear(&s->cpus.online, cpu);
+	s->cpus.online = fx_with(&s->cpus.sets, s->cpus.online, cpu, on);
 }
 
 static struct mq_nic *nic(struct mq_snapshot *s, int ifindex, const char *name)
@@ -79,8 +77,10 @@ static struct mq_irq *irq(struct mq_nic *n, unsigned num, enum mq_irq_role role,
 	x->irq = num;
 	x->role = role;
 	x->queue = q;
-	x->has_effective = *effective && cpuset_parse_list(effective, &x->effective) == 0;
-	x->has_affinity = *affinity && cpuset_parse_list(affinity, &x->affinity) == 0;
+	x->has_effective = *effective;
+	x->effective = *effective ? fx_set(&n->sets, effective) : NULL;
+	x->has_affinity = *affinity;
+	x->affinity = *affinity ? fx_set(&n->sets, affinity) : NULL;
 	x->n_per_cpu = ncounts;
 	x->per_cpu = calloc(ncounts ? ncounts : 1, sizeof(*x->per_cpu));
 	assert_non_null(x->per_cpu);
@@ -162,10 +162,13 @@ static void free_snap(struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++)
 		for (unsigned k = 0; k < s->nics[i].nirqs; k++)
 			free(s->nics[i].irqs[k].per_cpu);
-	for (unsigned i = 0; i < s->nnics; i++)
+	for (unsigned i = 0; i < s->nnics; i++) {
 		free(s->nics[i].irqs);
+		cpuset_pool_free(&s->nics[i].sets);
+	}
 	free(s->nics);
 	free(s->cpus.cpu);
+	cpuset_pool_free(&s->cpus.sets);
 }
 
 static void test_rates(void **state)

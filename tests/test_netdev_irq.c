@@ -14,12 +14,14 @@
 
 static unsigned affinity_calls;
 
-int __wrap_irq_affinity_read(struct mq_irq *irq);
-int __wrap_irq_affinity_read(struct mq_irq *irq)
+int __wrap_irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq);
+int __wrap_irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq)
 {
+	CPUSET_DEFINE(s);
+
 	affinity_calls++;
-	cpuset_zero(&irq->affinity);
-	cpuset_set(&irq->affinity, irq->irq % 2);
+	cpuset_set(s, irq->irq % 2);
+	assert_int_equal(cpuset_pool_intern(sets, s, &irq->affinity), 0);
 	irq->has_affinity = true;
 	return 0;
 }
@@ -41,6 +43,7 @@ static void nic_fini(struct mq_nic *nic)
 		free(nic->irqs[i].per_cpu);
 	free(nic->irqs);
 	free(nic->queues);
+	cpuset_pool_free(&nic->sets);
 }
 
 static void test_none(void **state)
