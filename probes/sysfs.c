@@ -14,32 +14,35 @@
 
 #include "probes/sysfs.h"
 
-static char root[PATH_MAX];
-static int root_fd = -1;         /* the root, O_PATH: openat2() resolves beneath it */
-static char root_real[PATH_MAX]; /* realpath of the root, for kernels without openat2 */
-static bool no_openat2;
+/* The root prefix, set once at start: the one file-scope state of the probes. */
+static struct {
+	char path[PATH_MAX];
+	int fd;               /* O_PATH of the root: openat2() resolves beneath it; -1 none */
+	char real[PATH_MAX];  /* its realpath, for kernels without openat2 */
+	bool no_openat2;
+} root = {.fd = -1};
 
 void sysfs_set_root(const char *r)
 {
 	size_t n;
 
-	snprintf(root, sizeof(root), "%s", r ? r : "");
-	n = strlen(root);
-	while (n > 0 && root[n - 1] == '/')
-		root[--n] = '\0';
-	if (root_fd >= 0)
-		close(root_fd);
-	root_fd = root[0] ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (!root[0] || !realpath(root, root_real))
-		root_real[0] = '\0';
+	snprintf(root.path, sizeof(root.path), "%s", r ? r : "");
+	n = strlen(root.path);
+	while (n > 0 && root.path[n - 1] == '/')
+		root.path[--n] = '\0';
+	if (root.fd >= 0)
+		close(root.fd);
+	root.fd = root.path[0] ? open(root.path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!root.path[0] || !realpath(root.path, root.real))
+		root.real[0] = '\0';
 }
 
-const char *sysfs_root(void) { return root; }
+const char *sysfs_root(void) { return root.path; }
 
 __attribute__((format(printf, 3, 0)))
 static int vpath(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	int a = snprintf(buf, len, "%s", root), b;
+	int a = snprintf(buf, len, "%s", root.path), b;
 
 	if (a < 0 || (size_t)a >= len)
 		return -ENAMETOOLONG;
@@ -75,9 +78,9 @@ int sysfs_path(char *buf, size_t len, const char *fmt, ...)
 /* Is the resolved path p the root or below it? */
 static bool below_root(const char *p)
 {
-	size_t n = strlen(root_real);
+	size_t n = strlen(root.real);
 
-	return n && strncmp(p, root_real, n) == 0 && (p[n] == '\0' || p[n] == '/' || n == 1);
+	return n && strncmp(p, root.real, n) == 0 && (p[n] == '\0' || p[n] == '/' || n == 1);
 }
 
 /*
@@ -92,22 +95,22 @@ static int open_below(const char *path, int flags)
 	char full[PATH_MAX], real[PATH_MAX];
 	int fd;
 
-	if (!root[0]) {
+	if (!root.path[0]) {
 		fd = open(path, flags);
 		return fd < 0 ? -errno : fd;
 	}
-	if (root_fd >= 0 && !no_openat2) {
+	if (root.fd >= 0 && !root.no_openat2) {
 		struct open_how how = {.flags = (uint64_t)flags,
 				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
 
 		while (*path == '/')
 			path++;
-		fd = (int)syscall(SYS_openat2, root_fd, *path ? path : ".", &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, root.fd, *path ? path : ".", &how, sizeof(how));
 		if (fd >= 0 || errno != ENOSYS)
 			return fd < 0 ? -errno : fd;
-		no_openat2 = true;
+		root.no_openat2 = true;
 	}
-	if (snprintf(full, sizeof(full), "%s/%s", root, path) >= (int)sizeof(full))
+	if (snprintf(full, sizeof(full), "%s/%s", root.path, path) >= (int)sizeof(full))
 		return -ENAMETOOLONG;
 	if (!realpath(full, real))
 		return -errno;
