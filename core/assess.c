@@ -8,7 +8,7 @@
 
 bool cpus_usable(const struct mq_cpus *c, const struct mq_config *cfg, struct mq_cpuset *ret)
 {
-	const struct mq_cpuset *banned = cfg ? cpuset_buf(&cfg->banned_cpus) : NULL;
+	const struct mq_cpuset *banned = cfg ? cpuset_cbuf(&cfg->banned_cpus) : NULL;
 	CPUSET_DEFINE(excl);
 
 	cpuset_or(excl, c->isolated, c->nohz_full);
@@ -58,7 +58,7 @@ int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
 	if (r == 0)
 		r = cpuset_pool_intern(&a.sets, usable, &a.usable);
 	if (r == 0)
-		r = cpuset_pool_intern(&a.sets, cpuset_buf(&cfg->banned_cpus), &a.banned);
+		r = cpuset_pool_intern(&a.sets, cpuset_cbuf(&cfg->banned_cpus), &a.banned);
 	if (r == 0)
 		r = plan_build(&a, cfg);
 	if (r == 0)

@@ -139,10 +139,15 @@ int cpuset_next(const struct mq_cpuset *s, unsigned from)
 
 int cpuset_last(const struct mq_cpuset *s)
 {
+	uint64_t i;
+
 	s = or_empty(s);
-	if (!s->nw)
+	/* w[nw - 1] is not 0 (trim()); the loop only keeps clzll() away from 0 regardless */
+	for (i = s->nw; i > 0 && !s->w[i - 1]; i--)
+		;
+	if (!i)
 		return -1;
-	return (int)((s->nw - 1) * 64 + 63 - (unsigned)__builtin_clzll(s->w[s->nw - 1]));
+	return (int)((i - 1) * 64 + 63 - (unsigned)__builtin_clzll(s->w[i - 1]));
 }
 
 size_t cpuset_size(const struct mq_cpuset *s)

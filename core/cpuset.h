@@ -35,10 +35,16 @@ struct mq_cpuset_buf {
 	uint64_t w[MQ_CPUSET_WORDS];
 };
 
-/* The set in a buf (same layout: every access goes through the set). */
-#define cpuset_buf(b)                                                                        \
-	_Generic((b), const struct mq_cpuset_buf *: (const struct mq_cpuset *)(const void *)(b), \
-		 struct mq_cpuset_buf *: (struct mq_cpuset *)(void *)(b))
+/* The set in a buf (same layout: every access goes through the set); cpuset_cbuf() for a const one. */
+static inline struct mq_cpuset *cpuset_buf(struct mq_cpuset_buf *b)
+{
+	return (struct mq_cpuset *)(void *)b;
+}
+
+static inline const struct mq_cpuset *cpuset_cbuf(const struct mq_cpuset_buf *b)
+{
+	return (const struct mq_cpuset *)(const void *)b;
+}
 /* Empty the buf, return its set. */
 struct mq_cpuset *cpuset_init(struct mq_cpuset_buf *b);
 /* Declare struct mq_cpuset *name: an empty set to compute in, on the stack. */

@@ -255,10 +255,10 @@ static void put_cause(struct out *o, const struct ev_state *s, const struct ev_c
 			put(o, " (to %u)", c->count);
 		break;
 	case EV_CPU_ONLINE:
-		put_cpus(o, cpuset_buf(&s->cpus_on), "came online");
+		put_cpus(o, cpuset_cbuf(&s->cpus_on), "came online");
 		return;
 	case EV_CPU_OFFLINE:
-		put_cpus(o, cpuset_buf(&s->cpus_off), "went offline");
+		put_cpus(o, cpuset_cbuf(&s->cpus_off), "went offline");
 		return;
 	case EV_TIMER_DRIFT_CHECK:
 		put(o, "drift check");
