@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "agent/state_file.h"
 #include "output/state.h"
 #include "tests/snapbuild.h"
 
@@ -178,12 +180,37 @@ static void test_parse_errors(void **state)
 	state_free(&st);
 }
 
+/* No state file yet: an empty record, every field of it (its set pool too) safe to free. */
+static void test_load_missing(void **state)
+{
+	char dir[] = "/tmp/mq-state.XXXXXX", *old = getenv("MQBALANCE_STATE_DIR");
+	struct mq_state st;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	old = old ? strdup(old) : NULL;
+	setenv("MQBALANCE_STATE_DIR", dir, 1);
+	memset(&st, 0xa5, sizeof(st)); /* what a caller's stack may hold */
+	assert_int_equal(state_file_load(&st, NULL, 0), 0);
+	assert_int_equal(st.n, 0);
+	assert_null(st.nics);
+	assert_int_equal(st.sets.n, 0);
+	state_free(&st); /* was a free() of the garbage pool */
+	if (old)
+		setenv("MQBALANCE_STATE_DIR", old, 1);
+	else
+		unsetenv("MQBALANCE_STATE_DIR");
+	free(old);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_render_parse),
 		cmocka_unit_test(test_revert_plan_restores),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_load_missing),
 	};
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
 }
