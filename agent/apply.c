@@ -185,17 +185,16 @@ static int step_rss(struct run *run, struct plan_item *it)
 	return 0;
 }
 
-static void read_effective(struct plan_item *it)
+static void read_effective(struct run *run, struct plan_item *it)
 {
-	char buf[4096];
-	struct mq_cpuset e;
+	char buf[MQ_CPULIST_MAX];
+	CPUSET_DEFINE(e);
 
 	it->has_effective = false;
 	if (sysfs_read(buf, sizeof(buf), "/proc/irq/%d/effective_affinity_list", it->irq) < 0)
 		return;
-	if (cpuset_parse_list(buf, &e) < 0)
+	if (cpuset_parse_list(buf, e) < 0 || plan_set(run->p, &it->effective, e) < 0)
 		return;
-	it->effective = e;
 	it->has_effective = true;
 }
 
@@ -209,23 +208,25 @@ static void read_effective(struct plan_item *it)
 static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset *want, char *buf,
 			size_t len)
 {
-	struct mq_cpuset now, left;
-	char text[4096];
+	CPUSET_DEFINE(now);
+	CPUSET_DEFINE(left);
+	char text[MQ_CPULIST_MAX];
 	int r;
 
 	if (sysfs_read(text, sizeof(text), "/sys/devices/system/cpu/online") < 0 ||
-	    cpuset_parse_list(text, &now) < 0)
+	    cpuset_parse_list(text, now) < 0)
 		return -EINVAL;
-	run->p->online = now;
-	cpuset_and(&left, want, &now);
-	if (cpuset_equal(&left, want))
+	if (plan_set(run->p, &run->p->online, now) < 0)
+		return -ENOMEM;
+	cpuset_and(left, want, now);
+	if (cpuset_equal(left, want))
 		return -EINVAL; /* nothing went offline: the kernel refused for another reason */
-	if (cpuset_empty(&left)) {
+	if (cpuset_empty(left)) {
 		set_result(it, STEP_SKIPPED, -EINVAL,
 			   "every target CPU went offline during the apply; the next pass re-plans");
 		return 1;
 	}
-	*want = left;
+	cpuset_copy(want, left);
 	r = cpuset_format_list(want, buf, len);
 	if (r < 0)
 		return r;
@@ -234,8 +235,8 @@ static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset 
 
 static int step_irq(struct run *run, struct plan_item *it)
 {
-	struct mq_cpuset want;
-	char buf[4096];
+	CPUSET_DEFINE(want);
+	char buf[MQ_CPULIST_MAX];
 	int r;
 
 	if (it->hold == HOLD_MANAGED) {
@@ -248,27 +249,27 @@ static int step_irq(struct run *run, struct plan_item *it)
 		return 0;
 	}
 	/* The kernel refuses masks with offline CPUs; the plan may be a moment old. */
-	cpuset_and(&want, &it->target, &run->p->online);
-	if (cpuset_empty(&want)) {
+	cpuset_and(want, it->target, run->p->online);
+	if (cpuset_empty(want)) {
 		set_result(it, STEP_SKIPPED, -EINVAL, "no online CPU left in the target");
 		return 0;
 	}
-	r = cpuset_format_list(&want, buf, sizeof(buf));
+	r = cpuset_format_list(want, buf, sizeof(buf));
 	if (r < 0) {
 		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
 		return 0;
 	}
 	r = sysfs_write(buf, "/proc/irq/%d/smp_affinity_list", it->irq);
 	if (r == -EINVAL)
-		r = retry_online(run, it, &want, buf, sizeof(buf));
+		r = retry_online(run, it, want, buf, sizeof(buf));
 	if (r == 1)
 		return 0; /* every target CPU went offline: skipped, said so */
 	if (r == 0) {
-		if (cpuset_equal(&want, &it->target))
+		if (cpuset_equal(want, it->target))
 			set_result(it, STEP_OK, 0, NULL);
 		else
 			set_result(it, STEP_OK, 0, "set %s: the other target CPUs are offline", buf);
-		read_effective(it);
+		read_effective(run, it);
 	} else if (r == -EIO) {
 		set_result(it, STEP_FAILED, r, "kernel-managed IRQ %d, cannot be moved from user space",
 			   it->irq);
@@ -287,14 +288,14 @@ static int step_mask(struct run *run, struct plan_item *it)
 {
 	const char *dir = it->kind == PLAN_XPS ? "tx" : "rx";
 	const char *file = it->kind == PLAN_XPS ? "xps_cpus" : "rps_cpus";
-	char buf[512];
+	char buf[4096]; /* 8,192 CPUs: 2,304 characters */
 	int r;
 
 	if (!it->change) {
 		set_result(it, STEP_UNCHANGED, 0, NULL);
 		return 0;
 	}
-	r = cpuset_format_mask(&it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
+	r = cpuset_format_mask(it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
 	if (r < 0) {
 		set_result(it, STEP_FAILED, r, "cannot write the mask for %u CPUs: %s", run->p->nr_cpu_ids,
 			   strerror(-r));

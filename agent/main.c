@@ -119,6 +119,8 @@ static int run_report(const struct args *a, const struct mq_config *cfg, struct 
 		before = (struct mq_snapshot){0};
 	}
 	mark_tuned(&now);
+	if (now.errmsg[0])
+		log_warn("%s", now.errmsg);
 	now.unprivileged = privs_unprivileged();
 	r = assess(&now, a->interval > 0 ? &before : NULL, cfg, &as);
 	if (r < 0) {

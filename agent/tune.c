@@ -84,6 +84,8 @@ static int probe_and_assess(struct pass_ctx *c, struct mq_snapshot *ret_snap,
 	r = snapshot_take(c->t->nl, &po, ret_snap);
 	if (r < 0)
 		return r;
+	if (ret_snap->errmsg[0])
+		log_warn("%s", ret_snap->errmsg);
 	irq_memory_mark(&c->t->managed, ret_snap);
 	state_mark(&c->t->saved, ret_snap);
 	c->p->stage = "assess";

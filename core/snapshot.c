@@ -85,6 +85,7 @@ void nic_free(struct mq_nic *n)
 	free(n->irqs);
 	free(n->queues);
 	rss_free(&n->rss);
+	cpuset_pool_free(&n->sets);
 	n->irqs = NULL;
 	n->nirqs = 0;
 	n->queues = NULL;
@@ -98,6 +99,8 @@ void cpu_free(struct mq_cpus *c)
 	free(c->cpu);
 	c->cpu = NULL;
 	c->n = 0;
+	cpuset_pool_free(&c->sets);
+	c->possible = c->present = c->online = c->isolated = c->nohz_full = NULL;
 }
 
 void snapshot_free(struct mq_snapshot *s)
@@ -162,21 +165,20 @@ bool nic_irq_is_queue(const struct mq_nic *n, unsigned i)
 const struct mq_cpuset *irq_cpus(const struct mq_irq *irq)
 {
 	if (irq->has_effective)
-		return &irq->effective;
-	return irq->has_affinity ? &irq->affinity : NULL;
+		return irq->effective;
+	return irq->has_affinity ? irq->affinity : NULL;
 }
 
 int irq_cpu(const struct mq_irq *irq, const struct mq_cpuset *usable)
 {
 	const struct mq_cpuset *set = irq_cpus(irq);
-	struct mq_cpuset u;
 
 	if (!set)
 		return -1;
-	if (!usable)
-		return cpuset_next(set, 0);
-	cpuset_and(&u, set, usable);
-	return cpuset_next(&u, 0);
+	for (int c = cpuset_next(set, 0); c >= 0; c = cpuset_next(set, (unsigned)c + 1))
+		if (!usable || cpuset_isset(usable, (unsigned)c))
+			return c;
+	return -1;
 }
 
 static unsigned max_u(unsigned a, unsigned b) { return a > b ? a : b; }

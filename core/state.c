@@ -9,7 +9,7 @@
 #include "core/rss.h"
 #include "core/state.h"
 
-#define LINE_MAX_LEN 8192
+#define LINE_MAX_LEN (MQ_CPULIST_MAX + 128) /* "irq eth0 38 " and any CPU list */
 
 static void saved_free(struct mq_saved_nic *n)
 {
@@ -25,6 +25,7 @@ void state_free(struct mq_state *st)
 	for (unsigned i = 0; i < st->n; i++)
 		saved_free(&st->nics[i]);
 	free(st->nics);
+	cpuset_pool_free(&st->sets);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -134,15 +135,16 @@ static int number(const char *w, unsigned long long max, unsigned long long *ret
 	return 0;
 }
 
-static int cpus(const char *w, struct mq_cpuset *ret)
+/* A CPU list or "-" (none), interned in the state's sets. */
+static int cpus(struct parser *p, const char *w, const struct mq_cpuset **ret)
 {
 	if (!w)
 		return -EINVAL;
 	if (strcmp(w, "-") == 0) {
-		cpuset_zero(ret);
+		*ret = NULL;
 		return 0;
 	}
-	return cpuset_parse_list(w, ret);
+	return cpuset_pool_parse_list(&p->st.sets, w, ret);
 }
 
 static bool valid_name(const char *w)
@@ -250,9 +252,9 @@ static int parse_line(struct parser *p, char *s)
 	}
 	if (strcmp(kw, "irq") == 0) {
 		struct mq_saved_irq *irq;
-		struct mq_cpuset set;
+		const struct mq_cpuset *set;
 
-		if (number(word(&s), UINT32_MAX, &a) < 0 || cpus(word(&s), &set) < 0)
+		if (number(word(&s), UINT32_MAX, &a) < 0 || cpus(p, word(&s), &set) < 0)
 			return fail(p, -EINVAL, "expected 'irq NAME IRQ CPUS'");
 		irq = push((void **)&n->irqs, &n->nirqs, sizeof(*irq), MQ_STATE_MAX_ITEMS);
 		if (!irq)
@@ -265,9 +267,9 @@ static int parse_line(struct parser *p, char *s)
 		return parse_rss(p, n, s);
 	if (strcmp(kw, "xps") == 0 || strcmp(kw, "rps") == 0) {
 		struct mq_saved_queue *q = NULL;
-		struct mq_cpuset set;
+		const struct mq_cpuset *set;
 
-		if (number(word(&s), MQ_STATE_MAX_ITEMS - 1, &a) < 0 || cpus(word(&s), &set) < 0)
+		if (number(word(&s), MQ_STATE_MAX_ITEMS - 1, &a) < 0 || cpus(p, word(&s), &set) < 0)
 			return fail(p, -EINVAL, "expected '%s NAME QUEUE CPUS'", kw);
 		for (unsigned i = 0; i < n->nqueues && !q; i++)
 			if (n->queues[i].queue == a)
@@ -362,7 +364,8 @@ static int save_rss(struct mq_saved_nic *sv, const struct mq_nic *nic)
 	return 0;
 }
 
-static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t now)
+static int save_nic(struct mq_state *st, struct mq_saved_nic *sv, const struct mq_nic *nic,
+		    int64_t now)
 {
 	const struct mq_channels *c = &nic->ch;
 
@@ -381,7 +384,8 @@ static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t n
 		if (!x)
 			return -ENOMEM;
 		x->irq = irq->irq;
-		x->cpus = irq->affinity;
+		if (cpuset_pool_intern(&st->sets, irq->affinity, &x->cpus) < 0)
+			return -ENOMEM;
 	}
 	for (unsigned q = 0; nic->queues && q < nic->nqueues; q++) {
 		const struct mq_queue *mq = &nic->queues[q];
@@ -393,7 +397,10 @@ static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t n
 		if (!x)
 			return -ENOMEM;
 		*x = (struct mq_saved_queue){.queue = mq->index, .has_xps = mq->has_xps,
-					     .has_rps = mq->has_rps, .xps = mq->xps, .rps = mq->rps};
+					     .has_rps = mq->has_rps};
+		if (cpuset_pool_intern(&st->sets, mq->xps, &x->xps) < 0 ||
+		    cpuset_pool_intern(&st->sets, mq->rps, &x->rps) < 0)
+			return -ENOMEM;
 	}
 	return save_rss(sv, nic);
 }
@@ -412,7 +419,7 @@ int state_record(struct mq_state *st, const struct mq_snapshot *s, const struct 
 		sv = push((void **)&st->nics, &st->n, sizeof(*sv), MQ_STATE_MAX_NICS);
 		if (!sv)
 			return st->n >= MQ_STATE_MAX_NICS ? added : -ENOMEM;
-		if (save_nic(sv, nic, now) < 0) {
+		if (save_nic(st, sv, nic, now) < 0) {
 			saved_free(sv);
 			st->n--;
 			return -ENOMEM;
@@ -499,7 +506,7 @@ static int revert_nic(struct mq_plan *p, const struct mq_saved_nic *sv, const st
 			it.current = irq->affinity;
 			it.has_current = irq->has_affinity;
 			it.target = sv->irqs[k].cpus;
-			it.change = !it.has_current || !cpuset_equal(&it.current, &it.target);
+			it.change = !it.has_current || !cpuset_equal(it.current, it.target);
 			if ((r = plan_push_item(p, &it)) < 0)
 				return r;
 			break;
@@ -518,7 +525,7 @@ static int revert_nic(struct mq_plan *p, const struct mq_saved_nic *sv, const st
 			it.queue = (int)q->queue;
 			it.current = kind == PLAN_XPS ? mq->xps : mq->rps;
 			it.target = kind == PLAN_XPS ? q->xps : q->rps;
-			it.change = !cpuset_equal(&it.current, &it.target);
+			it.change = !cpuset_equal(it.current, it.target);
 			if ((r = plan_push_item(p, &it)) < 0)
 				return r;
 		}
@@ -529,12 +536,12 @@ int state_revert_plan(const struct mq_state *st, const struct mq_snapshot *s,
 		      const char *const *names, unsigned n, struct mq_plan *ret)
 {
 	struct mq_plan p = {0};
-	int hi = -1;
+	int hi = cpuset_last(s->cpus.possible);
 
-	p.online = s->cpus.online;
-	p.usable = s->cpus.online;
-	CPUSET_FOREACH(c, &s->cpus.possible)
-		hi = c;
+	if (plan_set(&p, &p.online, s->cpus.online) < 0 || plan_set(&p, &p.usable, s->cpus.online) < 0) {
+		plan_free(&p);
+		return -ENOMEM;
+	}
 	p.nr_cpu_ids = s->cpus.nr_cpu_ids ? s->cpus.nr_cpu_ids : (unsigned)(hi + 1 > 0 ? hi + 1 : 1);
 	for (unsigned i = 0; i < st->n; i++) {
 		const struct mq_saved_nic *sv = &st->nics[i];

@@ -35,13 +35,13 @@
 
 struct mq_saved_irq {
 	unsigned irq;
-	struct mq_cpuset cpus;
+	const struct mq_cpuset *cpus; /* in the state's sets */
 };
 
 struct mq_saved_queue {
 	unsigned queue;
 	bool has_xps, has_rps;
-	struct mq_cpuset xps, rps;
+	const struct mq_cpuset *xps, *rps; /* in the state's sets */
 };
 
 struct mq_saved_nic {
@@ -62,6 +62,7 @@ struct mq_state {
 	char boot_id[MQ_STATE_BOOT_ID_MAX];
 	unsigned n;
 	struct mq_saved_nic *nics;
+	struct cpuset_pool sets;
 };
 
 void state_free(struct mq_state *st);

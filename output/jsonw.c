@@ -277,10 +277,10 @@ void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s)
 	jsonw_kv_string(w, key, s && *s ? s : NULL);
 }
 
-void jsonw_kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
+void jsonw_kv_cpus(struct jsonw *w, const char *key, bool known, const struct mq_cpuset *s)
 {
 	jsonw_key(w, key);
-	if (!s) {
+	if (!known) {
 		jsonw_null(w);
 		return;
 	}

@@ -59,7 +59,8 @@ void jsonw_kv_null(struct jsonw *w, const char *key);
 void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s);
 /* An ascending array of CPU ids; null for NULL (not readable). */
 struct mq_cpuset;
-void jsonw_kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s);
+/* [0, 1, ...] (s NULL: []), or null when the set is not known. */
+void jsonw_kv_cpus(struct jsonw *w, const char *key, bool known, const struct mq_cpuset *s);
 
 /* Escape s as a JSON string body (no quotes) into f. Exposed for tests. */
 void jsonw_escape(FILE *f, const char *s, size_t len);

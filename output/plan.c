@@ -71,15 +71,15 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 		break;
 	case PLAN_IRQ_AFFINITY:
 		fprintf(f, "%s queue %d irq %d cpus %s -> %s", ESC(it->ifname), it->queue, it->irq,
-			it->has_current ? plan_cpus_string(&it->current, a, sizeof(a)) : "?",
-			plan_cpus_string(&it->target, b, sizeof(b)));
+			it->has_current ? plan_cpus_string(it->current, a, sizeof(a)) : "?",
+			plan_cpus_string(it->target, b, sizeof(b)));
 		break;
 	case PLAN_XPS:
 	case PLAN_RPS:
 		fprintf(f, "%s %s-%d %s %s -> %s", ESC(it->ifname), it->kind == PLAN_XPS ? "tx" : "rx",
 			it->queue, plan_kind_to_string(it->kind),
-			it->has_current ? plan_cpus_string(&it->current, a, sizeof(a)) : "?",
-			plan_cpus_string(&it->target, b, sizeof(b)));
+			it->has_current ? plan_cpus_string(it->current, a, sizeof(a)) : "?",
+			plan_cpus_string(it->target, b, sizeof(b)));
 		break;
 	case PLAN_RSS:
 		if (it->rss.restore) {
@@ -99,8 +99,8 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 	case STEP_OK:
 		fprintf(f, ": ok");
 		if (it->kind == PLAN_IRQ_AFFINITY && it->has_effective &&
-		    !cpuset_equal(&it->effective, &it->target))
-			fprintf(f, " (effective %s)", plan_cpus_string(&it->effective, a, sizeof(a)));
+		    !cpuset_equal(it->effective, it->target))
+			fprintf(f, " (effective %s)", plan_cpus_string(it->effective, a, sizeof(a)));
 		break;
 	case STEP_FAILED:
 		fprintf(f, ": failed: %s", ESC(it->msg[0] ? it->msg : strerror(-it->err)));
@@ -289,10 +289,10 @@ static void item_json(struct jsonw *w, const struct mq_assessment *a, const stru
 			jsonw_kv_int(w, "irq", it->irq);
 			jsonw_kv_string_or_null(w, "irq_name", irq_name(a, it));
 		}
-		jsonw_kv_cpus(w, "current_cpus", it->has_current ? &it->current : NULL);
-		jsonw_kv_cpus(w, "target_cpus", &it->target);
+		jsonw_kv_cpus(w, "current_cpus", it->has_current, it->current);
+		jsonw_kv_cpus(w, "target_cpus", true, it->target);
 		if (it->kind == PLAN_IRQ_AFFINITY)
-			jsonw_kv_cpus(w, "effective_cpus", it->has_effective ? &it->effective : NULL);
+			jsonw_kv_cpus(w, "effective_cpus", it->has_effective, it->effective);
 	}
 	jsonw_kv_bool(w, "change", it->change);
 	jsonw_kv_string(w, "status", step_status_to_string(it->status));
@@ -335,8 +335,8 @@ int plan_render_json(FILE *f, const struct mq_assessment *a, int exit_status, bo
 	jsonw_object_end(&w);
 	jsonw_key(&w, "cpus");
 	jsonw_object_begin(&w);
-	jsonw_kv_cpus(&w, "online", &p->online);
-	jsonw_kv_cpus(&w, "usable", &p->usable);
+	jsonw_kv_cpus(&w, "online", true, p->online);
+	jsonw_kv_cpus(&w, "usable", true, p->usable);
 	jsonw_kv_uint(&w, "nr_cpu_ids", p->nr_cpu_ids);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "items");

@@ -89,7 +89,7 @@ static void render_machine(const struct out *o)
 {
 	const struct mq_snapshot *s = o->a->now;
 	const struct mq_platform *p = &s->platform;
-	const struct mq_cpuset *usable = &o->a->usable, *banned = &o->a->banned;
+	const struct mq_cpuset *usable = o->a->usable, *banned = o->a->banned;
 	char a[256], b[256];
 	bool any = false;
 
@@ -100,16 +100,16 @@ static void render_machine(const struct out *o)
 		fprintf(o->f, "counters since boot, no rates (k = 1000, B = bytes)\n");
 
 	fprintf(o->f, "cpus:       %u online (%s), %u usable (%s); SMT %s; %u NUMA %s\n",
-		cpuset_count(&s->cpus.online), cpus_str(&s->cpus.online, a, sizeof(a)),
+		cpuset_count(s->cpus.online), cpus_str(s->cpus.online, a, sizeof(a)),
 		o->a->nusable, cpus_str(usable, b, sizeof(b)), s->cpus.smt_active ? "on" : "off",
 		s->cpus.n_nodes, plural(s->cpus.n_nodes, "node", "nodes"));
-	if (!cpuset_empty(&s->cpus.isolated) || !cpuset_empty(&s->cpus.nohz_full) ||
+	if (!cpuset_empty(s->cpus.isolated) || !cpuset_empty(s->cpus.nohz_full) ||
 	    !cpuset_empty(banned)) {
 		fprintf(o->f, "            kept free:");
-		if (!cpuset_empty(&s->cpus.isolated))
-			fprintf(o->f, " isolated %s;", cpus_str(&s->cpus.isolated, a, sizeof(a)));
-		if (!cpuset_empty(&s->cpus.nohz_full))
-			fprintf(o->f, " nohz_full %s;", cpus_str(&s->cpus.nohz_full, a, sizeof(a)));
+		if (!cpuset_empty(s->cpus.isolated))
+			fprintf(o->f, " isolated %s;", cpus_str(s->cpus.isolated, a, sizeof(a)));
+		if (!cpuset_empty(s->cpus.nohz_full))
+			fprintf(o->f, " nohz_full %s;", cpus_str(s->cpus.nohz_full, a, sizeof(a)));
 		if (!cpuset_empty(banned))
 			fprintf(o->f, " banned %s;", cpus_str(banned, a, sizeof(a)));
 		fputc('\n', o->f);
@@ -250,7 +250,7 @@ static bool queue_irq_cpus(const struct mq_nic *n, unsigned q, struct mq_cpuset 
 	for (unsigned i = 0; i < k; i++) {
 		const struct mq_irq *irq = &n->irqs[idx[i]];
 
-		if (irq_cpus(irq)) {
+		if (irq->has_effective || irq->has_affinity) {
 			cpuset_or(ret, ret, irq_cpus(irq));
 			known = true;
 		}
@@ -275,11 +275,11 @@ static void idle_line(const struct out *o, const struct mq_nic *n, unsigned firs
 		k = snprintf(line, sizeof(line), "  queues %u-%u: idle", first, last);
 	len = k > 0 ? (size_t)k : 0;
 	for (unsigned q = first; q <= last; q++) {
-		struct mq_cpuset where;
+		CPUSET_DEFINE(where);
 		char cpus[64];
 		const char *sep = q == first ? ", irq cpus " : " ";
 
-		if (!queue_irq_cpus(n, q, &where) || cpuset_format_list(&where, cpus, sizeof(cpus)) < 0)
+		if (!queue_irq_cpus(n, q, where) || cpuset_format_list(where, cpus, sizeof(cpus)) < 0)
 			snprintf(cpus, sizeof(cpus), "?");
 		else
 			any = true;
@@ -301,7 +301,7 @@ static void queue_row(const struct out *o, const struct mq_nic *n, unsigned q,
 	const struct mq_queue *qu = &n->queues[q];
 	unsigned idx[MAX_QUEUE_IRQS], k = nic_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
 	char label[16], irqs[96] = "", cpus[96] = "-", xps[96] = "-";
-	struct mq_cpuset where;
+	CPUSET_DEFINE(where);
 	size_t len = 0;
 
 	for (unsigned i = 0; i < k; i++) {
@@ -312,13 +312,13 @@ static void queue_row(const struct out *o, const struct mq_nic *n, unsigned q,
 	}
 	if (!k)
 		snprintf(irqs, sizeof(irqs), "-");
-	if (queue_irq_cpus(n, q, &where))
-		cpus_str(&where, cpus, sizeof(cpus));
+	if (queue_irq_cpus(n, q, where))
+		cpus_str(where, cpus, sizeof(cpus));
 	if (qu->has_tx && qu->has_xps) {
-		if (cpuset_empty(&qu->xps))
+		if (cpuset_empty(qu->xps))
 			snprintf(xps, sizeof(xps), "none");
 		else
-			cpus_str(&qu->xps, xps, sizeof(xps));
+			cpus_str(qu->xps, xps, sizeof(xps));
 	}
 	snprintf(label, sizeof(label), "%u", qu->index);
 	row(o, label, irqs, cpus, xps, c, qu->has_rx ? queue_rx_share(o->before, n, q) : NAN, u);
@@ -412,7 +412,7 @@ static void render_rss(const struct out *o, const struct mq_nic *n)
 		return;
 	fprintf(o->f, "  rss:      %u entries, %s, %u-byte key: ", sp.n, rss_hfunc_to_string(n->rss.hfunc),
 		n->rss.key_size);
-	if (sp.left_out && cpuset_format_list(&sp.left_out_set, q, sizeof(q)) >= 0)
+	if (sp.left_out && cpuset_format_list(cpuset_buf(&sp.left_out_set), q, sizeof(q)) >= 0)
 		fprintf(o->f, "%s%u of %u RX queues, %s left out%s\n", ansi(o, ANSI_YELLOW), sp.covered,
 			sp.nqueues, q, ansi(o, ANSI_RESET));
 	else

@@ -49,13 +49,11 @@ static double per_s(uint64_t v, double secs)
 static const char *queue_cpus(const struct mq_nic *n, unsigned q, char *buf, size_t len)
 {
 	unsigned idx[8], k = nic_queue_irqs(n, q, idx, 8);
-	struct mq_cpuset all;
+	CPUSET_DEFINE(all);
 
-	cpuset_zero(&all);
 	for (unsigned i = 0; i < k; i++)
-		if (irq_cpus(&n->irqs[idx[i]]))
-			cpuset_or(&all, &all, irq_cpus(&n->irqs[idx[i]]));
-	if (cpuset_empty(&all) || cpuset_format_list(&all, buf, len) < 0)
+		cpuset_or(all, all, irq_cpus(&n->irqs[idx[i]]));
+	if (cpuset_empty(all) || cpuset_format_list(all, buf, len) < 0)
 		snprintf(buf, len, "-");
 	return buf;
 }

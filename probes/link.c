@@ -332,16 +332,18 @@ static long queue_dir_index(const char *name, const char *prefix)
 	return v;
 }
 
-static bool mask_read(const char *ifname, const char *dir, unsigned q, const char *file,
-		      struct mq_cpuset *ret)
+/* A queue's mask file into *ret, interned in the NIC's sets. */
+static bool mask_read(struct mq_nic *nic, const char *dir, unsigned q, const char *file,
+		      const struct mq_cpuset **ret)
 {
 	/* Any width: 8192 CPUs need 2304 characters. */
 	char buf[4096];
+	CPUSET_DEFINE(s);
 
-	if (sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/%s-%u/%s", ifname, dir, q,
+	if (sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/%s-%u/%s", nic->name, dir, q,
 		       file) < 0)
 		return false;
-	return cpuset_parse_mask(buf, ret) == 0;
+	return cpuset_parse_mask(buf, s) == 0 && cpuset_pool_intern(&nic->sets, s, ret) == 0;
 }
 
 int link_queues_read(struct mq_nic *nic)
@@ -388,10 +390,9 @@ int link_queues_read(struct mq_nic *nic)
 
 		q->has_rx = i < nrx;
 		q->has_tx = i < ntx;
-		cpuset_zero(&q->xps);
-		cpuset_zero(&q->rps);
-		q->has_xps = q->has_tx && mask_read(nic->name, "tx", i, "xps_cpus", &q->xps);
-		q->has_rps = q->has_rx && mask_read(nic->name, "rx", i, "rps_cpus", &q->rps);
+		q->xps = q->rps = NULL;
+		q->has_xps = q->has_tx && mask_read(nic, "tx", i, "xps_cpus", &q->xps);
+		q->has_rps = q->has_rx && mask_read(nic, "rx", i, "rps_cpus", &q->rps);
 	}
 	return 0;
 }

@@ -129,9 +129,9 @@ static void fixture_queues(const struct mq_nic *n)
 	char buf[512];
 
 	for (unsigned q = 0; q < n->nqueues; q++) {
-		assert_true(cpuset_format_mask(&n->queues[q].xps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
+		assert_true(cpuset_format_mask(n->queues[q].xps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
 		put(buf, "%s/sys/class/net/%s/queues/tx-%u/xps_cpus", k.root, n->name, q);
-		assert_true(cpuset_format_mask(&n->queues[q].rps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
+		assert_true(cpuset_format_mask(n->queues[q].rps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
 		put(buf, "%s/sys/class/net/%s/queues/rx-%u/rps_cpus", k.root, n->name, q);
 	}
 }
@@ -146,9 +146,9 @@ static void fixture_write(void)
 
 		fixture_queues(n);
 		for (unsigned j = 0; j < n->nirqs; j++) {
-			cpuset_format_list(&n->irqs[j].affinity, buf, sizeof(buf));
+			cpuset_format_list(n->irqs[j].affinity, buf, sizeof(buf));
 			put(buf, "%s/proc/irq/%u/smp_affinity_list", k.root, n->irqs[j].irq);
-			cpuset_format_list(&n->irqs[j].effective, buf, sizeof(buf));
+			cpuset_format_list(n->irqs[j].effective, buf, sizeof(buf));
 			put(buf, "%s/proc/irq/%u/effective_affinity_list", k.root, n->irqs[j].irq);
 		}
 	}
@@ -165,6 +165,7 @@ static void fixture_read(void)
 		if (sysfs_exists("/sys/class/net/%s", n->name) != 1) {
 			free(n->queues);
 			free(n->irqs);
+			cpuset_pool_free(&n->sets);
 			memmove(n, n + 1, (k.s.nnics - i - 1) * sizeof(*n));
 			k.s.nnics--;
 			i--;
@@ -174,17 +175,17 @@ static void fixture_read(void)
 			struct mq_irq *irq = &n->irqs[j];
 
 			if (sysfs_read(buf, sizeof(buf), "/proc/irq/%u/smp_affinity_list", irq->irq) >= 0)
-				assert_int_equal(cpuset_parse_list(buf, &irq->affinity), 0);
+				irq->affinity = fx_set(&n->sets, buf);
 			if (sysfs_read(buf, sizeof(buf), "/proc/irq/%u/effective_affinity_list", irq->irq) >= 0)
-				assert_int_equal(cpuset_parse_list(buf, &irq->effective), 0);
+				irq->effective = fx_set(&n->sets, buf);
 		}
 		for (unsigned q = 0; q < n->nqueues; q++) {
 			assert_true(sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/tx-%u/xps_cpus",
 					       n->name, q) > 0);
-			assert_int_equal(cpuset_parse_mask(buf, &n->queues[q].xps), 0);
+			n->queues[q].xps = fx_mask(&n->sets, buf);
 			assert_true(sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/rx-%u/rps_cpus",
 					       n->name, q) > 0);
-			assert_int_equal(cpuset_parse_mask(buf, &n->queues[q].rps), 0);
+			n->queues[q].rps = fx_mask(&n->sets, buf);
 		}
 	}
 }
@@ -322,7 +323,7 @@ static void test_apply_all(void **state)
 		it = item(&p, "eth0", PLAN_XPS, q);
 		assert_non_null(it);
 		assert_int_equal(it->status, STEP_OK);
-		assert_int_equal(cpuset_count(&it->target), 1);
+		assert_int_equal(cpuset_count(it->target), 1);
 	}
 	/* each queue IRQ moved, RX and TX together; effective read back */
 	for (unsigned i = 0; i < p.n; i++) {
@@ -332,16 +333,16 @@ static void test_apply_all(void **state)
 		assert_true(it->status == STEP_OK || it->status == STEP_UNCHANGED);
 		if (it->status == STEP_OK) {
 			assert_true(it->has_effective);
-			assert_true(cpuset_equal(&it->effective, &it->target));
+			assert_true(cpuset_equal(it->effective, it->target));
 		}
 		assert_true(sysfs_read(buf, sizeof(buf), "/proc/irq/%d/smp_affinity_list", it->irq) > 0);
-		assert_int_equal(atoi(buf), cpuset_next(&it->target, 0));
+		assert_int_equal(atoi(buf), cpuset_next(it->target, 0));
 		seen++;
 	}
 	assert_int_equal(seen, 8 + 4);
 	/* eth0 queue 2's IRQs on CPU 2, eth1 continues at CPU 0 (wrapping) */
-	assert_int_equal(cpuset_next(&item(&p, "eth0", PLAN_IRQ_AFFINITY, 2)->target, 0), 2);
-	assert_int_equal(cpuset_next(&item(&p, "eth1", PLAN_IRQ_AFFINITY, 0)->target, 0), 0);
+	assert_int_equal(cpuset_next(item(&p, "eth0", PLAN_IRQ_AFFINITY, 2)->target, 0), 2);
+	assert_int_equal(cpuset_next(item(&p, "eth1", PLAN_IRQ_AFFINITY, 0)->target, 0), 0);
 	assert_true(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/queues/tx-3/xps_cpus") > 0);
 	assert_string_equal(buf, "00000008");
 	plan_free(&p);

@@ -85,8 +85,7 @@ static void test_results_text(void **state)
 	it = item(p, "eth0", PLAN_IRQ_AFFINITY, 1);
 	it->status = STEP_OK;
 	it->has_effective = true;
-	cpuset_zero(&it->effective);
-	cpuset_set(&it->effective, 3);
+	assert_int_equal(plan_set(p, &it->effective, fx_cpu(&p->sets, 3)), 0);
 	assert_true(plan_item_string(it, line, sizeof(line)) > 0);
 	assert_string_equal(line, "eth0 queue 1 irq 26 cpus 0 -> 1: ok (effective 3)");
 	it = item(p, "eth0", PLAN_IRQ_AFFINITY, 2);

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "agent/state_file.h"
 #include "output/state.h"
 #include "tests/snapbuild.h"
 
@@ -33,10 +35,10 @@ static void machine(struct mq_snapshot *s)
 	snap_init(s, 4, 1, 1);
 	add_nic(s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
 	add_nic(s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
-	cpuset_parse_list("0-3", &s->nics[0].queues[0].xps);
-	cpuset_parse_list("1", &s->nics[0].queues[0].rps);
-	cpuset_parse_list("0-3", &s->nics[0].irqs[0].affinity);
-	cpuset_parse_list("1", &s->nics[1].irqs[0].affinity);
+	s->nics[0].queues[0].xps = fx_set(&s->nics[0].sets, "0-3");
+	s->nics[0].queues[0].rps = fx_set(&s->nics[0].sets, "1");
+	s->nics[0].irqs[0].affinity = fx_set(&s->nics[0].sets, "0-3");
+	s->nics[1].irqs[0].affinity = fx_set(&s->nics[1].sets, "1");
 }
 
 static void test_record_render_parse(void **state)
@@ -66,8 +68,8 @@ static void test_record_render_parse(void **state)
 	assert_string_equal(back.boot_id, "0b7c3f1e-aa");
 	assert_int_equal(back.n, 2);
 	assert_int_equal(back.nics[0].nirqs, st.nics[0].nirqs);
-	assert_true(cpuset_equal(&back.nics[0].irqs[0].cpus, &st.nics[0].irqs[0].cpus));
-	assert_true(back.nics[0].queues[0].has_rps && cpuset_count(&back.nics[0].queues[0].rps) == 1);
+	assert_true(cpuset_equal(back.nics[0].irqs[0].cpus, st.nics[0].irqs[0].cpus));
+	assert_true(back.nics[0].queues[0].has_rps && cpuset_count(back.nics[0].queues[0].rps) == 1);
 	assert_int_equal(back.nics[0].channels.combined, 1);
 	free(text);
 	/* forgetting a NIC */
@@ -111,13 +113,13 @@ static void test_revert_plan_restores(void **state)
 	assert_int_equal(s.nics[0].ch.combined, 1);
 	assert_int_equal(s.nics[0].nqueues, 1);
 	for (unsigned i = 0; i < s.nics[0].nirqs; i++)
-		assert_true(cpuset_equal(&s.nics[0].irqs[i].affinity, &orig.nics[0].irqs[i].affinity));
+		assert_true(cpuset_equal(s.nics[0].irqs[i].affinity, orig.nics[0].irqs[i].affinity));
 	/* XPS/RPS of queue 0 existed throughout: back too (simulate_apply recreated the queues) */
 	assert_int_equal(state_revert_plan(&st, &s, NULL, 0, &rp), 0);
 	simulate_apply(&s, &rp);
 	plan_free(&rp);
-	assert_true(cpuset_equal(&s.nics[0].queues[0].xps, &orig.nics[0].queues[0].xps));
-	assert_true(cpuset_equal(&s.nics[0].queues[0].rps, &orig.nics[0].queues[0].rps));
+	assert_true(cpuset_equal(s.nics[0].queues[0].xps, orig.nics[0].queues[0].xps));
+	assert_true(cpuset_equal(s.nics[0].queues[0].rps, orig.nics[0].queues[0].rps));
 	/* and now the revert plan has nothing left to do */
 	assert_int_equal(state_revert_plan(&st, &s, NULL, 0, &rp), 0);
 	assert_int_equal(plan_changes(&rp), 0);
@@ -244,7 +246,7 @@ static void test_parse_errors(void **state)
 	assert_int_equal(state_parse("mqbalance-state 1\nboot a\0b\n", 26, &st, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "line 2: NUL byte");
 	{
-		size_t n = 20000;
+		size_t n = 40000;
 		char *big = malloc(n);
 
 		assert_non_null(big);
@@ -264,6 +266,30 @@ static void test_parse_errors(void **state)
 	state_free(&st);
 }
 
+/* No state file yet: an empty record, every field of it (its set pool too) safe to free. */
+static void test_load_missing(void **state)
+{
+	char dir[] = "/tmp/mq-state.XXXXXX", *old = getenv("MQBALANCE_STATE_DIR");
+	struct mq_state st;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	old = old ? strdup(old) : NULL;
+	setenv("MQBALANCE_STATE_DIR", dir, 1);
+	memset(&st, 0xa5, sizeof(st)); /* what a caller's stack may hold */
+	assert_int_equal(state_file_load(&st, NULL, 0), 0);
+	assert_int_equal(st.n, 0);
+	assert_null(st.nics);
+	assert_int_equal(st.sets.n, 0);
+	state_free(&st); /* was a free() of the garbage pool */
+	if (old)
+		setenv("MQBALANCE_STATE_DIR", old, 1);
+	else
+		unsetenv("MQBALANCE_STATE_DIR");
+	free(old);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_revert_plan_restores),
 		cmocka_unit_test(test_rss_record_revert),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_load_missing),
 	};
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
 }
