@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ struct run {
 	struct gone *gone;      /* NICs whose remaining steps are skipped */
 	unsigned ngone;
 	bool channels_called;   /* the device may have changed: re-probe */
+	int halted;             /* the signal env->stop reported: no further change */
 };
 
 static void set_result(struct plan_item *it, enum step_status st, int err, const char *fmt, ...)
@@ -183,17 +185,16 @@ static int step_rss(struct run *run, struct plan_item *it)
 	return 0;
 }
 
-static void read_effective(struct plan_item *it)
+static void read_effective(struct run *run, struct plan_item *it)
 {
-	char buf[4096];
-	struct mq_cpuset e;
+	char buf[MQ_CPULIST_MAX];
+	CPUSET_DEFINE(e);
 
 	it->has_effective = false;
 	if (sysfs_read(buf, sizeof(buf), "/proc/irq/%d/effective_affinity_list", it->irq) < 0)
 		return;
-	if (cpuset_parse_list(buf, &e) < 0)
+	if (cpuset_parse_list(buf, e) < 0 || plan_set(run->p, &it->effective, e) < 0)
 		return;
-	it->effective = e;
 	it->has_effective = true;
 }
 
@@ -207,23 +208,25 @@ static void read_effective(struct plan_item *it)
 static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset *want, char *buf,
 			size_t len)
 {
-	struct mq_cpuset now, left;
-	char text[4096];
+	CPUSET_DEFINE(now);
+	CPUSET_DEFINE(left);
+	char text[MQ_CPULIST_MAX];
 	int r;
 
 	if (sysfs_read(text, sizeof(text), "/sys/devices/system/cpu/online") < 0 ||
-	    cpuset_parse_list(text, &now) < 0)
+	    cpuset_parse_list(text, now) < 0)
 		return -EINVAL;
-	run->p->online = now;
-	cpuset_and(&left, want, &now);
-	if (cpuset_equal(&left, want))
+	if (plan_set(run->p, &run->p->online, now) < 0)
+		return -ENOMEM;
+	cpuset_and(left, want, now);
+	if (cpuset_equal(left, want))
 		return -EINVAL; /* nothing went offline: the kernel refused for another reason */
-	if (cpuset_empty(&left)) {
+	if (cpuset_empty(left)) {
 		set_result(it, STEP_SKIPPED, -EINVAL,
 			   "every target CPU went offline during the apply; the next pass re-plans");
 		return 1;
 	}
-	*want = left;
+	cpuset_copy(want, left);
 	r = cpuset_format_list(want, buf, len);
 	if (r < 0)
 		return r;
@@ -232,8 +235,8 @@ static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset 
 
 static int step_irq(struct run *run, struct plan_item *it)
 {
-	struct mq_cpuset want;
-	char buf[4096];
+	CPUSET_DEFINE(want);
+	char buf[MQ_CPULIST_MAX];
 	int r;
 
 	if (it->hold == HOLD_MANAGED) {
@@ -246,27 +249,27 @@ static int step_irq(struct run *run, struct plan_item *it)
 		return 0;
 	}
 	/* The kernel refuses masks with offline CPUs; the plan may be a moment old. */
-	cpuset_and(&want, &it->target, &run->p->online);
-	if (cpuset_empty(&want)) {
+	cpuset_and(want, it->target, run->p->online);
+	if (cpuset_empty(want)) {
 		set_result(it, STEP_SKIPPED, -EINVAL, "no online CPU left in the target");
 		return 0;
 	}
-	r = cpuset_format_list(&want, buf, sizeof(buf));
+	r = cpuset_format_list(want, buf, sizeof(buf));
 	if (r < 0) {
 		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
 		return 0;
 	}
 	r = sysfs_write(buf, "/proc/irq/%d/smp_affinity_list", it->irq);
 	if (r == -EINVAL)
-		r = retry_online(run, it, &want, buf, sizeof(buf));
+		r = retry_online(run, it, want, buf, sizeof(buf));
 	if (r == 1)
 		return 0; /* every target CPU went offline: skipped, said so */
 	if (r == 0) {
-		if (cpuset_equal(&want, &it->target))
+		if (cpuset_equal(want, it->target))
 			set_result(it, STEP_OK, 0, NULL);
 		else
 			set_result(it, STEP_OK, 0, "set %s: the other target CPUs are offline", buf);
-		read_effective(it);
+		read_effective(run, it);
 	} else if (r == -EIO) {
 		set_result(it, STEP_FAILED, r, "kernel-managed IRQ %d, cannot be moved from user space",
 			   it->irq);
@@ -285,14 +288,14 @@ static int step_mask(struct run *run, struct plan_item *it)
 {
 	const char *dir = it->kind == PLAN_XPS ? "tx" : "rx";
 	const char *file = it->kind == PLAN_XPS ? "xps_cpus" : "rps_cpus";
-	char buf[512];
+	char buf[4096]; /* 8,192 CPUs: 2,304 characters */
 	int r;
 
 	if (!it->change) {
 		set_result(it, STEP_UNCHANGED, 0, NULL);
 		return 0;
 	}
-	r = cpuset_format_mask(&it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
+	r = cpuset_format_mask(it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
 	if (r < 0) {
 		set_result(it, STEP_FAILED, r, "cannot write the mask for %u CPUs: %s", run->p->nr_cpu_ids,
 			   strerror(-r));
@@ -336,33 +339,63 @@ static int reprobe(struct run *run)
 	return 0;
 }
 
+/* Asked before each change only: a step once begun is always finished. */
+static bool halted(struct run *run, const struct plan_item *it)
+{
+	if (!run->halted && it->change && run->env->stop)
+		run->halted = run->env->stop(run->env->ctx);
+	return run->halted != 0;
+}
+
+/* What a stop left: each change not made says so; the rest was unchanged anyway. */
+static void not_done(struct run *run)
+{
+	const char *abbrev = sigabbrev_np(run->halted);
+
+	run->p->interrupted = run->halted;
+	for (unsigned i = 0; i < run->p->n; i++) {
+		struct plan_item *it = &run->p->items[i];
+
+		if (it->status != STEP_PLANNED)
+			continue;
+		if (it->change)
+			set_result(it, STEP_SKIPPED, -EINTR, "not done: interrupted by SIG%s",
+				   abbrev ? abbrev : "NAL");
+		else
+			set_result(it, STEP_UNCHANGED, 0, NULL);
+	}
+}
+
 int apply_run(struct mq_plan *p, const struct apply_env *env)
 {
 	struct run run = {.p = p, .env = env};
 	int r = 0;
 
 	/* an RSS table set by hand can make a driver refuse fewer channels: the table first */
-	for (unsigned i = 0; i < p->n && r == 0; i++)
-		if (p->items[i].kind == PLAN_RSS && !find_gone(&run, p->items[i].ifindex))
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_RSS && !find_gone(&run, p->items[i].ifindex) &&
+		    !halted(&run, &p->items[i]))
 			r = step_rss(&run, &p->items[i]);
-	for (unsigned i = 0; i < p->n && r == 0; i++)
-		if (p->items[i].kind == PLAN_CHANNELS && !find_gone(&run, p->items[i].ifindex)) {
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && !find_gone(&run, p->items[i].ifindex) &&
+		    !halted(&run, &p->items[i])) {
 			if (!env->channels_set && p->items[i].change)
 				set_result(&p->items[i], STEP_SKIPPED, -EOPNOTSUPP,
 					   "no way to set channels here");
 			else
 				r = step_channels(&run, &p->items[i]);
 		}
-	if (r == 0)
+	/* stopped: the items planned on the old probe are left as they are, not done */
+	if (r == 0 && !run.halted)
 		r = reprobe(&run);
 	/* a re-plan's channel items for NICs not changed above: left for the next pass */
-	for (unsigned i = 0; i < p->n && r == 0; i++)
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
 		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_PLANNED)
 			set_result(&p->items[i], p->items[i].change ? STEP_SKIPPED : STEP_UNCHANGED, 0,
 				   p->items[i].change ? "re-planned after a channel change: next pass" : NULL);
 	/* the re-plan's RSS items still to do (a table a channel change left stale), then the rest */
 	static const enum plan_kind later[] = {PLAN_RSS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS};
-	for (size_t k = 0; k < sizeof(later) / sizeof(later[0]) && r == 0; k++)
+	for (size_t k = 0; k < sizeof(later) / sizeof(later[0]) && r == 0 && !run.halted; k++)
 		for (unsigned i = 0; i < p->n && r == 0; i++) {
 			struct plan_item *it = &p->items[i];
 			const struct gone *g;
@@ -374,10 +407,14 @@ int apply_run(struct mq_plan *p, const struct apply_env *env)
 				set_result(it, STEP_SKIPPED, 0, "skipped: %s", g->why);
 				continue;
 			}
+			if (halted(&run, it))
+				break;
 			r = it->kind == PLAN_RSS	  ? step_rss(&run, it)
 			    : it->kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it)
 							  : step_mask(&run, it);
 		}
+	if (r == 0 && run.halted)
+		not_done(&run);
 	free(run.gone);
 	if (r < 0)
 		return r;

@@ -46,10 +46,17 @@ struct apply_env {
 	 */
 	int (*reprobe)(void *ctx, struct mq_plan *p);
 	struct irq_memory *managed; /* learns IRQs that answer EIO; may be NULL */
+	/*
+	 * Asked before each change: a signal number to stop there (the step under
+	 * way is always finished; the rest is skipped as "not done"), 0 to go on.
+	 * NULL: never stop.
+	 */
+	int (*stop)(void *ctx);
 };
 
 /*
  * Run the plan. p is updated in place: results in each item, p->applied,
- * p->reprobed / reprobe_err. Returns 0 (see the items for failures) or -ENOMEM.
+ * p->reprobed / reprobe_err, p->interrupted. Returns 0 (see the items for
+ * failures) or -ENOMEM.
  */
 int apply_run(struct mq_plan *p, const struct apply_env *env);

@@ -47,7 +47,8 @@ const char args_usage[] =
 	"\n"
 	"Exit status: 0 done (--check: nothing wrong, nothing pending); 1 --check found\n"
 	"a warning or a pending change, or a change failed (apply, revert); 2 usage or\n"
-	"configuration error, nothing done; 3 could not run.\n";
+	"configuration error, nothing done; 3 could not run; 130, 143 apply or revert\n"
+	"stopped by SIGINT, SIGTERM (what was done is listed, --revert still works).\n";
 
 static const char *const mode_table[_MODE_MAX] = {
 	[MODE_REPORT] = "--report", [MODE_CHECK] = "--check",   [MODE_WATCH] = "--watch",

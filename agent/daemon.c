@@ -22,7 +22,7 @@ struct daemon {
 	struct mq_loop *loop;
 	struct mq_watch watch;
 	int drift_timer, sample_timer;
-	struct mq_cpuset online;
+	struct mq_cpuset_buf online;
 	bool have_online;
 	struct probe_files files;  /* /sys/devices/system/cpu/online, read at every tick */
 	unsigned long retunes;
@@ -149,9 +149,9 @@ static void on_cpu(struct daemon *d, const struct mq_event *e)
 {
 	/* Keep the polled view in step so the fallback does not report it twice. */
 	if (e->type == EV_CPU_ONLINE)
-		cpuset_set(&d->online, (unsigned)e->cpu);
+		cpuset_set(cpuset_buf(&d->online), (unsigned)e->cpu);
 	else
-		cpuset_clear(&d->online, (unsigned)e->cpu);
+		cpuset_clear(cpuset_buf(&d->online), (unsigned)e->cpu);
 	log_debug("event: cpu%d %s", e->cpu, ev_type_to_string(e->type));
 	events_push(&d->ev, e);
 }
@@ -163,14 +163,17 @@ static void on_cpu(struct daemon *d, const struct mq_event *e)
  */
 static void poll_cpus_online(struct daemon *d)
 {
-	struct mq_cpuset cur, gone, came;
+	struct mq_cpuset *online = cpuset_buf(&d->online);
+	CPUSET_DEFINE(cur);
+	CPUSET_DEFINE(gone);
+	CPUSET_DEFINE(came);
 	const char *text;
 	size_t len;
 	uint64_t now = loop_now_ms();
 	int r = probe_file_read(&d->files, PROBE_FILE_CPU_ONLINE, &text, &len);
 
 	if (r >= 0)
-		r = cpuset_parse_list(text, &cur);
+		r = cpuset_parse_list(text, cur);
 	if (r < 0) {
 		if (log_lasting_fail(&d->online_err, strerror(-r)))
 			log_debug("cannot read /sys/devices/system/cpu/online: %s, ignoring",
@@ -179,14 +182,14 @@ static void poll_cpus_online(struct daemon *d)
 	}
 	log_lasting_ok(&d->online_err);
 	if (d->have_online) {
-		cpuset_andnot(&gone, &d->online, &cur);
-		cpuset_andnot(&came, &cur, &d->online);
-		CPUSET_FOREACH(cpu, &gone)
+		cpuset_andnot(gone, online, cur);
+		cpuset_andnot(came, cur, online);
+		CPUSET_FOREACH(cpu, gone)
 			events_push(&d->ev, &(struct mq_event){.type = EV_CPU_OFFLINE, .t_ms = now, .cpu = cpu});
-		CPUSET_FOREACH(cpu, &came)
+		CPUSET_FOREACH(cpu, came)
 			events_push(&d->ev, &(struct mq_event){.type = EV_CPU_ONLINE, .t_ms = now, .cpu = cpu});
 	}
-	d->online = cur;
+	cpuset_copy(online, cur);
 	d->have_online = true;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -25,10 +26,11 @@ static int rxfh_ioctl(int fd, const char *ifname, struct ethtool_rxfh *rxfh)
 	return ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
 }
 
-int rss_table_reset(struct mq_nl *nl, const struct mq_nic *nic, char *ret_msg, size_t msglen)
+int rss_table_set(struct mq_nl *nl, const struct mq_nic *nic, const uint32_t *indir, uint32_t n,
+		  char *ret_msg, size_t msglen)
 {
 	struct ethtool_rxfh cur = {.cmd = ETHTOOL_GRSSH};
-	struct ethtool_rxfh set = {.cmd = ETHTOOL_SRSSH};
+	struct ethtool_rxfh *set;
 	int r;
 
 	if (ret_msg && msglen)
@@ -42,10 +44,32 @@ int rss_table_reset(struct mq_nl *nl, const struct mq_nic *nic, char *ret_msg, s
 	 * must be 0 there). 0 means "clear" to a 6.8+ kernel, so send back what
 	 * GRSSH says is set (0 on older kernels) to keep e.g. symmetric-xor.
 	 */
+	if (n > 0 && (!indir || n > 65536))
+		return -EINVAL;
 	r = rxfh_ioctl(nl->ioctl_fd, nic->name, &cur);
 	if (r < 0)
 		return r;
+	if (n > 0 && cur.indir_size != n) {
+		if (ret_msg && msglen)
+			snprintf(ret_msg, msglen, "the table has %u entries now, %u were recorded",
+				 cur.indir_size, n);
+		return -EINVAL;
+	}
+	set = calloc(1, sizeof(*set) + n * sizeof(uint32_t));
+	if (!set)
+		return -ENOMEM;
 	/* indir_size 0: the default table; key_size 0, hfunc 0: no change. */
-	set.rsvd8[0] = cur.rsvd8[0];
-	return rxfh_ioctl(nl->ioctl_fd, nic->name, &set);
+	set->cmd = ETHTOOL_SRSSH;
+	set->indir_size = n;
+	set->rsvd8[0] = cur.rsvd8[0];
+	if (n)
+		memcpy(set->rss_config, indir, n * sizeof(uint32_t));
+	r = rxfh_ioctl(nl->ioctl_fd, nic->name, set);
+	free(set);
+	return r;
+}
+
+int rss_table_reset(struct mq_nl *nl, const struct mq_nic *nic, char *ret_msg, size_t msglen)
+{
+	return rss_table_set(nl, nic, NULL, 0, ret_msg, msglen);
 }

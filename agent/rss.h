@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "probes/nl.h"
 #include "core/snapshot.h"
@@ -17,3 +18,10 @@
  * ret_msg gets the kernel's words, "" when it gave none (an ioctl never does).
  */
 int rss_table_reset(struct mq_nl *nl, const struct mq_nic *nic, char *ret_msg, size_t msglen);
+/*
+ * Write n entries (--revert: a table recorded before mqbalance reset it);
+ * n 0 is rss_table_reset(). -EINVAL when the device's table no longer has
+ * n entries (ret_msg says so).
+ */
+int rss_table_set(struct mq_nl *nl, const struct mq_nic *nic, const uint32_t *indir, uint32_t n,
+		  char *ret_msg, size_t msglen);

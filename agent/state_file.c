@@ -104,9 +104,8 @@ int state_file_load(struct mq_state *ret, char *err, size_t errlen)
 	state_file_path(path, sizeof(path));
 	r = slurp(path, &text, &len);
 	if (r == -ENOENT) {
+		*ret = (struct mq_state){0};
 		snprintf(ret->boot_id, sizeof(ret->boot_id), "%s", id);
-		ret->n = 0;
-		ret->nics = NULL;
 		return 0;
 	}
 	if (r < 0) {

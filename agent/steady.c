@@ -160,11 +160,12 @@ static bool item_same(struct tune *t, const struct mq_nic *nic, const struct pla
 {
 	const struct mq_queue *q = NULL;
 	const struct mq_irq *kept;
+	struct cpuset_pool sets = {0};
 	struct mq_channels ch;
-	struct mq_cpuset set;
 	struct mq_irq irq;
 	struct mq_rss rss;
-	bool same;
+	CPUSET_DEFINE(set);
+	bool same = false;
 
 	if (it->queue >= 0 && (unsigned)it->queue < nic->nqueues && nic->queues)
 		q = &nic->queues[it->queue];
@@ -177,18 +178,20 @@ static bool item_same(struct tune *t, const struct mq_nic *nic, const struct pla
 			return false;
 		memset(&irq, 0, sizeof(irq));
 		irq.irq = kept->irq;
-		(void)irq_affinity_read(&irq);
-		return set_same(irq.has_affinity, &irq.affinity, kept->has_affinity, &kept->affinity) &&
-		       set_same(irq.has_effective, &irq.effective, kept->has_effective,
-				&kept->effective);
+		/* interned in a pool of this check's own, gone with it */
+		(void)irq_affinity_read(&sets, &irq);
+		same = set_same(irq.has_affinity, irq.affinity, kept->has_affinity, kept->affinity) &&
+		       set_same(irq.has_effective, irq.effective, kept->has_effective, kept->effective);
+		cpuset_pool_free(&sets);
+		return same;
 	case PLAN_XPS:
 	case PLAN_RPS:
 		if (!q)
 			return false;
 		same = link_queue_mask_read(nic->name, it->kind == PLAN_XPS, (unsigned)it->queue,
-					    &set) == 0;
-		return it->kind == PLAN_XPS ? set_same(same, &set, q->has_xps, &q->xps)
-					    : set_same(same, &set, q->has_rps, &q->rps);
+					    set) == 0;
+		return it->kind == PLAN_XPS ? set_same(same, set, q->has_xps, q->xps)
+					    : set_same(same, set, q->has_rps, q->rps);
 	case PLAN_RSS:
 		(void)ethtool_rss_get(t->nl, nic, &rss);
 		same = rss_same(&rss, &nic->rss);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One tuning pass: probe -> assess -> apply (or not). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@ void tune_init(struct tune *t, struct mq_nl *nl, const struct mq_config *cfg,
 	       const struct probe_opts *select)
 {
 	memset(t, 0, sizeof(*t));
+	t->sigterm_after = -1;
 	t->nl = nl;
 	t->cfg = cfg;
 	if (select)
@@ -82,6 +84,8 @@ static int probe_and_assess(struct pass_ctx *c, struct mq_snapshot *ret_snap,
 	r = snapshot_take(c->t->nl, &po, ret_snap);
 	if (r < 0)
 		return r;
+	if (ret_snap->errmsg[0])
+		log_warn("%s", ret_snap->errmsg);
 	irq_memory_mark(&c->t->managed, ret_snap);
 	state_mark(&c->t->saved, ret_snap);
 	c->p->stage = "assess";
@@ -118,8 +122,26 @@ static int env_rss_reset(void *ctx, const struct plan_item *it, char *msg, size_
 {
 	struct pass_ctx *c = ctx;
 	const struct mq_nic *nic = snapshot_find_nic(&c->p->snap, it->ifindex);
+	const struct mq_saved_nic *sv = it->rss.restore ? state_find(&c->t->saved, it->ifname) : NULL;
 
-	return nic ? rss_table_reset(c->t->nl, nic, msg, msglen) : -ENODEV;
+	if (!nic)
+		return -ENODEV;
+	if (sv && sv->rss_n)
+		return rss_table_set(c->t->nl, nic, sv->rss, sv->rss_n, msg, msglen);
+	return rss_table_reset(c->t->nl, nic, msg, msglen);
+}
+
+/* Before each change: stop when a signal came (the test hook sends one after N changes). */
+static int env_stop(void *ctx)
+{
+	struct tune *t = ((struct pass_ctx *)ctx)->t;
+	sigset_t pending;
+
+	if (t->sigterm_after >= 0 && t->changes_begun++ == t->sigterm_after)
+		raise(SIGTERM);
+	if (!t->stop_on_signal || sigpending(&pending) < 0)
+		return 0;
+	return sigismember(&pending, SIGTERM) ? SIGTERM : sigismember(&pending, SIGINT) ? SIGINT : 0;
 }
 
 /*
@@ -203,6 +225,7 @@ static int run(struct pass_ctx *c, bool dry_run)
 		.rss_reset = env_rss_reset,
 		.reprobe = env_reprobe,
 		.managed = &c->t->managed,
+		.stop = env_stop,
 	};
 	int r;
 

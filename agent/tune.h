@@ -27,6 +27,15 @@ struct tune {
 	struct mq_state saved;        /* the way back (agent/state_file.h), loaded at the first pass */
 	int saved_err;                /* 0, or why the state file cannot be used: nothing is recorded */
 	bool saved_loaded;
+	/*
+	 * --apply, --revert: SIGINT and SIGTERM are blocked, and one pending
+	 * stops the pass before its next change. false: never (the daemon
+	 * takes its signals between passes).
+	 */
+	bool stop_on_signal;
+	/* A test hook (MQBALANCE_TEST_SIGTERM_AFTER): raise SIGTERM after this many changes; -1 never. */
+	long sigterm_after;
+	long changes_begun;
 };
 
 /* One pass. It refers to itself (a.now is &snap): fill in place, never copy. */

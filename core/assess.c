@@ -8,22 +8,18 @@
 
 bool cpus_usable(const struct mq_cpus *c, const struct mq_config *cfg, struct mq_cpuset *ret)
 {
-	struct mq_cpuset s, excl;
+	const struct mq_cpuset *banned = cfg ? cpuset_cbuf(&cfg->banned_cpus) : NULL;
+	CPUSET_DEFINE(excl);
 
-	cpuset_or(&excl, &c->isolated, &c->nohz_full);
-	if (cfg)
-		cpuset_or(&excl, &excl, &cfg->banned_cpus);
-	cpuset_andnot(&s, &c->online, &excl);
-	if (!cpuset_empty(&s)) {
-		*ret = s;
+	cpuset_or(excl, c->isolated, c->nohz_full);
+	cpuset_or(excl, excl, banned);
+	cpuset_andnot(ret, c->online, excl);
+	if (!cpuset_empty(ret))
 		return false;
-	}
-	if (cfg)
-		cpuset_andnot(&s, &c->online, &cfg->banned_cpus);
-	if (cpuset_empty(&s))
-		s = c->online;
-	*ret = s;
-	return !cpuset_empty(&c->online);
+	cpuset_andnot(ret, c->online, banned);
+	if (cpuset_empty(ret))
+		cpuset_copy(ret, c->online);
+	return !cpuset_empty(c->online);
 }
 
 void assessment_free(struct mq_assessment *a)
@@ -34,6 +30,7 @@ void assessment_free(struct mq_assessment *a)
 	cpuload_free(&a->load);
 	free(a->findings);
 	free(a->nics);
+	cpuset_pool_free(&a->sets);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -42,6 +39,7 @@ int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
 {
 	struct mq_assessment a = {.now = now, .before = before};
 	struct mq_config defaults;
+	CPUSET_DEFINE(usable);
 	int r;
 
 	if (!now || (now->nnics && !now->nics))
@@ -53,13 +51,16 @@ int assess(const struct mq_snapshot *now, const struct mq_snapshot *before,
 	a.interval = snapshot_interval(now, before);
 	if (a.interval <= 0)
 		a.before = NULL;
-	a.usable_fallback = cpus_usable(&now->cpus, cfg, &a.usable);
-	a.nusable = cpuset_count(&a.usable);
-	a.banned = cfg->banned_cpus;
+	a.usable_fallback = cpus_usable(&now->cpus, cfg, usable);
+	a.nusable = cpuset_count(usable);
 	a.nics = calloc(now->nnics ? now->nnics : 1, sizeof(*a.nics));
-	if (!a.nics)
-		return -ENOMEM;
-	r = plan_build(&a, cfg);
+	r = a.nics ? 0 : -ENOMEM;
+	if (r == 0)
+		r = cpuset_pool_intern(&a.sets, usable, &a.usable);
+	if (r == 0)
+		r = cpuset_pool_intern(&a.sets, cpuset_cbuf(&cfg->banned_cpus), &a.banned);
+	if (r == 0)
+		r = plan_build(&a, cfg);
 	if (r == 0)
 		r = cpuload_build(now, a.before, &a.load);
 	if (r == 0)

@@ -9,7 +9,7 @@
  * struct, so what mqbalance reports, plans, applies and exports cannot
  * disagree. Pure: no I/O, no clock, no logging.
  *
- * The rules (README.md, "Configuration", has the user's version):
+ * The rules (docs/configuration.md has the user's version):
  * - usable CPUs = online - banned_cpus - isolated - nohz_full; if that
  *   leaves nothing, online - banned, then online (a NIC must interrupt
  *   somewhere), and the assessment says so;
@@ -55,9 +55,10 @@ struct mq_nic_verdict {
 struct mq_assessment {
 	const struct mq_snapshot *now, *before; /* borrowed: must outlive the assessment */
 	double interval;                 /* seconds between before and now, 0 without before */
-	struct mq_cpuset usable;
+	const struct mq_cpuset *usable;  /* in sets */
 	unsigned nusable;
-	struct mq_cpuset banned;         /* the config's banned_cpus */
+	const struct mq_cpuset *banned;  /* the config's banned_cpus, in sets */
+	struct cpuset_pool sets;
 	bool usable_fallback;            /* every online CPU was banned, isolated or nohz_full */
 	struct mq_nic_verdict *nics;     /* now->nnics entries */
 	struct mq_plan plan;

@@ -320,15 +320,15 @@ static int set_value(struct parser *p, enum key k, const char *v, size_t n)
 		char buf[4096];
 
 		if (word_eq(v, n, "none")) {
-			cpuset_zero(&p->cfg->banned_cpus);
+			cpuset_zero(cpuset_buf(&p->cfg->banned_cpus));
 			return 0;
 		}
 		if (n >= sizeof(buf) || memchr(v, '\n', n))
-			return bad_value(p, k, v, n, "a CPU list like 0-3,8 (CPUs 0..1023) or none");
+			return bad_value(p, k, v, n, "a CPU list like 0-3,8 (CPUs 0..8191) or none");
 		memcpy(buf, v, n);
 		buf[n] = '\0';
-		if (cpuset_parse_list(buf, &p->cfg->banned_cpus) < 0)
-			return bad_value(p, k, v, n, "a CPU list like 0-3,8 (CPUs 0..1023) or none");
+		if (cpuset_parse_list(buf, cpuset_buf(&p->cfg->banned_cpus)) < 0)
+			return bad_value(p, k, v, n, "a CPU list like 0-3,8 (CPUs 0..8191) or none");
 		return 0;
 	}
 	case K_INTERVAL:

@@ -49,6 +49,7 @@ enum {
 	MQ_KEY_XPS = 1 << 3,
 	MQ_KEY_RPS = 1 << 4,
 	MQ_KEY_RSS = 1 << 5,
+	MQ_KEYS_ALL = (1 << 6) - 1,
 };
 
 /* [eth0], [eth*] or [driver=virtio_net]; sections of one match merge over the files. */
@@ -67,7 +68,7 @@ struct mq_config {
 	struct mq_if_config defaults; /* the global per-interface keys */
 	struct mq_section *sections;  /* in the order they were first opened */
 	unsigned nsections;
-	struct mq_cpuset banned_cpus;
+	struct mq_cpuset_buf banned_cpus; /* cpuset_buf(&c->banned_cpus) is the set */
 	double interval;        /* sampling interval, seconds */
 	char prom_file[PATH_MAX]; /* "" = no textfile */
 	bool prom_file_set;       /* prom_file came from the file: one-shot reports write it too */

@@ -74,7 +74,7 @@ struct ev_state {
 	unsigned ncauses;
 	unsigned nevents;         /* retune-causing events in this burst */
 	bool overflow;            /* a distinct cause did not fit */
-	struct mq_cpuset cpus_on, cpus_off;
+	struct mq_cpuset_buf cpus_on, cpus_off;
 	bool want_exit, want_reload, want_sample;
 	struct {
 		int ifindex;

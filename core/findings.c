@@ -130,18 +130,22 @@ const char *finding_fix_to_string(enum finding_fix f) { return LOOKUP(finding_fi
  */
 static int landing_cpu(const struct mq_irq *i)
 {
-	const struct mq_cpuset *s = i->has_effective ? &i->effective : NULL;
-	struct mq_cpuset outside;
+	const struct mq_cpuset *s;
+	CPUSET_DEFINE(outside);
 
-	if (s && i->has_affinity) {
-		cpuset_andnot(&outside, s, &i->affinity);
-		if (!cpuset_empty(&outside))
-			s = &i->affinity;
+	if (i->has_effective) {
+		s = i->effective;
+		if (i->has_affinity) {
+			cpuset_andnot(outside, s, i->affinity);
+			if (!cpuset_empty(outside))
+				s = i->affinity;
+		}
+	} else if (i->has_affinity) {
+		s = i->affinity;
+	} else {
+		return -1;
 	}
-	if (!s && i->has_affinity)
-		s = &i->affinity;
-
-	if (!s || cpuset_count(s) != 1)
+	if (cpuset_count(s) != 1)
 		return -1;
 	return cpuset_next(s, 0);
 }
@@ -316,7 +320,7 @@ static unsigned stacking(const struct ctx *x, const struct mq_nic *n, unsigned a
 	unsigned worst = 0;
 
 	*ret_cpu = -1;
-	*ret_idle = x->a->usable;
+	cpuset_copy(ret_idle, x->a->usable);
 	if (!cpu)
 		return 0;
 	for (unsigned q = 0; q < active; q++) {
@@ -347,23 +351,23 @@ static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_ni
 {
 	unsigned changes, held, load;
 	const struct plan_item *first = finding_items(x, v, PLAN_IRQ_AFFINITY, &changes, &held);
-	struct mq_cpuset idle;
+	CPUSET_DEFINE(idle);
 	struct mq_finding *f;
 	char cpus[96], a[64], b[64];
 	int worst;
 
 	if (n->irq_shared || !n->irqs)
 		return; /* a shared vector has its own finding */
-	load = n->nirqs < 2 ? 0 : stacking(x, n, v->queues_active, &worst, &idle);
-	if (load >= 2 && !cpuset_empty(&idle) && (changes || held || !ic->irq_affinity)) {
+	load = n->nirqs < 2 ? 0 : stacking(x, n, v->queues_active, &worst, idle);
+	if (load >= 2 && !cpuset_empty(idle) && (changes || held || !ic->irq_affinity)) {
 		f = finding_add(x, changes ? SEV_WARNING : SEV_INFO, FIND_IRQS_STACKED,
 			changes ? FIX_APPLY : held ? FIX_NONE : FIX_ADMIN, n->name);
 		if (!f)
 			return;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: IRQs of %u queues land on CPU %d while usable %s %s %s none", n->name, load,
-			 worst, finding_plural(cpuset_count(&idle), "CPU", "CPUs"), finding_cpus(&idle, cpus, sizeof(cpus)),
-			 finding_plural(cpuset_count(&idle), "has", "have"));
+			 worst, finding_plural(cpuset_count(idle), "CPU", "CPUs"), finding_cpus(idle, cpus, sizeof(cpus)),
+			 finding_plural(cpuset_count(idle), "has", "have"));
 		if (changes)
 			snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` to spread queue IRQs one "
 				 "per CPU (%u %s to move)", changes, finding_plural(changes, "IRQ", "IRQs"));
@@ -383,8 +387,8 @@ static void check_irqs(struct ctx *x, const struct mq_nic *n, const struct mq_ni
 			 "%s: %u queue %s not on the CPU the plan gives %s (first: queue %d irq %d on "
 			 "CPU %s, planned %s)", n->name, changes, finding_plural(changes, "IRQ is", "IRQs are"),
 			 finding_plural(changes, "it", "them"), first->queue, first->irq,
-			 first->has_current ? finding_cpus(&first->current, a, sizeof(a)) : "?",
-			 finding_cpus(&first->target, b, sizeof(b)));
+			 first->has_current ? finding_cpus(first->current, a, sizeof(a)) : "?",
+			 finding_cpus(first->target, b, sizeof(b)));
 		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply`");
 	}
 	if (held) {
@@ -412,7 +416,7 @@ static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_n
 			if (it->kind != PLAN_XPS)
 				continue;
 			ntx++;
-			nempty += cpuset_empty(&it->current);
+			nempty += cpuset_empty(it->current);
 		}
 		f = finding_add(x, SEV_INFO, FIND_XPS_MISMATCH, FIX_APPLY, n->name);
 		if (!f)
@@ -438,10 +442,10 @@ static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_n
 		snprintf(f->message, sizeof(f->message),
 			 "%s: RPS of %u RX %s differs from the plan (first: rx-%d %s, planned %s)", n->name,
 			 changes, finding_plural(changes, "queue", "queues"), first->queue,
-			 cpuset_empty(&first->current) ? "none" : finding_cpus(&first->current, a, sizeof(a)),
-			 cpuset_empty(&first->target) ? "none" : finding_cpus(&first->target, b, sizeof(b)));
+			 cpuset_empty(first->current) ? "none" : finding_cpus(first->current, a, sizeof(a)),
+			 cpuset_empty(first->target) ? "none" : finding_cpus(first->target, b, sizeof(b)));
 		snprintf(f->fix, sizeof(f->fix), "run `mqbalance --apply` (rps = %s)",
-			 cpuset_empty(&first->target) ? "off: clears RPS" : "on");
+			 cpuset_empty(first->target) ? "off: clears RPS" : "on");
 	}
 }
 
@@ -458,7 +462,7 @@ static void check_machine(struct ctx *x)
 		if (f) {
 			snprintf(f->message, sizeof(f->message),
 				 "every online CPU is banned, isolated or nohz_full: queue IRQs use %s",
-				 finding_cpus(&x->a->usable, cpus, sizeof(cpus)));
+				 finding_cpus(x->a->usable, cpus, sizeof(cpus)));
 			snprintf(f->fix, sizeof(f->fix), "leave at least one CPU out of banned_cpus "
 				 "(and the kernel's isolcpus= / nohz_full=)");
 		}

@@ -121,7 +121,7 @@ void check_rss(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdic
 		snprintf(f->message, sizeof(f->message),
 			 "%s: the RSS table (%u entries) sends flows to %u of %u active RX queues: %s "
 			 "%s nothing", n->name, sp.n, sp.covered, sp.nqueues,
-			 finding_cpus(&sp.left_out_set, q, sizeof(q)),
+			 finding_cpus(cpuset_buf(&sp.left_out_set), q, sizeof(q)),
 			 finding_plural(sp.left_out, "receives", "receive"));
 	} else if (!sp.even || sp.beyond) {
 		f = finding_add(x, SEV_INFO, FIND_RSS_UNEVEN,
@@ -193,10 +193,10 @@ void check_cpus(struct ctx *x)
 
 	if (!(l->secs > 0))
 		return;
-	CPUSET_FOREACH(c, &x->a->usable)
+	CPUSET_FOREACH(c, x->a->usable)
 		if ((unsigned)c < l->n && l->cpu[c].online && l->cpu[c].softirq_share < CPU_IDLE)
 			idle = idle < 0 ? c : idle;
-	CPUSET_FOREACH(c, &x->a->usable) {
+	CPUSET_FOREACH(c, x->a->usable) {
 		const struct cpuload_cpu *cl = (unsigned)c < l->n ? &l->cpu[c] : NULL;
 		const struct cpuload_irq *irq;
 		struct mq_finding *f;

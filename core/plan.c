@@ -7,6 +7,7 @@
 
 #include "core/assess.h"
 #include "core/plan.h"
+#include "core/plan_cpus.h"
 #include "core/rss.h"
 
 /* No device has this many queues; a larger index is not planned for. */
@@ -49,6 +50,28 @@ void plan_free(struct mq_plan *p)
 	free(p->items);
 	p->items = NULL;
 	p->n = 0;
+	p->online = p->usable = NULL;
+	cpuset_pool_free(&p->sets);
+}
+
+int plan_set(struct mq_plan *p, const struct mq_cpuset **slot, const struct mq_cpuset *s)
+{
+	return cpuset_pool_intern(&p->sets, s, slot);
+}
+
+/* *dst = *src with src's sets interned in p (dst may be src). */
+static int item_copy(struct mq_plan *p, struct plan_item *dst, const struct plan_item *src)
+{
+	const struct mq_cpuset *cur, *target, *eff;
+
+	if (plan_set(p, &cur, src->current) < 0 || plan_set(p, &target, src->target) < 0 ||
+	    plan_set(p, &eff, src->effective) < 0)
+		return -ENOMEM;
+	*dst = *src;
+	dst->current = cur;
+	dst->target = target;
+	dst->effective = eff;
+	return 0;
 }
 
 unsigned plan_changes(const struct mq_plan *p)
@@ -91,7 +114,9 @@ int plan_push_item(struct mq_plan *p, const struct plan_item *it)
 			return -ENOMEM;
 		p->items = items;
 	}
-	p->items[p->n++] = *it;
+	if (item_copy(p, &p->items[p->n], it) < 0)
+		return -ENOMEM;
+	p->n++;
 	return 0;
 }
 
@@ -107,115 +132,15 @@ int plan_keep_channel_results(struct mq_plan *np, const struct mq_plan *old)
 		for (unsigned k = 0; k < np->n && !placed; k++)
 			if (np->items[k].kind == it->kind && np->items[k].ifindex == it->ifindex) {
 				/* an RSS table the re-plan still finds wrong is reset again (6.1) */
-				if (it->kind == PLAN_CHANNELS || !np->items[k].change)
-					np->items[k] = *it;
+				if ((it->kind == PLAN_CHANNELS || !np->items[k].change) &&
+				    item_copy(np, &np->items[k], it) < 0)
+					return -ENOMEM;
 				placed = true;
 			}
 		if (!placed && (r = plan_push_item(np, it)) < 0)
 			return r;
 	}
 	return 0;
-}
-
-static const struct mq_cpu *cpu_info(const struct mq_snapshot *s, int cpu)
-{
-	if (cpu < 0 || !s->cpus.cpu || (unsigned)cpu >= s->cpus.n)
-		return NULL;
-	return &s->cpus.cpu[cpu];
-}
-
-static bool siblings(const struct mq_snapshot *s, int a, int b)
-{
-	const struct mq_cpu *x = cpu_info(s, a), *y = cpu_info(s, b);
-
-	return x && y && a != b && x->core >= 0 && x->core == y->core && x->package == y->package;
-}
-
-struct cpu_key {
-	int cpu, remote, smt, l3idx, l3;
-};
-
-static int cpu_key_cmp(const void *pa, const void *pb)
-{
-	const struct cpu_key *a = pa, *b = pb;
-
-	if (a->remote != b->remote)
-		return a->remote - b->remote;
-	if (a->smt != b->smt)
-		return a->smt - b->smt;
-	if (a->l3idx != b->l3idx)
-		return a->l3idx - b->l3idx;
-	if (a->l3 != b->l3)
-		return a->l3 - b->l3;
-	return a->cpu - b->cpu;
-}
-
-/*
- * The order in which a NIC's queues take CPUs: NUMA-local first, first
- * threads of cores before their siblings, and within that L3 groups
- * interleaved (0, 8, 1, 9, ... for two groups of 8).
- */
-static unsigned cpu_order(const struct mq_snapshot *s, const struct mq_cpuset *usable, int node,
-			  int *order, int *tier)
-{
-	struct cpu_key k[MQ_MAX_CPUS];
-	unsigned n = 0;
-
-	CPUSET_FOREACH(cpu, usable) {
-		const struct mq_cpu *c = cpu_info(s, cpu);
-
-		k[n].cpu = cpu;
-		k[n].remote = node >= 0 && c && c->node >= 0 && c->node != node;
-		k[n].smt = c && c->smt_rank > 0 ? (c->smt_rank > 1000 ? 1000 : c->smt_rank) : 0;
-		k[n].l3 = c ? c->l3 : -1;
-		k[n].l3idx = 0;
-		for (unsigned j = 0; j < n; j++)
-			k[n].l3idx += k[j].remote == k[n].remote && k[j].smt == k[n].smt &&
-				      k[j].l3 == k[n].l3;
-		n++;
-	}
-	qsort(k, n, sizeof(k[0]), cpu_key_cmp);
-	for (unsigned i = 0; i < n; i++) {
-		order[i] = k[i].cpu;
-		tier[i] = k[i].remote * 2 + (k[i].smt > 0);
-	}
-	return n;
-}
-
-struct placer {
-	unsigned load[MQ_MAX_CPUS]; /* queues placed per CPU, over every NIC */
-	int last;                   /* CPU the previous queue got, -1 none */
-};
-
-/*
- * Least loaded CPU; among those the best tier (local before remote node,
- * first thread before sibling); among those the first after the previous
- * pick, so the next queue (or NIC) continues the sequence.
- */
-static int place(struct placer *pl, const int *order, const int *tier, unsigned n)
-{
-	unsigned start = 0, best = 0;
-	bool found = false;
-
-	if (!n)
-		return -1;
-	for (unsigned i = 0; pl->last >= 0 && i < n; i++)
-		if (order[i] == pl->last) {
-			start = (i + 1) % n;
-			break;
-		}
-	for (unsigned j = 0; j < n; j++) {
-		unsigned i = (start + j) % n;
-
-		if (!found || pl->load[order[i]] < pl->load[order[best]] ||
-		    (pl->load[order[i]] == pl->load[order[best]] && tier[i] < tier[best])) {
-			best = i;
-			found = true;
-		}
-	}
-	pl->load[order[best]]++;
-	pl->last = order[best];
-	return order[best];
 }
 
 static unsigned nirqs_of(const struct mq_nic *nic)
@@ -347,6 +272,7 @@ static int plan_irqs(struct mq_plan *p, const struct mq_nic *nic, const int *qcp
 		for (unsigned i = 0; i < nirqs_of(nic); i++) {
 			const struct mq_irq *irq = &nic->irqs[i];
 			struct plan_item it;
+			CPUSET_DEFINE(target);
 			int r;
 
 			if (!irq_role_is_queue(irq->role) || irq->queue != (int)k || qcpu[k] < 0)
@@ -354,10 +280,11 @@ static int plan_irqs(struct mq_plan *p, const struct mq_nic *nic, const int *qcp
 			item_init(&it, PLAN_IRQ_AFFINITY, nic);
 			it.queue = (int)k;
 			it.irq = (int)irq->irq;
-			cpuset_set(&it.target, (unsigned)qcpu[k]);
+			cpuset_set(target, (unsigned)qcpu[k]);
+			it.target = target;
 			it.current = irq->affinity;
 			it.has_current = irq->has_affinity;
-			it.change = !it.has_current || !cpuset_equal(&it.current, &it.target);
+			it.change = !it.has_current || !cpuset_equal(it.current, it.target);
 			if (irq->managed) {
 				it.hold = it.change ? HOLD_MANAGED : HOLD_NONE;
 				it.change = false;
@@ -371,43 +298,11 @@ static int plan_irqs(struct mq_plan *p, const struct mq_nic *nic, const int *qcp
 	return 0;
 }
 
-/* XPS (and RPS) CPU sets per queue from the queues' CPUs: the rules in core/assess.h. */
-static void queue_sets(const struct mq_snapshot *s, const struct mq_cpuset *usable, const int *qcpu,
-		       unsigned q, struct mq_cpuset *sets, unsigned *setn)
-{
-	unsigned cursor = 0;
-
-	if (q == 1) {
-		sets[0] = *usable;
-		return;
-	}
-	CPUSET_FOREACH(cpu, usable) {
-		int best = -1;
-
-		for (unsigned k = 0; k < q && best < 0; k++)
-			if (qcpu[k] == cpu)
-				best = (int)k;
-		for (unsigned k = 0; k < q && best < 0; k++)
-			if (qcpu[k] >= 0 && siblings(s, cpu, qcpu[k]))
-				best = (int)k;
-		if (best < 0) {
-			/* the queue with the fewest CPUs, round-robin among equals */
-			for (unsigned j = 0; j < q; j++) {
-				unsigned k = (cursor + j) % q;
-
-				if (best < 0 || setn[k] < setn[best])
-					best = (int)k;
-			}
-			cursor = ((unsigned)best + 1) % q;
-		}
-		cpuset_set(&sets[best], (unsigned)cpu);
-		setn[best]++;
-	}
-}
-
 static int plan_masks(struct mq_plan *p, const struct mq_nic *nic, const struct mq_if_config *ic,
-		      const struct mq_cpuset *sets, unsigned q)
+		      const struct queue_cpus *qc, unsigned q)
 {
+	CPUSET_DEFINE(set);
+
 	for (int kind = PLAN_XPS; kind <= PLAN_RPS; kind++) {
 		if (kind == PLAN_XPS && (!ic->xps || q < 2))
 			continue;
@@ -422,9 +317,11 @@ static int plan_masks(struct mq_plan *p, const struct mq_nic *nic, const struct 
 			it.queue = (int)k;
 			it.current = kind == PLAN_XPS ? mq->xps : mq->rps;
 			it.has_current = true;
-			if (kind == PLAN_XPS || ic->rps)
-				it.target = sets[k];
-			it.change = !cpuset_equal(&it.current, &it.target);
+			if (kind == PLAN_XPS || ic->rps) {
+				plan_queue_set(qc, k, set);
+				it.target = set;
+			}
+			it.change = !cpuset_equal(it.current, it.target);
 			r = plan_push_item(p, &it);
 			if (r < 0)
 				return r;
@@ -463,8 +360,8 @@ static int plan_nic(struct mq_assessment *a, const struct mq_config *cfg, struct
 	const struct mq_if_config icv = config_for(cfg, nic->name, nic->driver), *ic = &icv;
 	struct mq_plan *p = &a->plan;
 	unsigned q = nic->queues ? nic->nqueues : 0;
-	struct mq_cpuset *sets = NULL;
-	unsigned *setn = NULL;
+	unsigned width = (unsigned)(cpuset_last(a->usable) + 1);
+	struct queue_cpus qc = {0};
 	int *qcpu = NULL;
 	int r = 0;
 
@@ -495,40 +392,41 @@ static int plan_nic(struct mq_assessment *a, const struct mq_config *cfg, struct
 	q = min_u(q, PLAN_MAX_QUEUES);
 
 	qcpu = malloc(q * sizeof(*qcpu));
-	sets = calloc(q, sizeof(*sets));
-	setn = calloc(q, sizeof(*setn));
-	if (!qcpu || !sets || !setn) {
+	qc.first = malloc(q * sizeof(*qc.first));
+	qc.last = malloc(q * sizeof(*qc.last));
+	qc.setn = calloc(q, sizeof(*qc.setn));
+	qc.next = malloc((width ? width : 1) * sizeof(*qc.next));
+	if (!qcpu || !qc.first || !qc.last || !qc.setn || !qc.next) {
 		r = -ENOMEM;
 		goto out;
 	}
 	for (unsigned k = 0; k < q; k++)
-		qcpu[k] = ic->irq_affinity && queue_has_irq(nic, k) ? place(pl, order, tier, norder)
-								    : current_queue_cpu(nic, k, &a->usable);
+		qcpu[k] = ic->irq_affinity && queue_has_irq(nic, k) ? plan_place(pl, order, tier, norder)
+								    : current_queue_cpu(nic, k, a->usable);
 	if (ic->irq_affinity && !nic->irq_shared) {
 		r = plan_irqs(p, nic, qcpu, q, v);
 		if (r < 0)
 			goto out;
 	}
-	queue_sets(a->now, &a->usable, qcpu, q, sets, setn);
-	r = plan_masks(p, nic, ic, sets, q);
+	plan_queue_sets(a->now, a->usable, qcpu, q, &qc);
+	r = plan_masks(p, nic, ic, &qc, q);
 out:
 	free(qcpu);
-	free(sets);
-	free(setn);
+	free(qc.first);
+	free(qc.last);
+	free(qc.setn);
+	free(qc.next);
 	return r;
 }
 
 /* Width of XPS/RPS masks: nr_cpu_ids, else the highest possible or online CPU + 1. */
 static unsigned mask_width(const struct mq_cpus *c)
 {
-	int hi = -1;
+	int hi = cpuset_last(c->possible), on = cpuset_last(c->online);
 
 	if (c->nr_cpu_ids && c->nr_cpu_ids <= MQ_MAX_CPUS)
 		return c->nr_cpu_ids;
-	CPUSET_FOREACH(i, &c->possible)
-		hi = i;
-	CPUSET_FOREACH(i, &c->online)
-		hi = hi > i ? hi : i;
+	hi = hi > on ? hi : on;
 	return hi >= 0 ? (unsigned)hi + 1 : 1;
 }
 
@@ -536,21 +434,27 @@ int plan_build(struct mq_assessment *a, const struct mq_config *cfg)
 {
 	const struct mq_snapshot *s = a->now;
 	struct mq_plan *p = &a->plan;
-	struct placer *pl = NULL;
+	unsigned nusable = cpuset_count(a->usable);
+	struct placer pl = {.last = -1};
+	struct cpu_key *keys = NULL;
 	int *order = NULL, *tier = NULL;
-	int r = 0;
+	int r;
 
-	p->online = s->cpus.online;
-	p->usable = a->usable;
+	r = plan_set(p, &p->online, s->cpus.online);
+	if (r == 0)
+		r = plan_set(p, &p->usable, a->usable);
+	if (r < 0)
+		return r;
 	p->nr_cpu_ids = mask_width(&s->cpus);
-	pl = calloc(1, sizeof(*pl));
-	order = malloc(MQ_MAX_CPUS * sizeof(*order));
-	tier = malloc(MQ_MAX_CPUS * sizeof(*tier));
-	if (!pl || !order || !tier) {
+	/* Sized by the usable CPUs: a machine with 8,192 possible and 4 online needs 4. */
+	pl.load = calloc((size_t)cpuset_last(a->usable) + 2, sizeof(*pl.load));
+	keys = malloc((nusable ? nusable : 1) * sizeof(*keys));
+	order = malloc((nusable ? nusable : 1) * sizeof(*order));
+	tier = malloc((nusable ? nusable : 1) * sizeof(*tier));
+	if (!pl.load || !keys || !order || !tier) {
 		r = -ENOMEM;
 		goto out;
 	}
-	pl->last = -1;
 	for (unsigned i = 0; i < s->nnics && r == 0; i++) {
 		const struct mq_nic *nic = &s->nics[i];
 		struct mq_nic_verdict *v = &a->nics[i];
@@ -559,14 +463,15 @@ int plan_build(struct mq_assessment *a, const struct mq_config *cfg)
 		v->queues_max = nic_queues_max(nic);
 		v->queues_active = v->queues_target = nic_queues_active(nic);
 		v->first = p->n;
-		if (nic_is_loopback(nic) || cpuset_empty(&a->usable))
+		if (nic_is_loopback(nic) || cpuset_empty(a->usable))
 			continue;
-		n = cpu_order(s, &a->usable, nic->numa_node, order, tier);
-		r = plan_nic(a, cfg, pl, nic, v, order, tier, n);
+		n = plan_cpu_order(s, a->usable, nic->numa_node, keys, order, tier);
+		r = plan_nic(a, cfg, &pl, nic, v, order, tier, n);
 		v->count = p->n - v->first;
 	}
 out:
-	free(pl);
+	free(pl.load);
+	free(keys);
 	free(order);
 	free(tier);
 	return r;

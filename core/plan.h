@@ -57,29 +57,32 @@ struct plan_item {
 	int queue;                     /* queue index, -1 for channels */
 	int irq;                       /* IRQ number for PLAN_IRQ_AFFINITY, else -1 */
 	struct mq_counts ch_current, ch_target, ch_max; /* PLAN_CHANNELS */
-	struct mq_cpuset current, target; /* IRQ: smp_affinity_list; XPS/RPS: the mask */
+	const struct mq_cpuset *current, *target; /* IRQ: smp_affinity_list; XPS/RPS: the mask (plan sets) */
 	struct {                       /* PLAN_RSS: the table now; the target is the even default */
 		uint32_t entries;
 		unsigned queues, covered;  /* active RX queues, those with an entry */
 		bool was_default;          /* the driver's own spread (else set by hand, or stale) */
+		bool restore;              /* --revert: the target is the recorded table, not the default */
 	} rss;
 	/* results: apply_run */
 	enum step_status status;
 	int err;                       /* -errno of a failed step */
 	char msg[160];                 /* why it failed or was skipped (the kernel's words if any) */
-	struct mq_cpuset effective;    /* IRQ: effective_affinity_list read back after the write */
+	const struct mq_cpuset *effective; /* IRQ: effective_affinity_list read back after the write */
 	bool has_effective;
 };
 
 struct mq_plan {
 	unsigned n;
 	struct plan_item *items;       /* per NIC: channels, IRQs by queue, XPS, RPS */
-	struct mq_cpuset online, usable;
+	const struct mq_cpuset *online, *usable; /* in sets */
+	struct cpuset_pool sets;       /* every CPU set of the plan and its items */
 	unsigned nr_cpu_ids;           /* width of XPS/RPS masks */
 	/* apply_run */
 	bool applied;                  /* carried out: every item has its result */
 	bool reprobed;                 /* channels changed, the rest was re-planned on a new probe */
 	int reprobe_err;               /* -errno of a failed re-probe, 0 otherwise */
+	int interrupted;               /* the signal that stopped it before the end, 0 none */
 };
 
 /* Items by result. */
@@ -92,10 +95,14 @@ void plan_free(struct mq_plan *p);
 unsigned plan_changes(const struct mq_plan *p);
 struct plan_tally plan_tally(const struct mq_plan *p);
 /*
- * Append a copy of an item. items grows by doubling with an implicit
- * capacity: every item must come through here; n may shrink, never grow by hand.
+ * Append a copy of an item, its CPU sets interned in p->sets (so they may
+ * point anywhere: a temporary, another plan). items grows by doubling with
+ * an implicit capacity: every item must come through here; n may shrink,
+ * never grow by hand. Returns 0 or -ENOMEM.
  */
 int plan_push_item(struct mq_plan *p, const struct plan_item *it);
+/* *slot = p's copy of s (a set of the plan or of one of its items). 0 or -ENOMEM. */
+int plan_set(struct mq_plan *p, const struct mq_cpuset **slot, const struct mq_cpuset *s);
 
 /*
  * After a channel change the applier re-plans on a new probe: the new plan

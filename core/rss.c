@@ -51,7 +51,7 @@ int rss_table_analyse(const uint32_t *indir, uint32_t n, unsigned nqueues, struc
 			if (s.first_left_out < 0)
 				s.first_left_out = (int)q;
 			if (q < MQ_MAX_CPUS)
-				cpuset_set(&s.left_out_set, q);
+				cpuset_set(cpuset_buf(&s.left_out_set), q);
 		} else {
 			s.covered++;
 		}

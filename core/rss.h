@@ -28,7 +28,7 @@ struct rss_spread {
 	unsigned covered;               /* active queues with at least one entry */
 	unsigned left_out;              /* active queues with no entry: they receive nothing */
 	int first_left_out;             /* lowest of them, -1 none */
-	struct mq_cpuset left_out_set;  /* the same queues, the cpuset type as a bitmap (< MQ_MAX_CPUS) */
+	struct mq_cpuset_buf left_out_set; /* the same queues, the cpuset type as a bitmap (< MQ_MAX_CPUS) */
 	uint32_t beyond;                /* entries naming an inactive queue (>= nqueues) */
 	unsigned busiest;               /* active queue with the most entries (lowest on a tie) */
 	uint32_t max_weight;            /* its entries */

@@ -85,6 +85,7 @@ void nic_free(struct mq_nic *n)
 	free(n->irqs);
 	free(n->queues);
 	rss_free(&n->rss);
+	cpuset_pool_free(&n->sets);
 	n->irqs = NULL;
 	n->nirqs = 0;
 	n->queues = NULL;
@@ -98,6 +99,8 @@ void cpu_free(struct mq_cpus *c)
 	free(c->cpu);
 	c->cpu = NULL;
 	c->n = 0;
+	cpuset_pool_free(&c->sets);
+	c->possible = c->present = c->online = c->isolated = c->nohz_full = NULL;
 }
 
 void snapshot_free(struct mq_snapshot *s)
@@ -130,21 +133,40 @@ static int dup_array(void *dst, const void *src, size_t n, size_t sz)
 	return 0;
 }
 
+/* *slot, a set of another pool, replaced by its copy in p (NULL stays NULL). */
+static int reintern(struct cpuset_pool *p, const struct mq_cpuset **slot)
+{
+	return *slot ? cpuset_pool_intern(p, *slot, slot) : 0;
+}
+
+/*
+ * Every pointer of n still points into src's arrays and pool: give n its own
+ * (n->sets is a new pool, so that freeing either NIC leaves the other whole).
+ */
 static int nic_copy(const struct mq_nic *src, struct mq_nic *n)
 {
 	*n = *src;
 	n->queues = NULL;
 	n->irqs = NULL;
 	n->rss.indir = NULL;
+	n->sets = (struct cpuset_pool){0};
 	if (dup_array(&n->queues, src->queues, src->nqueues, sizeof(*n->queues)) < 0 ||
 	    dup_array(&n->rss.indir, src->rss.indir, src->rss.n, sizeof(*n->rss.indir)) < 0 ||
 	    dup_array(&n->irqs, src->irqs, src->nirqs, sizeof(*n->irqs)) < 0)
 		goto fail;
 	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
 		n->irqs[i].per_cpu = NULL;
-	for (unsigned i = 0; n->irqs && i < n->nirqs; i++)
-		if (dup_array(&n->irqs[i].per_cpu, src->irqs[i].per_cpu, src->irqs[i].n_per_cpu,
-			      sizeof(*n->irqs[i].per_cpu)) < 0)
+	for (unsigned i = 0; n->irqs && i < n->nirqs; i++) {
+		struct mq_irq *irq = &n->irqs[i];
+
+		if (dup_array(&irq->per_cpu, src->irqs[i].per_cpu, src->irqs[i].n_per_cpu,
+			      sizeof(*irq->per_cpu)) < 0 ||
+		    reintern(&n->sets, &irq->affinity) < 0 || reintern(&n->sets, &irq->effective) < 0)
+			goto fail;
+	}
+	for (unsigned q = 0; n->queues && q < n->nqueues; q++)
+		if (reintern(&n->sets, &n->queues[q].xps) < 0 ||
+		    reintern(&n->sets, &n->queues[q].rps) < 0)
 			goto fail;
 	return 0;
 fail:
@@ -155,13 +177,18 @@ fail:
 int snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret)
 {
 	struct mq_snapshot s = *src;
+	struct mq_cpus *c = &s.cpus;
 
 	s.nics = NULL;
 	s.nnics = 0;
 	s.links = NULL;
-	s.cpus.cpu = NULL;
+	c->cpu = NULL;
+	c->sets = (struct cpuset_pool){0};
 	if (dup_array(&s.links, src->links, src->nlinks, sizeof(*s.links)) < 0 ||
-	    dup_array(&s.cpus.cpu, src->cpus.cpu, src->cpus.n, sizeof(*s.cpus.cpu)) < 0 ||
+	    dup_array(&c->cpu, src->cpus.cpu, src->cpus.n, sizeof(*c->cpu)) < 0 ||
+	    reintern(&c->sets, &c->possible) < 0 || reintern(&c->sets, &c->present) < 0 ||
+	    reintern(&c->sets, &c->online) < 0 || reintern(&c->sets, &c->isolated) < 0 ||
+	    reintern(&c->sets, &c->nohz_full) < 0 ||
 	    (src->nnics && !(s.nics = calloc(src->nnics, sizeof(*s.nics)))))
 		goto fail;
 	for (; s.nnics < src->nnics; s.nnics++)
@@ -170,6 +197,7 @@ int snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret)
 	*ret = s;
 	return 0;
 fail:
+	/* sets not yet re-interned point into src's pool: never freed through s */
 	snapshot_free(&s);
 	return -ENOMEM;
 }
@@ -221,21 +249,20 @@ bool nic_irq_is_queue(const struct mq_nic *n, unsigned i)
 const struct mq_cpuset *irq_cpus(const struct mq_irq *irq)
 {
 	if (irq->has_effective)
-		return &irq->effective;
-	return irq->has_affinity ? &irq->affinity : NULL;
+		return irq->effective;
+	return irq->has_affinity ? irq->affinity : NULL;
 }
 
 int irq_cpu(const struct mq_irq *irq, const struct mq_cpuset *usable)
 {
 	const struct mq_cpuset *set = irq_cpus(irq);
-	struct mq_cpuset u;
 
 	if (!set)
 		return -1;
-	if (!usable)
-		return cpuset_next(set, 0);
-	cpuset_and(&u, set, usable);
-	return cpuset_next(&u, 0);
+	for (int c = cpuset_next(set, 0); c >= 0; c = cpuset_next(set, (unsigned)c + 1))
+		if (!usable || cpuset_isset(usable, (unsigned)c))
+			return c;
+	return -1;
 }
 
 static unsigned max_u(unsigned a, unsigned b) { return a > b ? a : b; }

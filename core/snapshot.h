@@ -50,9 +50,15 @@ struct mq_cpu {
 };
 
 struct mq_cpus {
-	unsigned n;           /* entries in cpu[]: highest possible CPU id + 1 */
+	/*
+	 * Entries in cpu[]: highest present or online CPU id + 1. A CPU that is
+	 * only possible (a hotplug slot) has nothing to describe, so 8,192
+	 * possible CPUs with 4 present cost 4 entries.
+	 */
+	unsigned n;
 	struct mq_cpu *cpu;   /* indexed by CPU id */
-	struct mq_cpuset possible, present, online, isolated, nohz_full;
+	const struct mq_cpuset *possible, *present, *online, *isolated, *nohz_full; /* in sets */
+	struct cpuset_pool sets;
 	unsigned nr_cpu_ids;  /* mask width the kernel expects (possible max + 1) */
 	unsigned n_online, n_nodes, n_cores, n_l3;
 	bool smt_active;      /* any online core has >1 online thread */
@@ -79,7 +85,7 @@ struct mq_irq {
 	uint64_t total;         /* sum over CPUs, MQ_NA if the IRQ vanished */
 	uint64_t *per_cpu;      /* indexed by CPU id, n_per_cpu entries; MQ_NA for CPUs not listed */
 	unsigned n_per_cpu;
-	struct mq_cpuset affinity, effective; /* smp_affinity_list, effective_affinity_list */
+	const struct mq_cpuset *affinity, *effective; /* smp_affinity_list, effective_affinity_list (nic->sets) */
 	bool has_affinity, has_effective;
 	bool managed;           /* known kernel-managed (EIO on write); set by the applier */
 };
@@ -157,7 +163,7 @@ struct mq_queue {
 	bool has_rx, has_tx;          /* rx-N / tx-N active (sysfs queue dirs) */
 	uint64_t rx_packets, rx_bytes, rx_drops;  /* MQ_NA when the source lacks it */
 	uint64_t tx_packets, tx_bytes, tx_drops;
-	struct mq_cpuset xps, rps;    /* tx-N/xps_cpus, rx-N/rps_cpus */
+	const struct mq_cpuset *xps, *rps; /* tx-N/xps_cpus, rx-N/rps_cpus (nic->sets) */
 	bool has_xps, has_rps;        /* file readable (xps needs CONFIG_XPS and mq) */
 	int napi_id;                  /* netdev netlink, -1 unknown */
 	int irq_rx, irq_tx;           /* indices into nic->irqs, -1 none; equal for one vector per pair */
@@ -197,6 +203,7 @@ struct mq_nic {
 	 */
 	enum mq_stats_source col_source[_STATS_COL_MAX];
 	enum mq_counters_missing counters_missing;
+	struct cpuset_pool sets; /* its IRQs' and queues' CPU sets; nic_free frees them */
 };
 
 /* ---- the machine --------------------------------------------------------- */
@@ -259,6 +266,7 @@ struct mq_snapshot {
 	struct mq_link_id *links;
 	bool have_ethtool_nl, have_netdev_nl, have_qstats;
 	bool unprivileged;      /* read without CAP_NET_ADMIN (set by agent/): some readings may be refused */
+	char errmsg[MQ_ERRMSG_MAX]; /* first machine-wide file not read ("/proc/interrupts: ..."), "" if none */
 };
 
 void snapshot_free(struct mq_snapshot *s);

@@ -6,14 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rss.h"
 #include "core/state.h"
 
-#define LINE_MAX_LEN 8192
+#define LINE_MAX_LEN (MQ_CPULIST_MAX + 128) /* "irq eth0 38 " and any CPU list */
 
 static void saved_free(struct mq_saved_nic *n)
 {
 	free(n->irqs);
 	free(n->queues);
+	free(n->rss);
 }
 
 void state_free(struct mq_state *st)
@@ -23,6 +25,7 @@ void state_free(struct mq_state *st)
 	for (unsigned i = 0; i < st->n; i++)
 		saved_free(&st->nics[i]);
 	free(st->nics);
+	cpuset_pool_free(&st->sets);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -132,15 +135,16 @@ static int number(const char *w, unsigned long long max, unsigned long long *ret
 	return 0;
 }
 
-static int cpus(const char *w, struct mq_cpuset *ret)
+/* A CPU list or "-" (none), interned in the state's sets. */
+static int cpus(struct parser *p, const char *w, const struct mq_cpuset **ret)
 {
 	if (!w)
 		return -EINVAL;
 	if (strcmp(w, "-") == 0) {
-		cpuset_zero(ret);
+		*ret = NULL;
 		return 0;
 	}
-	return cpuset_parse_list(w, ret);
+	return cpuset_pool_parse_list(&p->st.sets, w, ret);
 }
 
 static bool valid_name(const char *w)
@@ -164,6 +168,39 @@ static struct mq_saved_nic *nic_of(struct parser *p, const char *name)
 	return NULL;
 }
 
+/* "default", or the entries: queue numbers. */
+static int parse_rss(struct parser *p, struct mq_saved_nic *n, char *s)
+{
+	uint32_t tab[MQ_STATE_RSS_MAX];
+	unsigned long long q;
+	uint32_t k = 0;
+	char *w;
+
+	if (n->has_rss)
+		return fail(p, -EINVAL, "%s: rss recorded twice", n->ifname);
+	w = word(&s);
+	if (w && strcmp(w, "default") == 0 && !word(&s)) {
+		n->has_rss = true;
+		return 0;
+	}
+	for (; w; w = word(&s)) {
+		if (k == MQ_STATE_RSS_MAX)
+			return fail(p, -E2BIG, "rss table longer than %u entries", MQ_STATE_RSS_MAX);
+		if (number(w, UINT16_MAX, &q) < 0)
+			return fail(p, -EINVAL, "expected 'rss NAME default' or 'rss NAME QUEUE...'");
+		tab[k++] = (uint32_t)q;
+	}
+	if (!k)
+		return fail(p, -EINVAL, "expected 'rss NAME default' or 'rss NAME QUEUE...'");
+	n->rss = malloc(k * sizeof(*n->rss));
+	if (!n->rss)
+		return fail(p, -ENOMEM, "out of memory");
+	memcpy(n->rss, tab, k * sizeof(*n->rss));
+	n->rss_n = k;
+	n->has_rss = true;
+	return 0;
+}
+
 static int parse_line(struct parser *p, char *s)
 {
 	unsigned long long a, b, c, d;
@@ -181,7 +218,7 @@ static int parse_line(struct parser *p, char *s)
 		return 0;
 	}
 	if (strcmp(kw, "nic") && strcmp(kw, "channels") && strcmp(kw, "irq") && strcmp(kw, "xps") &&
-	    strcmp(kw, "rps"))
+	    strcmp(kw, "rps") && strcmp(kw, "rss"))
 		return fail(p, -EINVAL, "unknown record '%.20s'", kw);
 	name = word(&s);
 	if (!valid_name(name))
@@ -215,9 +252,9 @@ static int parse_line(struct parser *p, char *s)
 	}
 	if (strcmp(kw, "irq") == 0) {
 		struct mq_saved_irq *irq;
-		struct mq_cpuset set;
+		const struct mq_cpuset *set;
 
-		if (number(word(&s), UINT32_MAX, &a) < 0 || cpus(word(&s), &set) < 0)
+		if (number(word(&s), UINT32_MAX, &a) < 0 || cpus(p, word(&s), &set) < 0)
 			return fail(p, -EINVAL, "expected 'irq NAME IRQ CPUS'");
 		irq = push((void **)&n->irqs, &n->nirqs, sizeof(*irq), MQ_STATE_MAX_ITEMS);
 		if (!irq)
@@ -226,11 +263,13 @@ static int parse_line(struct parser *p, char *s)
 		irq->cpus = set;
 		return 0;
 	}
+	if (strcmp(kw, "rss") == 0)
+		return parse_rss(p, n, s);
 	if (strcmp(kw, "xps") == 0 || strcmp(kw, "rps") == 0) {
 		struct mq_saved_queue *q = NULL;
-		struct mq_cpuset set;
+		const struct mq_cpuset *set;
 
-		if (number(word(&s), MQ_STATE_MAX_ITEMS - 1, &a) < 0 || cpus(word(&s), &set) < 0)
+		if (number(word(&s), MQ_STATE_MAX_ITEMS - 1, &a) < 0 || cpus(p, word(&s), &set) < 0)
 			return fail(p, -EINVAL, "expected '%s NAME QUEUE CPUS'", kw);
 		for (unsigned i = 0; i < n->nqueues && !q; i++)
 			if (n->queues[i].queue == a)
@@ -304,7 +343,29 @@ static bool plan_touches(const struct mq_plan *p, int ifindex)
 	return false;
 }
 
-static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t now)
+/* The RSS table: "default" when it is the driver's even spread, else its entries. */
+static int save_rss(struct mq_saved_nic *sv, const struct mq_nic *nic)
+{
+	struct rss_spread sp;
+	int r = rss_nic_analyse(nic, &sp);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || nic->rss.n > MQ_STATE_RSS_MAX)
+		return 0; /* no table, or too big to record: --revert leaves it alone */
+	sv->has_rss = true;
+	if (sp.is_default)
+		return 0;
+	sv->rss = malloc(nic->rss.n * sizeof(*sv->rss));
+	if (!sv->rss)
+		return -ENOMEM;
+	memcpy(sv->rss, nic->rss.indir, nic->rss.n * sizeof(*sv->rss));
+	sv->rss_n = nic->rss.n;
+	return 0;
+}
+
+static int save_nic(struct mq_state *st, struct mq_saved_nic *sv, const struct mq_nic *nic,
+		    int64_t now)
 {
 	const struct mq_channels *c = &nic->ch;
 
@@ -323,7 +384,8 @@ static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t n
 		if (!x)
 			return -ENOMEM;
 		x->irq = irq->irq;
-		x->cpus = irq->affinity;
+		if (cpuset_pool_intern(&st->sets, irq->affinity, &x->cpus) < 0)
+			return -ENOMEM;
 	}
 	for (unsigned q = 0; nic->queues && q < nic->nqueues; q++) {
 		const struct mq_queue *mq = &nic->queues[q];
@@ -335,9 +397,12 @@ static int save_nic(struct mq_saved_nic *sv, const struct mq_nic *nic, int64_t n
 		if (!x)
 			return -ENOMEM;
 		*x = (struct mq_saved_queue){.queue = mq->index, .has_xps = mq->has_xps,
-					     .has_rps = mq->has_rps, .xps = mq->xps, .rps = mq->rps};
+					     .has_rps = mq->has_rps};
+		if (cpuset_pool_intern(&st->sets, mq->xps, &x->xps) < 0 ||
+		    cpuset_pool_intern(&st->sets, mq->rps, &x->rps) < 0)
+			return -ENOMEM;
 	}
-	return 0;
+	return save_rss(sv, nic);
 }
 
 int state_record(struct mq_state *st, const struct mq_snapshot *s, const struct mq_plan *p,
@@ -354,7 +419,7 @@ int state_record(struct mq_state *st, const struct mq_snapshot *s, const struct 
 		sv = push((void **)&st->nics, &st->n, sizeof(*sv), MQ_STATE_MAX_NICS);
 		if (!sv)
 			return st->n >= MQ_STATE_MAX_NICS ? added : -ENOMEM;
-		if (save_nic(sv, nic, now) < 0) {
+		if (save_nic(st, sv, nic, now) < 0) {
 			saved_free(sv);
 			st->n--;
 			return -ENOMEM;
@@ -383,10 +448,41 @@ static void item_init(struct plan_item *it, enum plan_kind kind, const struct mq
 	it->has_current = true;
 }
 
+/*
+ * The recorded RSS table back: the recorded entries when they fit the
+ * active queues now, else (channels not back yet) the default, which always
+ * fits; the re-plan after the channel change then writes the entries.
+ */
+static int revert_rss(struct mq_plan *p, const struct mq_saved_nic *sv, const struct mq_nic *nic)
+{
+	struct rss_spread sp;
+	struct plan_item it;
+	bool fits = sv->rss_n == nic->rss.n;
+
+	if (!sv->has_rss || rss_nic_analyse(nic, &sp) < 0)
+		return 0;
+	for (uint32_t i = 0; i < sv->rss_n && fits; i++)
+		fits = sv->rss[i] < sp.nqueues;
+	item_init(&it, PLAN_RSS, nic);
+	it.rss.entries = sp.n;
+	it.rss.queues = sp.nqueues;
+	it.rss.covered = sp.covered;
+	it.rss.was_default = sp.is_default;
+	it.rss.restore = sv->rss_n && fits;
+	if (it.rss.restore)
+		it.change = memcmp(sv->rss, nic->rss.indir, sv->rss_n * sizeof(*sv->rss)) != 0;
+	else
+		it.change = !sp.is_default;
+	return plan_push_item(p, &it);
+}
+
 static int revert_nic(struct mq_plan *p, const struct mq_saved_nic *sv, const struct mq_nic *nic)
 {
 	struct plan_item it;
 	int r;
+
+	if ((r = revert_rss(p, sv, nic)) < 0)
+		return r;
 
 	if (sv->has_channels && nic->ch.source != CHANNELS_NONE) {
 		item_init(&it, PLAN_CHANNELS, nic);
@@ -410,7 +506,7 @@ static int revert_nic(struct mq_plan *p, const struct mq_saved_nic *sv, const st
 			it.current = irq->affinity;
 			it.has_current = irq->has_affinity;
 			it.target = sv->irqs[k].cpus;
-			it.change = !it.has_current || !cpuset_equal(&it.current, &it.target);
+			it.change = !it.has_current || !cpuset_equal(it.current, it.target);
 			if ((r = plan_push_item(p, &it)) < 0)
 				return r;
 			break;
@@ -429,7 +525,7 @@ static int revert_nic(struct mq_plan *p, const struct mq_saved_nic *sv, const st
 			it.queue = (int)q->queue;
 			it.current = kind == PLAN_XPS ? mq->xps : mq->rps;
 			it.target = kind == PLAN_XPS ? q->xps : q->rps;
-			it.change = !cpuset_equal(&it.current, &it.target);
+			it.change = !cpuset_equal(it.current, it.target);
 			if ((r = plan_push_item(p, &it)) < 0)
 				return r;
 		}
@@ -440,12 +536,12 @@ int state_revert_plan(const struct mq_state *st, const struct mq_snapshot *s,
 		      const char *const *names, unsigned n, struct mq_plan *ret)
 {
 	struct mq_plan p = {0};
-	int hi = -1;
+	int hi = cpuset_last(s->cpus.possible);
 
-	p.online = s->cpus.online;
-	p.usable = s->cpus.online;
-	CPUSET_FOREACH(c, &s->cpus.possible)
-		hi = c;
+	if (plan_set(&p, &p.online, s->cpus.online) < 0 || plan_set(&p, &p.usable, s->cpus.online) < 0) {
+		plan_free(&p);
+		return -ENOMEM;
+	}
 	p.nr_cpu_ids = s->cpus.nr_cpu_ids ? s->cpus.nr_cpu_ids : (unsigned)(hi + 1 > 0 ? hi + 1 : 1);
 	for (unsigned i = 0; i < st->n; i++) {
 		const struct mq_saved_nic *sv = &st->nics[i];

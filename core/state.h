@@ -15,6 +15,8 @@
  *	irq eth0 38 0-1              IRQ, smp_affinity_list
  *	xps eth0 0 0-1               queue, CPUs ("-" empty)
  *	rps eth0 0 -
+ *	rss eth0 default             the RSS table: the driver's even spread, or
+ *	rss eth0 0 1 0 1 ...         the entries as they were (set by hand)
  */
 
 #include <net/if.h>
@@ -29,16 +31,17 @@
 #define MQ_STATE_MAX_NICS 1024
 #define MQ_STATE_MAX_ITEMS 65536   /* IRQs or queues per NIC */
 #define MQ_STATE_BOOT_ID_MAX 40
+#define MQ_STATE_RSS_MAX 1024      /* RSS table entries (virtio and ENA 128, mlx5 256); larger: not recorded */
 
 struct mq_saved_irq {
 	unsigned irq;
-	struct mq_cpuset cpus;
+	const struct mq_cpuset *cpus; /* in the state's sets */
 };
 
 struct mq_saved_queue {
 	unsigned queue;
 	bool has_xps, has_rps;
-	struct mq_cpuset xps, rps;
+	const struct mq_cpuset *xps, *rps; /* in the state's sets */
 };
 
 struct mq_saved_nic {
@@ -50,12 +53,16 @@ struct mq_saved_nic {
 	unsigned nirqs, nqueues;
 	struct mq_saved_irq *irqs;
 	struct mq_saved_queue *queues;
+	bool has_rss;                 /* the table was read: rss_n entries, 0 = the driver's default */
+	uint32_t rss_n;
+	uint32_t *rss;
 };
 
 struct mq_state {
 	char boot_id[MQ_STATE_BOOT_ID_MAX];
 	unsigned n;
 	struct mq_saved_nic *nics;
+	struct cpuset_pool sets;
 };
 
 void state_free(struct mq_state *st);

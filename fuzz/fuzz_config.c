@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct mq_if_config ic;
 
 			FUZZ_CHECK(memchr(s->pattern, '\0', sizeof(s->pattern)) && s->pattern[0]);
-			FUZZ_CHECK(s->match < _MATCH_MAX && s->keys < 32 && s->file == 0);
+			FUZZ_CHECK(s->match < _MATCH_MAX && (s->keys & ~MQ_KEYS_ALL) == 0 && s->file == 0);
 			FUZZ_CHECK(config_section(&c, s->match, s->pattern) == s);
 			/* a section's own keys win over every weaker match */
 			ic = config_for(&c, s->match == MATCH_DRIVER ? "x" : s->pattern, s->pattern);

@@ -161,3 +161,26 @@ write("fuzz_irqname", "bare", b"eth0-TxRx-1")
 for i, s in enumerate(["0-3,8,10-11\n", "0", "", "1023", "0-1023", "ff,ffffffff\n",
                        "00000000,00000000,00000001", "80000000,00000000", "0-1022:2"]):
     write("fuzz_cpuset", f"seed{i}", s.encode())
+
+
+# ---- one request's replies as the socket reader takes them: [len LE16][datagram] records ----
+def dgram(data):
+    return struct.pack("<H", len(data)) + data
+
+
+def nlerr(error, echoed_len, extack=None):
+    flags = 0x100 | (0x200 if extack else 0)           # NLM_F_CAPPED, NLM_F_ACK_TLVS
+    body = struct.pack("<i", error) + struct.pack("<IHHII", echoed_len, ETH, 5, 1, 0x1234)
+    if extack:
+        body += strz(1, extack)                         # NLMSGERR_ATTR_MSG
+    return nlmsg(2, body, flags=flags)
+
+
+done = nlmsg(3, struct.pack("<i", 0))
+write("fuzz_nl_reply", "dump.bin", dgram(virtio + gve) + dgram(done))
+write("fuzz_nl_reply", "ack.bin", dgram(nlerr(0, 36)))
+write("fuzz_nl_reply", "extack.bin",
+      dgram(nlerr(-22, 36, "requested channel count exceeds maximum")))
+intr = genl(ETH, 18, hdr, u32(5, 8), u32(9, 4))
+intr = intr[:6] + struct.pack("<H", 2 | 0x10) + intr[8:]  # NLM_F_MULTI | NLM_F_DUMP_INTR
+write("fuzz_nl_reply", "dump-intr.bin", dgram(virtio + intr) + dgram(nlmsg(3, struct.pack("<i", -4))))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "output/report.h"
 #include "output/text.h"
 
@@ -34,7 +35,7 @@ static void queues_of(const struct mq_assessment *a, const struct cpuload_cpu *c
 		if ((int)q->nic == last_nic && q->queue == last_queue)
 			continue; /* input.N and output.N of one queue */
 		if ((int)q->nic != last_nic)
-			k = snprintf(buf + o, len - o, "%s%s %d", o ? " " : "", n->name, q->queue);
+			k = snprintf(buf + o, len - o, "%s%s %d", o ? " " : "", ESC(n->name), q->queue);
 		else
 			k = snprintf(buf + o, len - o, ",%d", q->queue);
 		if (k < 0 || (size_t)k >= len - o) {
@@ -68,7 +69,7 @@ static void bar(double v, char *buf)
 int report_render_cpus(FILE *f, const struct mq_assessment *a, bool color, unsigned max_rows)
 {
 	const struct cpuload *l = &a->load;
-	struct mq_cpuset left;
+	CPUSET_DEFINE(left);
 	unsigned rows = 0;
 	char b[8][32], q[QUEUES_WIDTH + 1], list[128];
 
@@ -82,8 +83,8 @@ int report_render_cpus(FILE *f, const struct mq_assessment *a, bool color, unsig
 			color ? ANSI_BOLD : "", color ? ANSI_RESET : "");
 	fprintf(f, "  %3s %-14s %5s %6s %6s %6s %5s %5s  %s\n", "cpu", "softirq", "steal", "net_rx",
 		"net_tx", "irqs", "drops", "sqz", "queues");
-	left = a->usable;
-	CPUSET_FOREACH(cpu, &a->usable) {
+	cpuset_copy(left, a->usable);
+	CPUSET_FOREACH(cpu, a->usable) {
 		const struct cpuload_cpu *c = (unsigned)cpu < l->n ? &l->cpu[cpu] : NULL;
 		char bb[BAR + 1];
 		const char *hot;
@@ -92,7 +93,7 @@ int report_render_cpus(FILE *f, const struct mq_assessment *a, bool color, unsig
 			continue;
 		if (max_rows && rows == max_rows)
 			break;
-		cpuset_clear(&left, (unsigned)cpu);
+		cpuset_clear(left, (unsigned)cpu);
 		rows++;
 		bar(c->softirq_share, bb);
 		queues_of(a, c, q, sizeof(q));
@@ -105,7 +106,7 @@ int report_render_cpus(FILE *f, const struct mq_assessment *a, bool color, unsig
 			text_num(c->softnet_dropped_per_s, b[5], sizeof(b[5])),
 			text_num(c->softnet_squeezed_per_s, b[6], sizeof(b[6])), q[0] ? q : "-");
 	}
-	if (!cpuset_empty(&left) && cpuset_format_list(&left, list, sizeof(list)) >= 0)
-		fprintf(f, "  (%u more: %s)\n", cpuset_count(&left), list);
+	if (!cpuset_empty(left) && cpuset_format_list(left, list, sizeof(list)) >= 0)
+		fprintf(f, "  (%u more: %s)\n", cpuset_count(left), list);
 	return ferror(f) ? -EIO : 0;
 }

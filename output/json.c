@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The JSON report (README.md, "JSON output"). snake_case keys as in `ip -j`;
+ * The JSON report (docs/json.md). snake_case keys as in `ip -j`;
  * null, never 0, for what is missing or unsupported.
  */
 #include <errno.h>
@@ -50,12 +50,12 @@ static void render_cpus(struct jsonw *w, const struct mq_assessment *a)
 
 	jsonw_key(w, "cpus");
 	jsonw_object_begin(w);
-	jsonw_kv_cpus(w, "online", &c->online);
-	jsonw_kv_cpus(w, "usable", &a->usable);
+	jsonw_kv_cpus(w, "online", true, c->online);
+	jsonw_kv_cpus(w, "usable", true, a->usable);
 	jsonw_kv_bool(w, "usable_fallback", a->usable_fallback);
-	jsonw_kv_cpus(w, "isolated", &c->isolated);
-	jsonw_kv_cpus(w, "nohz_full", &c->nohz_full);
-	jsonw_kv_cpus(w, "banned", &a->banned);
+	jsonw_kv_cpus(w, "isolated", true, c->isolated);
+	jsonw_kv_cpus(w, "nohz_full", true, c->nohz_full);
+	jsonw_kv_cpus(w, "banned", true, a->banned);
 	jsonw_kv_bool(w, "smt_active", c->smt_active);
 	jsonw_kv_uint(w, "numa_nodes", c->n_nodes);
 	jsonw_object_end(w);
@@ -119,8 +119,8 @@ static void render_irq(struct jsonw *w, const struct mq_irq *irq)
 	jsonw_kv_string(w, "name", irq->name);
 	jsonw_kv_string(w, "role", irq_role_to_string(irq->role));
 	kv_int_or_null(w, "queue", irq->queue);
-	jsonw_kv_cpus(w, "effective_cpus", irq->has_effective ? &irq->effective : NULL);
-	jsonw_kv_cpus(w, "affinity_cpus", irq->has_affinity ? &irq->affinity : NULL);
+	jsonw_kv_cpus(w, "effective_cpus", irq->has_effective, irq->effective);
+	jsonw_kv_cpus(w, "affinity_cpus", irq->has_affinity, irq->affinity);
 	kv_counter(w, "count", irq->total);
 	jsonw_kv_bool(w, "managed", irq->managed);
 	jsonw_object_end(w);
@@ -160,8 +160,8 @@ static void render_queue(struct jsonw *w, const struct mq_assessment *a, const s
 	for (unsigned i = 0; i < k; i++)
 		render_irq(w, &n->irqs[idx[i]]);
 	jsonw_array_end(w);
-	jsonw_kv_cpus(w, "xps_cpus", qu->has_xps ? &qu->xps : NULL);
-	jsonw_kv_cpus(w, "rps_cpus", qu->has_rps ? &qu->rps : NULL);
+	jsonw_kv_cpus(w, "xps_cpus", qu->has_xps, qu->xps);
+	jsonw_kv_cpus(w, "rps_cpus", qu->has_rps, qu->rps);
 	jsonw_object_end(w);
 }
 
@@ -189,7 +189,7 @@ static void render_rss(struct jsonw *w, const struct mq_nic *n)
 	jsonw_kv_string(w, "hfunc", rss_hfunc_to_string(n->rss.hfunc));
 	jsonw_kv_uint(w, "rx_queues", sp.nqueues);
 	jsonw_kv_uint(w, "queues_covered", sp.covered);
-	jsonw_kv_cpus(w, "queues_left_out", &sp.left_out_set);
+	jsonw_kv_cpus(w, "queues_left_out", true, cpuset_buf(&sp.left_out_set));
 	jsonw_kv_uint(w, "entries_beyond", sp.beyond);
 	jsonw_kv_double(w, "max_weight_share", sp.max_share, 4);
 	jsonw_kv_bool(w, "even", sp.even);
@@ -329,7 +329,7 @@ static void render_load(struct jsonw *w, const struct mq_assessment *a)
 
 	jsonw_key(w, "cpu_load");
 	jsonw_array_begin(w);
-	CPUSET_FOREACH(cpu, &a->usable) {
+	CPUSET_FOREACH(cpu, a->usable) {
 		const struct cpuload_cpu *c = (unsigned)cpu < l->n ? &l->cpu[cpu] : NULL;
 
 		if (!c)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "output/jsonw.h"
 #include "output/plan.h"
 #include "output/report.h"
@@ -65,23 +66,28 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 
 	switch (it->kind) {
 	case PLAN_CHANNELS:
-		fprintf(f, "%s channels", it->ifname);
+		fprintf(f, "%s channels", ESC(it->ifname));
 		channels_text(f, it);
 		break;
 	case PLAN_IRQ_AFFINITY:
-		fprintf(f, "%s queue %d irq %d cpus %s -> %s", it->ifname, it->queue, it->irq,
-			it->has_current ? plan_cpus_string(&it->current, a, sizeof(a)) : "?",
-			plan_cpus_string(&it->target, b, sizeof(b)));
+		fprintf(f, "%s queue %d irq %d cpus %s -> %s", ESC(it->ifname), it->queue, it->irq,
+			it->has_current ? plan_cpus_string(it->current, a, sizeof(a)) : "?",
+			plan_cpus_string(it->target, b, sizeof(b)));
 		break;
 	case PLAN_XPS:
 	case PLAN_RPS:
-		fprintf(f, "%s %s-%d %s %s -> %s", it->ifname, it->kind == PLAN_XPS ? "tx" : "rx",
+		fprintf(f, "%s %s-%d %s %s -> %s", ESC(it->ifname), it->kind == PLAN_XPS ? "tx" : "rx",
 			it->queue, plan_kind_to_string(it->kind),
-			it->has_current ? plan_cpus_string(&it->current, a, sizeof(a)) : "?",
-			plan_cpus_string(&it->target, b, sizeof(b)));
+			it->has_current ? plan_cpus_string(it->current, a, sizeof(a)) : "?",
+			plan_cpus_string(it->target, b, sizeof(b)));
 		break;
 	case PLAN_RSS:
-		fprintf(f, "%s rss table: %u of %u RX queues -> even over the active queues%s", it->ifname,
+		if (it->rss.restore) {
+			fprintf(f, "%s rss table: %u of %u RX queues -> the %u entries recorded before", ESC(it->ifname),
+				it->rss.covered, it->rss.queues, it->rss.entries);
+			break;
+		}
+		fprintf(f, "%s rss table: %u of %u RX queues -> even over the active queues%s", ESC(it->ifname),
 			it->rss.covered, it->rss.queues,
 			it->change && !it->rss.was_default ? " (replaces a table that is not the driver's default)"
 							    : "");
@@ -93,14 +99,14 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 	case STEP_OK:
 		fprintf(f, ": ok");
 		if (it->kind == PLAN_IRQ_AFFINITY && it->has_effective &&
-		    !cpuset_equal(&it->effective, &it->target))
-			fprintf(f, " (effective %s)", plan_cpus_string(&it->effective, a, sizeof(a)));
+		    !cpuset_equal(it->effective, it->target))
+			fprintf(f, " (effective %s)", plan_cpus_string(it->effective, a, sizeof(a)));
 		break;
 	case STEP_FAILED:
-		fprintf(f, ": failed: %s", it->msg[0] ? it->msg : strerror(-it->err));
+		fprintf(f, ": failed: %s", ESC(it->msg[0] ? it->msg : strerror(-it->err)));
 		break;
 	case STEP_SKIPPED:
-		fprintf(f, ": skipped: %s", it->msg);
+		fprintf(f, ": skipped: %s", ESC(it->msg));
 		break;
 	case STEP_UNCHANGED:
 	case STEP_PLANNED:
@@ -112,14 +118,23 @@ void plan_item_text(FILE *f, const struct plan_item *it)
 	fputc('\n', f);
 }
 
+static unsigned interrupted_count(const struct mq_plan *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n; i++)
+		n += p->items[i].status == STEP_SKIPPED && p->items[i].err == -EINTR;
+	return n;
+}
+
 /* What the assessment leaves alone for a NIC, and why (beyond held items). */
 static void verdict_text(FILE *f, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
 	if (v->hold == HOLD_EXCLUDED || v->hold == HOLD_NO_CHANNELS)
-		fprintf(f, "%s: %s: %s\n", n->name, hold_text(v->hold),
+		fprintf(f, "%s: %s: %s\n", ESC(n->name), hold_text(v->hold),
 			v->hold == HOLD_EXCLUDED ? "left alone" : "channels left alone");
 	if (v->clamped_cpus || v->clamped_device)
-		fprintf(f, "%s: queues %u clamped to %u (%s)\n", n->name, v->queues_wanted,
+		fprintf(f, "%s: queues %u clamped to %u (%s)\n", ESC(n->name), v->queues_wanted,
 			v->queues_target, v->clamped_cpus ? "usable vCPUs" : "device maximum");
 }
 
@@ -145,7 +160,7 @@ static void nic_text(FILE *f, const struct mq_assessment *a, unsigned ni)
 			}
 		}
 	if (nsame) {
-		fprintf(f, "%s: %u unchanged (", n->name, nsame);
+		fprintf(f, "%s: %u unchanged (", ESC(n->name), nsame);
 		for (int k = 0; k < _PLAN_KIND_MAX; k++)
 			if (same[k]) {
 				if (k == PLAN_CHANNELS || k == PLAN_RSS)
@@ -177,8 +192,15 @@ int plan_render_text(FILE *f, const struct mq_assessment *a)
 	/* What --apply cannot fix, so a clean run is not mistaken for a healthy machine. */
 	for (unsigned i = 0; i < a->nfindings; i++)
 		if (a->findings[i].severity >= SEV_WARNING && a->findings[i].fix_kind != FIX_APPLY)
-			fprintf(f, "note: %s\n", a->findings[i].message);
-	if (!p->applied) {
+			fprintf(f, "note: %s\n", ESC(a->findings[i].message));
+	if (p->interrupted) {
+		const char *sig = sigabbrev_np(p->interrupted);
+
+		/* the items above say which: each ": ok", ": failed", or "not done" */
+		fprintf(f, "interrupted by SIG%s: %u change%s made, %u failed, %u not done; the state "
+			"file keeps the way back (mqbalance --revert)\n", sig ? sig : "NAL", t.ok,
+			t.ok == 1 ? "" : "s", t.failed, interrupted_count(p));
+	} else if (!p->applied) {
 		if (changes)
 			fprintf(f, "dry run: %u change%s planned, nothing written\n", changes,
 				changes == 1 ? "" : "s");
@@ -260,17 +282,17 @@ static void item_json(struct jsonw *w, const struct mq_assessment *a, const stru
 		jsonw_kv_uint(w, "queues_covered", it->rss.covered);
 		jsonw_kv_bool(w, "driver_default", it->rss.was_default);
 		jsonw_object_end(w);
-		jsonw_kv_string(w, "target", "even");
+		jsonw_kv_string(w, "target", it->rss.restore ? "recorded" : "even");
 	} else {
 		jsonw_kv_int(w, "queue", it->queue);
 		if (it->kind == PLAN_IRQ_AFFINITY) {
 			jsonw_kv_int(w, "irq", it->irq);
 			jsonw_kv_string_or_null(w, "irq_name", irq_name(a, it));
 		}
-		jsonw_kv_cpus(w, "current_cpus", it->has_current ? &it->current : NULL);
-		jsonw_kv_cpus(w, "target_cpus", &it->target);
+		jsonw_kv_cpus(w, "current_cpus", it->has_current, it->current);
+		jsonw_kv_cpus(w, "target_cpus", true, it->target);
 		if (it->kind == PLAN_IRQ_AFFINITY)
-			jsonw_kv_cpus(w, "effective_cpus", it->has_effective ? &it->effective : NULL);
+			jsonw_kv_cpus(w, "effective_cpus", it->has_effective, it->effective);
 	}
 	jsonw_kv_bool(w, "change", it->change);
 	jsonw_kv_string(w, "status", step_status_to_string(it->status));
@@ -313,8 +335,8 @@ int plan_render_json(FILE *f, const struct mq_assessment *a, int exit_status, bo
 	jsonw_object_end(&w);
 	jsonw_key(&w, "cpus");
 	jsonw_object_begin(&w);
-	jsonw_kv_cpus(&w, "online", &p->online);
-	jsonw_kv_cpus(&w, "usable", &p->usable);
+	jsonw_kv_cpus(&w, "online", true, p->online);
+	jsonw_kv_cpus(&w, "usable", true, p->usable);
 	jsonw_kv_uint(&w, "nr_cpu_ids", p->nr_cpu_ids);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "items");

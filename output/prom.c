@@ -8,8 +8,10 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/escape.h"
 #include "core/rss.h"
 #include "core/version.h"
 #include "output/prom.h"
@@ -26,17 +28,37 @@ struct lbl {
 	const char *k, *v;
 };
 
-/* Label values: backslash, double quote and newline are escaped; nothing else is. */
+/*
+ * Label values must be valid UTF-8 with backslash, double quote and newline
+ * escaped. A name is written as the text report shows it (core/escape.h: a
+ * control character or a byte that is not UTF-8 as the text \xNN), except
+ * that a backslash stays one: the value read back is the name itself
+ * wherever the name is printable UTF-8, so it joins node_exporter's device.
+ */
 static void put_escaped(FILE *f, const char *v)
 {
-	for (; *v; v++) {
-		switch (*v) {
-		case '\\': fputs("\\\\", f); break;
-		case '"': fputs("\\\"", f); break;
-		case '\n': fputs("\\n", f); break;
-		default: fputc(*v, f);
-		}
+	char buf[ESCAPE_BUF];
+
+	for (const char *c = escape_text(buf, sizeof(buf), v, false); *c; c++) {
+		if (*c == '\\' || *c == '"')
+			fputc('\\', f);
+		fputc(*c, f);
 	}
+}
+
+/*
+ * Two names written as the same label value are one series: a byte 0xff and
+ * the text \xff. Only a name with a backslash can meet another that way.
+ */
+static bool same_label(const char *a, const char *b)
+{
+	char x[ESCAPE_BUF], y[ESCAPE_BUF];
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (!strchr(a, '\\') && !strchr(b, '\\'))
+		return false;
+	return strcmp(escape_text(x, sizeof(x), a, false), escape_text(y, sizeof(y), b, false)) == 0;
 }
 
 static void labels(FILE *f, struct fam *fam, const struct lbl *l, size_t nl)
@@ -72,7 +94,7 @@ static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uin
 static bool nic_first(const struct mq_snapshot *s, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strcmp(s->nics[j].name, s->nics[i].name) == 0)
+		if (same_label(s->nics[j].name, s->nics[i].name))
 			return false;
 	return true;
 }
@@ -100,7 +122,7 @@ static bool finding_first(const struct mq_finding *fs, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
 		if (fs[j].code == fs[i].code && fs[j].severity == fs[i].severity &&
-		    strcmp(fs[j].ifname, fs[i].ifname) == 0)
+		    same_label(fs[j].ifname, fs[i].ifname))
 			return false;
 	return true;
 }
@@ -108,7 +130,7 @@ static bool finding_first(const struct mq_finding *fs, unsigned i)
 static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strncmp(t->nic[j].ifname, t->nic[i].ifname, sizeof(t->nic[i].ifname)) == 0)
+		if (same_label(t->nic[j].ifname, t->nic[i].ifname)) /* snprintf'd: terminated */
 			return false;
 	return true;
 }
@@ -134,14 +156,21 @@ static void render_machine(FILE *f, const struct prom_input *in)
 			     "online CPU."};
 	struct fam fired = {"mqbalance_cpu_queue_interrupts_total", "counter",
 			    "Interrupts of NIC queue IRQs on this CPU (/proc/interrupts), all NICs."};
-	uint32_t nirqs[MQ_MAX_CPUS] = {0};
-	uint64_t count[MQ_MAX_CPUS] = {0};
-	bool known[MQ_MAX_CPUS] = {0};
+	/* per online CPU, by id: sized by the highest online CPU, not MQ_MAX_CPUS */
+	unsigned width = (unsigned)(cpuset_last(s->cpus.online) + 1);
+	struct {
+		uint32_t nirqs;
+		bool known;
+		uint64_t count;
+	} *per = NULL;
 	char cpu[16];
 
 	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : mq_version}}, 1, 1);
-	sample(f, &online, NULL, 0, cpuset_count(&s->cpus.online));
+	sample(f, &online, NULL, 0, cpuset_count(s->cpus.online));
 	sample(f, &usable, NULL, 0, in->a->nusable);
+	per = calloc(width ? width : 1, sizeof(*per));
+	if (!per)
+		return; /* no memory: the per-CPU families are left out */
 
 	/* one pass over the IRQs, then one sample per online CPU */
 	for (unsigned i = 0; s->nics && i < s->nnics; i++) {
@@ -154,28 +183,28 @@ static void render_machine(FILE *f, const struct prom_input *in)
 
 			if (!queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
 				continue;
-			for (unsigned c = 0; nic->irqs[k].per_cpu && c < nic->irqs[k].n_per_cpu && c < MQ_MAX_CPUS; c++)
+			for (unsigned c = 0; nic->irqs[k].per_cpu && c < nic->irqs[k].n_per_cpu && c < width; c++)
 				if (nic->irqs[k].per_cpu[c] != MQ_NA) {
-					count[c] += nic->irqs[k].per_cpu[c];
-					known[c] = true;
+					per[c].count += nic->irqs[k].per_cpu[c];
+					per[c].known = true;
 				}
-			if (!cs)
-				continue;
 			CPUSET_FOREACH(c, cs)
-				nirqs[c]++;
+				if ((unsigned)c < width)
+					per[c].nirqs++;
 		}
 	}
-	CPUSET_FOREACH(c, &s->cpus.online) {
+	CPUSET_FOREACH(c, s->cpus.online) {
 		snprintf(cpu, sizeof(cpu), "%d", c);
-		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, nirqs[c]);
+		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, per[c].nirqs);
 	}
 	/* node_exporter's interrupts collector is off by default and splits per IRQ; this is per CPU */
-	CPUSET_FOREACH(c, &s->cpus.online) {
-		if (!known[c])
+	CPUSET_FOREACH(c, s->cpus.online) {
+		if (!per[c].known)
 			continue;
 		snprintf(cpu, sizeof(cpu), "%d", c);
-		sample(f, &fired, (struct lbl[]){{"cpu", cpu}}, 1, count[c]);
+		sample(f, &fired, (struct lbl[]){{"cpu", cpu}}, 1, per[c].count);
 	}
+	free(per);
 }
 
 static void render_devices(FILE *f, const struct prom_input *in)
@@ -346,7 +375,7 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 	struct fam info = {"mqbalance_irq_info", "gauge",
 			   "Always 1; the IRQ's action name and the CPUs it really lands on "
 			   "(effective_affinity_list)."};
-	char irq[16], queue[16], cpus[4 * MQ_MAX_CPUS + 8];
+	char irq[16], queue[16], cpus[MQ_CPULIST_MAX];
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < s->nnics; i++) {
@@ -373,7 +402,7 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 						sample(f, &total, l, 4, q->total);
 					continue;
 				}
-				if (!q->has_effective || cpuset_format_list(&q->effective, cpus, sizeof(cpus)) < 0)
+				if (!q->has_effective || cpuset_format_list(q->effective, cpus, sizeof(cpus)) < 0)
 					cpus[0] = '\0';
 				sample(f, &info, l, 6, 1);
 			}

@@ -4,7 +4,7 @@
 /*
  * Prometheus text exposition (format 0.0.4) of an assessment and the
  * daemon's tuning history, for node_exporter's textfile collector. Every
- * metric is listed in README.md, "Prometheus metrics and alerts".
+ * metric is listed in docs/metrics.md.
  */
 
 #include <stdio.h>

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/escape.h"
 #include "core/rates.h"
 #include "core/rss.h"
 #include "core/version.h"
@@ -51,10 +52,13 @@ static const char *cpus_str(const struct mq_cpuset *s, char *buf, size_t len)
 	return buf;
 }
 
-/* Print text word-wrapped at WIDTH from column col; continuation lines start at indent. */
+/*
+ * Print text word-wrapped at WIDTH from column col; continuation lines start
+ * at indent. Escaped first: findings and notes quote names and the kernel.
+ */
 static void wrap(FILE *f, const char *text, unsigned col, unsigned indent)
 {
-	const char *p = text;
+	const char *p = ESC(text);
 	bool first = true;
 
 	while (*p == ' ')
@@ -85,7 +89,7 @@ static void render_machine(const struct out *o)
 {
 	const struct mq_snapshot *s = o->a->now;
 	const struct mq_platform *p = &s->platform;
-	const struct mq_cpuset *usable = &o->a->usable, *banned = &o->a->banned;
+	const struct mq_cpuset *usable = o->a->usable, *banned = o->a->banned;
 	char a[256], b[256];
 	bool any = false;
 
@@ -96,16 +100,16 @@ static void render_machine(const struct out *o)
 		fprintf(o->f, "counters since boot, no rates (k = 1000, B = bytes)\n");
 
 	fprintf(o->f, "cpus:       %u online (%s), %u usable (%s); SMT %s; %u NUMA %s\n",
-		cpuset_count(&s->cpus.online), cpus_str(&s->cpus.online, a, sizeof(a)),
+		cpuset_count(s->cpus.online), cpus_str(s->cpus.online, a, sizeof(a)),
 		o->a->nusable, cpus_str(usable, b, sizeof(b)), s->cpus.smt_active ? "on" : "off",
 		s->cpus.n_nodes, plural(s->cpus.n_nodes, "node", "nodes"));
-	if (!cpuset_empty(&s->cpus.isolated) || !cpuset_empty(&s->cpus.nohz_full) ||
+	if (!cpuset_empty(s->cpus.isolated) || !cpuset_empty(s->cpus.nohz_full) ||
 	    !cpuset_empty(banned)) {
 		fprintf(o->f, "            kept free:");
-		if (!cpuset_empty(&s->cpus.isolated))
-			fprintf(o->f, " isolated %s;", cpus_str(&s->cpus.isolated, a, sizeof(a)));
-		if (!cpuset_empty(&s->cpus.nohz_full))
-			fprintf(o->f, " nohz_full %s;", cpus_str(&s->cpus.nohz_full, a, sizeof(a)));
+		if (!cpuset_empty(s->cpus.isolated))
+			fprintf(o->f, " isolated %s;", cpus_str(s->cpus.isolated, a, sizeof(a)));
+		if (!cpuset_empty(s->cpus.nohz_full))
+			fprintf(o->f, " nohz_full %s;", cpus_str(s->cpus.nohz_full, a, sizeof(a)));
 		if (!cpuset_empty(banned))
 			fprintf(o->f, " banned %s;", cpus_str(banned, a, sizeof(a)));
 		fputc('\n', o->f);
@@ -113,16 +117,16 @@ static void render_machine(const struct out *o)
 
 	fprintf(o->f, "platform:  ");
 	if (p->hypervisor[0]) {
-		fprintf(o->f, " %s", p->hypervisor);
+		fprintf(o->f, " %s", ESC(p->hypervisor));
 		any = true;
 	}
 	if (p->cloud[0]) {
-		fprintf(o->f, "%s cloud %s", any ? ";" : "", p->cloud);
+		fprintf(o->f, "%s cloud %s", any ? ";" : "", ESC(p->cloud));
 		any = true;
 	}
 	if (p->sys_vendor[0] || p->product_name[0]) {
-		fprintf(o->f, "%s %s%s%s", any ? ";" : "", p->sys_vendor,
-			p->sys_vendor[0] && p->product_name[0] ? " " : "", p->product_name);
+		fprintf(o->f, "%s %s%s%s", any ? ";" : "", ESC(p->sys_vendor),
+			p->sys_vendor[0] && p->product_name[0] ? " " : "", ESC(p->product_name));
 		any = true;
 	}
 	fprintf(o->f, "%s\n", any ? "" : " unknown");
@@ -246,7 +250,7 @@ static bool queue_irq_cpus(const struct mq_nic *n, unsigned q, struct mq_cpuset 
 	for (unsigned i = 0; i < k; i++) {
 		const struct mq_irq *irq = &n->irqs[idx[i]];
 
-		if (irq_cpus(irq)) {
+		if (irq->has_effective || irq->has_affinity) {
 			cpuset_or(ret, ret, irq_cpus(irq));
 			known = true;
 		}
@@ -271,11 +275,11 @@ static void idle_line(const struct out *o, const struct mq_nic *n, unsigned firs
 		k = snprintf(line, sizeof(line), "  queues %u-%u: idle", first, last);
 	len = k > 0 ? (size_t)k : 0;
 	for (unsigned q = first; q <= last; q++) {
-		struct mq_cpuset where;
+		CPUSET_DEFINE(where);
 		char cpus[64];
 		const char *sep = q == first ? ", irq cpus " : " ";
 
-		if (!queue_irq_cpus(n, q, &where) || cpuset_format_list(&where, cpus, sizeof(cpus)) < 0)
+		if (!queue_irq_cpus(n, q, where) || cpuset_format_list(where, cpus, sizeof(cpus)) < 0)
 			snprintf(cpus, sizeof(cpus), "?");
 		else
 			any = true;
@@ -297,7 +301,7 @@ static void queue_row(const struct out *o, const struct mq_nic *n, unsigned q,
 	const struct mq_queue *qu = &n->queues[q];
 	unsigned idx[MAX_QUEUE_IRQS], k = nic_queue_irqs(n, q, idx, MAX_QUEUE_IRQS);
 	char label[16], irqs[96] = "", cpus[96] = "-", xps[96] = "-";
-	struct mq_cpuset where;
+	CPUSET_DEFINE(where);
 	size_t len = 0;
 
 	for (unsigned i = 0; i < k; i++) {
@@ -308,13 +312,13 @@ static void queue_row(const struct out *o, const struct mq_nic *n, unsigned q,
 	}
 	if (!k)
 		snprintf(irqs, sizeof(irqs), "-");
-	if (queue_irq_cpus(n, q, &where))
-		cpus_str(&where, cpus, sizeof(cpus));
+	if (queue_irq_cpus(n, q, where))
+		cpus_str(where, cpus, sizeof(cpus));
 	if (qu->has_tx && qu->has_xps) {
-		if (cpuset_empty(&qu->xps))
+		if (cpuset_empty(qu->xps))
 			snprintf(xps, sizeof(xps), "none");
 		else
-			cpus_str(&qu->xps, xps, sizeof(xps));
+			cpus_str(qu->xps, xps, sizeof(xps));
 	}
 	snprintf(label, sizeof(label), "%u", qu->index);
 	row(o, label, irqs, cpus, xps, c, qu->has_rx ? queue_rx_share(o->before, n, q) : NAN, u);
@@ -408,7 +412,7 @@ static void render_rss(const struct out *o, const struct mq_nic *n)
 		return;
 	fprintf(o->f, "  rss:      %u entries, %s, %u-byte key: ", sp.n, rss_hfunc_to_string(n->rss.hfunc),
 		n->rss.key_size);
-	if (sp.left_out && cpuset_format_list(&sp.left_out_set, q, sizeof(q)) >= 0)
+	if (sp.left_out && cpuset_format_list(cpuset_buf(&sp.left_out_set), q, sizeof(q)) >= 0)
 		fprintf(o->f, "%s%u of %u RX queues, %s left out%s\n", ansi(o, ANSI_YELLOW), sp.covered,
 			sp.nqueues, q, ansi(o, ANSI_RESET));
 	else
@@ -469,11 +473,11 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 	char buf[256];
 	bool first = true;
 
-	fprintf(o->f, "\n%s%s%s: %s", ansi(o, ANSI_BOLD), n->name, ansi(o, ANSI_RESET),
-		n->driver[0] ? n->driver : n->kind[0] ? n->kind : "unknown driver");
+	fprintf(o->f, "\n%s%s%s: %s", ansi(o, ANSI_BOLD), ESC(n->name), ansi(o, ANSI_RESET),
+		ESC(n->driver[0] ? n->driver : n->kind[0] ? n->kind : "unknown driver"));
 	if (n->bus_info[0])
-		fprintf(o->f, " %s", n->bus_info);
-	fprintf(o->f, ", %s, mtu %u%s", n->operstate[0] ? n->operstate : "state unknown", n->mtu,
+		fprintf(o->f, " %s", ESC(n->bus_info));
+	fprintf(o->f, ", %s, mtu %u%s", ESC(n->operstate[0] ? n->operstate : "state unknown"), n->mtu,
 		n->xdp ? ", xdp attached" : "");
 	if (n->tuned_since > 0) {
 		time_t t = (time_t)n->tuned_since;
@@ -505,7 +509,7 @@ static void render_nic(const struct out *o, const struct mq_nic *n)
 			continue;
 		if (irq_cpus(irq))
 			cpus_str(irq_cpus(irq), cpus, sizeof(cpus));
-		fprintf(o->f, "%s%u %s (%s, cpu %s)", first ? "  other irqs: " : ", ", irq->irq, irq->name,
+		fprintf(o->f, "%s%u %s (%s, cpu %s)", first ? "  other irqs: " : ", ", irq->irq, ESC(irq->name),
 			irq_role_to_string(irq->role), cpus);
 		first = false;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/rates.h"
+#include "core/escape.h"
 #include "output/report.h"
 #include "output/text.h"
 
@@ -48,13 +49,11 @@ static double per_s(uint64_t v, double secs)
 static const char *queue_cpus(const struct mq_nic *n, unsigned q, char *buf, size_t len)
 {
 	unsigned idx[8], k = nic_queue_irqs(n, q, idx, 8);
-	struct mq_cpuset all;
+	CPUSET_DEFINE(all);
 
-	cpuset_zero(&all);
 	for (unsigned i = 0; i < k; i++)
-		if (irq_cpus(&n->irqs[idx[i]]))
-			cpuset_or(&all, &all, irq_cpus(&n->irqs[idx[i]]));
-	if (cpuset_empty(&all) || cpuset_format_list(&all, buf, len) < 0)
+		cpuset_or(all, all, irq_cpus(&n->irqs[idx[i]]));
+	if (cpuset_empty(all) || cpuset_format_list(all, buf, len) < 0)
 		snprintf(buf, len, "-");
 	return buf;
 }
@@ -66,7 +65,7 @@ static void nic_block(struct frame *fr, const struct mq_assessment *a, const str
 	double secs = a->before ? a->interval : 0;
 	char b[6][32];
 
-	put(fr, "%s %s: %u queues, target %u%s", n->name, n->driver[0] ? n->driver : n->kind,
+	put(fr, "%s %s: %u queues, target %u%s", ESC(n->name), ESC(n->driver[0] ? n->driver : n->kind),
 	    v ? v->queues_active : 0, v ? v->queues_target : 0, n->xdp ? ", xdp" : "");
 	for (unsigned q = 0; n->queues && q < n->nqueues && *budget; q++, (*budget)--, (*shown)++) {
 		struct queue_counts c;
@@ -128,6 +127,7 @@ int watch_render(FILE *f, const struct mq_assessment *a, unsigned cols, unsigned
 	if (nf)
 		put(&fr, "findings (%u):", nf);
 	for (unsigned i = 0; i < nf; i++)
-		put(&fr, "  %-7s %s", severity_to_string(a->findings[i].severity), a->findings[i].message);
+		put(&fr, "  %-7s %s", severity_to_string(a->findings[i].severity),
+		    ESC(a->findings[i].message));
 	return ferror(f) ? -EIO : 0;
 }

@@ -25,52 +25,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/lines.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 
 /*
- * The widest line the kernel writes for MQ_MAX_CPUS: a softirqs row is 13 +
- * 11 per CPU. Longer is not a file of ours. As many lines as CPUs, plus a few.
+ * Caps against a broken or hostile file. A softirqs row is 13 + 11
+ * characters per possible CPU; /proc/stat's and softnet_stat's lines are
+ * short (/proc/stat's "intr" line is long, and read only up to the cap).
+ * As many lines as CPUs, plus a few; the whole file at most
+ * MQ_PROC_CPUSTAT_MAX bytes. Memory follows the CPUs the file lists.
  */
-#define LINE_CAP (64 + 16 * MQ_MAX_CPUS)
+#define WIDE_LINE_MAX(ncols) (64 + 16 * (size_t)(ncols))
+#define SHORT_LINE_MAX 4096
 #define MAX_LINES (2 * MQ_MAX_CPUS + 64)
 /* softnet_stat columns: the first that is the CPU id (5.10+). */
 #define SOFTNET_COL_CPU 12
 
 struct reader {
-	FILE *f;
-	char *buf;
+	struct line_reader lr;
 	unsigned lines;
 };
 
 /*
- * Next line into r->buf, without the newline. 1: a line; 2: a line cut at
- * LINE_CAP (its start in buf, the rest unread: /proc/stat stops at "intr",
- * every other use is -EFBIG); 0: end of file; -EFBIG: more than MAX_LINES
- * lines; -EINVAL: a NUL byte (no kernel text file has one).
+ * Next line into r->lr.buf. 1: a line; 0: end of file; -EFBIG: more than
+ * MAX_LINES lines or MQ_PROC_CPUSTAT_MAX bytes; -E2BIG: a line longer than
+ * the cap (its start in buf, the rest unread: /proc/stat stops at "intr");
+ * -EINVAL: a NUL byte (no kernel text file has one).
  */
 static int next_line(struct reader *r)
 {
-	size_t n = 0;
-	int c;
+	int rc;
 
-	/* unlocked: a reader's stream is its own (cpustat_read: every interval of the daemon) */
+	/* unlocked (line_next too): a reader's stream is its own */
 	if (r->lines >= MAX_LINES)
-		return getc_unlocked(r->f) == EOF ? 0 : -EFBIG;
-	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
-		if (c == '\0')
-			return -EINVAL;
-		r->buf[n++] = (char)c;
-		if (n + 1 >= LINE_CAP) {
-			r->buf[n] = '\0';
-			return 2;
-		}
-	}
-	if (c == EOF && n == 0)
-		return 0;
-	r->buf[n] = '\0';
+		return getc_unlocked(r->lr.f) == EOF ? 0 : -EFBIG;
+	rc = line_next(&r->lr);
+	if (rc <= 0 && rc != -E2BIG)
+		return rc;
+	if (memchr(r->lr.buf, '\0', r->lr.len))
+		return -EINVAL;
 	r->lines++;
-	return 1;
+	return rc;
 }
 
 static const char *skip_ws(const char *p)
@@ -134,58 +130,59 @@ static struct mq_cpu_counters *scratch(const struct mq_cpu_counters *cnt, unsign
 	return t;
 }
 
-static int reader_open(struct reader *r, FILE *f)
+static void reader_open(struct reader *r, FILE *f, size_t max_line)
 {
-	r->f = f;
-	r->lines = 0;
-	r->buf = malloc(LINE_CAP);
-	return r->buf ? 0 : -ENOMEM;
+	*r = (struct reader){.lr = {.f = f, .max_line = max_line, .max_bytes = MQ_PROC_CPUSTAT_MAX}};
 }
 
 int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 {
 	struct mq_cpu_counters *t = NULL;
-	struct reader r = {0};
-	struct mq_cpuset seen;
+	struct reader r;
+	bool *seen = NULL, net_row = false, is_rx;
 	int *col = NULL, rc;
-	unsigned ncol = 0;
-	bool net_row = false, is_rx;
+	unsigned ncol = 0, colcap = 0;
 
 	if (!f || (!cnt && n))
 		return -EINVAL;
-	rc = reader_open(&r, f);
-	if (rc < 0)
-		return rc;
+	reader_open(&r, f, WIDE_LINE_MAX(MQ_MAX_CPUS));
 	/* Columns are CPU ids; a CPU we do not track (>= n) or a repeat gets -1. */
-	cpuset_zero(&seen);
-	col = malloc(MQ_MAX_CPUS * sizeof(*col));
+	seen = calloc(n ? n : 1, sizeof(*seen));
 	t = scratch(cnt, n);
-	if (!col || !t) {
+	if (!seen || !t) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	for (unsigned i = 0; i < n; i++)
 		t[i].net_rx = t[i].net_tx = MQ_NA;
 	while ((rc = next_line(&r)) > 0) {
-		const char *p = skip_ws(r.buf);
+		const char *p = skip_ws(r.lr.buf);
 		unsigned id;
 
-		if (rc == 2) {
-			rc = -EFBIG;
-			goto out;
-		}
 		if (!ncol) {
 			if (!*p)
 				continue;
 			while (ncol < MQ_MAX_CPUS && parse_cpu_word(&p, "CPU", &id)) {
-				col[ncol++] = id < n && !cpuset_isset(&seen, id) ? (int)id : -1;
-				cpuset_set(&seen, id);
+				if (ncol == colcap) {
+					int *c = realloc(col, (colcap ? colcap * 2 : 64) * sizeof(*c));
+
+					if (!c) {
+						rc = -ENOMEM;
+						goto out;
+					}
+					col = c;
+					colcap = colcap ? colcap * 2 : 64;
+				}
+				col[ncol++] = id < n && !seen[id] ? (int)id : -1;
+				if (id < n)
+					seen[id] = true;
 				p = skip_ws(p);
 			}
 			if (!ncol || *p) {
 				rc = -EINVAL; /* not a softirqs header */
 				goto out;
 			}
+			r.lr.max_line = WIDE_LINE_MAX(ncol);
 			continue;
 		}
 		is_rx = strncmp(p, "NET_RX:", 7) == 0;
@@ -210,24 +207,23 @@ int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 	if (rc == 0 && n)
 		memcpy(cnt, t, n * sizeof(*t));
 out:
+	free(seen);
 	free(col);
 	free(t);
-	free(r.buf);
+	line_reader_free(&r.lr);
 	return rc;
 }
 
 int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 {
 	struct mq_cpu_counters *t;
-	struct reader r = {0};
+	struct reader r;
 	bool seen = false;
 	int rc;
 
 	if (!f || (!cnt && n))
 		return -EINVAL;
-	rc = reader_open(&r, f);
-	if (rc < 0)
-		return rc;
+	reader_open(&r, f, SHORT_LINE_MAX);
 	t = scratch(cnt, n);
 	if (!t) {
 		rc = -ENOMEM;
@@ -235,8 +231,8 @@ int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 	}
 	for (unsigned i = 0; i < n; i++)
 		t[i].ticks_total = t[i].ticks_irq = t[i].ticks_softirq = t[i].ticks_steal = MQ_NA;
-	while ((rc = next_line(&r)) > 0) {
-		const char *p = r.buf;
+	while ((rc = next_line(&r)) > 0 || rc == -E2BIG) {
+		const char *p = r.lr.buf;
 		uint64_t v[8], total = 0;
 		unsigned id, k;
 
@@ -245,16 +241,12 @@ int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 				rc = 0; /* "intr" (maybe cut) and the rest: nothing per CPU */
 				break;
 			}
-			if (rc == 2) {
-				rc = -EFBIG;
+			if (rc < 0)
 				goto out;
-			}
 			continue;
 		}
-		if (rc == 2) {
-			rc = -EFBIG;
+		if (rc < 0)
 			goto out;
-		}
 		seen = true;
 		if (!parse_cpu_word(&p, "cpu", &id))
 			continue; /* "cpu " is the sum */
@@ -274,7 +266,7 @@ int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n)
 		memcpy(cnt, t, n * sizeof(*t));
 out:
 	free(t);
-	free(r.buf);
+	line_reader_free(&r.lr);
 	return rc;
 }
 
@@ -282,36 +274,29 @@ int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu
 			  unsigned n)
 {
 	struct mq_cpu_counters *t;
-	struct reader r = {0};
+	struct reader r;
 	/* Rows without a CPU id, in order: mapped to online CPUs at the end. */
 	struct {
 		uint64_t v[3];
 	} *anon = NULL;
-	unsigned nanon = 0, nrows = 0;
+	unsigned nanon = 0, nrows = 0, anoncap = 0;
 	int rc;
 
 	if (!f || (!cnt && n))
 		return -EINVAL;
-	rc = reader_open(&r, f);
-	if (rc < 0)
-		return rc;
+	reader_open(&r, f, SHORT_LINE_MAX);
 	t = scratch(cnt, n);
-	anon = malloc(MAX_LINES * sizeof(*anon));
-	if (!t || !anon) {
+	if (!t) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	for (unsigned i = 0; i < n; i++)
 		t[i].softnet_processed = t[i].softnet_dropped = t[i].softnet_squeezed = MQ_NA;
 	while ((rc = next_line(&r)) > 0) {
-		const char *p = r.buf;
+		const char *p = r.lr.buf;
 		uint64_t v[SOFTNET_COL_CPU + 1];
 		unsigned k;
 
-		if (rc == 2) {
-			rc = -EFBIG;
-			goto out;
-		}
 		if (!*skip_ws(p))
 			continue;
 		for (k = 0; k <= SOFTNET_COL_CPU && parse_num(&p, 16, &v[k]); k++)
@@ -322,6 +307,16 @@ int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu
 		}
 		nrows++;
 		if (k <= SOFTNET_COL_CPU) {
+			if (nanon == anoncap) {
+				void *a = realloc(anon, (anoncap ? anoncap * 2 : 16) * sizeof(*anon));
+
+				if (!a) {
+					rc = -ENOMEM;
+					goto out;
+				}
+				anon = a;
+				anoncap = anoncap ? anoncap * 2 : 16;
+			}
 			memcpy(anon[nanon++].v, v, sizeof(anon[0].v));
 			continue;
 		}
@@ -359,7 +354,7 @@ int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu
 out:
 	free(anon);
 	free(t);
-	free(r.buf);
+	line_reader_free(&r.lr);
 	return rc;
 }
 
@@ -377,7 +372,7 @@ static int read_stat(FILE *f, const struct mq_cpus *c, struct mq_cpu_counters *c
 
 static int read_softnet(FILE *f, const struct mq_cpus *c, struct mq_cpu_counters *cnt)
 {
-	return cpustat_parse_softnet(f, &c->online, cnt, c->n);
+	return cpustat_parse_softnet(f, c->online, cnt, c->n);
 }
 
 /* The file which, kept open in files, or opened for this read only (files NULL or full). */
@@ -401,12 +396,12 @@ static FILE *open_src(struct probe_files *files, enum probe_file which, const ch
 	return f;
 }
 
-int cpustat_read(struct mq_cpus *c)
+int cpustat_read(struct mq_cpus *c, char *err, size_t errlen)
 {
-	return cpustat_read_with(c, NULL);
+	return cpustat_read_with(c, NULL, err, errlen);
 }
 
-int cpustat_read_with(struct mq_cpus *c, struct probe_files *files)
+int cpustat_read_with(struct mq_cpus *c, struct probe_files *files, char *err, size_t errlen)
 {
 	static const struct {
 		const char *path;
@@ -421,6 +416,8 @@ int cpustat_read_with(struct mq_cpus *c, struct probe_files *files)
 	int first_err = 0, nread = 0;
 	char vbuf[16384];
 
+	if (err && errlen)
+		err[0] = '\0';
 	if (!c || (!c->cpu && c->n))
 		return -EINVAL;
 	cnt = malloc((c->n ? c->n : 1) * sizeof(*cnt));
@@ -438,6 +435,8 @@ int cpustat_read_with(struct mq_cpus *c, struct probe_files *files)
 			nread++;
 		else if (!first_err)
 			first_err = r;
+		if (r < 0 && r != -ENOENT && err && errlen && !err[0])
+			probe_file_error(err, errlen, src[i].path, r, MQ_PROC_CPUSTAT_MAX);
 	}
 	for (unsigned i = 0; i < c->n; i++)
 		c->cpu[i].cnt = cnt[i];

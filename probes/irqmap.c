@@ -259,8 +259,8 @@ int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t)
 			r = -ENOMEM;
 			goto out;
 		}
-		memcpy(x->per_cpu, l->per_cpu, t->ncpus * sizeof(*x->per_cpu));
-		irq_affinity_read(x);
+		interrupts_per_cpu(t, l, x->per_cpu, t->ncpus);
+		irq_affinity_read(&nic->sets, x);
 		n++;
 	}
 

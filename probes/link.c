@@ -406,6 +406,15 @@ int link_queue_mask_read(const char *ifname, bool tx, unsigned q, struct mq_cpus
 	return r < 0 ? r : cpuset_parse_mask(buf, ret);
 }
 
+/* A queue's mask file into *ret, interned in the NIC's sets. */
+static bool mask_read(struct mq_nic *nic, bool tx, unsigned q, const struct mq_cpuset **ret)
+{
+	CPUSET_DEFINE(s);
+
+	return link_queue_mask_read(nic->name, tx, q, s) == 0 &&
+	       cpuset_pool_intern(&nic->sets, s, ret) == 0;
+}
+
 int link_queues_read(struct mq_nic *nic)
 {
 	unsigned nrx = 0, ntx = 0, n;
@@ -450,10 +459,9 @@ int link_queues_read(struct mq_nic *nic)
 
 		q->has_rx = i < nrx;
 		q->has_tx = i < ntx;
-		cpuset_zero(&q->xps);
-		cpuset_zero(&q->rps);
-		q->has_xps = q->has_tx && link_queue_mask_read(nic->name, true, i, &q->xps) == 0;
-		q->has_rps = q->has_rx && link_queue_mask_read(nic->name, false, i, &q->rps) == 0;
+		q->xps = q->rps = NULL;
+		q->has_xps = q->has_tx && mask_read(nic, true, i, &q->xps);
+		q->has_rps = q->has_rx && mask_read(nic, false, i, &q->rps);
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,3 +55,29 @@ int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void
 /* Start a genl request in buf: nlmsghdr + genlmsghdr. */
 struct nlmsghdr *mqnl_genl_put(struct mq_nl *nl, void *buf, uint16_t family, uint8_t cmd,
 			       uint8_t version, uint16_t flags);
+
+/*
+ * The replies to one generic netlink request, fed datagram by datagram as
+ * recv(2) returns them: mqnl_genl_transact() does, tests and the fuzzer feed
+ * raw bytes. cb runs on each data message of this request (seq) until it
+ * fails or the dump is flagged NLM_F_DUMP_INTR.
+ */
+struct mqnl_reply {
+	mnl_cb_t cb;
+	void *data;
+	uint32_t seq, portid;   /* 0: any */
+	char *extack;           /* the kernel's message, if it sends one; may be NULL */
+	size_t extack_len;
+	bool done;              /* NLMSG_DONE or NLMSG_ERROR (the ACK) seen: stop reading */
+	bool intr;              /* NLM_F_DUMP_INTR */
+	int err;                /* the kernel's -errno, -EBADMSG for a short NLMSG_ERROR */
+	int cb_err;             /* the callback's first failure */
+};
+/*
+ * One datagram of len bytes (buf aligned for struct nlmsghdr). Returns 0 (read
+ * on unless done), -EBADMSG when a length does not fit, -EPROTO for another
+ * request's sequence number, -ESRCH for another port.
+ */
+int mqnl_reply_feed(struct mqnl_reply *r, const void *buf, size_t len);
+/* Once done: 0, the kernel's -errno, -EAGAIN (NLM_F_DUMP_INTR) or the callback's error. */
+int mqnl_reply_result(const struct mqnl_reply *r);

@@ -29,7 +29,8 @@ void probe_files_close(struct probe_files *f);
  * The whole file (through the sysfs root; opened at the first call, then
  * read again from offset 0) into f's buffer: *ret (NUL-terminated, valid
  * until the next call) and *ret_len. -errno on failure (-EFBIG beyond 8 MiB,
- * -EINVAL not a regular file); a failed file is opened again next time.
+ * -ENOTSUP not a regular file, -EXDEV out of the root); a failed file is
+ * opened again next time.
  */
 int probe_file_read(struct probe_files *f, enum probe_file which, const char **ret,
 		    size_t *ret_len);
@@ -37,13 +38,24 @@ int probe_file_read(struct probe_files *f, enum probe_file which, const char **r
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
 int cpu_probe(struct mq_cpus *ret);
 
+/*
+ * "path: what went wrong" for a /proc file a parser refused: the cap it
+ * passed (-EFBIG: file_max bytes or the kernel's line count; -E2BIG: a
+ * line), or sysfs_strerror()'s words.
+ */
+void probe_file_error(char *buf, size_t len, const char *path, int err, size_t file_max);
+
 /* ---- probes/cpustat.c: /proc/softirqs, /proc/stat, /proc/net/softnet_stat - */
+/* The most of each of the three files read: more is -EFBIG. */
+#define MQ_PROC_CPUSTAT_MAX (4U << 20)
 /*
  * Parsers fill cnt[0..n) (indexed by CPU id; CPUs >= n are ignored), only
  * their own fields, and only on success; a CPU the file does not list gets
  * MQ_NA. -EINVAL: not that file (no header, no NET_ row, no cpuN line, not
- * hex rows, a NUL byte); -EFBIG: a line or a line count beyond what the
- * kernel writes for MQ_MAX_CPUS CPUs; -ENOMEM.
+ * hex rows, a NUL byte); -EFBIG: more lines than the kernel writes for
+ * MQ_MAX_CPUS CPUs, or more than MQ_PROC_CPUSTAT_MAX bytes; -E2BIG: a line
+ * longer than the kernel writes (for the CPUs in the header); -ENOMEM.
+ * Memory follows n and the CPUs the file lists.
  */
 int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
 int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
@@ -56,33 +68,49 @@ int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu
 /*
  * All three through the sysfs root into c->cpu[].cnt (every field first
  * MQ_NA). Returns how many of the three files were read, or the -errno of
- * the first failure when none was.
+ * the first failure when none was. The first failure other than a missing
+ * file is said in err (may be NULL), "" if none.
  */
-int cpustat_read(struct mq_cpus *c);
+int cpustat_read(struct mq_cpus *c, char *err, size_t errlen);
 /* The same through files kept open (files may be NULL: cpustat_read). */
-int cpustat_read_with(struct mq_cpus *c, struct probe_files *files);
+int cpustat_read_with(struct mq_cpus *c, struct probe_files *files, char *err, size_t errlen);
 
 /* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
+/* The most of /proc/interrupts read: more is -EFBIG (a line too long: -E2BIG). */
+#define MQ_PROC_INTERRUPTS_MAX (32U << 20)
 struct irq_line {
 	unsigned irq;              /* numeric IRQs only; NMI:, LOC:, ERR: ... are skipped */
 	char name[MQ_NAME_MAX];    /* action name(s), may contain spaces and commas */
 	uint64_t total;
-	uint64_t *per_cpu;         /* indexed by CPU id; MQ_NA for CPUs not in the header */
+	uint32_t first, ncounts;   /* its counts: table counts[first ..], one per column it has */
 };
 struct irq_table {
-	unsigned ncpus;            /* entries of per_cpu: highest CPU id in header + 1 */
-	int *col_cpu;              /* header column -> CPU id */
+	unsigned ncpus;            /* highest CPU id in the header + 1 */
+	int *col_cpu;              /* header column -> CPU id, -1 nobody's (a repeat, not possible) */
 	unsigned ncols;
+	uint32_t *counts;          /* every line's counts, in column order */
+	size_t ncounts;
 	unsigned n;
 	struct irq_line *lines;    /* sorted by irq */
 };
-/* Parse a whole /proc/interrupts. Odd lines are skipped, never fatal. */
-int interrupts_parse(FILE *f, struct irq_table *ret);
-int interrupts_read(struct irq_table *ret); /* sysfs root + /proc/interrupts */
+/*
+ * Parse a whole /proc/interrupts. Odd lines are skipped, never fatal. CPU
+ * ids from max_cpus on (the possible CPUs; 0: MQ_MAX_CPUS) are nobody's.
+ * Memory follows the text: counts of the columns each line has. -EINVAL: no
+ * header; -EFBIG: more than MQ_PROC_INTERRUPTS_MAX bytes or 2^17 IRQ lines;
+ * -E2BIG: a line longer than the header's columns allow.
+ */
+int interrupts_parse(FILE *f, unsigned max_cpus, struct irq_table *ret);
+int interrupts_read(unsigned max_cpus, struct irq_table *ret); /* sysfs root + /proc/interrupts */
 void interrupts_free(struct irq_table *t);
 const struct irq_line *interrupts_find(const struct irq_table *t, unsigned irq);
-/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq. */
-int irq_affinity_read(struct mq_irq *irq);
+/* l's count on one CPU, MQ_NA if the header or the line has none. */
+uint64_t interrupts_count(const struct irq_table *t, const struct irq_line *l, unsigned cpu);
+/* l's counts into per_cpu[0..n), indexed by CPU id, MQ_NA where none (l NULL: all). */
+void interrupts_per_cpu(const struct irq_table *t, const struct irq_line *l, uint64_t *per_cpu,
+			unsigned n);
+/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq, interned in sets. */
+int irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq);
 
 /* ---- probes/irqmap.c: which IRQs belong to which queue ------------------- */
 /*

@@ -6,11 +6,8 @@
  * interval. One buffer for all of them, grown to the largest and reused.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probes/probe.h"
@@ -45,20 +42,11 @@ void probe_files_close(struct probe_files *f)
 
 static int open_one(struct probe_files *f, enum probe_file which)
 {
-	char p[PATH_MAX];
-	struct stat st;
-	int fd, r = sysfs_path(p, sizeof(p), "%s", paths[which]);
+	/* under the root, regular files only: a FIFO would not start over at offset 0 */
+	int fd = sysfs_open_read("%s", paths[which]);
 
-	if (r < 0)
-		return r;
-	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
-	/* a FIFO or a device would not start over at offset 0 */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
+		return fd;
 	f->fd[which] = fd;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "probes/probe.h"
+#include "probes/sysfs.h"
 
 static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 {
@@ -28,7 +29,19 @@ static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 static void note(struct mq_nic *n, const char *what, int err)
 {
 	if (!n->errmsg[0])
-		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, strerror(-err));
+		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, sysfs_strerror(err));
+}
+
+void probe_file_error(char *buf, size_t len, const char *path, int err, size_t file_max)
+{
+	if (err == -EFBIG)
+		snprintf(buf, len, "%s: more than %zu MiB or more lines than the kernel writes (the caps), not read",
+			 path, file_max >> 20);
+	else if (err == -E2BIG)
+		snprintf(buf, len, "%s: a line longer than the kernel writes for its CPUs (the cap), not read",
+			 path);
+	else
+		snprintf(buf, len, "%s: %s", path, sysfs_strerror(err));
 }
 
 /* Queue -> IRQ mapping: netdev netlink where the driver fills it, else names. */
@@ -122,7 +135,10 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	free(all);
 	all = NULL;
 
-	have_irqs = interrupts_read(&t) >= 0;
+	r = interrupts_read(s.cpus.nr_cpu_ids, &t);
+	have_irqs = r >= 0;
+	if (r < 0 && r != -ENOENT)
+		probe_file_error(s.errmsg, sizeof(s.errmsg), "/proc/interrupts", r, MQ_PROC_INTERRUPTS_MAX);
 	s.have_ethtool_nl = nl && nl->ethtool_id;
 	s.have_netdev_nl = nl && nl->netdev_id;
 	for (unsigned i = 0; i < s.nnics; i++) {
@@ -142,8 +158,9 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	}
 	read_counters(nl, &s, true, false);
 	interrupts_free(&t);
+	/* per-CPU load: each file optional, MQ_NA if missing */
 	if (!o || !o->no_cpu_load)
-		(void)cpustat_read(&s.cpus); /* per-CPU load: each file optional, MQ_NA if missing */
+		(void)cpustat_read(&s.cpus, s.errmsg[0] ? NULL : s.errmsg, sizeof(s.errmsg));
 	clock_gettime(CLOCK_MONOTONIC, &s.taken);
 	*ret = s;
 	return 0;
@@ -161,7 +178,7 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 }
 
 /* /proc/interrupts, kept open in files when there are (else opened for this read). */
-static int interrupts_reread(struct probe_files *files, struct irq_table *ret)
+static int interrupts_reread(struct probe_files *files, unsigned max_cpus, struct irq_table *ret)
 {
 	const char *text;
 	size_t len;
@@ -169,11 +186,11 @@ static int interrupts_reread(struct probe_files *files, struct irq_table *ret)
 	int r;
 
 	if (!files || probe_file_read(files, PROBE_FILE_INTERRUPTS, &text, &len) < 0)
-		return interrupts_read(ret);
+		return interrupts_read(max_cpus, ret);
 	f = fmemopen((void *)text, len ? len : 1, "r");
 	if (!f)
 		return -errno;
-	r = interrupts_parse(f, ret);
+	r = interrupts_parse(f, max_cpus, ret);
 	fclose(f);
 	return r;
 }
@@ -200,7 +217,7 @@ int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned w
 	if (!(what & SAMPLE_IRQS))
 		nirqs = 0;
 	if (nirqs)
-		r = interrupts_reread(files, &t);
+		r = interrupts_reread(files, s->cpus.nr_cpu_ids, &t);
 	if (nirqs && r >= 0) {
 		for (unsigned i = 0; i < s->nnics; i++) {
 			struct mq_nic *n = &s->nics[i];
@@ -210,14 +227,14 @@ int snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, unsigned w
 				const struct irq_line *l = interrupts_find(&t, irq->irq);
 
 				irq->total = l ? l->total : MQ_NA;
-				for (unsigned c = 0; c < irq->n_per_cpu; c++)
-					irq->per_cpu[c] = l && c < t.ncpus ? l->per_cpu[c] : MQ_NA;
+				if (irq->per_cpu)
+					interrupts_per_cpu(&t, l, irq->per_cpu, irq->n_per_cpu);
 			}
 		}
 		interrupts_free(&t);
 	}
 	if (what & SAMPLE_CPU_LOAD)
-		(void)cpustat_read_with(&s->cpus, files);
+		(void)cpustat_read_with(&s->cpus, files, NULL, 0);
 	clock_gettime(CLOCK_MONOTONIC, &s->taken);
 	return r < 0 ? r : 0;
 }

@@ -10,6 +10,7 @@
 
 #include "core/assess.h"
 #include "core/plan.h"
+#include "tests/fx_cpuset.h"
 
 /* The plan of assess(s, cfg), taken out of the assessment (free it with plan_free). */
 static inline int plan_of(const struct mq_snapshot *s, const struct mq_config *cfg, struct mq_plan *ret)
@@ -61,10 +62,8 @@ static inline void snap_init(struct mq_snapshot *s, unsigned ncpu, unsigned smt,
 		c->package = 0;
 		c->node = (int)(i * nodes / ncpu);
 		c->l3 = (int)((unsigned)c->node * ncpu / nodes);
-		cpuset_set(&s->cpus.possible, i);
-		cpuset_set(&s->cpus.present, i);
-		cpuset_set(&s->cpus.online, i);
 	}
+	s->cpus.possible = s->cpus.present = s->cpus.online = fx_first(&s->cpus.sets, ncpu);
 	s->cpus.nr_cpu_ids = ncpu;
 	s->cpus.n_online = ncpu;
 	s->cpus.n_nodes = nodes;
@@ -99,7 +98,7 @@ static inline void add_irq(struct mq_nic *n, const char *name, enum mq_irq_role 
 	snprintf(irq->name, sizeof(irq->name), "%s", name);
 	irq->role = role;
 	irq->queue = q;
-	cpuset_set(&irq->affinity, 0); /* the bad start: everything on CPU 0 */
+	irq->affinity = fx_cpu(&n->sets, 0); /* the bad start: everything on CPU 0 */
 	irq->has_affinity = true;
 	irq->effective = irq->affinity;
 	irq->has_effective = true;
@@ -194,9 +193,11 @@ static inline void snap_free(struct mq_snapshot *s)
 		free(s->nics[i].queues);
 		free(s->nics[i].irqs);
 		free(s->nics[i].rss.indir);
+		cpuset_pool_free(&s->nics[i].sets);
 	}
 	free(s->nics);
 	free(s->cpus.cpu);
+	cpuset_pool_free(&s->cpus.sets);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -247,18 +248,16 @@ static inline void simulate_apply(struct mq_snapshot *s, const struct mq_plan *p
 		}
 		case PLAN_IRQ_AFFINITY:
 			for (unsigned k = 0; k < n->nirqs; k++)
-				if ((int)n->irqs[k].irq == it->irq) {
-					n->irqs[k].affinity = it->target;
-					n->irqs[k].effective = it->target;
-				}
+				if ((int)n->irqs[k].irq == it->irq)
+					n->irqs[k].affinity = n->irqs[k].effective = fx_intern(&n->sets, it->target);
 			break;
 		case PLAN_XPS:
 			assert_true((unsigned)it->queue < n->nqueues);
-			n->queues[it->queue].xps = it->target;
+			n->queues[it->queue].xps = fx_intern(&n->sets, it->target);
 			break;
 		case PLAN_RPS:
 			assert_true((unsigned)it->queue < n->nqueues);
-			n->queues[it->queue].rps = it->target;
+			n->queues[it->queue].rps = fx_intern(&n->sets, it->target);
 			break;
 		case PLAN_RSS: /* the driver's default: entry i to queue i % active queues */
 			for (uint32_t e = 0; e < n->rss.n; e++)

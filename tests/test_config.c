@@ -36,7 +36,7 @@ static void test_defaults(void **state)
 	assert_true(i.xps);
 	assert_false(i.rps);
 	assert_false(i.pinned);
-	assert_true(cpuset_empty(&c.banned_cpus));
+	assert_true(cpuset_empty(cpuset_buf(&c.banned_cpus)));
 	assert_true(c.interval > 9.9 && c.interval < 10.1);
 	assert_true(c.drift_check > 29.9 && c.drift_check < 30.1);
 	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
@@ -92,8 +92,8 @@ static void test_every_key(void **state)
 	assert_false(i.xps);
 	assert_true(i.rps);
 	assert_false(i.exclude);
-	assert_int_equal(cpuset_count(&c.banned_cpus), 4);
-	assert_true(cpuset_isset(&c.banned_cpus, 70));
+	assert_int_equal(cpuset_count(cpuset_buf(&c.banned_cpus)), 4);
+	assert_true(cpuset_isset(cpuset_buf(&c.banned_cpus), 70));
 	assert_true(c.interval > 2.49 && c.interval < 2.51);
 	assert_true(c.drift_check > 4.99 && c.drift_check < 5.01);
 	assert_string_equal(c.prom_file, "/run/mq/x.prom");
@@ -204,12 +204,12 @@ static void test_errors(void **state)
 	expect_error("xps = 2\n", "/etc/mqbalance.conf:1: bad value '2' for xps: expected on or off");
 	expect_error("rps = \x01\xff\n",
 		     "/etc/mqbalance.conf:1: bad value '\\x01\\xff' for rps: expected on or off");
-	expect_error("banned_cpus = 1024\n",
-		     "/etc/mqbalance.conf:1: bad value '1024' for banned_cpus: expected a CPU list like "
-		     "0-3,8 (CPUs 0..1023) or none");
+	expect_error("banned_cpus = 8192\n",
+		     "/etc/mqbalance.conf:1: bad value '8192' for banned_cpus: expected a CPU list like "
+		     "0-3,8 (CPUs 0..8191) or none");
 	expect_error("banned_cpus = 3-1\n",
 		     "/etc/mqbalance.conf:1: bad value '3-1' for banned_cpus: expected a CPU list like "
-		     "0-3,8 (CPUs 0..1023) or none");
+		     "0-3,8 (CPUs 0..8191) or none");
 	expect_error("interval = 0\n",
 		     "/etc/mqbalance.conf:1: bad value '0' for interval: expected seconds, 0.1..86400");
 	expect_error("interval = inf\n",
@@ -477,7 +477,7 @@ static void test_merge(void **state)
 	assert_false(i.xps);            /* the main file's, kept */
 	assert_true(i.rps);             /* 20-b's */
 	assert_true(config_for(&c, "eth1", NULL).rps);
-	assert_true(cpuset_empty(&c.banned_cpus));
+	assert_true(cpuset_empty(cpuset_buf(&c.banned_cpus)));
 	assert_false(config_for(&c, "docker0", NULL).exclude);
 	assert_true(config_for(&c, "veth0", NULL).exclude);
 	/* a merged section stays where it was first opened; a new one names its own file */

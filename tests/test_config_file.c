@@ -269,7 +269,7 @@ static void test_example_file(void **state)
 	assert_false(c.prom_file_set);
 	assert_int_equal(c.nexclude, 0);
 	assert_memory_equal(&c.defaults, &def.defaults, sizeof(def.defaults));
-	assert_true(cpuset_empty(&c.banned_cpus));
+	assert_true(cpuset_empty(cpuset_buf(&c.banned_cpus)));
 	assert_true(c.interval == def.interval && c.drift_check == def.drift_check);
 	assert_string_equal(c.prom_file, def.prom_file);
 	config_free(&c);

@@ -16,6 +16,7 @@
 #include "core/rates.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/fx_cpuset.h"
 
 #define NA MQ_NA
 
@@ -37,8 +38,8 @@ static void snap(struct mq_snapshot *s, unsigned ncpu, double secs)
 		s->cpus.cpu[i].id = (int)i;
 		s->cpus.cpu[i].present = s->cpus.cpu[i].online = true;
 		cpu_counters_clear(&s->cpus.cpu[i].cnt);
-		cpuset_set(&s->cpus.online, i);
 	}
+	s->cpus.online = fx_first(&s->cpus.sets, ncpu);
 	s->taken.tv_sec = (time_t)secs;
 	s->taken.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9);
 }
@@ -46,10 +47,7 @@ static void snap(struct mq_snapshot *s, unsigned ncpu, double secs)
 static void set_online(struct mq_snapshot *s, unsigned cpu, bool on)
 {
 	s->cpus.cpu[cpu].online = on;
-	if (on)
-		cpuset_set(&s->cpus.online, cpu);
-	else
-		cpuset_clear(&s->cpus.online, cpu);
+	s->cpus.online = fx_with(&s->cpus.sets, s->cpus.online, cpu, on);
 }
 
 static struct mq_nic *nic(struct mq_snapshot *s, int ifindex, const char *name)
@@ -79,8 +77,10 @@ static struct mq_irq *irq(struct mq_nic *n, unsigned num, enum mq_irq_role role,
 	x->irq = num;
 	x->role = role;
 	x->queue = q;
-	x->has_effective = *effective && cpuset_parse_list(effective, &x->effective) == 0;
-	x->has_affinity = *affinity && cpuset_parse_list(affinity, &x->affinity) == 0;
+	x->has_effective = *effective;
+	x->effective = *effective ? fx_set(&n->sets, effective) : NULL;
+	x->has_affinity = *affinity;
+	x->affinity = *affinity ? fx_set(&n->sets, affinity) : NULL;
 	x->n_per_cpu = ncounts;
 	x->per_cpu = calloc(ncounts ? ncounts : 1, sizeof(*x->per_cpu));
 	assert_non_null(x->per_cpu);
@@ -162,10 +162,13 @@ static void free_snap(struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++)
 		for (unsigned k = 0; k < s->nics[i].nirqs; k++)
 			free(s->nics[i].irqs[k].per_cpu);
-	for (unsigned i = 0; i < s->nnics; i++)
+	for (unsigned i = 0; i < s->nnics; i++) {
 		free(s->nics[i].irqs);
+		cpuset_pool_free(&s->nics[i].sets);
+	}
 	free(s->nics);
 	free(s->cpus.cpu);
+	cpuset_pool_free(&s->cpus.sets);
 }
 
 static void test_rates(void **state)
@@ -327,8 +330,8 @@ static void load_tree(const char *tree, double secs, struct mq_snapshot *s, stru
 	sysfs_set_root(root);
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(cpu_probe(&s->cpus), 0);
-	assert_int_equal(cpustat_read(&s->cpus), 3);
-	assert_int_equal(interrupts_read(t), 0);
+	assert_int_equal(cpustat_read(&s->cpus, NULL, 0), 3);
+	assert_int_equal(interrupts_read(0, t), 0);
 	s->taken.tv_sec = (time_t)secs;
 	sysfs_set_root("");
 }
@@ -343,10 +346,13 @@ static void virtio_nic(struct mq_snapshot *s, const struct irq_table *t)
 
 	for (unsigned i = 0; i < 8; i++) {
 		const struct irq_line *line = interrupts_find(t, 25 + i);
+		uint64_t per_cpu[64];
 
 		assert_non_null(line);
+		assert_true(t->ncpus <= 64);
+		interrupts_per_cpu(t, line, per_cpu, t->ncpus);
 		irq(n, 25 + i, i % 2 ? IRQ_ROLE_TX : IRQ_ROLE_RX, (int)(i / 2), "", "", t->ncpus,
-		    line->per_cpu);
+		    per_cpu);
 	}
 }
 

@@ -13,11 +13,13 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/memcount.h"
 
 #define NA MQ_NA
 #define N 8 /* CPUs the tests track, more than any fixture has */
 
 enum which { SOFTIRQS, STAT, SOFTNET, _WHICH_MAX };
+static size_t parse_peak; /* heap the last parse_mem() held at most, beyond what was there */
 static const char *const files[_WHICH_MAX] = {"proc/softirqs", "proc/stat", "proc/net/softnet_stat"};
 static const char *const trees[] = {"host-6.18",      "guest-6.1", "guest-6.1-off2",
 				    "guest-6.12",     "guest-6.12-off2", "old-5.4"};
@@ -72,9 +74,12 @@ static int parse_mem(enum which w, const char *buf, size_t len, const struct mq_
 	/* fmemopen of 0 bytes fails on older glibc: an empty file is /dev/null. */
 	f = len ? fmemopen(copy, len, "r") : fopen("/dev/null", "re");
 	assert_non_null(f);
+	mem_mark();
+	parse_peak = mem_live;
 	r = w == SOFTIRQS ? cpustat_parse_softirqs(f, cnt, n)
 	    : w == STAT   ? cpustat_parse_stat(f, cnt, n)
 			  : cpustat_parse_softnet(f, online, cnt, n);
+	parse_peak = mem_peak - parse_peak;
 	fclose(f);
 	free(copy);
 	return r;
@@ -89,15 +94,15 @@ static int parse_str(enum which w, const char *s, const struct mq_cpuset *online
 /* All three files of a tree into cnt[N], each parser must succeed. */
 static void load(const char *tree, const char *online_list, struct mq_cpu_counters *cnt)
 {
-	struct mq_cpuset online;
+	CPUSET_DEFINE(online);
 
-	assert_int_equal(cpuset_parse_list(online_list, &online), 0);
+	assert_int_equal(cpuset_parse_list(online_list, online), 0);
 	clear(cnt, N);
 	for (int w = 0; w < _WHICH_MAX; w++) {
 		size_t len;
 		char *buf = slurp(tree, (enum which)w, &len);
 
-		if (parse_mem((enum which)w, buf, len, &online, cnt, N) != 0)
+		if (parse_mem((enum which)w, buf, len, online, cnt, N) != 0)
 			fail_msg("%s: %s does not parse", tree, files[w]);
 		free(buf);
 	}
@@ -153,13 +158,13 @@ static void test_guest_61(void **state)
 
 	/* The CPU id column wins over the online mask (CPU 2 back online by now). */
 	{
-		struct mq_cpuset all;
+		CPUSET_DEFINE(all);
 		size_t len;
 		char *buf = slurp("guest-6.1-off2", SOFTNET, &len);
 
-		assert_int_equal(cpuset_parse_list("0-3", &all), 0);
+		assert_int_equal(cpuset_parse_list("0-3", all), 0);
 		clear(c, N);
-		assert_int_equal(parse_mem(SOFTNET, buf, len, &all, c, N), 0);
+		assert_int_equal(parse_mem(SOFTNET, buf, len, all, c, N), 0);
 		assert_true(c[2].softnet_processed == NA);
 		assert_int_equal(c[3].softnet_processed, 0xe6c);
 		free(buf);
@@ -189,7 +194,7 @@ static void test_guest_612(void **state)
 static void test_old_softnet(void **state)
 {
 	struct mq_cpu_counters c[N];
-	struct mq_cpuset online;
+	CPUSET_DEFINE(online);
 	size_t len;
 	char *buf = slurp("old-5.4", SOFTNET, &len);
 	(void)state;
@@ -201,16 +206,16 @@ static void test_old_softnet(void **state)
 	EXPECT(c[3], 8000, 40, 1754, 1, 10, 1, 0xffff, 1, 0);
 
 	/* The online mask disagrees with the row count (hotplug between reads): nobody's. */
-	assert_int_equal(cpuset_parse_list("0-3", &online), 0);
+	assert_int_equal(cpuset_parse_list("0-3", online), 0);
 	clear(c, N);
-	assert_int_equal(parse_mem(SOFTNET, buf, len, &online, c, N), 0);
+	assert_int_equal(parse_mem(SOFTNET, buf, len, online, c, N), 0);
 	for (unsigned i = 0; i < N; i++)
 		assert_true(c[i].softnet_processed == NA);
 	assert_int_equal(parse_mem(SOFTNET, buf, len, NULL, c, N), 0);
 	assert_true(c[0].softnet_processed == NA);
 	/* The online CPUs beyond what we track: the rest still mapped in order. */
-	assert_int_equal(cpuset_parse_list("0-1,3", &online), 0);
-	assert_int_equal(parse_mem(SOFTNET, buf, len, &online, c, 2), 0);
+	assert_int_equal(cpuset_parse_list("0-1,3", online), 0);
+	assert_int_equal(parse_mem(SOFTNET, buf, len, online, c, 2), 0);
 	assert_int_equal(c[1].softnet_processed, 0x100);
 	free(buf);
 }
@@ -226,7 +231,7 @@ static void test_read_root(void **state)
 	sysfs_set_root(root);
 	assert_int_equal(cpu_probe(&cpus), 0);
 	assert_int_equal(cpus.n, 4);
-	assert_int_equal(cpustat_read(&cpus), 3);
+	assert_int_equal(cpustat_read(&cpus, NULL, 0), 3);
 	assert_int_equal(cpus.cpu[3].cnt.ticks_total, 973);
 	assert_int_equal(cpus.cpu[3].cnt.softnet_squeezed, 0x26);
 	assert_true(cpus.cpu[2].cnt.ticks_total == NA);
@@ -237,7 +242,7 @@ static void test_read_root(void **state)
 	snprintf(root, sizeof(root), "%s/cpustat/old-5.4", data_dir());
 	sysfs_set_root(root);
 	assert_int_equal(cpu_probe(&cpus), 0);
-	assert_int_equal(cpustat_read(&cpus), 3);
+	assert_int_equal(cpustat_read(&cpus, NULL, 0), 3);
 	assert_int_equal(cpus.cpu[3].cnt.softnet_processed, 0xffff);
 	cpu_free(&cpus);
 
@@ -246,19 +251,19 @@ static void test_read_root(void **state)
 	sysfs_set_root(root);
 	assert_int_equal(cpu_probe(&cpus), 0);
 	cpus.cpu[0].cnt.net_rx = 5;
-	assert_int_equal(cpustat_read(&cpus), -ENOENT);
+	assert_int_equal(cpustat_read(&cpus, NULL, 0), -ENOENT);
 	assert_true(cpus.cpu[0].cnt.net_rx == NA);
 	cpu_free(&cpus);
 	sysfs_set_root("");
-	assert_int_equal(cpustat_read(NULL), -EINVAL);
+	assert_int_equal(cpustat_read(NULL, NULL, 0), -EINVAL);
 }
 
 /* Every fixture cut at every byte: never a crash, a leak, or a write on failure. */
 static void test_truncated(void **state)
 {
-	struct mq_cpuset online;
+	CPUSET_DEFINE(online);
 	(void)state;
-	assert_int_equal(cpuset_parse_list("0-1,3", &online), 0);
+	assert_int_equal(cpuset_parse_list("0-1,3", online), 0);
 	for (size_t t = 0; t < sizeof(trees) / sizeof(trees[0]); t++)
 		for (int w = 0; w < _WHICH_MAX; w++) {
 			size_t len;
@@ -269,7 +274,7 @@ static void test_truncated(void **state)
 				int r;
 
 				memset(c, 0x5a, sizeof(c));
-				r = parse_mem((enum which)w, buf, cut, &online, c, N);
+				r = parse_mem((enum which)w, buf, cut, online, c, N);
 				if (r < 0) {
 					assert_int_equal(r, -EINVAL);
 					for (size_t b = 0; b < sizeof(c); b++)
@@ -284,10 +289,10 @@ static void test_truncated(void **state)
 static void test_mutated(void **state)
 {
 	static const char junk[] = {'\0', '\n', ' ', ':', 'f', 'x', '9', 'C', '\t', '\xff', '-'};
-	struct mq_cpuset online;
+	CPUSET_DEFINE(online);
 	unsigned seed = 4242;
 	(void)state;
-	assert_int_equal(cpuset_parse_list("0-3", &online), 0);
+	assert_int_equal(cpuset_parse_list("0-3", online), 0);
 	for (size_t t = 0; t < sizeof(trees) / sizeof(trees[0]); t++)
 		for (int w = 0; w < _WHICH_MAX; w++) {
 			size_t len;
@@ -302,7 +307,7 @@ static void test_mutated(void **state)
 				memcpy(copy, buf, len);
 				copy[(size_t)rand_r(&seed) % len] = junk[(unsigned)rand_r(&seed) % sizeof(junk)];
 				clear(c, N);
-				r = parse_mem((enum which)w, copy, len, &online, c, N);
+				r = parse_mem((enum which)w, copy, len, online, c, N);
 				assert_true(r == 0 || r == -EINVAL);
 				free(copy);
 			}
@@ -313,7 +318,7 @@ static void test_mutated(void **state)
 static void test_bad_input(void **state)
 {
 	static const char *const bad[_WHICH_MAX][6] = {
-		{"", "\n\n", "garbage\n", "CPU0 CPUx\n NET_RX: 1\n", "CPU0\nHI: 1\n", "CPU1024\nNET_RX: 1\n"},
+		{"", "\n\n", "garbage\n", "CPU0 CPUx\n NET_RX: 1\n", "CPU0\nHI: 1\n", "CPU8192\nNET_RX: 1\n"},
 		{"", "\n", "intr 1 2 3\n", "garbage\n", "cpux 1 2 3\n", "x"},
 		{"", "\n\n", "zz 00000001 00000002\n", "00000001 00000002\n", "00000001 g 3\n", "-1 2 3\n"},
 	};
@@ -378,7 +383,7 @@ static void test_bad_input(void **state)
 	assert_int_equal(cpustat_parse_softirqs(stdin, NULL, 1), -EINVAL);
 }
 
-/* A line past the cap and more lines than MQ_MAX_CPUS allow: -EFBIG, bounded. */
+/* A line past the cap: -E2BIG; more lines than MQ_MAX_CPUS allow: -EFBIG. Bounded. */
 static void test_huge(void **state)
 {
 	size_t cap = 4U << 20, len = 0;
@@ -401,7 +406,7 @@ static void test_huge(void **state)
 	/* One 1 MiB line. */
 	memset(buf, ' ', 1U << 20);
 	memcpy(buf + (1U << 20), "\nNET_RX: 1\n", 11);
-	assert_int_equal(parse_mem(SOFTIRQS, buf, (1U << 20) + 11, NULL, c, N), -EFBIG);
+	assert_int_equal(parse_mem(SOFTIRQS, buf, (1U << 20) + 11, NULL, c, N), -E2BIG);
 	/* 100000 short lines of softnet_stat. */
 	len = 0;
 	for (unsigned i = 0; i < 100000; i++)
@@ -416,6 +421,41 @@ static void test_huge(void **state)
 	free(buf);
 }
 
+/*
+ * Memory follows the CPUs a file lists, not MQ_MAX_CPUS: the real files of
+ * small guests take a few hundred bytes (a buffer sized for 8,192 CPUs
+ * would be 128 KiB), and a file with no newline stops at a line's cap.
+ */
+static void test_memory(void **state)
+{
+	struct mq_cpu_counters c[N];
+	char *buf;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++)
+		for (int w = 0; w < _WHICH_MAX; w++) {
+			size_t len;
+			char *text = slurp(trees[i], (enum which)w, &len);
+
+			clear(c, N);
+			assert_int_equal(parse_mem((enum which)w, text, len, NULL, c, N), 0);
+			if (parse_peak >= 4096)
+				fail_msg("%s %s: %zu bytes", trees[i], files[w], parse_peak);
+			free(text);
+		}
+	buf = malloc(8U << 20);
+	assert_non_null(buf);
+	memset(buf, '1', 8U << 20);
+	for (int w = 0; w < _WHICH_MAX; w++) {
+		assert_int_equal(parse_mem((enum which)w, buf, 8U << 20, NULL, c, N), -E2BIG);
+		assert_true(parse_peak < (256U << 10));
+	}
+	memcpy(buf, "cpu0 1 1 1 1\n", 13); /* /proc/stat stops at a long line after its CPUs */
+	assert_int_equal(parse_mem(STAT, buf, 8U << 20, NULL, c, N), 0);
+	assert_true(parse_peak < (16U << 10));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,7 +463,7 @@ int main(void)
 		cmocka_unit_test(test_guest_612),   cmocka_unit_test(test_old_softnet),
 		cmocka_unit_test(test_read_root),   cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_mutated),     cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_huge),        cmocka_unit_test(test_memory),
 	};
 	return cmocka_run_group_tests_name("cpustat", tests, NULL, NULL);
 }

@@ -79,9 +79,8 @@ static void b_stacked(struct env *e)
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
 	for (unsigned i = 0; i < n->nirqs; i++) {
-		cpuset_zero(&n->irqs[i].effective);
-		cpuset_set(&n->irqs[i].effective, 0);
-		cpuset_parse_list("0-3", &n->irqs[i].affinity);
+		n->irqs[i].effective = fx_cpu(&n->sets, 0);
+		n->irqs[i].affinity = fx_set(&n->sets, "0-3");
 	}
 	fx_xps_from_irqs(n);
 }
@@ -94,10 +93,8 @@ static void b_move_pending(struct env *e)
 {
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
-	for (unsigned i = 0; i < n->nirqs; i++) {
-		cpuset_zero(&n->irqs[i].effective);
-		cpuset_set(&n->irqs[i].effective, 0);
-	}
+	for (unsigned i = 0; i < n->nirqs; i++)
+		n->irqs[i].effective = fx_cpu(&n->sets, 0);
 }
 
 static void b_stacked_managed(struct env *e)
@@ -117,7 +114,7 @@ static void b_unknown_placement(struct env *e)
 	/* Default affinity 0-3, no effective_affinity_list: where it lands is unknown. */
 	for (unsigned i = 0; i < n->nirqs; i++) {
 		n->irqs[i].has_effective = false;
-		cpuset_parse_list("0-3", &n->irqs[i].affinity);
+		n->irqs[i].affinity = fx_set(&n->sets, "0-3");
 	}
 }
 
@@ -132,7 +129,7 @@ static void b_shared(struct env *e)
 	n->irq_shared = true;
 	for (unsigned q = 0; q < 4; q++) {
 		n->queues[q].irq_rx = n->queues[q].irq_tx = 1;
-		cpuset_set(&n->queues[q].xps, q);
+		n->queues[q].xps = fx_with(&n->sets, n->queues[q].xps, q, true);
 	}
 }
 
@@ -211,15 +208,14 @@ static void b_xps_empty(struct env *e)
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
 	for (unsigned q = 0; q < 4; q++)
-		cpuset_zero(&n->queues[q].xps);
+		n->queues[q].xps = NULL;
 }
 
 static void b_xps_wrong(struct env *e)
 {
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
-	cpuset_zero(&n->queues[2].xps);
-	cpuset_set(&n->queues[2].xps, 3);
+	n->queues[2].xps = fx_cpu(&n->sets, 3);
 }
 
 /* More CPUs than queues: XPS may list extra CPUs besides the IRQ's. */
@@ -229,7 +225,7 @@ static void b_xps_superset(struct env *e)
 
 	n->real_tx_queues = 4;
 	for (unsigned q = 0; q < 4; q++)
-		cpuset_set(&n->queues[q].xps, q + 4);
+		n->queues[q].xps = fx_with(&n->sets, n->queues[q].xps, q + 4, true);
 }
 
 static void b_unknown_channels(struct env *e)
@@ -250,14 +246,14 @@ static void b_unknown_channels_msg(struct env *e)
 static void b_isolated(struct env *e)
 {
 	healthy(e, 4, 2, 4);
-	cpuset_parse_list("2", &e->now.cpus.isolated);
-	cpuset_parse_list("3", &e->now.cpus.nohz_full);
+	e->now.cpus.isolated = fx_set(&e->now.cpus.sets, "2");
+	e->now.cpus.nohz_full = fx_set(&e->now.cpus.sets, "3");
 }
 
 static void b_banned(struct env *e)
 {
 	healthy(e, 4, 2, 4);
-	cpuset_parse_list("2-3", &e->cfg.banned_cpus);
+	cpuset_parse_list("2-3", cpuset_buf(&e->cfg.banned_cpus));
 }
 
 static void b_offline(struct env *e)
@@ -536,31 +532,31 @@ static void test_usable(void **state)
 {
 	struct mq_snapshot s;
 	struct mq_config cfg;
-	struct mq_cpuset u;
+	CPUSET_DEFINE(u);
 	char buf[64];
 	(void)state;
 
 	fx_init(&s, 8);
 	fx_config(&cfg);
 	fx_cpu_offline(&s, 7);
-	cpuset_parse_list("1", &cfg.banned_cpus);
-	cpuset_parse_list("2-3", &s.cpus.isolated);
-	cpuset_parse_list("4", &s.cpus.nohz_full);
-	cpus_usable(&s.cpus, &cfg, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	cpuset_parse_list("1", cpuset_buf(&cfg.banned_cpus));
+	s.cpus.isolated = fx_set(&s.cpus.sets, "2-3");
+	s.cpus.nohz_full = fx_set(&s.cpus.sets, "4");
+	cpus_usable(&s.cpus, &cfg, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0,5-6");
-	cpus_usable(&s.cpus, NULL, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	cpus_usable(&s.cpus, NULL, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0-1,5-6");
 
 	/* Everything excluded: fall back rather than leave NICs nowhere to interrupt. */
-	cpuset_parse_list("0-6", &s.cpus.isolated);
-	cpus_usable(&s.cpus, &cfg, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	s.cpus.isolated = fx_set(&s.cpus.sets, "0-6");
+	cpus_usable(&s.cpus, &cfg, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0,2-6");
-	cpuset_parse_list("0-7", &cfg.banned_cpus);
-	cpus_usable(&s.cpus, &cfg, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	cpuset_parse_list("0-7", cpuset_buf(&cfg.banned_cpus));
+	cpus_usable(&s.cpus, &cfg, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0-6");
 	fx_free(&s);
 }

@@ -127,7 +127,7 @@ static struct irq_table table(void)
 {
 	struct irq_table t;
 
-	assert_int_equal(interrupts_read(&t), 0);
+	assert_int_equal(interrupts_read(0, &t), 0);
 	return t;
 }
 
@@ -163,10 +163,10 @@ static void test_virtio(void **state)
 	assert_int_equal(n.irqs[8].role, IRQ_ROLE_CONFIG);
 	assert_int_equal(n.irqs[8].queue, -1);
 	/* Requested 0-3, effective 1; 39 without effective file; 40 from the hex mask. */
-	assert_true(n.irqs[0].has_effective && cpuset_count(&n.irqs[0].affinity) == 4);
-	assert_true(cpuset_isset(&n.irqs[0].effective, 1) && cpuset_count(&n.irqs[0].effective) == 1);
+	assert_true(n.irqs[0].has_effective && cpuset_count(n.irqs[0].affinity) == 4);
+	assert_true(cpuset_isset(n.irqs[0].effective, 1) && cpuset_count(n.irqs[0].effective) == 1);
 	assert_true(n.irqs[1].has_affinity && !n.irqs[1].has_effective);
-	assert_true(n.irqs[2].has_affinity && cpuset_count(&n.irqs[2].affinity) == 2);
+	assert_true(n.irqs[2].has_affinity && cpuset_count(n.irqs[2].affinity) == 2);
 	/* The blk device's IRQs (virtio1) are not eth0's. */
 	for (unsigned i = 0; i < n.nirqs; i++)
 		assert_true(n.irqs[i].irq != 24 && n.irqs[i].irq != 25);
@@ -180,7 +180,7 @@ static void test_virtio(void **state)
 	assert_int_equal(n.irqs[1].irq, 52);
 	assert_int_equal(n.irqs[2].irq, 50);
 	assert_int_equal(n.irqs[0].total, 10);
-	assert_true(cpuset_isset(&n.irqs[0].effective, 3));
+	assert_true(cpuset_isset(n.irqs[0].effective, 3));
 	nic_free(&n);
 
 	/* Fewer active queues than IRQs: the extra IRQs stay, unindexed. */
@@ -243,7 +243,7 @@ static void test_ena(void **state)
 		assert_int_equal(n.queues[q].irq_rx, (int)q);
 		assert_int_equal(n.queues[q].irq_tx, (int)q);
 		assert_int_equal(n.irqs[q].per_cpu[q], 1000 + q);
-		assert_true(cpuset_isset(&n.irqs[q].effective, q));
+		assert_true(cpuset_isset(n.irqs[q].effective, q));
 	}
 	assert_int_equal(n.irqs[4].irq, 26);
 	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
@@ -301,7 +301,7 @@ static void test_legacy(void **state)
 	assert_int_equal(n.irqs[0].total, 1000);
 	assert_int_equal(n.queues[0].irq_rx, 0);
 	assert_int_equal(n.queues[0].irq_tx, 0);
-	assert_true(n.irqs[0].has_effective && cpuset_isset(&n.irqs[0].effective, 0));
+	assert_true(n.irqs[0].has_effective && cpuset_isset(n.irqs[0].effective, 0));
 	nic_free(&n);
 	interrupts_free(&t);
 }
@@ -326,7 +326,7 @@ static void test_xen(void **state)
 		assert_int_equal(rx->irq, 31 + 2 * q);
 		assert_int_equal(rx->role, IRQ_ROLE_RX);
 		assert_int_equal(rx->total, 10 * rx->irq);
-		assert_true(cpuset_isset(&rx->effective, q));
+		assert_true(cpuset_isset(rx->effective, q));
 	}
 	nic_free(&n);
 	interrupts_free(&t);

@@ -88,7 +88,7 @@ static void test_content(void **state)
 
 	build(&now, &before);
 	fx_config(&cfg);
-	cpuset_set(&cfg.banned_cpus, 3);
+	cpuset_set(cpuset_buf(&cfg.banned_cpus), 3);
 	fx_assess(&a, &now, &before, &cfg);
 	fx_findings(&a, fd, 2);
 	text = render(&in, &len);

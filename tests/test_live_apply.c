@@ -92,7 +92,7 @@ static unsigned run(bool dry, struct tune_pass *p)
 static void test_dry_apply_again(void **state)
 {
 	struct tune_pass p;
-	struct mq_cpuset xps;
+	CPUSET_DEFINE(xps);
 	unsigned want = 0, nxps = 0;
 	(void)state;
 	if (!iface)
@@ -110,7 +110,7 @@ static void test_dry_apply_again(void **state)
 	assert_int_equal(p.tally.failed, 0);
 	assert_true(p.tally.ok > 0);
 	assert_true(p.a.plan.reprobed);
-	cpuset_zero(&xps);
+	cpuset_zero(xps);
 	for (unsigned i = 0; i < p.a.plan.n; i++) {
 		const struct plan_item *it = &p.a.plan.items[i];
 
@@ -122,14 +122,14 @@ static void test_dry_apply_again(void **state)
 			assert_int_equal(it->status, STEP_OK);
 		}
 		if (it->kind == PLAN_XPS) {
-			cpuset_or(&xps, &xps, &it->target);
+			cpuset_or(xps, xps, it->target);
 			nxps++;
 		}
 	}
 	assert_true(want > 0);
 	if (want > 1) {
 		assert_int_equal(nxps, want); /* re-planned for the new queues */
-		assert_true(cpuset_equal(&xps, &p.a.usable));
+		assert_true(cpuset_equal(xps, p.a.usable));
 	}
 	printf("MQ_RESULT_CHANNELS=%u\n", want);
 	tune_pass_free(&p);

@@ -230,7 +230,7 @@ static void test_rss_veth(void **state)
 static void test_queues_xps(void **state)
 {
 	struct mq_nic nic;
-	struct mq_cpuset want;
+	CPUSET_DEFINE(want);
 	char buf[64];
 	(void)state;
 	NEED_IFACE();
@@ -251,12 +251,12 @@ static void test_queues_xps(void **state)
 	/* The script wrote MQ_TEST_XPS1 (a list) into tx-1/xps_cpus. */
 	assert_true(nic.nqueues >= 2 && nic.queues[1].has_tx);
 	assert_true(nic.queues[1].has_xps);
-	assert_int_equal(cpuset_parse_list(env_str("MQ_TEST_XPS1"), &want), 0);
-	assert_int_equal(cpuset_format_list(&nic.queues[1].xps, buf, sizeof(buf)) >= 0, 1);
+	assert_int_equal(cpuset_parse_list(env_str("MQ_TEST_XPS1"), want), 0);
+	assert_int_equal(cpuset_format_list(nic.queues[1].xps, buf, sizeof(buf)) >= 0, 1);
 	assert_string_equal(buf, env_str("MQ_TEST_XPS1"));
-	assert_true(cpuset_equal(&nic.queues[1].xps, &want));
+	assert_true(cpuset_equal(nic.queues[1].xps, want));
 	assert_true(nic.queues[0].has_rps);
-	assert_true(cpuset_empty(&nic.queues[0].rps));
+	assert_true(cpuset_empty(nic.queues[0].rps));
 	/* Re-reading keeps the array (same shape). */
 	{
 		struct mq_queue *before = nic.queues;

@@ -191,7 +191,7 @@ static void test_uevent_parse(void **state)
 				  "DEVPATH=/devices/virtual/net/veth0\0SUBSYSTEM=net\0";
 	static const char add[] = "add@/devices/system/cpu/cpu4\0ACTION=add\0"
 				  "DEVPATH=/devices/system/cpu/cpu4\0SUBSYSTEM=cpu\0";
-	static const char bigcpu[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpu4096\0"
+	static const char bigcpu[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpu8192\0"
 				     "SUBSYSTEM=cpu\0";
 	static const char badcpu[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpu1x\0"
 				     "SUBSYSTEM=cpu\0";

@@ -26,29 +26,29 @@ static unsigned target_queues(const struct plan_item *ch)
 static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *p,
 			     const struct mq_cpuset *forbidden, bool steady)
 {
-	unsigned load[MQ_MAX_CPUS] = {0}, total_queues = 0, nusable = cpuset_count(&p->usable);
-	struct mq_cpuset bad;
+	unsigned load[MQ_MAX_CPUS] = {0}, total_queues = 0, nusable = cpuset_count(p->usable);
+	CPUSET_DEFINE(bad);
 
-	cpuset_and(&bad, &p->usable, forbidden);
-	assert_true(cpuset_empty(&bad));
+	cpuset_and(bad, p->usable, forbidden);
+	assert_true(cpuset_empty(bad));
 	for (unsigned ni = 0; ni < s->nnics; ni++) {
 		const struct mq_nic *nic = &s->nics[ni];
 		int qcpu[4096];
 		unsigned nq = 0;
-		struct mq_cpuset xps_union;
+		CPUSET_DEFINE(xps_union);
 		unsigned xps_items = 0;
 
 		for (unsigned k = 0; k < 4096; k++)
 			qcpu[k] = -1;
-		cpuset_zero(&xps_union);
+		cpuset_zero(xps_union);
 		for (unsigned i = 0; i < p->n; i++) {
 			const struct plan_item *it = &p->items[i];
-			struct mq_cpuset x;
+			CPUSET_DEFINE(x);
 
 			if (it->ifindex != nic->ifindex)
 				continue;
-			cpuset_and(&x, &it->target, forbidden);
-			assert_true(cpuset_empty(&x)); /* no banned/isolated CPU used */
+			cpuset_and(x, it->target, forbidden);
+			assert_true(cpuset_empty(x)); /* no banned/isolated CPU used */
 			switch (it->kind) {
 			case PLAN_CHANNELS:
 				assert_true(target_queues(it) >= 1);
@@ -59,24 +59,24 @@ static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *
 					assert_true(it->ch_target.rx >= 1 && it->ch_target.tx >= 1);
 				break;
 			case PLAN_IRQ_AFFINITY:
-				assert_int_equal(cpuset_count(&it->target), 1);
+				assert_int_equal(cpuset_count(it->target), 1);
 				assert_true(it->queue >= 0 && it->queue < 4096);
 				if (qcpu[it->queue] < 0) {
-					qcpu[it->queue] = cpuset_next(&it->target, 0);
+					qcpu[it->queue] = cpuset_next(it->target, 0);
 					load[qcpu[it->queue]]++;
 					nq = nq > (unsigned)it->queue + 1 ? nq : (unsigned)it->queue + 1;
 					total_queues++;
 				} else {
 					/* RX and TX of one queue on the same CPU */
-					assert_int_equal(qcpu[it->queue], cpuset_next(&it->target, 0));
+					assert_int_equal(qcpu[it->queue], cpuset_next(it->target, 0));
 				}
 				break;
 			case PLAN_XPS: {
-				struct mq_cpuset dup;
+				CPUSET_DEFINE(dup);
 
-				cpuset_and(&dup, &xps_union, &it->target);
-				assert_true(cpuset_empty(&dup)); /* each CPU in one XPS set */
-				cpuset_or(&xps_union, &xps_union, &it->target);
+				cpuset_and(dup, xps_union, it->target);
+				assert_true(cpuset_empty(dup)); /* each CPU in one XPS set */
+				cpuset_or(xps_union, xps_union, it->target);
 				xps_items++;
 				break;
 			}
@@ -96,12 +96,12 @@ static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *
 					if (qcpu[a] >= 0 && qcpu[b] >= 0)
 						assert_int_not_equal(qcpu[a], qcpu[b]);
 		if (steady && xps_items > 0)
-			assert_true(cpuset_equal(&xps_union, &p->usable));
+			assert_true(cpuset_equal(xps_union, p->usable));
 	}
 	if (total_queues) {
 		unsigned lo = UINT32_MAX, hi = 0;
 
-		CPUSET_FOREACH(cpu, &p->usable) {
+		CPUSET_FOREACH(cpu, p->usable) {
 			lo = load[cpu] < lo ? load[cpu] : lo;
 			hi = load[cpu] > hi ? load[cpu] : hi;
 		}
@@ -109,7 +109,7 @@ static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *
 		/* every queue IRQ on a usable CPU */
 		for (unsigned c = 0; c < MQ_MAX_CPUS; c++)
 			if (load[c])
-				assert_true(cpuset_isset(&p->usable, c));
+				assert_true(cpuset_isset(p->usable, c));
 	}
 }
 
@@ -127,7 +127,7 @@ static int plan_cpu(const struct mq_plan *p, const char *ifname, int queue)
 {
 	const struct plan_item *it = find_item(p, ifname, PLAN_IRQ_AFFINITY, queue);
 
-	return it ? cpuset_next(&it->target, 0) : -2;
+	return it ? cpuset_next(it->target, 0) : -2;
 }
 
 /* ---- the table --------------------------------------------------------------- */
@@ -176,28 +176,31 @@ static void build_case(const struct tcase *tc, struct mq_snapshot *s, struct mq_
 		       struct mq_cpuset *forbidden)
 {
 	char err[256];
-	struct mq_cpuset x;
+	CPUSET_DEFINE(x);
 
 	snap_init(s, tc->ncpu, tc->smt, tc->nodes);
 	cpuset_zero(forbidden);
 	if (tc->isolated) {
-		assert_int_equal(cpuset_parse_list(tc->isolated, &s->cpus.isolated), 0);
-		cpuset_or(forbidden, forbidden, &s->cpus.isolated);
+		s->cpus.isolated = fx_set(&s->cpus.sets, tc->isolated);
+		cpuset_or(forbidden, forbidden, s->cpus.isolated);
 	}
 	if (tc->nohz_full) {
-		assert_int_equal(cpuset_parse_list(tc->nohz_full, &s->cpus.nohz_full), 0);
-		cpuset_or(forbidden, forbidden, &s->cpus.nohz_full);
+		s->cpus.nohz_full = fx_set(&s->cpus.sets, tc->nohz_full);
+		cpuset_or(forbidden, forbidden, s->cpus.nohz_full);
 	}
 	if (tc->offline) {
-		assert_int_equal(cpuset_parse_list(tc->offline, &x), 0);
-		cpuset_andnot(&s->cpus.online, &s->cpus.online, &x);
-		cpuset_or(forbidden, forbidden, &x);
+		CPUSET_DEFINE(online);
+
+		assert_int_equal(cpuset_parse_list(tc->offline, x), 0);
+		cpuset_andnot(online, s->cpus.online, x);
+		s->cpus.online = fx_intern(&s->cpus.sets, online);
+		cpuset_or(forbidden, forbidden, x);
 	}
 	if (config_parse(tc->conf, "test.conf", cfg, err, sizeof(err)) < 0)
 		fail_msg("%s: %s", tc->name, err);
 	if (tc->banned) {
-		assert_int_equal(cpuset_parse_list(tc->banned, &cfg->banned_cpus), 0);
-		cpuset_or(forbidden, forbidden, &cfg->banned_cpus);
+		assert_int_equal(cpuset_parse_list(tc->banned, cpuset_buf(&cfg->banned_cpus)), 0);
+		cpuset_or(forbidden, forbidden, cpuset_buf(&cfg->banned_cpus));
 	}
 	for (unsigned i = 0; i < tc->nnics; i++) {
 		char name[16];
@@ -214,14 +217,14 @@ static void test_table(void **state)
 		const struct tcase *tc = &cases[c];
 		struct mq_snapshot s;
 		struct mq_config cfg;
-		struct mq_cpuset forbidden;
+		CPUSET_DEFINE(forbidden);
 		struct mq_plan p;
 		int rounds = 0;
 
 		print_message("case %s\n", tc->name);
-		build_case(tc, &s, &cfg, &forbidden);
+		build_case(tc, &s, &cfg, forbidden);
 		assert_int_equal(plan_of(&s, &cfg, &p), 0);
-		check_invariants(&s, &p, &forbidden, false);
+		check_invariants(&s, &p, forbidden, false);
 		for (unsigned i = 0; i < tc->nnics; i++) {
 			char name[16];
 			const struct plan_item *ch;
@@ -243,9 +246,9 @@ static void test_table(void **state)
 			simulate_apply(&s, &p);
 			plan_free(&p);
 			assert_int_equal(plan_of(&s, &cfg, &p), 0);
-			check_invariants(&s, &p, &forbidden, false);
+			check_invariants(&s, &p, forbidden, false);
 		}
-		check_invariants(&s, &p, &forbidden, true);
+		check_invariants(&s, &p, forbidden, true);
 		plan_free(&p);
 		config_free(&cfg);
 		snap_free(&s);
@@ -297,8 +300,8 @@ static void test_smt_first_threads(void **state)
 	/* XPS: the sibling joins the queue its core serves */
 	it = find_item(&p, "eth0", PLAN_XPS, 1);
 	assert_non_null(it);
-	assert_true(cpuset_isset(&it->target, 2) && cpuset_isset(&it->target, 3));
-	assert_int_equal(cpuset_count(&it->target), 2);
+	assert_true(cpuset_isset(it->target, 2) && cpuset_isset(it->target, 3));
+	assert_int_equal(cpuset_count(it->target), 2);
 	plan_free(&p);
 	snap_free(&s);
 }
@@ -350,10 +353,10 @@ static void test_xps_mask_cpu70(void **state)
 	for (unsigned i = 0; i < p.n; i++) {
 		const struct plan_item *it = &p.items[i];
 
-		if (it->kind != PLAN_XPS || !cpuset_isset(&it->target, 70))
+		if (it->kind != PLAN_XPS || !cpuset_isset(it->target, 70))
 			continue;
 		assert_int_equal(it->queue, 70);
-		assert_int_equal(cpuset_format_mask(&it->target, p.nr_cpu_ids, buf, sizeof(buf)), 26);
+		assert_int_equal(cpuset_format_mask(it->target, p.nr_cpu_ids, buf, sizeof(buf)), 26);
 		assert_string_equal(buf, "00000040,00000000,00000000");
 		seen = true;
 	}
@@ -442,7 +445,7 @@ static void test_config_off_switches(void **state)
 	/* RPS off by default: a set mask is cleared */
 	it = find_item(&p, "eth0", PLAN_RPS, 2);
 	assert_non_null(it);
-	assert_true(it->change && cpuset_empty(&it->target));
+	assert_true(it->change && cpuset_empty(it->target));
 	/* rps = on: rx-N gets tx-N's XPS CPUs */
 	for (int q = 0; q < 4; q++) {
 		const struct plan_item *x = find_item(&p, "eth1", PLAN_XPS, q);
@@ -450,8 +453,8 @@ static void test_config_off_switches(void **state)
 		it = find_item(&p, "eth1", PLAN_RPS, q);
 		assert_non_null(it);
 		assert_non_null(x);
-		assert_true(cpuset_equal(&it->target, &x->target));
-		assert_false(cpuset_empty(&it->target));
+		assert_true(cpuset_equal(it->target, x->target));
+		assert_false(cpuset_empty(it->target));
 	}
 	plan_free(&p);
 	config_free(&cfg);
@@ -521,8 +524,7 @@ static void test_no_usable_cpu(void **state)
 	snap_init(&s, 2, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
 	config_init(&cfg);
-	cpuset_set(&s.cpus.isolated, 0);
-	cpuset_set(&s.cpus.isolated, 1);
+	s.cpus.isolated = fx_set(&s.cpus.sets, "0-1");
 	/* every CPU isolated: cpus_usable() falls back to them, and the assessment says so */
 	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
 	assert_int_equal(a.nusable, 2);
@@ -530,7 +532,7 @@ static void test_no_usable_cpu(void **state)
 	assert_non_null(find_item(&a.plan, "eth0", PLAN_CHANNELS, -1));
 	assessment_free(&a);
 	/* no online CPU at all (a broken probe): nothing planned */
-	cpuset_zero(&s.cpus.online);
+	s.cpus.online = NULL;
 	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
 	assert_int_equal(a.plan.n, 0);
 	assert_int_equal(a.nusable, 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -84,8 +85,7 @@ static void test_results_text(void **state)
 	it = item(p, "eth0", PLAN_IRQ_AFFINITY, 1);
 	it->status = STEP_OK;
 	it->has_effective = true;
-	cpuset_zero(&it->effective);
-	cpuset_set(&it->effective, 3);
+	assert_int_equal(plan_set(p, &it->effective, fx_cpu(&p->sets, 3)), 0);
 	assert_true(plan_item_string(it, line, sizeof(line)) > 0);
 	assert_string_equal(line, "eth0 queue 1 irq 26 cpus 0 -> 1: ok (effective 3)");
 	it = item(p, "eth0", PLAN_IRQ_AFFINITY, 2);
@@ -98,6 +98,15 @@ static void test_results_text(void **state)
 	snprintf(line, sizeof(line), "applied: 1 ok, 1 failed, 1 skipped, %u unchanged\n", p->n - 3);
 	assert_non_null(strstr(out, line));
 	free(out);
+	/* a signal stopped it: the summary says so, and how many were not done */
+	p->interrupted = SIGTERM;
+	it->err = -EINTR;
+	out = render(&a);
+	assert_non_null(strstr(out, "\ninterrupted by SIGTERM: 1 change made, 1 failed, 1 not done; "
+				    "the state file keeps the way back (mqbalance --revert)\n"));
+	assert_null(strstr(out, "applied: "));
+	free(out);
+	p->interrupted = 0;
 	/* nothing to do */
 	for (unsigned i = 0; i < p->n; i++)
 		p->items[i].status = STEP_UNCHANGED;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "output/prom.h"
+#include "tests/fx_cpuset.h"
 
 /* ---- snapshot builders --------------------------------------------------- */
 
@@ -23,9 +24,9 @@ static struct mq_snapshot *snap_new(const char *online, const char *isolated)
 	assert_non_null(s);
 	s->nics = calloc(MAX_NICS, sizeof(*s->nics));
 	assert_non_null(s->nics);
-	assert_int_equal(cpuset_parse_list(online, &s->cpus.online), 0);
-	assert_int_equal(cpuset_parse_list(isolated, &s->cpus.isolated), 0);
-	s->cpus.n_online = cpuset_count(&s->cpus.online);
+	s->cpus.online = fx_set(&s->cpus.sets, online);
+	s->cpus.isolated = fx_set(&s->cpus.sets, isolated);
+	s->cpus.n_online = cpuset_count(s->cpus.online);
 	return s;
 }
 
@@ -34,8 +35,10 @@ static void snap_free(struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		free(s->nics[i].queues);
 		free(s->nics[i].irqs);
+		cpuset_pool_free(&s->nics[i].sets);
 	}
 	free(s->nics);
+	cpuset_pool_free(&s->cpus.sets);
 	free(s);
 }
 
@@ -93,7 +96,7 @@ static struct mq_nic *add_nic(struct mq_snapshot *s, const char *name, unsigned 
 		}
 		q->total = 10 * k;
 		q->has_effective = true;
-		cpuset_set(&q->effective, qi % ncpus);
+		q->effective = fx_cpu(&n->sets, qi % ncpus);
 	}
 	return n;
 }
@@ -453,7 +456,8 @@ static void test_label_escaping(void **state)
 	out = render(&in, &r);
 	assert_int_equal(r, 0);
 	check_exposition(out);
-	assert_non_null(strstr(out, "name=\"a \\\"q\\\\0\\\"\\nb, c\""));
+	/* a newline, like any control character, is written as the text \x0a */
+	assert_non_null(strstr(out, "name=\"a \\\"q\\\\0\\\"\\\\x0ab, c\""));
 	assert_non_null(strstr(out, "mqbalance_build_info{version=\"v\\\"1\\\\x\"} 1\n"));
 	assert_non_null(strstr(out, "device=\"we\\\"ird\""));
 	assert_non_null(strstr(out, "driver=\"drv\\\\\""));

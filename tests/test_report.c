@@ -344,8 +344,8 @@ static void test_channels_and_machine(void **state)
 
 	fx_init(&now, 4);
 	fx_config(&cfg);
-	cpuset_set(&cfg.banned_cpus, 3);
-	cpuset_set(&now.cpus.isolated, 2);
+	cpuset_set(cpuset_buf(&cfg.banned_cpus), 3);
+	now.cpus.isolated = fx_cpu(&now.cpus.sets, 2);
 	now.platform.irqbalance_pid = 42;
 	snprintf(now.platform.hypervisor, sizeof(now.platform.hypervisor), "kvm");
 	snprintf(now.platform.cloud, sizeof(now.platform.cloud), "gce");
@@ -466,7 +466,7 @@ static void test_random_snapshots(void **state)
 				qu->irq_tx = (int)rnd(&seed, 16) - 3;
 				qu->has_rx = rnd(&seed, 5) != 0;
 				qu->has_xps = rnd(&seed, 3) != 0;
-				cpuset_set(&qu->xps, rnd(&seed, 1024));
+				qu->xps = fx_cpu(&n->sets, rnd(&seed, MQ_MAX_CPUS));
 				qu->rx_packets = rnd_counter(&seed);
 				qu->tx_packets = rnd_counter(&seed);
 				qu->rx_bytes = rnd_counter(&seed);

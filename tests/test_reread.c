@@ -133,7 +133,7 @@ static void test_missing_then_there(void **state)
 	probe_files_close(&f);
 }
 
-/* A FIFO would block or not start over: refused, never kept. */
+/* A FIFO would block or not start over: refused, never kept; so is a directory. */
 static void test_not_a_regular_file(void **state)
 {
 	struct probe_files f;
@@ -144,9 +144,18 @@ static void test_not_a_regular_file(void **state)
 
 	snprintf(p, sizeof(p), "%s/proc/stat", root);
 	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/proc/softirqs", root);
+	assert_int_equal(mkfifo(p, 0600), 0);
 	probe_files_init(&f);
-	assert_int_equal(probe_file_read(&f, PROBE_FILE_STAT, &text, &len), -EINVAL);
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_STAT, &text, &len), -EISDIR);
 	assert_int_equal(f.fd[PROBE_FILE_STAT], -1);
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_SOFTIRQS, &text, &len), -ENOTSUP);
+	assert_int_equal(f.fd[PROBE_FILE_SOFTIRQS], -1);
+	/* a symlink out of the root is not followed */
+	snprintf(p, sizeof(p), "%s/proc/interrupts", root);
+	assert_int_equal(symlink("/proc/interrupts", p), 0);
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_INTERRUPTS, &text, &len), -EXDEV);
+	assert_int_equal(f.fd[PROBE_FILE_INTERRUPTS], -1);
 	probe_files_close(&f);
 }
 
@@ -160,8 +169,11 @@ static void test_cpustat_same_both_ways(void **state)
 	(void)state;
 
 	memset(cpu, 0, sizeof(cpu));
-	cpuset_set(&c.online, 0);
-	cpuset_set(&c.online, 1);
+	CPUSET_DEFINE(online);
+
+	cpuset_set(online, 0);
+	cpuset_set(online, 1);
+	c.online = online; /* a buf's set: nothing to intern for the parsers */
 	put("/proc/softirqs", "                    CPU0       CPU1\n"
 			      "      NET_TX:         10         20\n"
 			      "      NET_RX:        100        200\n");
@@ -173,21 +185,21 @@ static void test_cpustat_same_both_ways(void **state)
 				      "00000000 00000000 00000000 00000000 00000000 00000000 00000000\n"
 				      "00000020 00000003 00000004 00000000 00000000 00000000 "
 				      "00000000 00000000 00000000 00000000 00000000 00000000 00000001\n");
-	assert_int_equal(cpustat_read(&c), 3);
+	assert_int_equal(cpustat_read(&c, NULL, 0), 3);
 	by_path[0] = cpu[0].cnt;
 	by_path[1] = cpu[1].cnt;
 	assert_int_equal(by_path[1].net_rx, 200);
 	assert_int_equal(by_path[1].softnet_processed, 0x20);
 	memset(cpu, 0, sizeof(cpu));
 	probe_files_init(&f);
-	assert_int_equal(cpustat_read_with(&c, &f), 3);
+	assert_int_equal(cpustat_read_with(&c, &f, NULL, 0), 3);
 	assert_memory_equal(&cpu[0].cnt, &by_path[0], sizeof(by_path[0]));
 	assert_memory_equal(&cpu[1].cnt, &by_path[1], sizeof(by_path[1]));
 	/* the next interval: new numbers through the same fds */
 	put("/proc/softirqs", "                    CPU0       CPU1\n"
 			      "      NET_TX:         11         21\n"
 			      "      NET_RX:        101        201\n");
-	assert_int_equal(cpustat_read_with(&c, &f), 3);
+	assert_int_equal(cpustat_read_with(&c, &f, NULL, 0), 3);
 	assert_int_equal(cpu[1].cnt.net_rx, 201);
 	assert_true(f.fd[PROBE_FILE_SOFTIRQS] >= 0 && f.fd[PROBE_FILE_STAT] >= 0 &&
 		    f.fd[PROBE_FILE_SOFTNET] >= 0);

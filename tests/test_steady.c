@@ -87,8 +87,8 @@ int __wrap_ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, stru
 	return 0;
 }
 
-int __wrap_irq_affinity_read(struct mq_irq *irq);
-int __wrap_irq_affinity_read(struct mq_irq *irq)
+int __wrap_irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq);
+int __wrap_irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq)
 {
 	calls.affinity++;
 	for (unsigned i = 0; i < sys.nnics; i++)
@@ -96,9 +96,10 @@ int __wrap_irq_affinity_read(struct mq_irq *irq)
 			if (sys.nics[i].irqs[k].irq == irq->irq) {
 				const struct mq_irq *s = &sys.nics[i].irqs[k];
 
-				irq->affinity = s->affinity;
+				/* into the caller's pool, as the probe does */
+				irq->affinity = fx_intern(sets, s->affinity);
 				irq->has_affinity = s->has_affinity;
-				irq->effective = s->effective;
+				irq->effective = fx_intern(sets, s->effective);
 				irq->has_effective = s->has_effective;
 				return 0;
 			}
@@ -113,7 +114,7 @@ int __wrap_link_queue_mask_read(const char *ifname, bool tx, unsigned q, struct 
 	calls.masks++;
 	if (q >= n->nqueues)
 		return -ENOENT;
-	*ret = tx ? n->queues[q].xps : n->queues[q].rps;
+	cpuset_copy(ret, tx ? n->queues[q].xps : n->queues[q].rps);
 	return 0;
 }
 
@@ -172,11 +173,11 @@ static void apply_plan(struct mq_snapshot *s)
 			assert_false(it->change); /* already at the target */
 		for (unsigned k = 0; it->kind == PLAN_IRQ_AFFINITY && k < n->nirqs; k++)
 			if ((int)n->irqs[k].irq == it->irq)
-				n->irqs[k].affinity = n->irqs[k].effective = it->target;
+				n->irqs[k].affinity = n->irqs[k].effective = fx_intern(&n->sets, it->target);
 		if (it->kind == PLAN_XPS)
-			n->queues[it->queue].xps = it->target;
+			n->queues[it->queue].xps = fx_intern(&n->sets, it->target);
 		if (it->kind == PLAN_RPS)
-			n->queues[it->queue].rps = it->target;
+			n->queues[it->queue].rps = fx_intern(&n->sets, it->target);
 	}
 	plan_free(&p);
 	assert_int_equal(plan_of(s, &cfg, &p), 0);
@@ -259,7 +260,7 @@ static void test_intervals_refresh_counters_only(void **state)
 
 static void test_drift_check_reads_what_the_plan_owns(void **state)
 {
-	struct mq_cpuset other;
+	const struct mq_cpuset *other, *was;
 	(void)state;
 	apply_plan(&sys);
 	assert_int_equal(steady_sample(&st, &t), 0);
@@ -276,15 +277,19 @@ static void test_drift_check_reads_what_the_plan_owns(void **state)
 	assert_int_equal(calls.take + calls.sample, 0);
 
 	/* someone else's XPS, IRQ affinity, channels, RSS table: each asks for a pass */
-	cpuset_zero(&other);
-	cpuset_set(&other, 3);
+	other = fx_cpu(&sys.nics[1].sets, 3);
+	was = sys.nics[1].queues[2].xps;
+	assert_false(cpuset_equal(was, other));
 	sys.nics[1].queues[2].xps = other;
 	assert_int_equal(steady_check(&st, &t), 0);
-	sys.nics[1].queues[2].xps = st.now.nics[1].queues[2].xps;
+	sys.nics[1].queues[2].xps = was;
 	assert_int_equal(steady_check(&st, &t), 1);
+	other = fx_cpu(&sys.nics[0].sets, 3);
+	was = sys.nics[0].irqs[5].effective;
+	assert_false(cpuset_equal(was, other));
 	sys.nics[0].irqs[5].effective = other;
 	assert_int_equal(steady_check(&st, &t), 0);
-	sys.nics[0].irqs[5].effective = st.now.nics[0].irqs[5].effective;
+	sys.nics[0].irqs[5].effective = was;
 	sys.nics[1].ch.combined = 2;
 	assert_int_equal(steady_check(&st, &t), 0);
 	sys.nics[1].ch.combined = 4;
@@ -403,6 +408,22 @@ static void test_copy_is_deep(void **state)
 	assert_true(sys.cpus.cpu[0].cnt.net_rx != 7);
 	assert_string_equal(c.links[0].name, "eth0");
 	assert_int_equal(c.nics[1].rss.n, 128);
+	/* the sets too: interned in the copy's own pools, equal to the source's */
+	assert_non_null(sys.nics[0].irqs[0].affinity);
+	assert_ptr_not_equal(c.nics[0].irqs[0].affinity, sys.nics[0].irqs[0].affinity);
+	assert_true(cpuset_equal(c.nics[0].irqs[0].affinity, sys.nics[0].irqs[0].affinity));
+	assert_ptr_not_equal(c.cpus.online, sys.cpus.online);
+	assert_true(cpuset_equal(c.cpus.online, sys.cpus.online));
+	assert_int_equal(c.nics[0].sets.n, sys.nics[0].sets.n);
+	/* the source gone, the copy still whole (ASan: no use after free) */
+	snapshot_free(&sys);
+	assert_int_equal(cpuset_count(c.cpus.online), 4);
+	for (unsigned i = 0; i < c.nnics; i++) {
+		for (unsigned k = 0; k < c.nics[i].nirqs; k++)
+			(void)cpuset_count(irq_cpus(&c.nics[i].irqs[k]));
+		for (unsigned q = 0; q < c.nics[i].nqueues; q++)
+			(void)cpuset_count(c.nics[i].queues[q].xps);
+	}
 	snapshot_free(&c);
 }
 

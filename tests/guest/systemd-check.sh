@@ -34,6 +34,10 @@ if [ -n "$status" ] && [[ $status != *"could not"* ]]; then
 else
 	fail "StatusText: '$status'"
 fi
+# make install's unit directory is one systemd reads (Debian 12 searches
+# /usr/local/lib/systemd/system), and the condition holds in this VM.
+check_eq "unit loaded from /usr/local" /usr/local/lib/systemd/system/mqbalance.service "$(prop FragmentPath)"
+check_eq "ConditionVirtualization=vm met ($(systemd-detect-virt))" yes "$(prop ConditionResult)"
 check_eq "ExecStart is the installed binary" /usr/local/sbin/mqbalance \
 	"$(prop ExecStart | sed -n 's/.*path=\([^ ;]*\).*/\1/p')"
 # systemd logs "Started" for a Type=notify unit only once READY=1 arrived.

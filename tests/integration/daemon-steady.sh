@@ -49,7 +49,7 @@ stop() {
 }
 # trace SECONDS OUT: openat and rename of the daemon for a while.
 trace() {
-	strace -qq -f -e trace=openat,rename -p "$pid" -o "$2" &
+	strace -qq -f -e trace=openat,rename,renameat,renameat2 -p "$pid" -o "$2" &
 	spid=$!
 	sleep "$1"
 	kill -INT "$spid"
@@ -60,7 +60,7 @@ queue_files() { grep -cE '/queues/|/proc/irq/|xps_cpus|rps_cpus|smp_affinity' "$
 start 3600 || fail "daemon-steady: start-up tuning (channels $(channels s3), want $want)"
 sleep 1 # past the echo of our own channel change (its quiet verification pass)
 trace 2 "$tmp/steady.tr"
-renames=$(grep -c "rename(.*mqbalance.prom" "$tmp/steady.tr")
+renames=$(grep -cE "rename(at2?)?\(.*mqbalance\.prom" "$tmp/steady.tr")
 check "daemon-steady: textfile rewritten between drift checks ($renames times in 2 s)" test "$renames" -ge 4
 n=$(queue_files "$tmp/steady.tr")
 check "daemon-steady: no queue or IRQ file opened between drift checks ($n opens)" test "$n" -eq 0

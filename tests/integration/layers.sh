@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The layers stay as README "Source layout" draws them: core/ (data model and
+# The layers stay as docs/hacking.md "Source layout" draws them: core/ (data model and
 # pure decisions) includes only core/ and makes no system calls; probes/
 # reads into core types; output/ renders core types; neither includes agent/.
 # Checked on the sources and on the built objects (nm).

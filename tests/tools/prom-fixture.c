@@ -15,6 +15,7 @@
 #include "agent/textfile.h"
 #include "output/prom.h"
 #include "probes/sysfs.h"
+#include "tests/fx_cpuset.h"
 
 #define NQ 16
 
@@ -28,6 +29,7 @@ struct fixture {
 	struct mq_assessment a;
 	struct mq_tune_stats tune;
 	struct prom_input in;
+	struct cpuset_pool sets; /* every CPU set of the snapshot */
 };
 
 static void build(struct fixture *x, uint64_t round)
@@ -35,11 +37,12 @@ static void build(struct fixture *x, uint64_t round)
 	char online[256];
 	unsigned ncpu;
 
+	cpuset_pool_free(&x->sets);
 	memset(x, 0, sizeof(*x));
 	if (sysfs_read(online, sizeof(online), "/sys/devices/system/cpu/online") < 0 ||
-	    cpuset_parse_list(online, &x->s.cpus.online) < 0)
-		cpuset_set(&x->s.cpus.online, 0);
-	ncpu = cpuset_count(&x->s.cpus.online);
+	    cpuset_pool_parse_list(&x->sets, online, &x->s.cpus.online) < 0)
+		x->s.cpus.online = fx_cpu(&x->sets, 0);
+	ncpu = cpuset_count(x->s.cpus.online);
 	x->s.nics = x->nics;
 	x->s.nnics = 2;
 	for (unsigned i = 0; i < 2; i++) {
@@ -90,7 +93,7 @@ static void build(struct fixture *x, uint64_t round)
 			q->per_cpu[0] = q->total;
 			q->per_cpu[1] = 0;
 			q->has_effective = true;
-			cpuset_set(&q->effective, ncpu ? (unsigned)(q->queue < 0 ? 0 : q->queue) % ncpu : 0);
+			q->effective = fx_cpu(&x->sets, ncpu ? (unsigned)(q->queue < 0 ? 0 : q->queue) % ncpu : 0);
 		}
 	}
 	/* irqbalance "running": at least one finding, so every family has a sample */

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 	       nic.rss.n, nic.rss.key_size, rss_hfunc_to_string(nic.rss.hfunc), nic.real_rx_queues);
 	r = rss_nic_analyse(&nic, &s);
 	if (r == 0) {
-		cpuset_format_list(&s.left_out_set, left, sizeof(left));
+		cpuset_format_list(cpuset_buf(&s.left_out_set), left, sizeof(left));
 		printf(" covered=%u left_out=%u left_out_queues=%s first_left_out=%d beyond=%u"
 		       " busiest=%u max_weight=%u min_weight=%u max_share=%.3f even=%d default=%d"
 		       " target_max_weight=%u reset_helps=%d",

@@ -77,7 +77,7 @@ done
 check "traffic reached queue IRQs on at least 2 CPUs ($busy)" test "$busy" -ge 2
 for name in "${!got_sum[@]}"; do
 	lo=$(awk -v d="${outer_sum[$name]}" -v s="$secs" -v w="$outer" \
-		'BEGIN { printf "%.0f", d > 200 ? d * s / w * 0.4 : 0 }')
+		'BEGIN { printf "%.0f", (d > 200 ? d * s / w * 0.4 : 0) }')
 	check "all CPUs $name: ${got_sum[$name]} over $secs s >= $lo (outer ${outer_sum[$name]} over $outer s)" \
 		test "${got_sum[$name]}" -ge "$lo"
 done
