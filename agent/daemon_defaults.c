@@ -83,6 +83,7 @@ static int load_or_defaults(void *ctx, const char *path, struct mq_config *ret, 
 	config_log_warnings(ret);
 	override(&sv->ov, ret);
 	sv->steady.stale = true; /* other NICs may be selected, other settings planned */
+	textfile_dir_close(&sv->steady.dir); /* prom_file's directory opened again */
 	return 0;
 }
 

@@ -13,6 +13,7 @@ void steady_init(struct steady *st)
 {
 	memset(st, 0, sizeof(*st));
 	probe_files_init(&st->files);
+	textfile_dir_init(&st->dir);
 }
 
 static void drop_a(struct steady *st)
@@ -37,6 +38,7 @@ void steady_free(struct steady *st)
 		snapshot_free(&st->now);
 	st->have_now = false;
 	probe_files_close(&st->files);
+	textfile_dir_close(&st->dir);
 }
 
 /* s becomes now; the old now the reading before. */
@@ -208,6 +210,7 @@ int steady_check(struct steady *st, struct tune *t)
 	const struct mq_plan *p = &st->a.plan;
 
 	st->drift_reads = 0;
+	textfile_dir_close(&st->dir);
 	if (!st->have_now || !st->have_a || st->stale || plan_changes(p))
 		return 0;
 	for (unsigned i = 0; i < p->n; i++) {
@@ -227,12 +230,17 @@ static int render(FILE *f, void *arg)
 	return prom_render(f, arg);
 }
 
-int steady_write(const struct steady *st, const struct mq_tune_stats *stats, const char *path,
+int steady_write(struct steady *st, const struct mq_tune_stats *stats, const char *path,
 		 char *err, size_t errlen)
 {
 	struct prom_input in = {.a = &st->a, .tune = stats};
 
 	if (!st->have_a)
 		return -ENODATA;
-	return textfile_write(path, render, &in, err, errlen);
+	/*
+	 * No fsync: the file is regenerated every interval, and the rename
+	 * alone gives node_exporter a whole file, old or new. A crash loses at
+	 * most the last interval's file, which the next interval writes again.
+	 */
+	return textfile_write_at(&st->dir, TEXTFILE_NO_SYNC, path, render, &in, err, errlen);
 }

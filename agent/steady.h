@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 
+#include "agent/textfile.h"
 #include "agent/tune.h"
 #include "core/assess.h"
 #include "core/snapshot.h"
@@ -32,6 +33,7 @@ struct steady {
 	bool have_a;
 	bool stale;                 /* now no longer shows the system: probe it all again */
 	struct probe_files files;   /* the /proc files of every refresh, kept open */
+	struct textfile_dir dir;    /* the textfile's directory, kept open between drift checks */
 	unsigned full_probes;       /* taken by steady_sample (tests, logs) */
 	unsigned drift_reads;       /* settings the last steady_check read */
 };
@@ -64,10 +66,16 @@ int steady_sample(struct steady *st, struct tune *t);
 /*
  * The drift check. 1: everything the plan owns is as now says (no pass
  * needed); 0: something moved, or now is missing or stale, or the plan has
- * changes to make or retry: run a full pass. -errno: could not tell.
+ * changes to make or retry: run a full pass. -errno: could not tell. The
+ * textfile's directory is opened again at the next write (one that was
+ * renamed away and replaced is written to for one drift period at most).
  */
 int steady_check(struct steady *st, struct tune *t);
 
-/* st->a as the Prometheus textfile at path (textfile_write(), err as there); -ENODATA without one. */
-int steady_write(const struct steady *st, const struct mq_tune_stats *stats, const char *path,
+/*
+ * st->a as the Prometheus textfile at path (textfile_write_at(), err as
+ * there), through the kept directory and without fsync: the file is
+ * rewritten every interval. -ENODATA without an assessment.
+ */
+int steady_write(struct steady *st, const struct mq_tune_stats *stats, const char *path,
 		 char *err, size_t errlen);

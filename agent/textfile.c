@@ -129,15 +129,82 @@ static int create_temp(int dfd, const char *base, char *tmp, size_t len)
 	return -EEXIST;
 }
 
+void textfile_dir_init(struct textfile_dir *d)
+{
+	d->fd = -1;
+	d->path[0] = '\0';
+}
+
+void textfile_dir_close(struct textfile_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	textfile_dir_init(d);
+}
+
+/* The temporary file beside base in dfd, written and renamed over base. */
+static int replace_in(int dfd, const char *path, const char *base, const char *buf, size_t len,
+		      unsigned flags, char *err, size_t errlen)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, r;
+
+	fd = create_temp(dfd, base, tmp, sizeof(tmp));
+	if (fd < 0)
+		return fail(err, errlen, fd, "%s: cannot create a temporary file beside it", path);
+	/* readable by node_exporter whatever our umask */
+	if (fchmod(fd, 0644) < 0) {
+		r = fail(err, errlen, -errno, "%s: chmod of %s", path, tmp);
+		goto fail_unlink;
+	}
+	r = write_all(fd, buf, len);
+	if (r < 0) {
+		fail(err, errlen, r, "%s: write of %s", path, tmp);
+		goto fail_unlink;
+	}
+	if (!(flags & TEXTFILE_NO_SYNC) && fsync(fd) < 0) {
+		r = fail(err, errlen, -errno, "%s: fsync of %s", path, tmp);
+		goto fail_unlink;
+	}
+	r = close(fd);
+	fd = -1;
+	if (r < 0) {
+		r = fail(err, errlen, -errno, "%s: close of %s", path, tmp);
+		goto fail_unlink;
+	}
+	/* Within the directory opened above: a link put in place meanwhile is replaced, not followed. */
+	if (renameat(dfd, tmp, dfd, base) < 0) {
+		r = fail(err, errlen, -errno, "%s: rename", path);
+		goto fail_unlink;
+	}
+	/* The rename is visible now; this makes it survive a crash. Some
+	 * filesystems cannot fsync a directory (EINVAL): nothing to make durable. */
+	if (!(flags & TEXTFILE_NO_SYNC) && fsync(dfd) < 0 && errno != EINVAL)
+		return fail(err, errlen, -errno, "%s: fsync of its directory", path);
+	return 0;
+
+fail_unlink:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dfd, tmp, 0);
+	return r;
+}
+
 int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *arg, char *err,
 		   size_t errlen)
 {
-	char tmp[NAME_MAX + 1];
+	return textfile_write_at(NULL, 0, path, render, arg, err, errlen);
+}
+
+int textfile_write_at(struct textfile_dir *d, unsigned flags, const char *path,
+		      int (*render)(FILE *f, void *arg), void *arg, char *err, size_t errlen)
+{
 	const char *slash, *base;
 	char *buf = NULL;
 	size_t len = 0, dirlen;
+	bool fresh = true;
 	FILE *mem;
-	int dfd = -1, fd = -1, r;
+	int dfd = -1, r;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -151,6 +218,8 @@ int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *ar
 		return fail(err, errlen, -ENAMETOOLONG, "%s", path);
 	/* "/x.prom": the directory part is "/", length 1 */
 	dirlen = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+	if (d && dirlen >= sizeof(d->path))
+		return fail(err, errlen, -ENAMETOOLONG, "%s", path);
 
 	/*
 	 * Render into memory first: a renderer that fails never touches the
@@ -170,57 +239,39 @@ int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *ar
 		goto out;
 	}
 
-	dfd = open_dir(path, dirlen, err, errlen);
-	if (dfd < 0) {
-		r = dfd;
-		goto out;
+	/* a kept directory for another path (a reload changed prom_file) is not this one */
+	if (d && d->fd >= 0 && (strlen(d->path) != dirlen || strncmp(d->path, path, dirlen) != 0))
+		textfile_dir_close(d);
+	if (d && d->fd >= 0) {
+		dfd = d->fd;
+		fresh = false;
+	} else {
+		dfd = open_dir(path, dirlen, err, errlen);
+		if (dfd < 0) {
+			r = dfd;
+			goto out;
+		}
 	}
-	fd = create_temp(dfd, base, tmp, sizeof(tmp));
-	if (fd < 0) {
-		r = fail(err, errlen, fd, "%s: cannot create a temporary file beside it", path);
-		goto out;
+	r = replace_in(dfd, path, base, buf, len, flags, err, errlen);
+	if (r < 0 && !fresh) {
+		/* the kept directory may be gone or replaced: open it again, once */
+		textfile_dir_close(d);
+		dfd = open_dir(path, dirlen, err, errlen);
+		if (dfd < 0) {
+			r = dfd;
+			goto out;
+		}
+		fresh = true;
+		r = replace_in(dfd, path, base, buf, len, flags, err, errlen);
 	}
-	/* readable by node_exporter whatever our umask */
-	if (fchmod(fd, 0644) < 0) {
-		r = fail(err, errlen, -errno, "%s: chmod of %s", path, tmp);
-		goto fail_unlink;
+	if (d && r >= 0 && fresh) {
+		d->fd = dfd;
+		memcpy(d->path, path, dirlen);
+		d->path[dirlen] = '\0';
+		dfd = -1;
 	}
-	r = write_all(fd, buf, len);
-	if (r < 0) {
-		fail(err, errlen, r, "%s: write of %s", path, tmp);
-		goto fail_unlink;
-	}
-	if (fsync(fd) < 0) {
-		r = fail(err, errlen, -errno, "%s: fsync of %s", path, tmp);
-		goto fail_unlink;
-	}
-	r = close(fd);
-	fd = -1;
-	if (r < 0) {
-		r = fail(err, errlen, -errno, "%s: close of %s", path, tmp);
-		goto fail_unlink;
-	}
-	/* Within the directory opened above: a link put in place meanwhile is replaced, not followed. */
-	if (renameat(dfd, tmp, dfd, base) < 0) {
-		r = fail(err, errlen, -errno, "%s: rename", path);
-		goto fail_unlink;
-	}
-	/* The rename is visible now; this makes it survive a crash. Some
-	 * filesystems cannot fsync a directory (EINVAL): nothing to make durable. */
-	if (fsync(dfd) < 0 && errno != EINVAL) {
-		r = fail(err, errlen, -errno, "%s: fsync of its directory", path);
-		goto out;
-	}
-	r = 0;
-	goto out;
-
-fail_unlink:
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	unlinkat(dfd, tmp, 0);
 out:
-	if (dfd >= 0)
+	if (dfd >= 0 && (!d || dfd != d->fd))
 		close(dfd);
 	free(buf);
 	return r;

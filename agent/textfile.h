@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,3 +18,31 @@
  */
 int textfile_write(const char *path, int (*render)(FILE *f, void *arg), void *arg, char *err,
 		   size_t errlen);
+
+/*
+ * A textfile's directory kept open by a writer that replaces the file every
+ * interval (the daemon): opened as above (no symlink followed) at the first
+ * write, kept for the next ones, opened again when a write through it fails
+ * (the directory was removed or replaced: that write is retried once), when
+ * the path's directory changes, and after textfile_dir_close() (a reload).
+ */
+struct textfile_dir {
+	int fd;              /* -1: not open */
+	char path[PATH_MAX]; /* the directory part of the path it was opened for */
+};
+void textfile_dir_init(struct textfile_dir *d);
+void textfile_dir_close(struct textfile_dir *d);
+
+enum {
+	/*
+	 * No fsync of the file or of its directory. For a file rewritten every
+	 * interval: rename(2) alone already gives every reader a whole file,
+	 * old or new; only after a crash may the last one be lost (or empty),
+	 * and the next interval writes it again. One-shot writes keep both.
+	 */
+	TEXTFILE_NO_SYNC = 1 << 0,
+};
+
+/* textfile_write() through d (NULL: open the directory for this write only), with flags. */
+int textfile_write_at(struct textfile_dir *d, unsigned flags, const char *path,
+		      int (*render)(FILE *f, void *arg), void *arg, char *err, size_t errlen);

@@ -20,9 +20,11 @@
  *                   (only drivers whose per-queue keys it maps: not veth), MQ_BARE_TOTALS
  *                   one RTM_GETSTATS dump of the device totals (the textfile has none)
  *         interval  refresh + /sys/devices/system/cpu/online + the textfile written the
- *                   way agent/textfile.c writes it (a new file, fchmod, write, fsync,
- *                   close, rename, fsync of the directory) with as many bytes as the
- *                   file MQ_BARE_PROM has, next to it: one daemon interval, bare
+ *                   way the daemon writes it (through its directory kept open: a new
+ *                   file, fchmod, write, close, renameat; MQ_BARE_SYNC=1 adds the
+ *                   fsync of the file and of the directory of a one-shot write) with as
+ *                   many bytes as the file MQ_BARE_PROM has, next to it: one daemon
+ *                   interval, bare
  *
  * PERIOD_MS: sleep that long after each iteration, as the daemon does between
  * intervals (its caches go cold): the CPU per iteration of a daemon, bare.
@@ -245,19 +247,23 @@ static int reread(unsigned i, const char *path)
 	return n < 0 ? -errno : 0;
 }
 
-/* As agent/textfile.c: a new file beside it, 0644, written, synced, renamed over; the directory synced. */
-static int textfile(const char *dir, const char *path, const char *buf, size_t len)
+/*
+ * As the daemon writes its textfile (agent/textfile.c, TEXTFILE_NO_SYNC):
+ * through the directory kept open, a new file beside it, 0644, written,
+ * renamed over. MQ_BARE_SYNC=1: as a one-shot write, with the file and the
+ * directory fsync'd.
+ */
+static int textfile(int dfd, const char *base, const char *buf, size_t len, bool sync)
 {
 	char tmp[4096];
-	int dfd, fd, r = 0;
+	int fd, r = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.bare-tmp", path);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (dfd < 0 || fd < 0 || fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
-	    fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0 || fsync(dfd) < 0)
+	snprintf(tmp, sizeof(tmp), ".%s.bare-tmp", base);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
+	    (sync && fsync(fd) < 0) || close(fd) < 0 || renameat(dfd, tmp, dfd, base) < 0 ||
+	    (sync && fsync(dfd) < 0))
 		r = -errno;
-	close(dfd);
 	return r;
 }
 
@@ -280,13 +286,13 @@ int main(int argc, char **argv)
 	struct nic *nics;
 	unsigned nn = 0, iters, nq = 0;
 	uint16_t netdev = 0;
-	bool full, refresh, interval, ethtool = true, irqs = true, totals = false, qs = true;
+	bool full, refresh, interval, ethtool = true, irqs = true, totals = false, qs = true, sync = false;
 	const char *prom = getenv("MQ_BARE_PROM");
-	char *text = NULL, dir[4096] = ".", path[4096] = "";
+	char *text = NULL, dir[4096] = ".", path[4096] = "", *base = path;
 	size_t textlen = 0;
 	unsigned period_ms = 0;
 	double *per;
-	int fd;
+	int fd, dfd = -1;
 
 	if (argc == 4)
 		period_ms = (unsigned)strtoul(argv[3], NULL, 10);
@@ -327,6 +333,14 @@ int main(int argc, char **argv)
 			*slash = '\0';
 		else
 			snprintf(dir, sizeof(dir), ".");
+		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		sync = getenv("MQ_BARE_SYNC") && !strcmp(getenv("MQ_BARE_SYNC"), "1");
+		/* once, as the daemon keeps it */
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd < 0) {
+			perror(dir);
+			return 1;
+		}
 	}
 	genl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	rt = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -373,7 +387,7 @@ int main(int argc, char **argv)
 				reread(2, "/proc/softirqs") < 0 || reread(3, "/proc/stat") < 0 ||
 				reread(4, "/proc/net/softnet_stat") < 0))
 			return 1;
-		if (interval && textfile(dir, path, text, textlen) < 0) {
+		if (interval && textfile(dfd, base, text, textlen, sync) < 0) {
 			perror("bare_sample: textfile");
 			return 1;
 		}
@@ -391,8 +405,10 @@ int main(int argc, char **argv)
 	       (tv_us(&r1.ru_stime) - tv_us(&r0.ru_stime)) / iters, bench_median(per, iters));
 	free(per);
 	fprintf(stderr, "sink %llu\n", (unsigned long long)sink);
-	if (interval)
+	if (interval) {
 		unlink(path);
+		close(dfd);
+	}
 	free(text);
 	return 0;
 }

@@ -47,9 +47,9 @@ stop() {
 	kill -TERM "$pid"
 	wait "$pid"
 }
-# trace SECONDS OUT: openat and rename of the daemon for a while.
+# trace SECONDS OUT: openat, rename and fsync of the daemon for a while.
 trace() {
-	strace -qq -f -e trace=openat,rename,renameat,renameat2 -p "$pid" -o "$2" &
+	strace -qq -f -e trace=openat,rename,renameat,renameat2,fsync -p "$pid" -o "$2" &
 	spid=$!
 	sleep "$1"
 	kill -INT "$spid"
@@ -62,6 +62,11 @@ sleep 1 # past the echo of our own channel change (its quiet verification pass)
 trace 2 "$tmp/steady.tr"
 renames=$(grep -cE "rename(at2?)?\(.*mqbalance\.prom" "$tmp/steady.tr")
 check "daemon-steady: textfile rewritten between drift checks ($renames times in 2 s)" test "$renames" -ge 4
+# the periodic textfile: no flush to disk, its directory kept open (no openat of it)
+n=$(grep -c '^[0-9]* *fsync(' "$tmp/steady.tr")
+check "daemon-steady: the periodic textfile is not fsync'd ($n fsync in 2 s)" test "$n" -eq 0
+n=$(grep -cE "openat\(.*\"$(basename "$tmp")\"|openat\([^)]*\"prom\"" "$tmp/steady.tr")
+check "daemon-steady: the textfile's directory stays open ($n opens of it in 2 s)" test "$n" -eq 0
 n=$(queue_files "$tmp/steady.tr")
 check "daemon-steady: no queue or IRQ file opened between drift checks ($n opens)" test "$n" -eq 0
 [ "$n" -eq 0 ] || grep -E '/queues/|/proc/irq/' "$tmp/steady.tr" | head -5 | sed 's/^/  strace: /'
