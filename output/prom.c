@@ -15,9 +15,30 @@
 #include "core/rss.h"
 #include "core/version.h"
 #include "output/prom.h"
+#include "output/prom_dedup.h"
 
 
 /* ---- writing ------------------------------------------------------------- */
+
+/*
+ * Unlocked stdio: the stream is the caller's alone (a memory stream of
+ * textfile_write(), a test's), and a textfile of 64 NICs is thousands of
+ * small writes.
+ */
+static void put(FILE *f, const char *s, size_t n)
+{
+	fwrite_unlocked(s, 1, n, f);
+}
+
+static void put_u64(FILE *f, uint64_t v)
+{
+	char b[24], *p = b + sizeof(b);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10));
+	put(f, p, (size_t)(b + sizeof(b) - p));
+}
 
 struct fam {
 	const char *name, *type, *help;
@@ -38,27 +59,22 @@ struct lbl {
 static void put_escaped(FILE *f, const char *v)
 {
 	char buf[ESCAPE_BUF];
+	const char *c;
+	size_t n;
 
-	for (const char *c = escape_text(buf, sizeof(buf), v, false); *c; c++) {
-		if (*c == '\\' || *c == '"')
-			fputc('\\', f);
-		fputc(*c, f);
+	if (prom_label_plain(v, &n)) {
+		put(f, v, n);
+		return;
 	}
-}
-
-/*
- * Two names written as the same label value are one series: a byte 0xff and
- * the text \xff. Only a name with a backslash can meet another that way.
- */
-static bool same_label(const char *a, const char *b)
-{
-	char x[ESCAPE_BUF], y[ESCAPE_BUF];
-
-	if (strcmp(a, b) == 0)
-		return true;
-	if (!strchr(a, '\\') && !strchr(b, '\\'))
-		return false;
-	return strcmp(escape_text(x, sizeof(x), a, false), escape_text(y, sizeof(y), b, false)) == 0;
+	for (c = escape_text(buf, sizeof(buf), v, false); *c; c++) {
+		n = strcspn(c, "\\\"");
+		put(f, c, n);
+		c += n;
+		if (!*c)
+			break;
+		putc_unlocked('\\', f);
+		putc_unlocked(*c, f);
+	}
 }
 
 static void labels(FILE *f, struct fam *fam, const struct lbl *l, size_t nl)
@@ -67,13 +83,15 @@ static void labels(FILE *f, struct fam *fam, const struct lbl *l, size_t nl)
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name, fam->type);
 		fam->started = true;
 	}
-	fputs(fam->name, f);
+	fputs_unlocked(fam->name, f);
 	for (size_t i = 0; i < nl; i++) {
-		fprintf(f, "%c%s=\"", i ? ',' : '{', l[i].k);
+		putc_unlocked(i ? ',' : '{', f);
+		fputs_unlocked(l[i].k, f);
+		put(f, "=\"", 2);
 		put_escaped(f, l[i].v);
-		fputc('"', f);
+		putc_unlocked('"', f);
 	}
-	fputs(nl ? "} " : " ", f);
+	fputs_unlocked(nl ? "} " : " ", f);
 }
 
 /* A ratio 0..1 (base units, never a percentage). */
@@ -86,54 +104,12 @@ static void sample_ratio(FILE *f, struct fam *fam, const struct lbl *l, size_t n
 static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uint64_t v)
 {
 	labels(f, fam, l, nl);
-	fprintf(f, "%" PRIu64 "\n", v);
-}
-
-/* ---- duplicate guards: the snapshot comes from the kernel, trust nothing --- */
-
-static bool nic_first(const struct mq_snapshot *s, unsigned i)
-{
-	for (unsigned j = 0; j < i; j++)
-		if (same_label(s->nics[j].name, s->nics[i].name))
-			return false;
-	return true;
+	put_u64(f, v);
+	putc_unlocked('\n', f);
 }
 
 static unsigned nic_nqueues(const struct mq_nic *n) { return n->queues ? n->nqueues : 0; }
 static unsigned nic_nirqs(const struct mq_nic *n) { return n->irqs ? n->nirqs : 0; }
-
-static bool queue_first(const struct mq_nic *n, unsigned i)
-{
-	for (unsigned j = 0; j < i; j++)
-		if (n->queues[j].index == n->queues[i].index)
-			return false;
-	return true;
-}
-
-static bool irq_first(const struct mq_nic *n, unsigned i)
-{
-	for (unsigned j = 0; j < i; j++)
-		if (n->irqs[j].irq == n->irqs[i].irq)
-			return false;
-	return true;
-}
-
-static bool finding_first(const struct mq_finding *fs, unsigned i)
-{
-	for (unsigned j = 0; j < i; j++)
-		if (fs[j].code == fs[i].code && fs[j].severity == fs[i].severity &&
-		    same_label(fs[j].ifname, fs[i].ifname))
-			return false;
-	return true;
-}
-
-static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
-{
-	for (unsigned j = 0; j < i; j++)
-		if (same_label(t->nic[j].ifname, t->nic[i].ifname)) /* snprintf'd: terminated */
-			return false;
-	return true;
-}
 
 /* ---- families ------------------------------------------------------------ */
 
@@ -143,7 +119,7 @@ static bool queue_irq(const struct mq_irq *q)
 	return irq_role_is_queue(q->role) || q->role == IRQ_ROLE_SHARED;
 }
 
-static void render_machine(FILE *f, const struct prom_input *in)
+static void render_machine(FILE *f, const struct prom_input *in, const struct prom_dedup *d)
 {
 	const struct mq_snapshot *s = in->a->now;
 	struct fam build = {"mqbalance_build_info", "gauge",
@@ -176,12 +152,12 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	for (unsigned i = 0; s->nics && i < s->nnics; i++) {
 		const struct mq_nic *nic = &s->nics[i];
 
-		if (!nic_first(s, i))
+		if (!d->nic[i])
 			continue;
 		for (unsigned k = 0; k < nic_nirqs(nic); k++) {
 			const struct mq_cpuset *cs = irq_cpus(&nic->irqs[k]);
 
-			if (!queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
+			if (!queue_irq(&nic->irqs[k]) || !prom_dedup_irq(d, i, k))
 				continue;
 			for (unsigned c = 0; nic->irqs[k].per_cpu && c < nic->irqs[k].n_per_cpu && c < width; c++)
 				if (nic->irqs[k].per_cpu[c] != MQ_NA) {
@@ -207,7 +183,7 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	free(per);
 }
 
-static void render_devices(FILE *f, const struct prom_input *in)
+static void render_devices(FILE *f, const struct prom_input *in, const struct prom_dedup *d)
 {
 	const struct mq_snapshot *s = in->a->now;
 	struct fam info = {"mqbalance_device_info", "gauge",
@@ -220,7 +196,7 @@ static void render_devices(FILE *f, const struct prom_input *in)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		const struct mq_nic *n = &s->nics[i];
 
-		if (!nic_first(s, i))
+		if (!d->nic[i])
 			continue;
 		sample(f, &info,
 		       (struct lbl[]){{"device", n->name},
@@ -233,18 +209,18 @@ static void render_devices(FILE *f, const struct prom_input *in)
 		       7, 1);
 	}
 	for (unsigned i = 0; i < s->nnics; i++)
-		if (nic_first(s, i))
+		if (d->nic[i])
 			sample(f, &rxq, (struct lbl[]){{"device", s->nics[i].name}}, 1,
 			       s->nics[i].real_rx_queues);
 	for (unsigned i = 0; i < s->nnics; i++)
-		if (nic_first(s, i))
+		if (d->nic[i])
 			sample(f, &txq, (struct lbl[]){{"device", s->nics[i].name}}, 1,
 			       s->nics[i].real_tx_queues);
 }
 
 enum ch_what { CH_CUR, CH_MAX, CH_TARGET };
 
-static void render_channels(FILE *f, const struct prom_input *in)
+static void render_channels(FILE *f, const struct prom_input *in, const struct prom_dedup *d)
 {
 	static const char *const type[] = {"combined", "rx", "tx", "other"};
 	const struct mq_snapshot *s = in->a->now;
@@ -267,7 +243,7 @@ static void render_channels(FILE *f, const struct prom_input *in)
 			bool known = ch->source != CHANNELS_NONE, has_target = it != NULL;
 			uint32_t tgt[4] = {0};
 
-			if (!nic_first(s, i))
+			if (!d->nic[i])
 				continue;
 			if (has_target) {
 				tgt[0] = it->ch_target.combined;
@@ -306,7 +282,7 @@ static uint64_t queue_field(const struct mq_queue *q, enum q_field k)
 }
 
 /* The RSS table's spread: queues that get flows, and the busiest queue's share of the hash space. */
-static void render_rss(FILE *f, const struct prom_input *in)
+static void render_rss(FILE *f, const struct prom_input *in, const struct prom_dedup *d)
 {
 	const struct mq_snapshot *s = in->a->now;
 	struct fam cov = {"mqbalance_rss_queues_covered", "gauge",
@@ -319,7 +295,7 @@ static void render_rss(FILE *f, const struct prom_input *in)
 			struct rss_spread sp;
 			struct lbl l[] = {{"device", s->nics[i].name}};
 
-			if (!nic_first(s, i) || rss_nic_analyse(&s->nics[i], &sp) < 0)
+			if (!d->nic[i] || rss_nic_analyse(&s->nics[i], &sp) < 0)
 				continue;
 			if (pass == 0)
 				sample(f, &cov, l, 1, sp.covered);
@@ -328,7 +304,7 @@ static void render_rss(FILE *f, const struct prom_input *in)
 		}
 }
 
-static void render_queues(FILE *f, const struct prom_input *in)
+static void render_queues(FILE *f, const struct prom_input *in, const struct prom_dedup *d)
 {
 	const struct mq_snapshot *s = in->a->now;
 	struct fam fams[_Q_MAX] = {
@@ -351,13 +327,13 @@ static void render_queues(FILE *f, const struct prom_input *in)
 		for (unsigned i = 0; i < s->nnics; i++) {
 			const struct mq_nic *n = &s->nics[i];
 
-			if (!nic_first(s, i))
+			if (!d->nic[i])
 				continue;
 			for (unsigned j = 0; j < nic_nqueues(n); j++) {
 				uint64_t v = queue_field(&n->queues[j], k);
 
 				/* a counter the source lacks is absent, never 0 */
-				if (v == MQ_NA || !queue_first(n, j))
+				if (v == MQ_NA || !prom_dedup_queue(d, i, j))
 					continue;
 				snprintf(qs, sizeof(qs), "%u", n->queues[j].index);
 				sample(f, &fams[k], (struct lbl[]){{"device", n->name}, {"queue", qs}}, 2,
@@ -367,7 +343,7 @@ static void render_queues(FILE *f, const struct prom_input *in)
 	}
 }
 
-static void render_irqs(FILE *f, const struct prom_input *in)
+static void render_irqs(FILE *f, const struct prom_input *in, const struct prom_dedup *d)
 {
 	const struct mq_snapshot *s = in->a->now;
 	struct fam total = {"mqbalance_irq_interrupts_total", "counter",
@@ -381,7 +357,7 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 		for (unsigned i = 0; i < s->nnics; i++) {
 			const struct mq_nic *n = &s->nics[i];
 
-			if (!nic_first(s, i))
+			if (!d->nic[i])
 				continue;
 			for (unsigned j = 0; j < nic_nirqs(n); j++) {
 				const struct mq_irq *q = &n->irqs[j];
@@ -389,7 +365,7 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 						  {"role", irq_role_to_string(q->role)},
 						  {"name", q->name}, {"effective_cpus", cpus}};
 
-				if (!irq_first(n, j))
+				if (!prom_dedup_irq(d, i, j))
 					continue;
 				snprintf(irq, sizeof(irq), "%u", q->irq);
 				/* a non-queue IRQ has no queue: the empty value is the absent label */
@@ -410,24 +386,30 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 	}
 }
 
-static void render_findings(FILE *f, const struct prom_input *in)
+static int render_findings(FILE *f, const struct prom_input *in)
 {
 	struct fam count = {"mqbalance_findings", "gauge", "Active findings of this severity."};
 	struct fam one = {"mqbalance_finding", "gauge",
 			  "Always 1; one series per active finding (see mqbalance --report for the fix)."};
 	const struct mq_finding *fs = in->a->nfindings ? in->a->findings : NULL;
 	unsigned n = fs ? in->a->nfindings : 0;
+	uint64_t *tag = calloc(n ? n : 1, sizeof(*tag));
+	bool *first = calloc(n ? n : 1, sizeof(*first));
+	int r = tag && first ? 0 : -ENOMEM;
 
-	for (unsigned sev = 0; sev < _SEV_MAX; sev++) {
+	for (unsigned i = 0; r == 0 && i < n; i++)
+		tag[i] = (uint64_t)fs[i].code << 8 | (uint64_t)fs[i].severity;
+	if (r == 0 && n)
+		r = prom_names_first(fs[0].ifname, sizeof(*fs), tag, n, first);
+	for (unsigned sev = 0; r == 0 && sev < _SEV_MAX; sev++) {
 		uint64_t c = 0;
 
 		for (unsigned i = 0; i < n; i++)
-			if (fs[i].severity == sev && finding_first(fs, i))
-				c++;
+			c += fs[i].severity == sev && first[i];
 		sample(f, &count, (struct lbl[]){{"severity", severity_to_string(sev)}}, 1, c);
 	}
-	for (unsigned i = 0; i < n; i++) {
-		if (!finding_first(fs, i))
+	for (unsigned i = 0; r == 0 && i < n; i++) {
+		if (!first[i])
 			continue;
 		sample(f, &one,
 		       (struct lbl[]){{"code", finding_code_to_string(fs[i].code)},
@@ -435,9 +417,12 @@ static void render_findings(FILE *f, const struct prom_input *in)
 				      {"device", fs[i].ifname}},
 		       3, 1);
 	}
+	free(tag);
+	free(first);
+	return r;
 }
 
-static void render_tune(FILE *f, const struct mq_tune_stats *t)
+static int render_tune(FILE *f, const struct mq_tune_stats *t)
 {
 	struct fam last = {"mqbalance_last_apply_timestamp_seconds", "gauge",
 			   "Unix time of the last tuning pass without failures, 0 if none yet."};
@@ -446,12 +431,16 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 	struct fam drift = {"mqbalance_drift_corrections_total", "counter",
 			    "Tuning passes that undid someone else's change (driver, irqbalance, admin)."};
 	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
+	bool first[MQ_TUNE_MAX_NICS];
+	int r = prom_names_first(t->nic[0].ifname, sizeof(t->nic[0]), NULL, n, first); /* snprintf'd */
 
+	if (r < 0)
+		return r;
 	sample(f, &last, NULL, 0, t->last_apply > 0 ? (uint64_t)t->last_apply : 0);
 	for (unsigned i = 0; i < n; i++) {
 		const char *dev = t->nic[i].ifname;
 
-		if (!tune_nic_first(t, i))
+		if (!first[i])
 			continue;
 		for (unsigned a = 0; a < _PLAN_KIND_MAX; a++)
 			sample(f, &fail,
@@ -459,21 +448,32 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 			       t->nic[i].failures[a]);
 	}
 	sample(f, &drift, NULL, 0, t->drift_corrections);
+	return 0;
 }
 
 int prom_render(FILE *f, const struct prom_input *in)
 {
+	struct prom_dedup d = {0};
+	int r;
+
 	if (!f || !in || !in->a || !in->a->now || (in->a->now->nnics && !in->a->now->nics))
 		return -EINVAL;
-	render_machine(f, in);
-	render_devices(f, in);
-	render_channels(f, in);
-	render_queues(f, in);
-	render_rss(f, in);
-	render_irqs(f, in);
-	render_findings(f, in);
-	if (in->tune)
-		render_tune(f, in->tune);
+	/* what to leave out first: no memory for it, no file (rather than one with duplicates) */
+	r = prom_dedup_build(in->a->now, &d);
+	if (r == 0) {
+		render_machine(f, in, &d);
+		render_devices(f, in, &d);
+		render_channels(f, in, &d);
+		render_queues(f, in, &d);
+		render_rss(f, in, &d);
+		render_irqs(f, in, &d);
+		r = render_findings(f, in);
+	}
+	if (r == 0 && in->tune)
+		r = render_tune(f, in->tune);
+	prom_dedup_free(&d);
+	if (r < 0)
+		return r;
 	return ferror(f) ? -EIO : 0;
 }
 
