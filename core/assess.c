@@ -96,7 +96,7 @@ int assess_counters(struct mq_assessment *a, const struct mq_snapshot *now,
 	r = cpuload_build(now, n.before, &n.load);
 	if (r < 0)
 		return r;
-	r = findings_build(&n, cfg);
+	r = findings_rebuild(&n, cfg, a->findings, a->nfindings);
 	if (r < 0) {
 		cpuload_free(&n.load);
 		return r;

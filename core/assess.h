@@ -86,9 +86,12 @@ void assessment_free(struct mq_assessment *a);
 /*
  * Assess again after a counter refresh: now has the NICs, queues, IRQs and
  * settings of a->now (a snapshot_copy() whose counters were read again), so
- * the usable CPUs, the verdicts and the plan stand; what depends on counters
- * (the interval, the per-CPU load, the findings) is redone against before
- * (may be NULL). Returns 0, or -EINVAL / -ENOMEM with a untouched.
+ * the usable CPUs, the verdicts, the plan and the findings that read only
+ * those stand; what depends on counters (the interval, the per-CPU load,
+ * the findings that read counters: findings_rebuild()) is redone against
+ * before (may be NULL). The result is assess(now, before, cfg)'s
+ * (tests/test_assess_counters.c). Returns 0, or -EINVAL / -ENOMEM with a
+ * untouched.
  */
 int assess_counters(struct mq_assessment *a, const struct mq_snapshot *now,
 		    const struct mq_snapshot *before, const struct mq_config *cfg);

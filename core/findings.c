@@ -37,6 +37,7 @@ struct mq_finding *finding_add(struct ctx *x, enum finding_severity sev, enum fi
 	f->severity = sev;
 	f->code = code;
 	f->fix_kind = fix;
+	f->check = x->check;
 	snprintf(f->ifname, sizeof(f->ifname), "%s", ifname ? ifname : "");
 	return f;
 }
@@ -449,7 +450,7 @@ static void check_masks(struct ctx *x, const struct mq_nic *n, const struct mq_n
 	}
 }
 
-static void check_machine(struct ctx *x)
+void check_machine(struct ctx *x)
 {
 	const struct mq_platform *p = &x->a->now->platform;
 	struct mq_finding *f;
@@ -513,7 +514,7 @@ static void check_machine(struct ctx *x)
 }
 
 /* A typo in a section name would otherwise leave that NIC on the defaults, silently. */
-static void check_config(struct ctx *x)
+void check_config(struct ctx *x)
 {
 	unsigned idx[MQ_IFS_MAX], n = config_unmatched(x->cfg, x->a->now, idx, MQ_IFS_MAX);
 
@@ -532,34 +533,14 @@ static void check_config(struct ctx *x)
 	}
 }
 
-int findings_build(struct mq_assessment *a, const struct mq_config *cfg)
+void check_layout(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
-	struct ctx x = {.a = a, .cfg = cfg};
+	const struct mq_if_config icv = config_for(x->cfg, n->name, n->driver), *ic = &icv;
 
-	check_machine(&x);
-	check_cpus(&x);
-	check_config(&x);
-	for (unsigned i = 0; i < a->now->nnics; i++) {
-		const struct mq_nic *n = &a->now->nics[i];
-		const struct mq_nic_verdict *v = &a->nics[i];
-		const struct mq_if_config icv = config_for(cfg, n->name, n->driver), *ic = &icv;
-
-		if (!v->tuned)
-			continue;
-		check_channels(&x, n, v, ic);
-		check_device_max(&x, n, v);
-		check_shared(&x, n, v);
-		check_irqs(&x, n, v, ic);
-		check_masks(&x, n, v);
-		check_rss(&x, n, v, &icv);
-		check_imbalance(&x, n, v);
-	}
-	/* finding_add() fails only for memory: say so rather than hand out half the findings */
-	if (x.oom) {
-		free(x.f);
-		return -ENOMEM;
-	}
-	a->findings = x.f;
-	a->nfindings = x.n;
-	return 0;
+	check_channels(x, n, v, ic);
+	check_device_max(x, n, v);
+	check_shared(x, n, v);
+	check_irqs(x, n, v, ic);
+	check_masks(x, n, v);
+	check_rss(x, n, v, &icv);
 }

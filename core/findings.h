@@ -56,8 +56,19 @@ struct mq_finding {
 	char ifname[IF_NAMESIZE]; /* "" for machine-wide findings */
 	char message[256];        /* what is wrong, with numbers */
 	char fix[256];            /* what to do: a command or the host-side setting */
+	unsigned check;           /* the check that gave it, in findings_build()'s order (core/findings.c) */
 };
 
 struct mq_assessment;
 /* Fill a->findings from the rest of the assessment. Returns 0 or -ENOMEM. */
 int findings_build(struct mq_assessment *a, const struct mq_config *cfg);
+/*
+ * The same after a counter refresh (assess_counters()): old (nold) are the
+ * findings of an assessment of the same layout (NICs, queues, IRQs and their
+ * settings, the plan) and cfg; the checks that read no counter give what
+ * they gave then, and are not run again; those that read counters
+ * (cpu_softirq_busy, softnet_drops, softnet_squeeze, rx_imbalance) run on
+ * a->load, a->before and a->interval. The result is findings_build()'s.
+ */
+int findings_rebuild(struct mq_assessment *a, const struct mq_config *cfg,
+		     const struct mq_finding *old, unsigned nold);

@@ -15,6 +15,10 @@ struct ctx {
 	struct mq_finding *f;
 	unsigned n, cap;
 	bool oom;
+	unsigned check;                /* what finding_add() records in mq_finding.check */
+	bool keep;                     /* findings_rebuild(): the layout's findings are old's */
+	const struct mq_finding *old;
+	unsigned nold, oi;
 };
 
 /* A new finding (zeroed but for these), or NULL when out of memory (x->oom). */
@@ -26,6 +30,11 @@ const char *finding_plural(unsigned n, const char *one, const char *many);
 /* The NIC's first changing item of kind, with the counts of changing and held ones. */
 const struct plan_item *finding_items(const struct ctx *x, const struct mq_nic_verdict *v,
 				 enum plan_kind kind, unsigned *ret_changes, unsigned *ret_held);
+
+/* core/findings.c: the machine, the config, a NIC's layout (channels, IRQs, XPS/RPS, RSS table). */
+void check_machine(struct ctx *x);
+void check_config(struct ctx *x);
+void check_layout(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v);
 
 /* core/findings_work.c: where the work lands (per CPU, per RX queue, the RSS table). */
 void check_cpus(struct ctx *x);
