@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -142,6 +143,29 @@ void textfile_dir_close(struct textfile_dir *d)
 	textfile_dir_init(d);
 }
 
+/*
+ * tmp in place of base without a flush: the two swapped (renameat2
+ * RENAME_EXCHANGE), then the old one unlinked under tmp's name. A reader
+ * sees the old file or the new one, as with rename(2), but ext4 does not
+ * write the new file's data out at the rename (auto_da_alloc: what it does
+ * for programs that rename over a file without fsync), so a file replaced
+ * every interval never reaches the disk. No base yet, or a filesystem
+ * without the flag: rename(2). A directory at base is put back: -EISDIR.
+ */
+static int swap_in(int dfd, const char *tmp, const char *base)
+{
+	if (renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) < 0) {
+		if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return -errno;
+		return renameat(dfd, tmp, dfd, base) < 0 ? -errno : 0;
+	}
+	if (unlinkat(dfd, tmp, 0) == 0)
+		return 0;
+	if (errno == EISDIR && renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0)
+		return -EISDIR; /* tmp is ours again: the caller removes it */
+	return -errno;
+}
+
 /* The temporary file beside base in dfd, written and renamed over base. */
 static int replace_in(int dfd, const char *path, const char *base, const char *buf, size_t len,
 		      unsigned flags, char *err, size_t errlen)
@@ -173,8 +197,9 @@ static int replace_in(int dfd, const char *path, const char *base, const char *b
 		goto fail_unlink;
 	}
 	/* Within the directory opened above: a link put in place meanwhile is replaced, not followed. */
-	if (renameat(dfd, tmp, dfd, base) < 0) {
-		r = fail(err, errlen, -errno, "%s: rename", path);
+	r = flags & TEXTFILE_NO_SYNC ? swap_in(dfd, tmp, base) : renameat(dfd, tmp, dfd, base) < 0 ? -errno : 0;
+	if (r < 0) {
+		fail(err, errlen, r, "%s: rename", path);
 		goto fail_unlink;
 	}
 	/* The rename is visible now; this makes it survive a crash. Some

@@ -35,10 +35,13 @@ void textfile_dir_close(struct textfile_dir *d);
 
 enum {
 	/*
-	 * No fsync of the file or of its directory. For a file rewritten every
-	 * interval: rename(2) alone already gives every reader a whole file,
-	 * old or new; only after a crash may the last one be lost (or empty),
-	 * and the next interval writes it again. One-shot writes keep both.
+	 * No fsync of the file or of its directory, and the new file swapped
+	 * with the old one (renameat2 RENAME_EXCHANGE, then the old unlinked)
+	 * rather than renamed over it, which ext4 answers with a flush of the
+	 * new data. For a file rewritten every interval: every reader still
+	 * gets a whole file, old or new; only after a crash may the last one
+	 * be lost (or empty), and the next interval writes it again. One-shot
+	 * writes keep both fsyncs and rename(2).
 	 */
 	TEXTFILE_NO_SYNC = 1 << 0,
 };

@@ -21,8 +21,8 @@
  *                   one RTM_GETSTATS dump of the device totals (the textfile has none)
  *         interval  refresh + /sys/devices/system/cpu/online + the textfile written the
  *                   way the daemon writes it (through its directory kept open: a new
- *                   file, fchmod, write, close, renameat; MQ_BARE_SYNC=1 adds the
- *                   fsync of the file and of the directory of a one-shot write) with as
+ *                   file, fchmod, write, close, renameat2 RENAME_EXCHANGE, unlinkat;
+ *                   MQ_BARE_SYNC=1: renameat and the fsyncs of a one-shot write) with as
  *                   many bytes as the file MQ_BARE_PROM has, next to it: one daemon
  *                   interval, bare
  *
@@ -250,8 +250,9 @@ static int reread(unsigned i, const char *path)
 /*
  * As the daemon writes its textfile (agent/textfile.c, TEXTFILE_NO_SYNC):
  * through the directory kept open, a new file beside it, 0644, written,
- * renamed over. MQ_BARE_SYNC=1: as a one-shot write, with the file and the
- * directory fsync'd.
+ * swapped with the old one (RENAME_EXCHANGE), the old one unlinked.
+ * MQ_BARE_SYNC=1: as a one-shot write, fsync'd, renamed over, the directory
+ * fsync'd.
  */
 static int textfile(int dfd, const char *base, const char *buf, size_t len, bool sync)
 {
@@ -261,9 +262,14 @@ static int textfile(int dfd, const char *base, const char *buf, size_t len, bool
 	snprintf(tmp, sizeof(tmp), ".%s.bare-tmp", base);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
-	    (sync && fsync(fd) < 0) || close(fd) < 0 || renameat(dfd, tmp, dfd, base) < 0 ||
-	    (sync && fsync(dfd) < 0))
-		r = -errno;
+	    (sync && fsync(fd) < 0) || close(fd) < 0)
+		return -errno;
+	if (sync)
+		r = renameat(dfd, tmp, dfd, base) < 0 || fsync(dfd) < 0 ? -errno : 0;
+	else if (renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0)
+		r = unlinkat(dfd, tmp, 0) < 0 ? -errno : 0;
+	else
+		r = renameat(dfd, tmp, dfd, base) < 0 ? -errno : 0; /* the first: nothing to swap with */
 	return r;
 }
 

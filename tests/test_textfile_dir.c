@@ -5,6 +5,7 @@
  * moved, symlinks still refused, and fsync only for one-shot writes
  * (fsync is wrapped and counted: tests/test_textfile_dir.mk).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -197,6 +198,64 @@ static void test_other_directory(void **state)
 	assert_file(pb, "b 1\n");
 }
 
+/* Entries in dir other than . and .. */
+static unsigned entries(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	unsigned n = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dp);
+	return n;
+}
+
+/*
+ * Swapped in, not renamed over (no flush on ext4): a reader of the old file
+ * keeps it whole, the old one is gone, a directory in the way is put back,
+ * a symbolic link in the way is replaced and not followed.
+ */
+static void test_swap(void **state)
+{
+	char path[96], dir[96], link[96], target[96], err[256], buf[16];
+	struct stat st;
+	FILE *old;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/m.prom", top);
+	assert_int_equal(textfile_write_at(&kept, TEXTFILE_NO_SYNC, path, render_text, "old 1\n", err,
+					   sizeof(err)), 0);
+	old = fopen(path, "re");
+	assert_non_null(old);
+	assert_int_equal(textfile_write_at(&kept, TEXTFILE_NO_SYNC, path, render_text, "new 22\n", err,
+					   sizeof(err)), 0);
+	assert_non_null(fgets(buf, sizeof(buf), old));
+	assert_string_equal(buf, "old 1\n");
+	fclose(old);
+	assert_file(path, "new 22\n");
+	assert_int_equal(entries(top), 1);
+
+	snprintf(dir, sizeof(dir), "%s/d.prom", top);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(textfile_write_at(&kept, TEXTFILE_NO_SYNC, dir, render_text, "x 1\n", err,
+					   sizeof(err)), -EISDIR);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(entries(top), 2); /* m.prom, d.prom: no temporary file left */
+
+	snprintf(target, sizeof(target), "%s/elsewhere", top);
+	snprintf(link, sizeof(link), "%s/l.prom", top);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(textfile_write_at(&kept, TEXTFILE_NO_SYNC, link, render_text, "y 1\n", err,
+					   sizeof(err)), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(access(target, F_OK), -1);
+	assert_int_equal(entries(top), 3);
+}
+
 /* A symbolic link on the way is refused as for a one-shot write; nothing is kept. */
 static void test_symlink_refused(void **state)
 {
@@ -223,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory_renamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
