@@ -75,9 +75,11 @@ $(BIN): $(BUILD)/agent/main.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
+# tests/harness.c: a per-test timeout that names the test that hung.
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/harness.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ -lcmocka $(ALL_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(LDFLAGS_test_$*) -Wl,--wrap=_cmocka_run_group_tests \
+		-o $@ $^ -lcmocka $(ALL_LDLIBS)
 
 tests: $(TESTS) $(BENCH_BINS)
 
