@@ -7,7 +7,7 @@ set -eu
 build="gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev"
 test="$build libcmocka-dev iproute2 ethtool kmod cpio busybox-static qemu-system-x86
       iperf3 prometheus prometheus-node-exporter clang libclang-rt-14-dev curl
-      python3 jq xz-utils debootstrap e2fsprogs cppcheck"
+      python3 jq xz-utils debootstrap e2fsprogs cppcheck clang-tools"
 
 case "${1:-build}" in
 build) want=$build ;;
