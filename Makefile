@@ -48,7 +48,7 @@ Q := @
 endif
 
 .SECONDARY:
-.PHONY: all tests check check-unit asan report deps install clean bench fuzz
+.PHONY: all tests check check-unit asan report deps install clean bench fuzz mutate
 all: $(BIN)
 
 # Per-test extras (e.g. LDFLAGS_test_apply := -Wl,--wrap=...) live beside the test.
@@ -98,6 +98,12 @@ check:
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 BIN=build/asan/mqbalance all tests
 	$(Q)tests/run --unit build/asan
+
+# Mutation testing of the unit suite in a scratch copy of the tree
+# (docs/robustness.md): MUTATE_N, MUTATE_SEED, MUTATE_FILES, ... on the command line.
+mutate:
+	$(Q)scripts/deps.sh mutate
+	$(Q)MUTATE_OUT=$${MUTATE_OUT:-$(BUILD)/mutate} python3 tests/mutate.py
 
 # The README's first command: a report of this machine.
 report:

@@ -2,6 +2,7 @@
 # Install the Debian packages a step needs, only if they are missing.
 #   scripts/deps.sh build   compiler, pkg-config, libmnl, libnl-3
 #   scripts/deps.sh test    build + cmocka, iproute2, ethtool, qemu, ... for `make check`
+#   scripts/deps.sh mutate  build + cmocka, python3 for `make mutate`
 set -eu
 
 build="gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev"
@@ -12,7 +13,8 @@ test="$build libcmocka-dev iproute2 ethtool kmod cpio busybox-static qemu-system
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+mutate) want="$build libcmocka-dev python3" ;;
+*) echo "usage: $0 build|test|mutate" >&2; exit 2 ;;
 esac
 
 missing=
