@@ -48,6 +48,8 @@ EXCLUDE = {"agent/main.c"}
 # Calls whose arguments are not mutated: our own invariants, and debug text
 # that nothing reads.
 SKIP_CALLS = ("assert", "static_assert", "_Static_assert", "log_debug")
+TYPE_WORDS = {"char", "short", "int", "long", "unsigned", "signed", "float", "double", "void", "bool",
+              "struct", "union", "enum", "const", "static", "volatile"}
 KEYWORDS = {"return", "case", "sizeof", "if", "while", "for", "switch", "do", "else", "goto"}
 
 TOKEN = re.compile(r"""
@@ -218,6 +220,11 @@ def in_declared_dimension(toks, i):
     if toks[j][0] != "id" or j == 0:
         return False
     before = toks[j - 1]
+    if before[1] == ",":  # char a[8], b[64]: a declaration if the statement starts with a type
+        while j > 0 and toks[j][1] not in (";", "{", "}"):
+            j -= 1
+        first = toks[j + 1][1]
+        return first in TYPE_WORDS or first.endswith("_t")
     return (before[0] == "id" and before[1] not in KEYWORDS) or (
         before[1] == "*" and j > 1 and toks[j - 2][0] == "id")
 
@@ -265,18 +272,14 @@ def sh(cmd, cwd, timeout=None, env=None):
 
 
 SANDBOX = """
-mount -t sysfs -o ro sysfs /sys || exit 99
+fail() { echo "sandbox failed: $*"; exit 99; }
+mount -t sysfs -o ro sysfs /sys || fail "mount sysfs"
 for d in /proc/irq /proc/sys; do
-    mount --bind $d $d && mount -o remount,bind,ro $d || exit 99
+    mount --bind $d $d && mount -o remount,bind,ro $d || fail "read-only $d"
 done
 """
 RUNNER = """
-for t; do
-    echo "RUN $t"
-    build/tests/$t >/dev/null 2>&1
-    rc=$?
-    [ $rc -eq 0 ] || { echo "FAIL $t $rc"; exit 1; }
-done
+exec build/tests/$1 >/dev/null 2>&1
 """
 
 
@@ -294,8 +297,8 @@ class Scratch:
                 shutil.copy2(src, os.path.join(self.dir, f), follow_symlinks=False)
         self.tests = sorted(os.path.basename(f)[:-2] for f in os.listdir(os.path.join(self.dir, "tests"))
                             if re.fullmatch(r"test_\w+\.c", f) and not f.startswith("test_live_"))
-        self.make = ["make", "--no-print-directory", "-j%d" % jobs, "BUILD=build",
-                     "CFLAGS=" + cflags] + ["build/tests/" + t for t in self.tests]
+        self.make = ["make", "--no-print-directory", "-j%d" % jobs, "BUILD=build", "CFLAGS=" + cflags]
+        self.targets = ["build/tests/" + t for t in self.tests]
         self.env = dict(os.environ, MQ_TEST_DATA=os.path.join(self.dir, "tests/data"))
         # A mutant may lose the fixture root prefix and aim at the real /proc
         # or /sys: as root, the tests run in a private network namespace with
@@ -307,22 +310,29 @@ class Scratch:
                         "sh", "-c", SANDBOX + RUNNER, "sh"]
         self.saved = {}
 
-    def build(self):
-        return sh(self.make, self.dir)
+    def build(self, targets=None):
+        return sh(self.make + (targets if targets is not None else self.targets), self.dir)
 
     def run(self, order, timeout):
-        """('killed' | 'timeout' | 'survived', binary); stops at the first
-        failing binary."""
-        rc, out = sh(self.box + order, self.dir, timeout, self.env)
-        ran = re.findall(r"^RUN (\S+)$", out, re.M)
-        if rc == 99:
-            sys.exit("mutate: cannot set up the sandbox:\n" + out)
-        if rc is None:
-            return "timeout", ran[-1] if ran else ""
-        m = re.search(r"^FAIL (\S+) (\d+)$", out, re.M)
-        if m:
-            return "timeout" if m.group(2) == "124" else "killed", m.group(1)
-        return ("survived", "") if rc == 0 else ("killed", ran[-1] if ran else "")
+        """('killed' | 'timeout' | 'survived' | 'no-build', binary). Links
+        each binary just before it runs and stops at the first failure, so
+        a mutant killed early costs one link, not one per binary."""
+        end = time.monotonic() + timeout
+        for t in order:
+            rc, out = self.build(["build/tests/" + t])
+            if rc != 0:
+                return "no-build", t
+            left = end - time.monotonic()
+            if left <= 0:
+                return "timeout", t
+            rc, out = sh(self.box + [t], self.dir, left, self.env)
+            if rc == 99 and out.startswith("sandbox failed"):
+                sys.exit("mutate: cannot set up the sandbox:\n" + out)
+            if rc is None or rc == 124:
+                return "timeout", t
+            if rc != 0:
+                return "killed", t
+        return "survived", ""
 
     def apply(self, rel, text):
         src = os.path.join(self.dir, rel)
@@ -362,6 +372,7 @@ def order_for(rel, tests, cost, includes):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # MUTATE_LIST=1 ... | head
     root = subprocess.run(["git", "rev-parse", "--show-toplevel"], check=True,
                           stdout=subprocess.PIPE, text=True).stdout.strip()
     os.chdir(root)
@@ -426,7 +437,7 @@ def main():
         includes = {t: open(os.path.join(scratch.dir, "tests", t + ".c")).read() for t in scratch.tests}
         for k, r in enumerate(rows, 1):
             scratch.apply(r["file"], r["text"])
-            rc, out = scratch.build()
+            rc, out = scratch.build(["build/" + r["file"][:-2] + ".o"])
             if rc != 0:
                 r["status"] = "no-build"
             else:
