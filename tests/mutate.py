@@ -299,7 +299,10 @@ class Scratch:
                             if re.fullmatch(r"test_\w+\.c", f) and not f.startswith("test_live_"))
         self.make = ["make", "--no-print-directory", "-j%d" % jobs, "BUILD=build", "CFLAGS=" + cflags]
         self.targets = ["build/tests/" + t for t in self.tests]
-        self.env = dict(os.environ, MQ_TEST_DATA=os.path.join(self.dir, "tests/data"))
+        # Temporary files of killed tests go with the scratch tree.
+        os.makedirs(os.path.join(self.dir, "tmp"))
+        self.env = dict(os.environ, MQ_TEST_DATA=os.path.join(self.dir, "tests/data"),
+                        TMPDIR=os.path.join(self.dir, "tmp"))
         # A mutant may lose the fixture root prefix and aim at the real /proc
         # or /sys: as root, the tests run in a private network namespace with
         # /sys, /proc/irq and /proc/sys read-only, so no mutant touches the
@@ -360,6 +363,23 @@ class Scratch:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def symbols(path, cwd):
+    rc, out = sh(["nm", "--defined-only", "-g", path], cwd)
+    return {line.split()[-1] for line in out.splitlines() if len(line.split()) == 3} if rc == 0 else set()
+
+
+def linked_by(scratch, files):
+    """{file: tests whose binary holds that file's object}. Static linking
+    pulls whole objects from libmq.a, so a test without any of the object's
+    global symbols cannot run the mutated code: no need to run it."""
+    bins = {t: symbols("build/tests/" + t, scratch.dir) for t in scratch.tests}
+    out = {}
+    for f in files:
+        syms = symbols("build/" + f[:-2] + ".o", scratch.dir)
+        out[f] = [t for t in scratch.tests if syms & bins[t]]
+    return out
+
+
 def order_for(rel, tests, cost, includes):
     """Likeliest killers first: tests named after the file, then tests that
     include its header, then the rest; cheaper first within each."""
@@ -373,6 +393,7 @@ def order_for(rel, tests, cost, includes):
 
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # MUTATE_LIST=1 ... | head
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still remove the scratch tree
     root = subprocess.run(["git", "rev-parse", "--show-toplevel"], check=True,
                           stdout=subprocess.PIPE, text=True).stdout.strip()
     os.chdir(root)
@@ -435,6 +456,10 @@ def main():
               "timeout %.0f s per mutant" % (scratch.dir, time.monotonic() - t0, clean,
                                              len(scratch.tests), timeout), flush=True)
         includes = {t: open(os.path.join(scratch.dir, "tests", t + ".c")).read() for t in scratch.tests}
+        users = linked_by(scratch, sorted({r["file"] for r in rows}))
+        for f in sorted(users):
+            if not users[f]:
+                print("mutate: no unit test links %s: its mutants survive untested" % f)
         for k, r in enumerate(rows, 1):
             scratch.apply(r["file"], r["text"])
             rc, out = scratch.build(["build/" + r["file"][:-2] + ".o"])
@@ -442,7 +467,7 @@ def main():
                 r["status"] = "no-build"
             else:
                 r["status"], r["by"] = scratch.run(
-                    order_for(r["file"], scratch.tests, cost, includes), timeout)
+                    order_for(r["file"], users[r["file"]], cost, includes), timeout)
             scratch.restore(r["file"])
             print("[%3d/%d] %-8s %s:%d %s: %s -> %s%s" % (
                 k, len(rows), r["status"], r["file"], r["line"], r["op"], r["old"], r["new"],
