@@ -340,6 +340,181 @@ static void test_example_file(void **state)
 	config_free(&c);
 }
 
+static void expect_ok(const char *text, struct mq_config *c)
+{
+	char err[256];
+
+	memset(err, 'x', sizeof(err));
+	if (parse(text, c, err, sizeof(err)) != 0)
+		fail_msg("for %s\n got: %s", text, err);
+	assert_string_equal(err, ""); /* cleared on success */
+}
+
+/* Each bound at its last accepted and first refused value. */
+static void test_bounds(void **state)
+{
+	static const char *const ok[] = {
+		"interval = 86400\n", "interval = 9\n", "drift_check = 1\n", "drift_check = 86400\n",
+		"interval = 0000000000000000000000000000001\n", /* 31 characters */
+		"prom_file = /.prom\n", "exclude = a,\n", "[a]\n", "[a!b]\n", "[a~b]\n",
+		"[eth0] # c\n", "[eth0]  ; c\n", "[abcdefghijklmno]\n", "  queues = 3\n",
+		"queues =\v3\f\n", "xps = on #c\n",
+	};
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{"interval = 86400.5\n", "bad value '86400.5' for interval: expected seconds, 0.1..86400"},
+		{"interval = 00000000000000000000000000000001\n", /* 32: too long to parse */
+		 "bad value '00000000000000000000000000000001' for interval: expected seconds, 0.1..86400"},
+		{"prom_file = /tmp/x.prox\n", "bad value '/tmp/x.prox' for prom_file: expected an "
+		 "absolute path ending in .prom (node_exporter reads only *.prom), or off"},
+		{"[abcdefghijklmnop]\n", "section [abcdefghijklmnop] is not an interface name (1..15 "
+		 "characters, no spaces or /)"},
+		{"[.]\n", "section [.] is not an interface name (1..15 characters, no spaces or /)"},
+		{"[..]\n", "section [..] is not an interface name (1..15 characters, no spaces or /)"},
+		{"[/ab]\n", "section [/ab] is not an interface name (1..15 characters, no spaces or /)"},
+		{"[a/b]\n", "section [a/b] is not an interface name (1..15 characters, no spaces or /)"},
+		{"[a[b]\n", "section [a[b] is not an interface name (1..15 characters, no spaces or /)"},
+		{"[a\x7f]\n", "section [a\\x7f] is not an interface name (1..15 characters, no spaces or /)"},
+		{"[eth0]x\n", "unexpected 'x' after section header"},
+		{"exclude = a]b\n", "bad value 'a]b' for exclude: expected interface names or patterns of "
+		 "at most 15 characters (or yes/no inside a section)"},
+		{"exclude = eth0 averyveryverylongname\n", "bad value 'averyveryverylongname' for exclude: "
+		 "expected interface names or patterns of at most 15 characters (or yes/no inside a section)"},
+		{"xps= #c\n", "missing value for 'xps'"},
+		{"rps = ~\x1f\x7f\n", "bad value '~\\x1f\\x7f' for rps: expected on or off"},
+		{"\xefxy = 1\n", "unknown key '\\xefxy'"},     /* not a whole byte order mark */
+		{"xy\xbf = 1\n", "unknown key 'xy\\xbf'"},
+		{"bad\nqueues = 2\n", "expected 'key = value' or '[interface]', got 'bad'"}, /* the first */
+	};
+	struct mq_config c;
+	char want[512];
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		expect_ok(ok[i], &c);
+		config_free(&c);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(want, sizeof(want), "/etc/mqbalance.conf:1: %s", bad[i].msg);
+		expect_error(bad[i].text, want);
+	}
+	expect_ok("  queues = 3\n", &c);
+	assert_int_equal(config_for(&c, "x")->queues, 3);
+	config_free(&c);
+	expect_ok("prom_file = /run/a.prom\n", &c);
+	assert_true(c.prom_file_set);
+	config_free(&c);
+	expect_ok("prom_file = off\n", &c);
+	assert_false(c.prom_file_set);
+	config_free(&c);
+	expect_ok("exclude = a,\n", &c);
+	assert_int_equal(c.nexclude, 1);
+	config_free(&c);
+}
+
+/* Values 40 bytes long are quoted whole, longer ones cut at 40. */
+static void test_quote_cut(void **state)
+{
+	char text[128], want[256], x[64];
+	(void)state;
+	for (int n = 40; n <= 41; n++) {
+		memset(x, 'x', (size_t)n);
+		x[n] = '\0';
+		snprintf(text, sizeof(text), "rps = %s\n", x);
+		x[40] = '\0';
+		snprintf(want, sizeof(want), "/etc/mqbalance.conf:1: bad value '%s%s' for rps: expected on or off",
+			 x, n > 40 ? "..." : "");
+		expect_error(text, want);
+	}
+}
+
+/* Lists at their limits: 32 exclude names, 256 sections, a 4095-byte CPU list. */
+static void test_limits(void **state)
+{
+	static char text[256 * 16 + 64];
+	struct mq_config c;
+	size_t o;
+	(void)state;
+	o = (size_t)snprintf(text, sizeof(text), "exclude =");
+	for (int i = 0; i < MQ_EXCLUDE_MAX; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, " e%d", i);
+	expect_ok(text, &c);
+	assert_int_equal(c.nexclude, MQ_EXCLUDE_MAX);
+	assert_true(config_for(&c, "e31")->exclude);
+	config_free(&c);
+	snprintf(text + o, sizeof(text) - o, " e32");
+	expect_error(text, "/etc/mqbalance.conf:1: too many names for exclude (at most 32)");
+
+	o = 0;
+	for (int i = 0; i < MQ_IFS_MAX; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "[n%d]\n", i);
+	expect_ok(text, &c);
+	assert_int_equal(c.nifs, MQ_IFS_MAX);
+	assert_string_equal(config_for(&c, "n255")->name, "n255");
+	config_free(&c);
+	snprintf(text + o, sizeof(text) - o, "[n256]\n");
+	expect_error(text, "/etc/mqbalance.conf:257: too many sections (at most 256)");
+
+	/* "0,0,...": 4095 bytes fit the parse buffer, 4096 do not. */
+	char *big = malloc(5000);
+	assert_non_null(big);
+	o = (size_t)snprintf(big, 5000, "banned_cpus = ");
+	memset(big + o, '0', 4095);
+	for (size_t i = 1; i < 4095; i += 2)
+		big[o + i] = ',';
+	big[o + 4095] = '\0';
+	expect_ok(big, &c);
+	assert_true(cpuset_isset(&c.banned_cpus, 0));
+	config_free(&c);
+	big[o + 4095] = '0';
+	big[o + 4096] = '\0';
+	assert_int_equal(parse(big, &c, NULL, 0), -EINVAL);
+	free(big);
+}
+
+/* queues = auto or max in a section drop an inherited number; max pins. */
+static void test_sections_inherit(void **state)
+{
+	struct mq_config c;
+	(void)state;
+	expect_ok("queues = 8\n[eth0]\nqueues = max\n[eth1]\nqueues = auto\n", &c);
+	assert_int_equal(config_for(&c, "eth0")->queues, 0);
+	assert_int_equal(config_for(&c, "eth1")->queues, 0);
+	assert_int_equal(config_for(&c, "eth2")->queues, 8);
+	config_free(&c);
+	expect_ok("[eth0]\nqueues = max\n", &c);
+	assert_true(config_for(&c, "eth0")->pinned);
+	assert_false(config_for(&c, "eth1")->pinned);
+	config_free(&c);
+}
+
+/* The struct API without the parser: init, lookups, free. */
+static void test_api(void **state)
+{
+	struct mq_config c;
+	(void)state;
+	config_init(&c);
+	snprintf(c.exclude[0], sizeof(c.exclude[0]), "veth*");
+	snprintf(c.exclude[1], sizeof(c.exclude[1]), "eth*"); /* beyond nexclude: not a pattern */
+	c.nexclude = 1;
+	assert_true(config_for(&c, "veth0")->exclude);
+	assert_true(config_for(&c, "veth0")->xps); /* the defaults, excluded */
+	assert_false(config_for(&c, "eth0")->exclude);
+	assert_ptr_equal(config_for(&c, NULL), &c.defaults);
+	config_free(&c);
+	config_free(NULL);
+
+	expect_ok("[eth0]\n", &c);
+	config_free(&c);
+	assert_null(c.ifs);
+	assert_int_equal(c.nifs, 0);
+	/* No path: "(config)" in messages, "" in the result. */
+	assert_int_equal(config_parse("", NULL, &c, NULL, 5), 0);
+	assert_string_equal(c.path, "");
+	config_free(&c);
+	assert_int_equal(config_parse("bad", NULL, &c, NULL, 5), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +526,11 @@ int main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_quote_cut),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_sections_inherit),
+		cmocka_unit_test(test_api),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

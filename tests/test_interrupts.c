@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,95 @@ static void test_huge(void **state)
 	free(buf);
 }
 
+/*
+ * One line each for the ways a name is found after the counts (hwirq-flow
+ * token; bare hwirq with Level/Edge or a "-flow"; Xen's no hwirq at all), a
+ * name with two spaces inside telling the right answer from the last-gap
+ * fallback; and how counts and names are cleaned. Header "CPU0 CPU1".
+ */
+static void test_name_paths(void **state)
+{
+	static const struct {
+		const char *line, *name;
+		uint64_t cpu0, total;
+	} cases[] = {
+		{"30: 1 2 PCI-MSI 1-edge  my  dev", "my  dev", 1, 3},
+		{"31: 1 2 GICv3 27 Level  my  dev", "my  dev", 1, 3},
+		{"32: 1 2 GICv3 28 Edge  my  dev", "my  dev", 1, 3},
+		{"33: 1 2 IO-APIC 9 -fasteoi  my  dev", "my  dev", 1, 3},
+		{"34: 1 2 PCI-MSI 5  my  dev", "my  dev", 1, 3},
+		{"35: 1 2 Hyper-V PCIe MSI 134217728-edge  my  dev", "my  dev", 1, 3},
+		{"36: 1 2 xen-dyn-event  my  dev", "dev", 1, 3},
+		{"37: 1 2 xen-dyn-event foo", "foo", 1, 3},
+		{"38: 1 2 PCI-MSI 1-edge", "", 1, 3},
+		{"39: 1 2 PCI-MSI 5", "", 1, 3},
+		{"40: 1 2 GICv3 27 Level", "", 1, 3},
+		{"41: 1 2 PCI-MSI 1-edge x  y  z", "z", 1, 3},   /* one space: not the name */
+		{"42: 1 2 PCI-MSI 5 x  y", "y", 1, 3},
+		{"43: 1 2 PCI-MSI 1-edge\t\tmy\tdev \t", "my dev", 1, 3},
+		{"44: 1 2 PCI-MSI 1-edge  \x01" "a\x1f" "b~c\x7f", "?a?b~c?", 1, 3},
+		{"45: 18446744073709551614 2 PCI-MSI 1-edge  x", "x", UINT64_MAX - 1, UINT64_MAX - 1},
+		{"46: 99999999999999999999 2 PCI-MSI 1-edge  x", "x", MQ_NA, 0}, /* overflow: stop */
+		{"47: 18446744073709551616 2 PCI-MSI 1-edge  x", "x", MQ_NA, 0},
+		{"48: 7x 2 PCI-MSI 1-edge  x", "x", MQ_NA, 0},                  /* glued, not last */
+		{"49: PCI-MSI 1-edge  x", "x", MQ_NA, 0},
+	};
+	char text[4096] = "CPU0 CPU1\r\n";
+	struct irq_table t;
+	size_t o = strlen(text);
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\r\n", cases[i].line);
+	/* Not IRQ lines: beyond unsigned, or a number too big for any type. */
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "4294967295: 1 2 X 1-edge  no\n"
+			      "99999999999999999999: 1 2 X 1-edge  no\n");
+	assert_int_equal(parse_mem(text, o, &t), 0);
+	assert_int_equal(t.n, sizeof(cases) / sizeof(cases[0]));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct irq_line *l = get(&t, (unsigned)(30 + i));
+
+		if (strcmp(l->name, cases[i].name) != 0)
+			fail_msg("%s: name '%s', want '%s'", cases[i].line, l->name, cases[i].name);
+		assert_true(l->per_cpu[0] == cases[i].cpu0);
+		assert_true(l->total == cases[i].total);
+	}
+	assert_null(interrupts_find(&t, 4294967295u));
+	interrupts_free(&t);
+	interrupts_free(NULL);
+	assert_null(interrupts_find(NULL, 1));
+	assert_null(interrupts_find(&t, 1)); /* freed: no lines */
+}
+
+/* Blank lines before the header; a header that is not one; many lines. */
+static void test_shape(void **state)
+{
+	static const char *const headers[] = {"CPU0 XYZ1", "CPU0 CPZ1", "CPU0 CPUx"};
+	char *text = malloc(300 * 40);
+	struct irq_table t;
+	size_t o;
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		o = (size_t)snprintf(text, 300 * 40, "\n  \n%s\n 5: 1 2 X 1-edge  a\n", headers[i]);
+		assert_int_equal(parse_mem(text, o, &t), 0);
+		assert_int_equal(t.ncols, 1);
+		assert_int_equal(t.ncpus, 1);
+		interrupts_free(&t);
+	}
+	o = (size_t)snprintf(text, 300 * 40, "nonsense\n 5: 1 2 X 1-edge  a\n");
+	assert_int_equal(parse_mem(text, o, &t), -EINVAL);
+	o = (size_t)snprintf(text, 300 * 40, "CPU0\n");
+	for (unsigned i = 300; i-- > 0;)
+		o += (size_t)snprintf(text + o, 300 * 40 - o, " %u: %u X 1-edge  q%u\n", i, i, i);
+	assert_int_equal(parse_mem(text, o, &t), 0);
+	assert_int_equal(t.n, 300);
+	for (unsigned i = 0; i < 300; i++)
+		assert_int_equal(get(&t, i)->per_cpu[0], i);
+	interrupts_free(&t);
+	free(text);
+}
+
 static void use_root(const char *sub)
 {
 	char root[4096];
@@ -417,8 +507,13 @@ static void test_affinity(void **state)
 	assert_int_equal(cpuset_count(&irq.affinity), 2);
 
 	irq = (struct mq_irq){.irq = 4242};
+	cpuset_parse_list("7", &irq.affinity);
+	cpuset_parse_list("7", &irq.effective);
 	assert_int_equal(irq_affinity_read(&irq), -ENOENT);
 	assert_false(irq.has_affinity || irq.has_effective);
+	assert_true(cpuset_isset(&irq.affinity, 7) && cpuset_count(&irq.affinity) == 1); /* untouched */
+	assert_true(cpuset_isset(&irq.effective, 7) && cpuset_count(&irq.effective) == 1);
+	assert_int_equal(irq_affinity_read(NULL), -EINVAL);
 
 	use_root("does-not-exist");
 	assert_int_equal(interrupts_read(&t), -ENOENT);
@@ -434,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_mutated),
 		cmocka_unit_test(test_bad_input), cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_affinity),
+		cmocka_unit_test(test_name_paths), cmocka_unit_test(test_shape),
 	};
 	return cmocka_run_group_tests_name("interrupts", tests, NULL, NULL);
 }
