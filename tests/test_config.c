@@ -488,6 +488,50 @@ static void test_sections_inherit(void **state)
 	config_free(&c);
 }
 
+/* config_load: the size bound, a read error, no error buffer at all. */
+static void test_load_edges(void **state)
+{
+	char dir[] = "/tmp/mqcfg.XXXXXX", path[256], err[256];
+	struct mq_config c;
+	FILE *f;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 1024 * 1024 / 64; i++) /* exactly 1 MiB of comments */
+		fprintf(f, "#%62s\n", "");
+	assert_int_equal(fclose(f), 0);
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	config_free(&c);
+	f = fopen(path, "a");
+	fputc('\n', f);
+	fclose(f);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -EFBIG);
+	assert_non_null(strstr(err, "big.conf: larger than 1048576 bytes"));
+	assert_int_equal(config_load(path, &c, NULL, 0), -EFBIG);
+	unlink(path);
+
+	assert_int_equal(config_load(dir, &c, err, sizeof(err)), -EIO); /* a directory */
+	assert_non_null(strstr(err, ": read error"));
+	assert_int_equal(config_load(dir, &c, NULL, 0), -EIO);
+	assert_int_equal(config_load(path, &c, NULL, 0), -ENOENT);
+	assert_int_equal(config_open(path, &c, NULL, 0), -ENOENT);
+	if (access(MQ_DEFAULT_CONFIG, F_OK) != 0) {
+		assert_int_equal(config_open(NULL, &c, NULL, 0), 0);
+		config_free(&c);
+	}
+	rmdir(dir);
+
+	/* An interface matched by exclude gets the parsed defaults, not the built-in ones. */
+	expect_ok("xps = off\nexclude = veth*\n", &c);
+	assert_true(config_for(&c, "veth0")->exclude);
+	assert_false(config_for(&c, "veth0")->xps);
+	config_free(&c);
+}
+
 /* The struct API without the parser: init, lookups, free. */
 static void test_api(void **state)
 {
@@ -531,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_sections_inherit),
 		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_load_edges),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

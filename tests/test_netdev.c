@@ -21,7 +21,7 @@
 #include "probes/probe.h"
 #include "probes/uapi.h"
 
-static _Alignas(8) char bufs[8][512];
+static _Alignas(8) char bufs[10][512];
 
 static struct nlmsghdr *msg_in(unsigned slot, uint8_t cmd)
 {
@@ -157,6 +157,7 @@ static int napi(long ifindex, long id, long irq, struct netdev_napi_info *ret)
 static void test_napi_checks(void **state)
 {
 	struct netdev_napi_info ni;
+	struct nlmsghdr *nlh;
 	(void)state;
 	assert_int_equal(napi(1, 0, -1, &ni), 0);
 	assert_int_equal(ni.ifindex, 1);
@@ -168,12 +169,16 @@ static void test_napi_checks(void **state)
 	assert_int_equal(napi(2, -1, 27, &ni), -EINVAL); /* no id */
 	assert_int_equal(napi(0, 5, 27, &ni), -EINVAL);
 	assert_int_equal(napi(-1, 5, 27, &ni), -EINVAL);
+	nlh = msg(MQ_NETDEV_CMD_QUEUE_GET); /* a valid napi reply under another command */
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_NAPI_IFINDEX, 2);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_NAPI_ID, 5);
+	assert_int_equal(netdev_napi_parse(nlh, &ni), -EINVAL);
 }
 
 /* ---- netdev_qstats_read(): the dump replaced by scripted replies ---------- */
 
 static struct {
-	struct nlmsghdr *reply[2][8];
+	struct nlmsghdr *reply[2][12];
 	unsigned nreply[2];
 	int rc[2];
 	unsigned calls;
@@ -198,7 +203,8 @@ int __wrap_mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t c
 
 #define SENTINEL 777u
 
-static struct mq_queue queues_a[2], queues_b[1];
+/* NIC A's two queues, then a guard queue: nothing may land beyond nqueues. */
+static struct mq_queue queues_a[3], queues_b[1];
 static struct mq_nic nics[3];
 
 static void snap_init(struct mq_snapshot *s)
@@ -206,7 +212,7 @@ static void snap_init(struct mq_snapshot *s)
 	memset(&fake, 0, sizeof(fake));
 	memset(s, 0, sizeof(*s));
 	memset(nics, 0, sizeof(nics));
-	for (unsigned i = 0; i < 2; i++)
+	for (unsigned i = 0; i < 3; i++)
 		queues_a[i] = (struct mq_queue){.rx_packets = SENTINEL, .rx_bytes = SENTINEL,
 						.rx_drops = SENTINEL, .tx_packets = SENTINEL,
 						.tx_bytes = SENTINEL, .tx_drops = SENTINEL};
@@ -239,6 +245,12 @@ static void test_read_lands(void **state)
 	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QSTATS_TX_PACKETS, 20);
 	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QSTATS_TX_BYTES, 30);
 	script(0, nlh);
+	nlh = qstats_in(6, MQ_NETDEV_CMD_QSTATS_GET, 2, MQ_NETDEV_QUEUE_TYPE_RX, 1); /* the others */
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QSTATS_RX_BYTES, 40);
+	script(0, nlh);
+	nlh = qstats_in(7, MQ_NETDEV_CMD_QSTATS_GET, 2, MQ_NETDEV_QUEUE_TYPE_TX, 0);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QSTATS_TX_HW_DROPS, 5);
+	script(0, nlh);
 	nlh = qstats_in(2, MQ_NETDEV_CMD_QSTATS_GET, 2, MQ_NETDEV_QUEUE_TYPE_RX, 2); /* beyond nqueues */
 	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QSTATS_RX_PACKETS, 99);
 	script(0, nlh);
@@ -256,15 +268,16 @@ static void test_read_lands(void **state)
 	assert_int_equal(nics[0].stats_source, STATS_QSTATS);
 	assert_int_equal(nics[1].stats_source, STATS_NONE);
 	assert_int_equal(nics[2].stats_source, STATS_QSTATS);
-	/* RX of queue 0: present counters written, absent ones left; TX untouched. */
+	/* Each present counter written, each absent one left as it was. */
 	assert_true(queues_a[0].rx_packets == 10 && queues_a[0].rx_drops == 1);
 	assert_true(queues_a[0].rx_bytes == SENTINEL);
-	assert_true(queues_a[0].tx_packets == SENTINEL && queues_a[0].tx_bytes == SENTINEL &&
-		    queues_a[0].tx_drops == SENTINEL);
+	assert_true(queues_a[0].tx_packets == SENTINEL && queues_a[0].tx_bytes == SENTINEL);
+	assert_true(queues_a[0].tx_drops == 5);
 	assert_true(queues_a[1].tx_packets == 20 && queues_a[1].tx_bytes == 30);
 	assert_true(queues_a[1].tx_drops == SENTINEL);
-	assert_true(queues_a[1].rx_packets == SENTINEL && queues_a[1].rx_bytes == SENTINEL &&
-		    queues_a[1].rx_drops == SENTINEL);
+	assert_true(queues_a[1].rx_packets == SENTINEL && queues_a[1].rx_drops == SENTINEL);
+	assert_true(queues_a[1].rx_bytes == 40);
+	assert_true(queues_a[2].rx_packets == SENTINEL); /* queue 2 of a 2-queue NIC: dropped */
 	assert_true(queues_b[0].rx_packets == SENTINEL && queues_b[0].tx_packets == SENTINEL);
 }
 
