@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,34 +9,45 @@
 #include "agent/apply.h"
 #include "probes/sysfs.h"
 
-void apply_memory_free(struct apply_memory *m)
+void irq_memory_free(struct irq_memory *m)
 {
 	if (!m)
 		return;
-	free(m->managed);
-	m->managed = NULL;
+	free(m->irqs);
+	m->irqs = NULL;
 	m->n = 0;
 }
 
-static bool memory_has(const struct apply_memory *m, int irq)
+bool irq_memory_has(const struct irq_memory *m, unsigned irq)
 {
 	for (unsigned i = 0; m && i < m->n; i++)
-		if ((int)m->managed[i] == irq)
+		if (m->irqs[i] == irq)
 			return true;
 	return false;
 }
 
-static void memory_add(struct apply_memory *m, int irq)
+/* Bounded: a machine has fewer IRQs than this; past it only a message repeats. */
+#define IRQ_MEMORY_MAX 65536
+
+static void irq_memory_add(struct irq_memory *m, int irq)
 {
 	unsigned *v;
 
-	if (!m || irq < 0 || memory_has(m, irq) || m->n >= 65536)
+	if (!m || irq < 0 || irq_memory_has(m, (unsigned)irq) || m->n >= IRQ_MEMORY_MAX)
 		return;
-	v = realloc(m->managed, (m->n + 1) * sizeof(*v));
+	v = realloc(m->irqs, (m->n + 1) * sizeof(*v));
 	if (!v)
 		return; /* only costs a repeated message */
-	m->managed = v;
-	m->managed[m->n++] = (unsigned)irq;
+	m->irqs = v;
+	m->irqs[m->n++] = (unsigned)irq;
+}
+
+void irq_memory_mark(const struct irq_memory *m, struct mq_snapshot *s)
+{
+	for (unsigned i = 0; m && m->n && i < s->nnics; i++)
+		for (unsigned j = 0; s->nics[i].irqs && j < s->nics[i].nirqs; j++)
+			if (irq_memory_has(m, s->nics[i].irqs[j].irq))
+				s->nics[i].irqs[j].managed = true;
 }
 
 struct gone {
@@ -49,6 +61,7 @@ struct run {
 	struct gone *gone;      /* NICs whose remaining steps are skipped */
 	unsigned ngone;
 	bool channels_called;   /* the device may have changed: re-probe */
+	int halted;             /* the signal env->stop reported: no further change */
 };
 
 static void set_result(struct plan_item *it, enum step_status st, int err, const char *fmt, ...)
@@ -108,9 +121,18 @@ static int vanished(struct run *run, struct plan_item *it, int r)
 	return add_gone(run, it->ifindex, "%s vanished", it->ifname);
 }
 
+/* The kernel's words, or its errno's: into the item's result. */
+static void failed(struct plan_item *it, int r, const char *kmsg)
+{
+	if (kmsg[0])
+		set_result(it, STEP_FAILED, r, "%s: %s", strerror(-r), kmsg);
+	else
+		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+}
+
 static bool zero_channels(const struct plan_item *it)
 {
-	const struct mq_channels *t = &it->ch_target;
+	const struct mq_counts *t = &it->ch_target;
 
 	return t->combined + t->rx == 0 || t->combined + t->tx == 0;
 }
@@ -135,24 +157,44 @@ static int step_channels(struct run *run, struct plan_item *it)
 		set_result(it, STEP_OK, 0, NULL);
 	else if (r == -ENODEV)
 		return vanished(run, it, r);
-	else if (kmsg[0])
-		set_result(it, STEP_FAILED, r, "%s: %s", strerror(-r), kmsg);
 	else
-		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
+		failed(it, r, kmsg);
 	return 0;
 }
 
-static void read_effective(struct plan_item *it)
+static int step_rss(struct run *run, struct plan_item *it)
 {
-	char buf[4096];
-	struct mq_cpuset e;
+	char kmsg[256] = "";
+	int r;
+
+	if (!it->change) {
+		set_result(it, STEP_UNCHANGED, 0, NULL);
+		return 0;
+	}
+	if (!run->env->rss_reset) {
+		set_result(it, STEP_SKIPPED, -EOPNOTSUPP, "no way to set the RSS table here");
+		return 0;
+	}
+	r = run->env->rss_reset(run->env->ctx, it, kmsg, sizeof(kmsg));
+	if (r == 0)
+		set_result(it, STEP_OK, 0, NULL);
+	else if (r == -ENODEV)
+		return vanished(run, it, r);
+	else
+		failed(it, r, kmsg);
+	return 0;
+}
+
+static void read_effective(struct run *run, struct plan_item *it)
+{
+	char buf[MQ_CPULIST_MAX];
+	CPUSET_DEFINE(e);
 
 	it->has_effective = false;
 	if (sysfs_read(buf, sizeof(buf), "/proc/irq/%d/effective_affinity_list", it->irq) < 0)
 		return;
-	if (cpuset_parse_list(buf, &e) < 0)
+	if (cpuset_parse_list(buf, e) < 0 || plan_set(run->p, &it->effective, e) < 0)
 		return;
-	it->effective = e;
 	it->has_effective = true;
 }
 
@@ -166,23 +208,25 @@ static void read_effective(struct plan_item *it)
 static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset *want, char *buf,
 			size_t len)
 {
-	struct mq_cpuset now, left;
-	char text[4096];
+	CPUSET_DEFINE(now);
+	CPUSET_DEFINE(left);
+	char text[MQ_CPULIST_MAX];
 	int r;
 
 	if (sysfs_read(text, sizeof(text), "/sys/devices/system/cpu/online") < 0 ||
-	    cpuset_parse_list(text, &now) < 0)
+	    cpuset_parse_list(text, now) < 0)
 		return -EINVAL;
-	run->p->online = now;
-	cpuset_and(&left, want, &now);
-	if (cpuset_equal(&left, want))
+	if (plan_set(run->p, &run->p->online, now) < 0)
+		return -ENOMEM;
+	cpuset_and(left, want, now);
+	if (cpuset_equal(left, want))
 		return -EINVAL; /* nothing went offline: the kernel refused for another reason */
-	if (cpuset_empty(&left)) {
+	if (cpuset_empty(left)) {
 		set_result(it, STEP_SKIPPED, -EINVAL,
 			   "every target CPU went offline during the apply; the next pass re-plans");
 		return 1;
 	}
-	*want = left;
+	cpuset_copy(want, left);
 	r = cpuset_format_list(want, buf, len);
 	if (r < 0)
 		return r;
@@ -191,48 +235,45 @@ static int retry_online(struct run *run, struct plan_item *it, struct mq_cpuset 
 
 static int step_irq(struct run *run, struct plan_item *it)
 {
-	struct mq_cpuset want;
-	char buf[4096];
+	CPUSET_DEFINE(want);
+	char buf[MQ_CPULIST_MAX];
 	int r;
 
-	if (!it->change) {
-		if (strstr(it->note, "kernel-managed"))
-			set_result(it, STEP_SKIPPED, -EIO, "%s", it->note);
-		else
-			set_result(it, STEP_UNCHANGED, 0, NULL);
-		return 0;
-	}
-	if (memory_has(run->env->memory, it->irq)) {
+	if (it->hold == HOLD_MANAGED) {
 		set_result(it, STEP_SKIPPED, -EIO,
 			   "kernel-managed IRQ %d, cannot be moved from user space", it->irq);
 		return 0;
 	}
+	if (!it->change) {
+		set_result(it, STEP_UNCHANGED, 0, NULL);
+		return 0;
+	}
 	/* The kernel refuses masks with offline CPUs; the plan may be a moment old. */
-	cpuset_and(&want, &it->target, &run->p->online);
-	if (cpuset_empty(&want)) {
+	cpuset_and(want, it->target, run->p->online);
+	if (cpuset_empty(want)) {
 		set_result(it, STEP_SKIPPED, -EINVAL, "no online CPU left in the target");
 		return 0;
 	}
-	r = cpuset_format_list(&want, buf, sizeof(buf));
+	r = cpuset_format_list(want, buf, sizeof(buf));
 	if (r < 0) {
 		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
 		return 0;
 	}
 	r = sysfs_write(buf, "/proc/irq/%d/smp_affinity_list", it->irq);
 	if (r == -EINVAL)
-		r = retry_online(run, it, &want, buf, sizeof(buf));
+		r = retry_online(run, it, want, buf, sizeof(buf));
 	if (r == 1)
 		return 0; /* every target CPU went offline: skipped, said so */
 	if (r == 0) {
-		if (cpuset_equal(&want, &it->target))
+		if (cpuset_equal(want, it->target))
 			set_result(it, STEP_OK, 0, NULL);
 		else
 			set_result(it, STEP_OK, 0, "set %s: the other target CPUs are offline", buf);
-		read_effective(it);
+		read_effective(run, it);
 	} else if (r == -EIO) {
 		set_result(it, STEP_FAILED, r, "kernel-managed IRQ %d, cannot be moved from user space",
 			   it->irq);
-		memory_add(run->env->memory, it->irq);
+		irq_memory_add(run->env->managed, it->irq);
 	} else if ((r == -ENOENT || r == -ENODEV) && iface_gone(it)) {
 		return vanished(run, it, r);
 	} else if (r == -ENOENT) {
@@ -247,14 +288,14 @@ static int step_mask(struct run *run, struct plan_item *it)
 {
 	const char *dir = it->kind == PLAN_XPS ? "tx" : "rx";
 	const char *file = it->kind == PLAN_XPS ? "xps_cpus" : "rps_cpus";
-	char buf[512];
+	char buf[4096]; /* 8,192 CPUs: 2,304 characters */
 	int r;
 
 	if (!it->change) {
 		set_result(it, STEP_UNCHANGED, 0, NULL);
 		return 0;
 	}
-	r = cpuset_format_mask(&it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
+	r = cpuset_format_mask(it->target, run->p->nr_cpu_ids, buf, sizeof(buf));
 	if (r < 0) {
 		set_result(it, STEP_FAILED, r, "cannot write the mask for %u CPUs: %s", run->p->nr_cpu_ids,
 			   strerror(-r));
@@ -272,53 +313,21 @@ static int step_mask(struct run *run, struct plan_item *it)
 	return 0;
 }
 
-/*
- * Keep the channel items (with their results), take the rest from the re-plan.
- * In place: a third copy of a plan of thousands of 1 KiB items was the daemon's
- * memory peak.
- */
-static int merge_replan(struct mq_plan *p, struct mq_plan *np)
+static int reprobe(struct run *run)
 {
-	unsigned k = 0;
-	int r = 0;
-
-	for (unsigned i = 0; i < p->n; i++)
-		if (p->items[i].kind == PLAN_CHANNELS)
-			p->items[k++] = p->items[i];
-	p->n = k; /* plan_push_item's capacity only grows with n: a shorter n is safe */
-	for (unsigned i = 0; i < np->n && r == 0; i++)
-		if (np->items[i].kind != PLAN_CHANNELS)
-			r = plan_push_item(p, &np->items[i]);
-	if (r < 0)
-		return r;
-	free(p->notes);
-	p->notes = np->notes;
-	p->nnotes = np->nnotes;
-	np->notes = NULL;
-	np->nnotes = 0;
-	p->online = np->online;
-	p->usable = np->usable;
-	p->nr_cpu_ids = np->nr_cpu_ids;
-	return 0;
-}
-
-static int reprobe(struct run *run, struct apply_report *rep)
-{
-	struct mq_plan *p = run->p, np = {0};
+	struct mq_plan *p = run->p;
 	int r;
 
 	if (!run->channels_called)
 		return 0;
-	r = run->env->reprobe ? run->env->reprobe(run->env->ctx, &np) : -EOPNOTSUPP;
+	r = run->env->reprobe ? run->env->reprobe(run->env->ctx, p) : -EOPNOTSUPP;
 	if (r == 0) {
-		r = merge_replan(p, &np);
-		plan_free(&np);
-		if (r < 0)
-			return r;
-		rep->reprobed = true;
+		p->reprobed = true;
 		return 0;
 	}
-	rep->reprobe_err = r;
+	if (r == -ENOMEM)
+		return r;
+	p->reprobe_err = r;
 	/* The old plan is wrong for NICs whose queue count changed: leave them for the next pass. */
 	for (unsigned i = 0; i < p->n; i++)
 		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_OK) {
@@ -330,61 +339,85 @@ static int reprobe(struct run *run, struct apply_report *rep)
 	return 0;
 }
 
-int apply_run(struct mq_plan *p, const struct apply_env *env, struct apply_report *ret)
+/* Asked before each change only: a step once begun is always finished. */
+static bool halted(struct run *run, const struct plan_item *it)
+{
+	if (!run->halted && it->change && run->env->stop)
+		run->halted = run->env->stop(run->env->ctx);
+	return run->halted != 0;
+}
+
+/* What a stop left: each change not made says so; the rest was unchanged anyway. */
+static void not_done(struct run *run)
+{
+	const char *abbrev = sigabbrev_np(run->halted);
+
+	run->p->interrupted = run->halted;
+	for (unsigned i = 0; i < run->p->n; i++) {
+		struct plan_item *it = &run->p->items[i];
+
+		if (it->status != STEP_PLANNED)
+			continue;
+		if (it->change)
+			set_result(it, STEP_SKIPPED, -EINTR, "not done: interrupted by SIG%s",
+				   abbrev ? abbrev : "NAL");
+		else
+			set_result(it, STEP_UNCHANGED, 0, NULL);
+	}
+}
+
+int apply_run(struct mq_plan *p, const struct apply_env *env)
 {
 	struct run run = {.p = p, .env = env};
-	struct apply_report rep = {0};
 	int r = 0;
 
-	for (unsigned i = 0; i < p->n && r == 0; i++)
-		if (p->items[i].kind == PLAN_CHANNELS) {
+	/* an RSS table set by hand can make a driver refuse fewer channels: the table first */
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_RSS && !find_gone(&run, p->items[i].ifindex) &&
+		    !halted(&run, &p->items[i]))
+			r = step_rss(&run, &p->items[i]);
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && !find_gone(&run, p->items[i].ifindex) &&
+		    !halted(&run, &p->items[i])) {
 			if (!env->channels_set && p->items[i].change)
 				set_result(&p->items[i], STEP_SKIPPED, -EOPNOTSUPP,
 					   "no way to set channels here");
 			else
 				r = step_channels(&run, &p->items[i]);
 		}
-	if (r == 0)
-		r = reprobe(&run, &rep);
-	for (int kind = PLAN_IRQ_AFFINITY; kind < _PLAN_KIND_MAX && r == 0; kind++)
+	/* stopped: the items planned on the old probe are left as they are, not done */
+	if (r == 0 && !run.halted)
+		r = reprobe(&run);
+	/* a re-plan's channel items for NICs not changed above: left for the next pass */
+	for (unsigned i = 0; i < p->n && r == 0 && !run.halted; i++)
+		if (p->items[i].kind == PLAN_CHANNELS && p->items[i].status == STEP_PLANNED)
+			set_result(&p->items[i], p->items[i].change ? STEP_SKIPPED : STEP_UNCHANGED, 0,
+				   p->items[i].change ? "re-planned after a channel change: next pass" : NULL);
+	/* the re-plan's RSS items still to do (a table a channel change left stale), then the rest */
+	static const enum plan_kind later[] = {PLAN_RSS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS};
+	for (size_t k = 0; k < sizeof(later) / sizeof(later[0]) && r == 0 && !run.halted; k++)
 		for (unsigned i = 0; i < p->n && r == 0; i++) {
 			struct plan_item *it = &p->items[i];
 			const struct gone *g;
 
-			if (it->kind != (enum plan_kind)kind)
+			if (it->kind != later[k] || (it->kind == PLAN_RSS && it->status != STEP_PLANNED))
 				continue;
 			g = find_gone(&run, it->ifindex);
 			if (g) {
 				set_result(it, STEP_SKIPPED, 0, "skipped: %s", g->why);
 				continue;
 			}
-			r = kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it) : step_mask(&run, it);
+			if (halted(&run, it))
+				break;
+			r = it->kind == PLAN_RSS	  ? step_rss(&run, it)
+			    : it->kind == PLAN_IRQ_AFFINITY ? step_irq(&run, it)
+							  : step_mask(&run, it);
 		}
+	if (r == 0 && run.halted)
+		not_done(&run);
 	free(run.gone);
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < p->n; i++)
-		switch (p->items[i].status) {
-		case STEP_OK:
-			rep.ok++;
-			break;
-		case STEP_UNCHANGED:
-			rep.unchanged++;
-			break;
-		case STEP_FAILED:
-			rep.failed++;
-			break;
-		case STEP_SKIPPED:
-		case STEP_PLANNED:
-		case _STEP_STATUS_MAX:
-			rep.skipped++;
-			break;
-		}
-	*ret = rep;
+	p->applied = true;
 	return 0;
-}
-
-int apply_exit_status(const struct apply_report *r)
-{
-	return r->failed ? 1 : 0;
 }

@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * The applier: carries out a plan in the order channels, re-probe + re-plan,
- * IRQ affinity, XPS, RPS, and writes each item's result into the plan. Only
- * items with `change` are written. Side effects go through env (channels,
+ * The applier: carries out a plan in the order RSS table, channels, re-probe
+ * + re-plan, RSS table again where the re-plan still finds it wrong, IRQ
+ * affinity, XPS, RPS, and writes each item's result into it. Only items
+ * with `change` are written. Side effects go through env (channels,
  * re-probe) and probes/sysfs.h (everything else), so tests run it without
  * root against a fixture root with injected failures.
  */
@@ -14,12 +15,15 @@
 
 #include "core/plan.h"
 
-/* IRQs found kernel-managed (EIO) on earlier runs: reported once, then skipped. */
-struct apply_memory {
-	unsigned *managed;
+/* IRQs found kernel-managed (EIO): the next probes mark them, the plan holds them. */
+struct irq_memory {
+	unsigned *irqs;
 	unsigned n;
 };
-void apply_memory_free(struct apply_memory *m);
+bool irq_memory_has(const struct irq_memory *m, unsigned irq);
+void irq_memory_free(struct irq_memory *m);
+/* Mark the IRQs of s found in m as managed. */
+void irq_memory_mark(const struct irq_memory *m, struct mq_snapshot *s);
 
 struct apply_env {
 	void *ctx;
@@ -30,25 +34,29 @@ struct apply_env {
 	 */
 	int (*channels_set)(void *ctx, const struct plan_item *it, char *msg, size_t msglen);
 	/*
-	 * After a channel change: take a fresh snapshot and plan it with the
-	 * same config into *ret (real one: snapshot_take + plan_build). NULL:
-	 * the IRQ/XPS/RPS items of NICs whose channels changed are skipped.
+	 * Reset it->ifname's RSS indirection table to the driver's default even
+	 * spread (real one: rss_table_reset() from agent/rss.h). As channels_set.
+	 * NULL: RSS items are skipped.
 	 */
-	int (*reprobe)(void *ctx, struct mq_plan *ret);
-	struct apply_memory *memory; /* may be NULL */
-};
-
-struct apply_report {
-	unsigned ok, unchanged, failed, skipped;
-	bool reprobed;         /* channels changed and the plan was rebuilt */
-	int reprobe_err;       /* -errno of a failed re-probe, 0 otherwise */
+	int (*rss_reset)(void *ctx, const struct plan_item *it, char *msg, size_t msglen);
+	/*
+	 * After a channel change: probe again and re-plan, replacing *p in place
+	 * (the NICs' channel items keep their results; agent/tune.c). NULL: the
+	 * IRQ/XPS/RPS items of NICs whose channels changed are skipped.
+	 */
+	int (*reprobe)(void *ctx, struct mq_plan *p);
+	struct irq_memory *managed; /* learns IRQs that answer EIO; may be NULL */
+	/*
+	 * Asked before each change: a signal number to stop there (the step under
+	 * way is always finished; the rest is skipped as "not done"), 0 to go on.
+	 * NULL: never stop.
+	 */
+	int (*stop)(void *ctx);
 };
 
 /*
- * Run the plan. p is updated in place: results in each item; after a channel
- * change the IRQ/XPS/RPS items (and notes) are replaced by the re-plan's.
- * Returns 0 (see ret for failures) or -ENOMEM.
+ * Run the plan. p is updated in place: results in each item, p->applied,
+ * p->reprobed / reprobe_err, p->interrupted. Returns 0 (see the items for
+ * failures) or -ENOMEM.
  */
-int apply_run(struct mq_plan *p, const struct apply_env *env, struct apply_report *ret);
-/* Exit status: 0 when everything applied or there was nothing to do, 1 when a step failed. */
-int apply_exit_status(const struct apply_report *r);
+int apply_run(struct mq_plan *p, const struct apply_env *env);

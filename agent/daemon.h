@@ -2,63 +2,88 @@
 #pragma once
 
 /*
- * mqbalance --daemon: one epoll loop over link events (rtnetlink), channel
- * changes (ethtool netlink "monitor" group), CPU hotplug (kernel uevents),
- * timers (drift check, sampling, watchdog) and signals. Events are coalesced
- * by agent/events.h into retunes, each a call of opts->tune with its cause.
+ * mqbalance --daemon: what each event means. The loop is agent/loop.h, the
+ * event sources and their parsers probes/monitor.h, the coalescing
+ * core/events.h; here is the policy on top (link new/up/rename, channel
+ * changes by someone else or our own echo, pinned interfaces, CPU hotplug
+ * with a polling fallback, reload, drift and sample timers, watchdog, STATUS)
+ * and the hooks that do the work, each called with the caller's context.
  */
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
+#include "agent/tune.h"
 #include "core/config.h"
 #include "core/events.h"
-#include "agent/tune.h"
-#include "probes/nl.h"
+#include "probes/monitor.h"
+#include "probes/probe.h"
 
-typedef int (*daemon_tune_fn)(struct mq_nl *nl, const struct mq_config *cfg, const char *cause,
-			      bool dry_run, struct tune_result *ret);
-typedef int (*daemon_load_fn)(const char *path, struct mq_config *ret, char *err, size_t errlen);
+/* What a tuning pass tells the policy. */
+struct tune_result {
+	unsigned changed;     /* steps that changed something */
+	unsigned failed;      /* steps that failed */
+	unsigned skipped;
+	char summary[256];    /* one line: "1 channel change, 8 IRQs moved, ..." */
+};
+
+struct daemon_hooks {
+	void *ctx; /* handed to every hook */
+	/* One pass (probe, plan, apply) over the selected NICs: 0 (see ret->failed) or -errno. */
+	int (*tune)(void *ctx, const struct mq_config *cfg, const char *cause,
+		    struct tune_result *ret);
+	/* Optional: refresh counters and the Prometheus textfile, every cfg->interval. */
+	int (*sample)(void *ctx, const struct mq_config *cfg);
+	/* SIGHUP: read path into ret (0), or -errno with err saying why (file:line). */
+	int (*load_config)(void *ctx, const char *path, struct mq_config *ret, char *err,
+			   size_t errlen);
+	void (*free_config)(void *ctx, struct mq_config *c);
+	/* Optional: the NIC's driver name into buf ("" unknown), for [driver=] sections. */
+	void (*driver)(void *ctx, const char *ifname, char *buf, size_t len);
+};
 
 struct daemon_opts {
-	const char *config_path;   /* NULL: MQ_DEFAULT_CONFIG */
-	struct mq_nl *nl;          /* handed to tune and sample, never used by the loop itself */
-	daemon_tune_fn tune;       /* tune_once */
-	daemon_load_fn load_config; /* config_load, with a missing file meaning defaults */
-	void (*free_config)(struct mq_config *c);
+	const char *config_path;   /* what SIGHUP reloads; NULL: MQ_DEFAULT_CONFIG */
 	/*
-	 * The NICs tune and sample were told to take (--all, IFACE...): their virtual
+	 * Loaded once by the caller. A reload frees the old one (free_config)
+	 * and puts the new one here; the caller frees the last one.
+	 */
+	struct mq_config *cfg;
+	struct daemon_hooks hooks;
+	/*
+	 * The event sources. Those not open yet are opened at start (a missing
+	 * one is logged once; the drift check covers for it); one that breaks is
+	 * reopened at the next drift check. The caller closes them afterwards.
+	 */
+	struct mq_monitor *mon;
+	/*
+	 * The NICs the hooks were told to take (--all, IFACE...): their virtual
 	 * links' events count too. NULL: only virtual links with a config section.
 	 */
 	const struct probe_opts *select;
-	/* Optional: refresh counters and the Prometheus textfile every cfg->interval. */
-	int (*sample)(struct mq_nl *nl, const struct mq_config *cfg);
 	struct ev_params ev;       /* zeros: defaults */
-	unsigned drift_ms;         /* drift check period, 0: 30 s */
-	/*
-	 * Tests: use these fds as the event sources instead of opening sockets
-	 * (-1: source absent). daemon_run closes them. ethtool_family is the
-	 * genl family id the fake ethtool messages carry.
-	 */
-	bool inject;
-	int rtnl_fd, ethtool_fd, uevent_fd;
-	uint16_t ethtool_family;
+	unsigned drift_ms;         /* drift check period (tests); 0: the config's drift_check */
 };
 
-/* Production defaults: tune_once, config_load, config_free (agent/daemon_defaults.c). */
-void daemon_opts_default(struct daemon_opts *o);
-
 /*
- * Run until SIGTERM or SIGINT. Returns 0 after a clean stop, -EINVAL when the
- * configuration cannot be loaded at start, another -errno when the loop cannot
- * be set up. Nothing a NIC, netlink or a later config does makes it return.
+ * Run until SIGTERM or SIGINT. Returns 0 after a clean stop, -EINVAL for
+ * missing opts, another -errno when the loop cannot be set up. Nothing a NIC,
+ * netlink or a later config does makes it return.
  */
 int daemon_run(const struct daemon_opts *o);
 
 /*
- * Parse one kernel uevent ("offline@/devices/system/cpu/cpu3\0ACTION=offline\0
- * SUBSYSTEM=cpu\0..."). Returns 1 with ret filled (type, cpu) for a CPU going
- * online/offline, 0 for any other uevent, -EINVAL for garbage. Pure.
+ * The service (agent/daemon_defaults.c): hooks over tune_run(), the findings
+ * and the Prometheus textfile for the NICs select names (their statistics
+ * and the previous sample live in a context of their own), configs from
+ * config_load() with a missing file meaning the built-in defaults; event
+ * sources from nl's families. cfg as daemon_opts.cfg. Returns as daemon_run.
  */
-int daemon_uevent_parse(const char *buf, size_t len, struct mq_event *ret);
+/* Command-line settings that win over the config, at start and after every reload. */
+struct daemon_overrides {
+	double interval;        /* --interval, 0: the config's */
+	const char *prom_file;  /* --prom-file, NULL: the config's */
+};
+
+int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path,
+		const struct probe_opts *select, const struct daemon_overrides *ov);

@@ -1,136 +1,217 @@
 // SPDX-License-Identifier: MIT
 /*
  * The production wiring of the daemon, apart from daemon.c so that tests can
- * link the loop with fakes and without the planner, the applier or the
+ * link the policy with fakes and without the planner, the applier or the
  * config parser: tuning passes that also keep the Prometheus tuning state,
- * and the sampler that rewrites the textfile every interval.
+ * and the sampler that rewrites the textfile every interval. Their state
+ * lives in struct service, reached through the hooks' context.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/config.h"
+#include "agent/config_file.h"
 #include "agent/daemon.h"
-#include "core/findings.h"
+#include "agent/lock.h"
 #include "agent/log.h"
+#include "agent/owned.h"
 #include "agent/textfile.h"
 #include "agent/tune.h"
+#include "core/config.h"
+#include "core/assess.h"
 #include "output/prom.h"
+#include "probes/monitor.h"
 #include "probes/probe.h"
 
-/* One daemon per process: its tuning history and the previous sample. */
-static struct mq_tune_stats stats;
-static unsigned passes;
-static struct mq_snapshot prev;
-static bool have_prev;
-static char last_write_err[512];
+struct service {
+	struct tune tune;           /* nl, --all / IFACE..., managed IRQs, the tuning history */
+	struct mq_snapshot prev;    /* the previous sample, for rates */
+	bool have_prev;
+	struct log_lasting write_err, step_err, owned_err;
+	struct daemon_overrides ov;
+	struct owned_irqs owned;    /* what <run dir>/irqs says, for irqbalance's policy script */
+};
 
-/* A missing config file means built-in defaults, as for --apply. */
-static int load_or_defaults(const char *path, struct mq_config *ret, char *err, size_t errlen)
+/*
+ * The queue IRQs this pass placed, for irqbalance's policy script; when the
+ * set changed, irqbalance is asked to rescan (only the daemon does this:
+ * --apply leaves irqbalance to the daemon or to the admin).
+ */
+static void share_with_irqbalance(struct service *sv, const struct tune_pass *pass)
 {
-	int r = config_load(path, ret, err, errlen);
+	char path[4096], err[512] = "";
+	int w, k;
 
-	if (r == -ENOENT) {
-		log_info("%s not found, using built-in defaults", path);
-		config_init(ret);
-		return 0;
+	snprintf(path, sizeof(path), "%s/irqs", run_dir());
+	w = owned_irqs_write(path, &pass->a, &sv->owned, err, sizeof(err));
+	if (w < 0) {
+		if (log_lasting_fail(&sv->owned_err, err))
+			log_warn("%s, ignoring", err);
+		return;
 	}
-	return r;
+	if (log_lasting_ok(&sv->owned_err))
+		log_info("%s written again", path);
+	if (w == 0)
+		return;
+	k = owned_irqs_tell_irqbalance(&pass->snap.platform);
+	log_info("%s: %u queue IRQs for irqbalance to leave alone%s", path, sv->owned.n,
+		 k > 0 ? " (irqbalance asked to rescan)" : "");
+	if (k < 0)
+		log_warn("irqbalance (pid %ld): cannot ask for a rescan: %s, ignoring",
+			 (long)pass->snap.platform.irqbalance_pid, strerror(-k));
 }
 
-static void stats_update(const struct mq_plan *p, const struct tune_result *res)
+static void override(const struct daemon_overrides *ov, struct mq_config *c)
 {
-	for (unsigned i = 0; i < p->n; i++) {
-		const struct plan_item *it = &p->items[i];
-		struct mq_tune_nic *tn = tune_stats_nic(&stats, it->ifname);
+	if (ov->interval > 0)
+		c->interval = ov->interval;
+	if (ov->prom_file)
+		snprintf(c->prom_file, sizeof(c->prom_file), "%s", ov->prom_file);
+}
 
-		if (!tn)
-			continue; /* more NICs than the table: their failures still reach the log */
-		_Static_assert((int)PLAN_RPS == (int)TUNE_ACTION_RPS &&
-				       (int)PLAN_CHANNELS == (int)TUNE_ACTION_CHANNELS,
-			       "plan kinds and tune actions share their order");
+/* A missing config file means built-in defaults (and its drop-ins), as for --apply. */
+static int load_or_defaults(void *ctx, const char *path, struct mq_config *ret, char *err,
+			    size_t errlen)
+{
+	struct service *sv = ctx;
+	int r = config_load(path, true, ret, err, errlen);
+
+	if (r < 0)
+		return r;
+	if (!ret->path[0])
+		log_info("%s not found, using built-in defaults%s", path,
+			 ret->nfiles ? " under its drop-ins" : "");
+	config_log_warnings(ret);
+	override(&sv->ov, ret);
+	return 0;
+}
+
+static void free_config(void *ctx, struct mq_config *c)
+{
+	(void)ctx;
+	config_free(c);
+}
+
+static void driver(void *ctx, const char *ifname, char *buf, size_t len)
+{
+	struct service *sv = ctx;
+
+	if (link_driver_get(sv->tune.nl, ifname, buf, len) < 0 && len)
+		buf[0] = '\0';
+}
+
+/* The failed steps of a pass in one line, to tell a new failure from the same one again. */
+static void failures_key(const struct tune_pass *p, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < p->a.plan.n && o + 1 < len; i++) {
+		const struct plan_item *it = &p->a.plan.items[i];
+
 		if (it->status == STEP_FAILED)
-			tn->failures[(enum tune_action)it->kind]++;
-		if (it->kind == PLAN_CHANNELS) {
-			tn->has_target = true;
-			tn->target_rx = it->ch_target.rx;
-			tn->target_tx = it->ch_target.tx;
-			tn->target_other = it->ch_target.other;
-			tn->target_combined = it->ch_target.combined;
-		}
+			o += (size_t)snprintf(buf + o, len - o, "%s/%s/%d/%d/%d;", it->ifname,
+					      plan_kind_to_string(it->kind), it->queue, it->irq, it->err);
 	}
-	if (!res->failed)
-		stats.last_apply = (int64_t)time(NULL);
-	/* After the first pass, every change undoes something the kernel, a driver or a tool did. */
-	if (passes++ > 0 && res->changed)
-		stats.drift_corrections++;
 }
 
-static int tune_with_stats(struct mq_nl *nl, const struct mq_config *cfg, const char *cause,
-			   bool dry_run, struct tune_result *ret)
+static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, struct tune_result *ret)
 {
-	struct mq_plan plan = {0};
-	struct apply_report rep = {0};
+	struct service *sv = ctx;
+	struct tune_pass pass;
+	bool news = false;
+	char key[256];
 	int r;
 
-	r = tune_run(nl, cfg, NULL, cause, dry_run, &plan, &rep, ret);
-	if (r >= 0)
-		stats_update(&plan, ret);
-	plan_free(&plan);
-	return r;
+	sv->tune.cfg = cfg;
+	r = tune_run(&sv->tune, false, &pass);
+	if (r < 0) {
+		tune_pass_free(&pass);
+		return r;
+	}
+	failures_key(&pass, key, sizeof(key));
+	/* the same steps failing at every drift check: said once, then at debug */
+	if (key[0])
+		news = log_lasting_fail(&sv->step_err, key);
+	else
+		log_lasting_ok(&sv->step_err);
+	tune_log(&pass, cause, false, news);
+	share_with_irqbalance(sv, &pass);
+	ret->changed = pass.changes;
+	ret->failed = pass.tally.failed;
+	ret->skipped = pass.tally.skipped;
+	snprintf(ret->summary, sizeof(ret->summary), "%s", pass.summary);
+	tune_pass_free(&pass);
+	return 0;
 }
 
-static int sample(struct mq_nl *nl, const struct mq_config *cfg)
+static int sample(void *ctx, const struct mq_config *cfg)
 {
+	struct service *sv = ctx;
+	struct probe_opts po = sv->tune.select;
+	const char *names[MQ_IFS_MAX];
 	struct mq_snapshot now = {0};
-	struct mq_finding *f = NULL;
-	struct mq_cpuset usable;
+	struct mq_assessment a;
 	struct prom_input in;
-	unsigned nf = 0;
 	char err[512] = "";
 	int r;
 
 	if (!cfg->prom_file[0])
 		return 0;
-	struct probe_opts po = tune_default_opts();
-	const char *names[MQ_IFS_MAX];
-
 	tune_probe_opts(cfg, &po, names);
-	r = snapshot_take(nl, &po, &now);
+	r = snapshot_take(sv->tune.nl, &po, &now);
 	if (r < 0)
 		return r;
-	r = findings_build(&now, have_prev ? &prev : NULL, cfg, &f, &nf);
+	irq_memory_mark(&sv->tune.managed, &now);
+	r = assess(&now, sv->have_prev ? &sv->prev : NULL, cfg, &a);
 	if (r < 0)
 		goto out;
-	cpus_usable(&now.cpus, cfg, &usable);
-	in = (struct prom_input){
-		.s = &now, .findings = f, .nfindings = nf, .tune = &stats,
-		.cpus_usable = cpuset_count(&usable),
-	};
+	in = (struct prom_input){.a = &a, .tune = &sv->tune.stats};
 	r = textfile_write(cfg->prom_file, prom_render_cb, &in, err, sizeof(err));
-	/* A full disk at every interval would flood the journal: log each new error once. */
-	if (r < 0 && strcmp(err, last_write_err) != 0)
+	assessment_free(&a);
+	/* A full disk at every interval would flood the journal: each new error once. */
+	if (r < 0 && log_lasting_fail(&sv->write_err, err[0] ? err : strerror(-r)))
 		log_error("%s", err[0] ? err : strerror(-r));
-	else if (r >= 0 && last_write_err[0])
+	else if (r >= 0 && log_lasting_ok(&sv->write_err))
 		log_info("%s written again", cfg->prom_file);
-	snprintf(last_write_err, sizeof(last_write_err), "%s", r < 0 ? err : "");
 	r = r < 0 ? 0 : r; /* reported above */
 out:
-	free(f);
-	if (have_prev)
-		snapshot_free(&prev);
-	prev = now;
-	have_prev = true;
+	if (sv->have_prev)
+		snapshot_free(&sv->prev);
+	sv->prev = now;
+	sv->have_prev = true;
 	return r;
 }
 
-void daemon_opts_default(struct daemon_opts *o)
+int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path,
+		const struct probe_opts *select, const struct daemon_overrides *ov)
 {
-	memset(o, 0, sizeof(*o));
-	o->tune = tune_with_stats;
-	o->sample = sample;
-	o->load_config = load_or_defaults;
-	o->free_config = config_free;
-	o->rtnl_fd = o->ethtool_fd = o->uevent_fd = -1;
+	struct service *sv = calloc(1, sizeof(*sv));
+	struct mq_monitor mon;
+	int r;
+
+	if (!sv)
+		return -ENOMEM;
+	tune_init(&sv->tune, nl, cfg, select);
+	if (ov)
+		sv->ov = *ov;
+	override(&sv->ov, cfg);
+	monitor_init(&mon, nl);
+	struct daemon_opts o = {
+		.config_path = config_path,
+		.cfg = cfg,
+		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample,
+			  .load_config = load_or_defaults, .free_config = free_config, .driver = driver},
+		.mon = &mon,
+		.select = select,
+	};
+	r = daemon_run(&o);
+	monitor_close_all(&mon);
+	if (sv->have_prev)
+		snapshot_free(&sv->prev);
+	tune_free(&sv->tune);
+	owned_irqs_free(&sv->owned);
+	free(sv);
+	return r;
 }

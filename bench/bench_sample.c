@@ -41,10 +41,12 @@ static int counters(struct mq_nl *nl, struct mq_snapshot *s)
 {
 	int r = 0;
 
+	for (unsigned i = 0; i < s->nnics; i++)
+		nic_counters_reset(&s->nics[i]); /* as snapshot_sample: each read from scratch */
 	if (nl->netdev_id)
 		(void)netdev_qstats_read(nl, s);
 	for (unsigned i = 0; i < s->nnics; i++)
-		if (s->nics[i].stats_source != STATS_QSTATS && ethstats_read(nl, &s->nics[i]) < 0)
+		if (ethstats_read(nl, &s->nics[i]) < 0) /* only what qstats left out */
 			r = -EIO;
 	return r;
 }

@@ -10,6 +10,7 @@ static const char *const ev_type_table[_EV_TYPE_MAX] = {
 	[EV_LINK_DEL] = "link_del",
 	[EV_LINK_UP] = "link_up",
 	[EV_LINK_DOWN] = "link_down",
+	[EV_LINK_CHANGE] = "link_change",
 	[EV_LINK_RENAME] = "link_rename",
 	[EV_CHANNELS_CHANGED] = "channels_changed",
 	[EV_CPU_ONLINE] = "cpu_online",
@@ -123,6 +124,7 @@ bool events_push(struct ev_state *s, const struct mq_event *e)
 		s->want_sample = true;
 		return true;
 	case EV_LINK_DOWN:
+	case EV_LINK_CHANGE:
 		return false;
 	case EV_CPU_ONLINE:
 	case EV_CPU_OFFLINE:
@@ -168,9 +170,9 @@ bool events_push(struct ev_state *s, const struct mq_event *e)
 		s->nevents++;
 
 	if (e->type == EV_CPU_ONLINE)
-		cpuset_set(&s->cpus_on, (unsigned)e->cpu);
+		cpuset_set(cpuset_buf(&s->cpus_on), (unsigned)e->cpu);
 	else if (e->type == EV_CPU_OFFLINE)
-		cpuset_set(&s->cpus_off, (unsigned)e->cpu);
+		cpuset_set(cpuset_buf(&s->cpus_off), (unsigned)e->cpu);
 
 	c = cause_for(s, e);
 	if (!c)
@@ -253,10 +255,10 @@ static void put_cause(struct out *o, const struct ev_state *s, const struct ev_c
 			put(o, " (to %u)", c->count);
 		break;
 	case EV_CPU_ONLINE:
-		put_cpus(o, &s->cpus_on, "came online");
+		put_cpus(o, cpuset_cbuf(&s->cpus_on), "came online");
 		return;
 	case EV_CPU_OFFLINE:
-		put_cpus(o, &s->cpus_off, "went offline");
+		put_cpus(o, cpuset_cbuf(&s->cpus_off), "went offline");
 		return;
 	case EV_TIMER_DRIFT_CHECK:
 		put(o, "drift check");
@@ -313,8 +315,8 @@ unsigned events_poll(struct ev_state *s, uint64_t now_ms, char *cause, size_t le
 		s->ncauses = 0;
 		s->nevents = 0;
 		s->overflow = false;
-		cpuset_zero(&s->cpus_on);
-		cpuset_zero(&s->cpus_off);
+		cpuset_zero(cpuset_buf(&s->cpus_on));
+		cpuset_zero(cpuset_buf(&s->cpus_off));
 	}
 	return act;
 }

@@ -22,6 +22,7 @@ enum ev_type {
 	EV_LINK_DEL,
 	EV_LINK_UP,          /* administratively up: drivers re-request IRQs on open */
 	EV_LINK_DOWN,        /* nothing to do until it comes back up: not a cause */
+	EV_LINK_CHANGE,      /* any other link notification (carrier, MTU, a new name...): not a cause */
 	EV_LINK_RENAME,
 	EV_CHANNELS_CHANGED, /* an ethtool CHANNELS_NTF not caused by us */
 	EV_CPU_ONLINE,
@@ -42,6 +43,7 @@ struct mq_event {
 	int ifindex;                   /* link and channel events, 0 otherwise */
 	char ifname[IF_NAMESIZE];      /* current name */
 	char oldname[IF_NAMESIZE];     /* EV_LINK_RENAME: the name before */
+	char kind[16];                 /* link events: IFLA_INFO_KIND ("veth"...), "" for a device */
 	int cpu;                       /* CPU events, -1 otherwise */
 	unsigned count;                /* EV_CHANNELS_CHANGED: new count, 0 unknown */
 };
@@ -72,7 +74,7 @@ struct ev_state {
 	unsigned ncauses;
 	unsigned nevents;         /* retune-causing events in this burst */
 	bool overflow;            /* a distinct cause did not fit */
-	struct mq_cpuset cpus_on, cpus_off;
+	struct mq_cpuset_buf cpus_on, cpus_off;
 	bool want_exit, want_reload, want_sample;
 	struct {
 		int ifindex;

@@ -2,19 +2,35 @@
 #pragma once
 
 /*
- * The planner: snapshot + config -> plan, a list of items "set X from
- * current to target". Pure: no I/O, no logging; the applier carries a plan
- * out and writes each item's result into it.
+ * The plan: a list of items "set X from current to target", built by
+ * assess() (core/assess.h) as part of the one assessment. Pure. The applier
+ * carries a plan out and writes each item's result into it.
  */
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/config.h"
 #include "core/snapshot.h"
 
-enum plan_kind { PLAN_CHANNELS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS, _PLAN_KIND_MAX };
-const char *plan_kind_to_string(enum plan_kind k); /* "channels", "irq_affinity", "xps", "rps" */
+enum plan_kind { PLAN_CHANNELS, PLAN_IRQ_AFFINITY, PLAN_XPS, PLAN_RPS, PLAN_RSS, _PLAN_KIND_MAX };
+/* "channels", "irq_affinity", "xps", "rps", "rss" */
+const char *plan_kind_to_string(enum plan_kind k);
+
+/*
+ * Why an item, or a NIC, is left as it is although the config alone would
+ * change it. Typed, so the applier, the findings and the renderers agree.
+ */
+enum plan_hold {
+	HOLD_NONE,
+	HOLD_MANAGED,     /* kernel-managed IRQ: writes fail with EIO */
+	HOLD_XDP,         /* an XDP program is attached: the driver refuses channel changes */
+	HOLD_NO_CHANNELS, /* the driver has no channel control: the device fixes the count */
+	HOLD_EXCLUDED,    /* exclude = yes */
+	_HOLD_MAX,
+};
+const char *plan_hold_to_string(enum plan_hold h); /* "none", "managed", ... (JSON) */
 
 enum step_status {
 	STEP_PLANNED,   /* not run (dry run) */
@@ -26,66 +42,78 @@ enum step_status {
 };
 const char *step_status_to_string(enum step_status s); /* "planned", "ok", ... */
 
+/* Channel counts of one NIC (ethtool -l): current, target or maximum. */
+struct mq_counts {
+	uint32_t rx, tx, other, combined;
+};
+
 struct plan_item {
 	enum plan_kind kind;
+	enum plan_hold hold;           /* not HOLD_NONE: change is false on purpose */
+	bool change;                   /* target differs from current: the applier writes it */
+	bool has_current;              /* current was readable */
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 	int queue;                     /* queue index, -1 for channels */
 	int irq;                       /* IRQ number for PLAN_IRQ_AFFINITY, else -1 */
-	char irq_name[MQ_NAME_MAX];
-	struct mq_channels ch_current, ch_target; /* PLAN_CHANNELS */
-	struct mq_cpuset current, target;         /* IRQ: smp_affinity_list; XPS/RPS: the mask */
-	bool has_current;              /* current was readable */
-	bool change;                   /* target differs from current: the applier writes it */
-	char note[160];                /* "queues=16 clamped to 4 usable vCPUs", ... */
+	struct mq_counts ch_current, ch_target, ch_max; /* PLAN_CHANNELS */
+	const struct mq_cpuset *current, *target; /* IRQ: smp_affinity_list; XPS/RPS: the mask (plan sets) */
+	struct {                       /* PLAN_RSS: the table now; the target is the even default */
+		uint32_t entries;
+		unsigned queues, covered;  /* active RX queues, those with an entry */
+		bool was_default;          /* the driver's own spread (else set by hand, or stale) */
+		bool restore;              /* --revert: the target is the recorded table, not the default */
+	} rss;
 	/* results: apply_run */
 	enum step_status status;
 	int err;                       /* -errno of a failed step */
-	char msg[256];                 /* why it failed or was skipped (the kernel's words if any) */
-	struct mq_cpuset effective;    /* IRQ: effective_affinity_list read back after the write */
+	char msg[160];                 /* why it failed or was skipped (the kernel's words if any) */
+	const struct mq_cpuset *effective; /* IRQ: effective_affinity_list read back after the write */
 	bool has_effective;
-};
-
-/* Something about a NIC (or the machine, ifname "") that is not an item. */
-struct plan_note {
-	char ifname[IF_NAMESIZE];
-	char text[200];
 };
 
 struct mq_plan {
 	unsigned n;
 	struct plan_item *items;       /* per NIC: channels, IRQs by queue, XPS, RPS */
-	unsigned nnotes;
-	struct plan_note *notes;
-	struct mq_cpuset online, usable;
+	const struct mq_cpuset *online, *usable; /* in sets */
+	struct cpuset_pool sets;       /* every CPU set of the plan and its items */
 	unsigned nr_cpu_ids;           /* width of XPS/RPS masks */
+	/* apply_run */
+	bool applied;                  /* carried out: every item has its result */
+	bool reprobed;                 /* channels changed, the rest was re-planned on a new probe */
+	int reprobe_err;               /* -errno of a failed re-probe, 0 otherwise */
+	int interrupted;               /* the signal that stopped it before the end, 0 none */
 };
 
-/*
- * Build the plan. Rules (README.md, "Configuration" has the user's version):
- * - usable CPUs = online - banned_cpus - isolated - nohz_full;
- * - channels = min(device max, usable CPUs, `queues`), never 0; combined if
- *   the driver has it, else rx = tx = n; no item for NICs without channel
- *   support, excluded NICs and loopback;
- * - one CPU per queue (its RX and TX IRQs together), the least loaded usable
- *   CPU in the NIC's order (NUMA-local, first threads of cores, L3 groups
- *   interleaved), continuing after the CPU the previous queue got, so NICs
- *   share CPUs evenly (loads differ by at most one queue);
- * - XPS: each usable CPU to the first queue it serves, others to the queue
- *   its SMT sibling serves, else to the queue with the fewest CPUs;
- * - RPS: empty unless rps = on, then rx-N gets tx-N's XPS CPUs (all usable
- *   CPUs for a single-queue NIC).
- * Returns 0 or -ENOMEM.
- */
-int plan_build(const struct mq_snapshot *s, const struct mq_config *cfg, struct mq_plan *ret);
+/* Items by result. */
+struct plan_tally {
+	unsigned ok, unchanged, failed, skipped, planned;
+};
+
 void plan_free(struct mq_plan *p);
 /* Items with change set. */
 unsigned plan_changes(const struct mq_plan *p);
+struct plan_tally plan_tally(const struct mq_plan *p);
 /*
- * Append a copy of an item / note (used by the applier to merge re-plans).
- * items grows by doubling with an implicit capacity: a plan's items must all
- * have come through plan_push_item (plan_build does); n may shrink, never grow by hand.
+ * Append a copy of an item, its CPU sets interned in p->sets (so they may
+ * point anywhere: a temporary, another plan). items grows by doubling with
+ * an implicit capacity: every item must come through here; n may shrink,
+ * never grow by hand. Returns 0 or -ENOMEM.
  */
 int plan_push_item(struct mq_plan *p, const struct plan_item *it);
-int plan_push_note(struct mq_plan *p, const char *ifname, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* *slot = p's copy of s (a set of the plan or of one of its items). 0 or -ENOMEM. */
+int plan_set(struct mq_plan *p, const struct mq_cpuset **slot, const struct mq_cpuset *s);
+
+/*
+ * After a channel change the applier re-plans on a new probe: the new plan
+ * np takes over the channel items old has already carried out (their
+ * results), in place of its own for the same NIC. Returns 0 or -ENOMEM.
+ */
+int plan_keep_channel_results(struct mq_plan *np, const struct mq_plan *old);
+
+struct mq_assessment;
+/*
+ * Fill a->plan and the per-NIC verdicts' targets (core/assess.h has the
+ * rules). Called by assess() once a->usable is known. Returns 0 or -ENOMEM.
+ */
+int plan_build(struct mq_assessment *a, const struct mq_config *cfg);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* Kernel uevents from NETLINK_KOBJECT_UEVENT: daemon_uevent_parse(). */
+/* Kernel uevents from NETLINK_KOBJECT_UEVENT: monitor_uevent_parse(). */
 #include <errno.h>
 
-#include "agent/daemon.h"
 #include "fuzz/fuzz.h"
+#include "probes/monitor.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
-	r = daemon_uevent_parse(buf, size, &e);
+	r = monitor_uevent_parse(buf, size, &e);
 	FUZZ_CHECK(r >= -EINVAL && r <= 1);
 	if (r == 1)
 		FUZZ_CHECK((e.type == EV_CPU_ONLINE || e.type == EV_CPU_OFFLINE) && e.cpu >= 0 &&

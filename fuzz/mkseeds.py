@@ -60,6 +60,19 @@ write("fuzz_nl_ethtool", "gve.bin", gve)
 write("fuzz_nl_ethtool", "ntf-mlx5.bin", ntf)
 write("fuzz_nl_ethtool", "dump.bin", virtio + gve + nlmsg(3, struct.pack("<i", 0)))
 
+# ---- ethtool RSS_GET_REPLY (38): header, INDIR (4, u32 array), HFUNC (3), HKEY (5) ----
+# tests/data/netlink/rss-get-*.bin are captured ones (seeds.sh adds them).
+def u32s(t, vals):
+    return attr(t, struct.pack("<%dI" % len(vals), *vals))
+
+
+rss_hdr = nest(1, u32(1, 2), strz(2, "eth0"))
+write("fuzz_nl_rss", "virtio-equal2.bin",
+      genl(ETH, 38, rss_hdr, u32s(4, [i % 2 for i in range(128)]), u32(3, 1), attr(5, bytes(range(40)))))
+write("fuzz_nl_rss", "no-table.bin", genl(ETH, 38, rss_hdr, u32(3, 1)))
+write("fuzz_nl_rss", "context-xfrm.bin",
+      genl(ETH, 38, rss_hdr, u32(2, 1), u32s(4, [3, 2, 1, 0] * 16), u32(6, 1), nest(8, u32(1, 0xff))))
+
 # ---- netdev: QUEUE_GET 10, NAPI_GET 11, QSTATS_GET 12 ----
 ND = 0x1b
 queues = b"".join(genl(ND, 10, u32(1, q), u32(2, 3), u32(3, t), u32(4, 8193 + q))
@@ -118,12 +131,12 @@ new = link(16, 7, "veth0", change=0xffffffff, kind="veth")
 dl = link(17, 7, "veth0", kind="veth")
 ch = genl(0x14, 19, nest(1, u32(1, 3), strz(2, "eth1")), u32(9, 2))
 ch2 = genl(0x14, 19, nest(1, u32(1, 4)), u32(6, 3))
-write("fuzz_daemon_events", "mixed.bin",
+write("fuzz_monitor", "mixed.bin",
       rec(0, eth0) + rec(0, up) + rec(0, rename) + rec(0, new + dl) + rec(1, ch) + rec(1, ch2)
       + rec(2, off) + rec(2, on) + rec(2, net))
-write("fuzz_daemon_events", "links.bin", rec(0, eth0 + up + rename))
-write("fuzz_daemon_events", "channels.bin", rec(1, ch + ch2))
-write("fuzz_daemon_events", "hotplug.bin", rec(2, off) + rec(2, on))
+write("fuzz_monitor", "links.bin", rec(0, eth0 + up + rename))
+write("fuzz_monitor", "channels.bin", rec(1, ch + ch2))
+write("fuzz_monitor", "hotplug.bin", rec(2, off) + rec(2, on))
 
 # ---- ethtool -S key names: "driver\0key" ----
 for drv, key in [("virtio_net", "rx_queue_3_packets"), ("virtio_net", "rx12_drops"),
@@ -134,7 +147,40 @@ for drv, key in [("virtio_net", "rx_queue_3_packets"), ("virtio_net", "rx12_drop
     write("fuzz_ethstats", f"{drv}-{key.strip().replace(' ', '_').replace('[', '_').replace(']', '')}",
           f"{drv}\0{key}".encode())
 
+# ---- IRQ action names: "driver\0ifname\0dev\0name" ----
+for i, (drv, ifn, dev, name) in enumerate([
+        ("virtio_net", "eth0", "virtio2", "virtio2-input.3"), ("virtio_net", "eth0", "", "virtio7-output.0"),
+        ("ena", "ens5", "", "ens5-Tx-Rx-31"), ("gve", "ens4", "", "gve-ntfy-blk3@pci:0000:00:04.0"),
+        ("mlx5_core", "eth1", "", "mlx5_comp7@pci:c3a8:00:02.0"), ("i40e", "eth2", "", "i40e-0000:3b:00.0:misc"),
+        ("vif", "eth0", "vif0", "vif0-q1-rx"), ("", "enp5s0f4", "", "enp5s0f4 (queue 2)"),
+        ("e1000", "ens3", "", "uhci_hcd:usb1, ens3"), ("vmxnet3", "ens192", "", "ens192-rx-5")]):
+    write("fuzz_irqname", f"seed{i}", f"{drv}\0{ifn}\0{dev}\0{name}".encode())
+write("fuzz_irqname", "bare", b"eth0-TxRx-1")
+
 # ---- CPU lists and masks ----
 for i, s in enumerate(["0-3,8,10-11\n", "0", "", "1023", "0-1023", "ff,ffffffff\n",
                        "00000000,00000000,00000001", "80000000,00000000", "0-1022:2"]):
     write("fuzz_cpuset", f"seed{i}", s.encode())
+
+
+# ---- one request's replies as the socket reader takes them: [len LE16][datagram] records ----
+def dgram(data):
+    return struct.pack("<H", len(data)) + data
+
+
+def nlerr(error, echoed_len, extack=None):
+    flags = 0x100 | (0x200 if extack else 0)           # NLM_F_CAPPED, NLM_F_ACK_TLVS
+    body = struct.pack("<i", error) + struct.pack("<IHHII", echoed_len, ETH, 5, 1, 0x1234)
+    if extack:
+        body += strz(1, extack)                         # NLMSGERR_ATTR_MSG
+    return nlmsg(2, body, flags=flags)
+
+
+done = nlmsg(3, struct.pack("<i", 0))
+write("fuzz_nl_reply", "dump.bin", dgram(virtio + gve) + dgram(done))
+write("fuzz_nl_reply", "ack.bin", dgram(nlerr(0, 36)))
+write("fuzz_nl_reply", "extack.bin",
+      dgram(nlerr(-22, 36, "requested channel count exceeds maximum")))
+intr = genl(ETH, 18, hdr, u32(5, 8), u32(9, 4))
+intr = intr[:6] + struct.pack("<H", 2 | 0x10) + intr[8:]  # NLM_F_MULTI | NLM_F_DUMP_INTR
+write("fuzz_nl_reply", "dump-intr.bin", dgram(virtio + intr) + dgram(nlmsg(3, struct.pack("<i", -4))))

@@ -4,6 +4,8 @@
 # "ok - NAME: N execs" or "not ok - NAME ..." per harness (tests/lib.sh style)
 # and exits non-zero if any harness crashed, leaked or timed out.
 #   FUZZ_SECONDS=20 FUZZ_JOBS=2 fuzz/run.sh [NAME...]
+# Before fuzzing, each harness runs the inputs of fuzz/regress.sh whole (inputs
+# that once broke a parser's memory bounds), under the same -rss_limit_mb.
 # Logs: build/fuzz/logs/NAME.log (FUZZ_LOGS=DIR); crashing inputs: build/fuzz/artifacts/NAME/.
 set -u
 cd "$(dirname "$0")/.."
@@ -13,6 +15,7 @@ bin=build/fuzz
 corpus=$bin/corpus
 logs=${FUZZ_LOGS:-$bin/logs}
 fuzz/seeds.sh "$corpus" || exit 1
+fuzz/regress.sh "$bin/regress" || exit 1
 mkdir -p "$logs"
 
 names=("$@")
@@ -25,6 +28,10 @@ fi
 one() {
 	local n=$1 log=$logs/$1.log
 	mkdir -p "$bin/artifacts/$n"
+	# The inputs that once broke the bounds, whole (fuzzing cuts inputs at 1 MB).
+	if [ -d "$bin/regress/$n" ]; then
+		"$bin/$n" -timeout=10 -rss_limit_mb=1024 "$bin/regress/$n"/* >"$log" 2>&1 || return 1
+	fi
 	# -timeout: one input taking this long is a hang; LSan is on (ASan default).
 	"$bin/$n" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
 		-artifact_prefix="$bin/artifacts/$n/" "$corpus/$n" >"$log" 2>&1

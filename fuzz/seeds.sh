@@ -30,7 +30,12 @@ mapfile -t f < <(find tests/data -type f \( -name online -o -name possible -o -n
 	-size -8k | sort | head -400)
 add fuzz_cpuset "${f[@]}"
 add fuzz_config mqbalance.conf.example
+add fuzz_softirqs tests/data/cpustat/*/proc/softirqs
+add fuzz_stat tests/data/cpustat/*/proc/stat
+add fuzz_softnet tests/data/cpustat/*/proc/net/softnet_stat
 add fuzz_nl_ethtool tests/data/netlink/*.bin
+
+add fuzz_nl_rss tests/data/netlink/rss-*.bin
 for n in fuzz/fuzz_*.c; do
 	n=$(basename "$n" .c)
 	mkdir -p "$out/$n"

@@ -6,6 +6,7 @@
 
 #include "output/jsonw.h"
 #include "core/cpuset.h"
+#include "core/escape.h"
 
 void jsonw_init(struct jsonw *w, FILE *f, bool pretty)
 {
@@ -113,37 +114,6 @@ int jsonw_finish(struct jsonw *w)
 	return w->err;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void jsonw_escape(FILE *f, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -167,7 +137,12 @@ void jsonw_escape(FILE *f, const char *str, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_seq(s + i, len - i);
+		n = escape_utf8_len(str + i, len - i);
+		if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) { /* C1 controls, as terminals may obey them */
+			fprintf(f, "\\u%04x", s[i + 1]);
+			i += 2;
+			continue;
+		}
 		if (!n) {
 			fputs("\\ufffd", f);
 			i++;
@@ -302,10 +277,10 @@ void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s)
 	jsonw_kv_string(w, key, s && *s ? s : NULL);
 }
 
-void jsonw_kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s)
+void jsonw_kv_cpus(struct jsonw *w, const char *key, bool known, const struct mq_cpuset *s)
 {
 	jsonw_key(w, key);
-	if (!s) {
+	if (!known) {
 		jsonw_null(w);
 		return;
 	}

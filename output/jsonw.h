@@ -3,8 +3,9 @@
 
 /*
  * A tiny streaming JSON writer over a FILE*. Commas, colons and indentation
- * are automatic; strings are escaped (control characters as \uXXXX, invalid
- * UTF-8 as \ufffd) so whatever the kernel names an IRQ, the output parses.
+ * are automatic; strings are escaped (control characters, C1 included, as
+ * \uXXXX, each byte of invalid UTF-8 as \ufffd) so whatever the kernel names
+ * an IRQ, the output parses and reaches no terminal as a control sequence.
  * Misuse (a value where a key is due, unbalanced ends, nesting deeper than
  * JSONW_MAX_DEPTH) is remembered and reported by jsonw_finish(), never fatal.
  */
@@ -58,7 +59,8 @@ void jsonw_kv_null(struct jsonw *w, const char *key);
 void jsonw_kv_string_or_null(struct jsonw *w, const char *key, const char *s);
 /* An ascending array of CPU ids; null for NULL (not readable). */
 struct mq_cpuset;
-void jsonw_kv_cpus(struct jsonw *w, const char *key, const struct mq_cpuset *s);
+/* [0, 1, ...] (s NULL: []), or null when the set is not known. */
+void jsonw_kv_cpus(struct jsonw *w, const char *key, bool known, const struct mq_cpuset *s);
 
 /* Escape s as a JSON string body (no quotes) into f. Exposed for tests. */
 void jsonw_escape(FILE *f, const char *s, size_t len);

@@ -8,38 +8,14 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/escape.h"
+#include "core/rss.h"
 #include "core/version.h"
 #include "output/prom.h"
 
-
-static const char *const tune_action_table[_TUNE_ACTION_MAX] = {
-	[TUNE_ACTION_CHANNELS] = "channels",
-	[TUNE_ACTION_IRQ_AFFINITY] = "irq_affinity",
-	[TUNE_ACTION_XPS] = "xps",
-	[TUNE_ACTION_RPS] = "rps",
-};
-
-const char *tune_action_to_string(enum tune_action a)
-{
-	return (unsigned)a < _TUNE_ACTION_MAX && tune_action_table[a] ? tune_action_table[a] : "invalid";
-}
-
-struct mq_tune_nic *tune_stats_nic(struct mq_tune_stats *t, const char *ifname)
-{
-	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
-
-	for (unsigned i = 0; i < n; i++)
-		if (strncmp(t->nic[i].ifname, ifname, sizeof(t->nic[i].ifname)) == 0)
-			return &t->nic[i];
-	if (n == MQ_TUNE_MAX_NICS)
-		return NULL;
-	memset(&t->nic[n], 0, sizeof(t->nic[n]));
-	snprintf(t->nic[n].ifname, sizeof(t->nic[n].ifname), "%s", ifname);
-	t->nnics = n + 1;
-	return &t->nic[n];
-}
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -52,20 +28,40 @@ struct lbl {
 	const char *k, *v;
 };
 
-/* Label values: backslash, double quote and newline are escaped; nothing else is. */
+/*
+ * Label values must be valid UTF-8 with backslash, double quote and newline
+ * escaped. A name is written as the text report shows it (core/escape.h: a
+ * control character or a byte that is not UTF-8 as the text \xNN), except
+ * that a backslash stays one: the value read back is the name itself
+ * wherever the name is printable UTF-8, so it joins node_exporter's device.
+ */
 static void put_escaped(FILE *f, const char *v)
 {
-	for (; *v; v++) {
-		switch (*v) {
-		case '\\': fputs("\\\\", f); break;
-		case '"': fputs("\\\"", f); break;
-		case '\n': fputs("\\n", f); break;
-		default: fputc(*v, f);
-		}
+	char buf[ESCAPE_BUF];
+
+	for (const char *c = escape_text(buf, sizeof(buf), v, false); *c; c++) {
+		if (*c == '\\' || *c == '"')
+			fputc('\\', f);
+		fputc(*c, f);
 	}
 }
 
-static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uint64_t v)
+/*
+ * Two names written as the same label value are one series: a byte 0xff and
+ * the text \xff. Only a name with a backslash can meet another that way.
+ */
+static bool same_label(const char *a, const char *b)
+{
+	char x[ESCAPE_BUF], y[ESCAPE_BUF];
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (!strchr(a, '\\') && !strchr(b, '\\'))
+		return false;
+	return strcmp(escape_text(x, sizeof(x), a, false), escape_text(y, sizeof(y), b, false)) == 0;
+}
+
+static void labels(FILE *f, struct fam *fam, const struct lbl *l, size_t nl)
 {
 	if (!fam->started) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name, fam->type);
@@ -77,21 +73,28 @@ static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uin
 		put_escaped(f, l[i].v);
 		fputc('"', f);
 	}
-	fprintf(f, "%s %" PRIu64 "\n", nl ? "}" : "", v);
+	fputs(nl ? "} " : " ", f);
+}
+
+/* A ratio 0..1 (base units, never a percentage). */
+static void sample_ratio(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, double v)
+{
+	labels(f, fam, l, nl);
+	fprintf(f, "%.4f\n", v);
+}
+
+static void sample(FILE *f, struct fam *fam, const struct lbl *l, size_t nl, uint64_t v)
+{
+	labels(f, fam, l, nl);
+	fprintf(f, "%" PRIu64 "\n", v);
 }
 
 /* ---- duplicate guards: the snapshot comes from the kernel, trust nothing --- */
 
-static const char *nic_name(const struct mq_nic *n)
-{
-	/* name[] is IF_NAMESIZE; a missing terminator must not run off the end */
-	return memchr(n->name, '\0', sizeof(n->name)) ? n->name : "";
-}
-
 static bool nic_first(const struct mq_snapshot *s, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strcmp(nic_name(&s->nics[j]), nic_name(&s->nics[i])) == 0)
+		if (same_label(s->nics[j].name, s->nics[i].name))
 			return false;
 	return true;
 }
@@ -115,67 +118,34 @@ static bool irq_first(const struct mq_nic *n, unsigned i)
 	return true;
 }
 
-static const char *finding_dev(const struct mq_finding *x)
-{
-	return memchr(x->ifname, '\0', sizeof(x->ifname)) ? x->ifname : "";
-}
-
 static bool finding_first(const struct mq_finding *fs, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
 		if (fs[j].code == fs[i].code && fs[j].severity == fs[i].severity &&
-		    strcmp(finding_dev(&fs[j]), finding_dev(&fs[i])) == 0)
+		    same_label(fs[j].ifname, fs[i].ifname))
 			return false;
 	return true;
-}
-
-static const struct mq_tune_nic *tune_nic(const struct mq_tune_stats *t, const char *ifname)
-{
-	unsigned n = t->nnics < MQ_TUNE_MAX_NICS ? t->nnics : MQ_TUNE_MAX_NICS;
-
-	for (unsigned i = 0; i < n; i++)
-		if (strncmp(t->nic[i].ifname, ifname, sizeof(t->nic[i].ifname)) == 0)
-			return &t->nic[i];
-	return NULL;
 }
 
 static bool tune_nic_first(const struct mq_tune_stats *t, unsigned i)
 {
 	for (unsigned j = 0; j < i; j++)
-		if (strncmp(t->nic[j].ifname, t->nic[i].ifname, sizeof(t->nic[i].ifname)) == 0)
+		if (same_label(t->nic[j].ifname, t->nic[i].ifname)) /* snprintf'd: terminated */
 			return false;
 	return true;
 }
 
 /* ---- families ------------------------------------------------------------ */
 
+/* A queue's IRQ, or the one vector every queue shares: what a CPU carries for the NIC. */
 static bool queue_irq(const struct mq_irq *q)
 {
-	return q->role == IRQ_ROLE_RX || q->role == IRQ_ROLE_TX || q->role == IRQ_ROLE_RXTX ||
-	       q->role == IRQ_ROLE_SHARED;
-}
-
-static const struct mq_cpuset *irq_cpus(const struct mq_irq *q)
-{
-	if (q->has_effective)
-		return &q->effective;
-	return q->has_affinity ? &q->affinity : NULL;
-}
-
-static unsigned usable_cpus(const struct prom_input *in)
-{
-	struct mq_cpuset u;
-
-	if (in->cpus_usable)
-		return in->cpus_usable;
-	cpuset_andnot(&u, &in->s->cpus.online, &in->s->cpus.isolated);
-	cpuset_andnot(&u, &u, &in->s->cpus.nohz_full);
-	return cpuset_count(&u);
+	return irq_role_is_queue(q->role) || q->role == IRQ_ROLE_SHARED;
 }
 
 static void render_machine(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam build = {"mqbalance_build_info", "gauge",
 			    "Always 1; the version label says which mqbalance wrote this file."};
 	struct fam online = {"mqbalance_cpus_online", "gauge", "Online CPUs."};
@@ -184,12 +154,23 @@ static void render_machine(FILE *f, const struct prom_input *in)
 	struct fam spread = {"mqbalance_cpu_queue_irqs", "gauge",
 			     "Queue IRQs whose effective affinity (else the requested one) includes this "
 			     "online CPU."};
-	uint32_t nirqs[MQ_MAX_CPUS] = {0};
+	struct fam fired = {"mqbalance_cpu_queue_interrupts_total", "counter",
+			    "Interrupts of NIC queue IRQs on this CPU (/proc/interrupts), all NICs."};
+	/* per online CPU, by id: sized by the highest online CPU, not MQ_MAX_CPUS */
+	unsigned width = (unsigned)(cpuset_last(s->cpus.online) + 1);
+	struct {
+		uint32_t nirqs;
+		bool known;
+		uint64_t count;
+	} *per = NULL;
 	char cpu[16];
 
 	sample(f, &build, (struct lbl[]){{"version", in->version ? in->version : mq_version}}, 1, 1);
-	sample(f, &online, NULL, 0, cpuset_count(&s->cpus.online));
-	sample(f, &usable, NULL, 0, usable_cpus(in));
+	sample(f, &online, NULL, 0, cpuset_count(s->cpus.online));
+	sample(f, &usable, NULL, 0, in->a->nusable);
+	per = calloc(width ? width : 1, sizeof(*per));
+	if (!per)
+		return; /* no memory: the per-CPU families are left out */
 
 	/* one pass over the IRQs, then one sample per online CPU */
 	for (unsigned i = 0; s->nics && i < s->nnics; i++) {
@@ -200,21 +181,35 @@ static void render_machine(FILE *f, const struct prom_input *in)
 		for (unsigned k = 0; k < nic_nirqs(nic); k++) {
 			const struct mq_cpuset *cs = irq_cpus(&nic->irqs[k]);
 
-			if (!cs || !queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
+			if (!queue_irq(&nic->irqs[k]) || !irq_first(nic, k))
 				continue;
+			for (unsigned c = 0; nic->irqs[k].per_cpu && c < nic->irqs[k].n_per_cpu && c < width; c++)
+				if (nic->irqs[k].per_cpu[c] != MQ_NA) {
+					per[c].count += nic->irqs[k].per_cpu[c];
+					per[c].known = true;
+				}
 			CPUSET_FOREACH(c, cs)
-				nirqs[c]++;
+				if ((unsigned)c < width)
+					per[c].nirqs++;
 		}
 	}
-	CPUSET_FOREACH(c, &s->cpus.online) {
+	CPUSET_FOREACH(c, s->cpus.online) {
 		snprintf(cpu, sizeof(cpu), "%d", c);
-		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, nirqs[c]);
+		sample(f, &spread, (struct lbl[]){{"cpu", cpu}}, 1, per[c].nirqs);
 	}
+	/* node_exporter's interrupts collector is off by default and splits per IRQ; this is per CPU */
+	CPUSET_FOREACH(c, s->cpus.online) {
+		if (!per[c].known)
+			continue;
+		snprintf(cpu, sizeof(cpu), "%d", c);
+		sample(f, &fired, (struct lbl[]){{"cpu", cpu}}, 1, per[c].count);
+	}
+	free(per);
 }
 
 static void render_devices(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam info = {"mqbalance_device_info", "gauge",
 			   "Always 1; driver and where mqbalance reads this NIC's queues, counters and IRQs."};
 	struct fam rxq = {"mqbalance_device_receive_queues", "gauge",
@@ -224,19 +219,14 @@ static void render_devices(FILE *f, const struct prom_input *in)
 
 	for (unsigned i = 0; i < s->nnics; i++) {
 		const struct mq_nic *n = &s->nics[i];
-		char drv[sizeof(n->driver) + 1], bus[sizeof(n->bus_info) + 1], kind[sizeof(n->kind) + 1];
 
 		if (!nic_first(s, i))
 			continue;
-		/* copies with a guaranteed terminator */
-		snprintf(drv, sizeof(drv), "%.*s", (int)sizeof(n->driver), n->driver);
-		snprintf(bus, sizeof(bus), "%.*s", (int)sizeof(n->bus_info), n->bus_info);
-		snprintf(kind, sizeof(kind), "%.*s", (int)sizeof(n->kind), n->kind);
 		sample(f, &info,
-		       (struct lbl[]){{"device", nic_name(n)},
-				      {"driver", drv},
-				      {"bus_info", bus},
-				      {"kind", kind},
+		       (struct lbl[]){{"device", n->name},
+				      {"driver", n->driver},
+				      {"bus_info", n->bus_info},
+				      {"kind", n->kind},
 				      {"channels_source", channels_source_to_string(n->ch.source)},
 				      {"stats_source", stats_source_to_string(n->stats_source)},
 				      {"irqmap_source", irqmap_source_to_string(n->irqmap_source)}},
@@ -244,11 +234,11 @@ static void render_devices(FILE *f, const struct prom_input *in)
 	}
 	for (unsigned i = 0; i < s->nnics; i++)
 		if (nic_first(s, i))
-			sample(f, &rxq, (struct lbl[]){{"device", nic_name(&s->nics[i])}}, 1,
+			sample(f, &rxq, (struct lbl[]){{"device", s->nics[i].name}}, 1,
 			       s->nics[i].real_rx_queues);
 	for (unsigned i = 0; i < s->nnics; i++)
 		if (nic_first(s, i))
-			sample(f, &txq, (struct lbl[]){{"device", nic_name(&s->nics[i])}}, 1,
+			sample(f, &txq, (struct lbl[]){{"device", s->nics[i].name}}, 1,
 			       s->nics[i].real_tx_queues);
 }
 
@@ -257,7 +247,7 @@ enum ch_what { CH_CUR, CH_MAX, CH_TARGET };
 static void render_channels(FILE *f, const struct prom_input *in)
 {
 	static const char *const type[] = {"combined", "rx", "tx", "other"};
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam fams[] = {
 		[CH_CUR] = {"mqbalance_channels", "gauge",
 			    "Current channel count of this type (ethtool -l); only types the NIC supports."},
@@ -272,27 +262,28 @@ static void render_channels(FILE *f, const struct prom_input *in)
 			const struct mq_channels *ch = &n->ch;
 			const uint32_t cur[] = {ch->combined, ch->rx, ch->tx, ch->other};
 			const uint32_t max[] = {ch->combined_max, ch->rx_max, ch->tx_max, ch->other_max};
-			const struct mq_tune_nic *t = in->tune ? tune_nic(in->tune, nic_name(n)) : NULL;
+			const struct mq_nic_verdict *v = &in->a->nics[i];
+			const struct plan_item *it = assess_item(in->a, v, PLAN_CHANNELS);
+			bool known = ch->source != CHANNELS_NONE, has_target = it != NULL;
 			uint32_t tgt[4] = {0};
-			bool known = ch->source != CHANNELS_NONE;
 
 			if (!nic_first(s, i))
 				continue;
-			if (t && t->has_target) {
-				tgt[0] = t->target_combined;
-				tgt[1] = t->target_rx;
-				tgt[2] = t->target_tx;
-				tgt[3] = t->target_other;
+			if (has_target) {
+				tgt[0] = it->ch_target.combined;
+				tgt[1] = it->ch_target.rx;
+				tgt[2] = it->ch_target.tx;
+				tgt[3] = it->ch_target.other;
 			}
 			for (unsigned k = 0; k < 4; k++) {
-				struct lbl l[] = {{"device", nic_name(n)}, {"type", type[k]}};
+				struct lbl l[] = {{"device", n->name}, {"type", type[k]}};
 				bool supported = known && max[k] > 0;
 
 				if (w == CH_CUR && supported)
 					sample(f, &fams[w], l, 2, cur[k]);
 				else if (w == CH_MAX && supported)
 					sample(f, &fams[w], l, 2, max[k]);
-				else if (w == CH_TARGET && t && t->has_target && (supported || tgt[k] > 0))
+				else if (w == CH_TARGET && has_target && (supported || tgt[k] > 0))
 					sample(f, &fams[w], l, 2, tgt[k]);
 			}
 		}
@@ -314,9 +305,32 @@ static uint64_t queue_field(const struct mq_queue *q, enum q_field k)
 	}
 }
 
+/* The RSS table's spread: queues that get flows, and the busiest queue's share of the hash space. */
+static void render_rss(FILE *f, const struct prom_input *in)
+{
+	const struct mq_snapshot *s = in->a->now;
+	struct fam cov = {"mqbalance_rss_queues_covered", "gauge",
+			  "Active RX queues the RSS indirection table sends flows to."};
+	struct fam share = {"mqbalance_rss_max_weight_share", "gauge",
+			    "Share of the RSS table's entries on its busiest RX queue, 0..1 (even: 1/queues)."};
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < s->nnics; i++) {
+			struct rss_spread sp;
+			struct lbl l[] = {{"device", s->nics[i].name}};
+
+			if (!nic_first(s, i) || rss_nic_analyse(&s->nics[i], &sp) < 0)
+				continue;
+			if (pass == 0)
+				sample(f, &cov, l, 1, sp.covered);
+			else
+				sample_ratio(f, &share, l, 1, sp.max_share);
+		}
+}
+
 static void render_queues(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam fams[_Q_MAX] = {
 		[Q_RX_PACKETS] = {"mqbalance_queue_receive_packets_total", "counter",
 				  "Packets received on this queue."},
@@ -346,7 +360,7 @@ static void render_queues(FILE *f, const struct prom_input *in)
 				if (v == MQ_NA || !queue_first(n, j))
 					continue;
 				snprintf(qs, sizeof(qs), "%u", n->queues[j].index);
-				sample(f, &fams[k], (struct lbl[]){{"device", nic_name(n)}, {"queue", qs}}, 2,
+				sample(f, &fams[k], (struct lbl[]){{"device", n->name}, {"queue", qs}}, 2,
 				       v);
 			}
 		}
@@ -355,13 +369,13 @@ static void render_queues(FILE *f, const struct prom_input *in)
 
 static void render_irqs(FILE *f, const struct prom_input *in)
 {
-	const struct mq_snapshot *s = in->s;
+	const struct mq_snapshot *s = in->a->now;
 	struct fam total = {"mqbalance_irq_interrupts_total", "counter",
 			    "Interrupts of this NIC IRQ, summed over CPUs (/proc/interrupts)."};
 	struct fam info = {"mqbalance_irq_info", "gauge",
 			   "Always 1; the IRQ's action name and the CPUs it really lands on "
 			   "(effective_affinity_list)."};
-	char irq[16], queue[16], cpus[4 * MQ_MAX_CPUS + 8], name[MQ_NAME_MAX + 1];
+	char irq[16], queue[16], cpus[MQ_CPULIST_MAX];
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < s->nnics; i++) {
@@ -371,9 +385,9 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 				continue;
 			for (unsigned j = 0; j < nic_nirqs(n); j++) {
 				const struct mq_irq *q = &n->irqs[j];
-				struct lbl l[] = {{"device", nic_name(n)}, {"irq", irq}, {"queue", queue},
+				struct lbl l[] = {{"device", n->name}, {"irq", irq}, {"queue", queue},
 						  {"role", irq_role_to_string(q->role)},
-						  {"name", name}, {"effective_cpus", cpus}};
+						  {"name", q->name}, {"effective_cpus", cpus}};
 
 				if (!irq_first(n, j))
 					continue;
@@ -388,8 +402,7 @@ static void render_irqs(FILE *f, const struct prom_input *in)
 						sample(f, &total, l, 4, q->total);
 					continue;
 				}
-				snprintf(name, sizeof(name), "%.*s", (int)sizeof(q->name), q->name);
-				if (!q->has_effective || cpuset_format_list(&q->effective, cpus, sizeof(cpus)) < 0)
+				if (!q->has_effective || cpuset_format_list(q->effective, cpus, sizeof(cpus)) < 0)
 					cpus[0] = '\0';
 				sample(f, &info, l, 6, 1);
 			}
@@ -402,8 +415,8 @@ static void render_findings(FILE *f, const struct prom_input *in)
 	struct fam count = {"mqbalance_findings", "gauge", "Active findings of this severity."};
 	struct fam one = {"mqbalance_finding", "gauge",
 			  "Always 1; one series per active finding (see mqbalance --report for the fix)."};
-	const struct mq_finding *fs = in->nfindings ? in->findings : NULL;
-	unsigned n = fs ? in->nfindings : 0;
+	const struct mq_finding *fs = in->a->nfindings ? in->a->findings : NULL;
+	unsigned n = fs ? in->a->nfindings : 0;
 
 	for (unsigned sev = 0; sev < _SEV_MAX; sev++) {
 		uint64_t c = 0;
@@ -419,7 +432,7 @@ static void render_findings(FILE *f, const struct prom_input *in)
 		sample(f, &one,
 		       (struct lbl[]){{"code", finding_code_to_string(fs[i].code)},
 				      {"severity", severity_to_string(fs[i].severity)},
-				      {"device", finding_dev(&fs[i])}},
+				      {"device", fs[i].ifname}},
 		       3, 1);
 	}
 }
@@ -436,14 +449,13 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 
 	sample(f, &last, NULL, 0, t->last_apply > 0 ? (uint64_t)t->last_apply : 0);
 	for (unsigned i = 0; i < n; i++) {
-		char dev[IF_NAMESIZE + 1];
+		const char *dev = t->nic[i].ifname;
 
 		if (!tune_nic_first(t, i))
 			continue;
-		snprintf(dev, sizeof(dev), "%.*s", (int)sizeof(t->nic[i].ifname), t->nic[i].ifname);
-		for (unsigned a = 0; a < _TUNE_ACTION_MAX; a++)
+		for (unsigned a = 0; a < _PLAN_KIND_MAX; a++)
 			sample(f, &fail,
-			       (struct lbl[]){{"device", dev}, {"action", tune_action_to_string(a)}}, 2,
+			       (struct lbl[]){{"device", dev}, {"action", plan_kind_to_string(a)}}, 2,
 			       t->nic[i].failures[a]);
 	}
 	sample(f, &drift, NULL, 0, t->drift_corrections);
@@ -451,25 +463,17 @@ static void render_tune(FILE *f, const struct mq_tune_stats *t)
 
 int prom_render(FILE *f, const struct prom_input *in)
 {
-	struct mq_snapshot empty = {0};
-	struct prom_input fixed;
-
-	if (!f || !in || !in->s)
+	if (!f || !in || !in->a || !in->a->now || (in->a->now->nnics && !in->a->now->nics))
 		return -EINVAL;
-	fixed = *in;
-	if (!in->s->nics && in->s->nnics) {
-		/* nnics without an array: render the machine, no NICs */
-		empty.cpus = in->s->cpus;
-		fixed.s = &empty;
-	}
-	render_machine(f, &fixed);
-	render_devices(f, &fixed);
-	render_channels(f, &fixed);
-	render_queues(f, &fixed);
-	render_irqs(f, &fixed);
-	render_findings(f, &fixed);
-	if (fixed.tune)
-		render_tune(f, fixed.tune);
+	render_machine(f, in);
+	render_devices(f, in);
+	render_channels(f, in);
+	render_queues(f, in);
+	render_rss(f, in);
+	render_irqs(f, in);
+	render_findings(f, in);
+	if (in->tune)
+		render_tune(f, in->tune);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -24,7 +24,7 @@
 /* A cpu list file (path below the sysfs root); -ENOENT passes through. */
 static int read_list(struct mq_cpuset *ret, const char *path)
 {
-	char buf[8192];
+	char buf[MQ_CPULIST_MAX];
 	int r;
 
 	r = sysfs_read(buf, sizeof(buf), "%s", path);
@@ -44,7 +44,7 @@ static int read_mask_file(const char *name, struct mq_cpuset *ret)
 /* isolated / nohz_full: absent, empty, "(null)" (older kernels) or garbage all mean none. */
 static void read_optional_mask(const char *name, struct mq_cpuset *ret)
 {
-	char buf[8192];
+	char buf[MQ_CPULIST_MAX];
 
 	cpuset_zero(ret);
 	if (sysfs_read(buf, sizeof(buf), CPU_DIR "/%s", name) < 0 || strcmp(buf, "(null)") == 0)
@@ -76,7 +76,7 @@ static int read_l3(unsigned cpu)
 	if (!d)
 		return -1;
 	while (l3 < 0 && seen++ < MAX_DIR_ENTRIES && (de = readdir(d))) {
-		struct mq_cpuset s;
+		CPUSET_DEFINE(s);
 		char path[128];
 		unsigned idx;
 		long level;
@@ -88,9 +88,9 @@ static int read_l3(unsigned cpu)
 		    level != 3)
 			continue;
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/cache/index%u/shared_cpu_list", cpu, idx);
-		if (read_list(&s, path) < 0)
+		if (read_list(s, path) < 0)
 			continue;
-		l3 = cpuset_next(&s, 0);
+		l3 = cpuset_next(s, 0);
 	}
 	closedir(d);
 	return l3;
@@ -107,7 +107,7 @@ static int read_nodes(struct mq_cpus *c)
 	if (!d)
 		return -errno;
 	while (seen++ < MAX_DIR_ENTRIES && (de = readdir(d))) {
-		struct mq_cpuset s;
+		CPUSET_DEFINE(s);
 		char path[128];
 		unsigned node;
 		char ch;
@@ -115,9 +115,9 @@ static int read_nodes(struct mq_cpus *c)
 		if (sscanf(de->d_name, "node%u%c", &node, &ch) != 1 || node >= MQ_MAX_CPUS)
 			continue;
 		snprintf(path, sizeof(path), NODE_DIR "/node%u/cpulist", node);
-		if (read_list(&s, path) < 0)
+		if (read_list(s, path) < 0)
 			continue;
-		CPUSET_FOREACH(cpu, &s)
+		CPUSET_FOREACH(cpu, s)
 			if ((unsigned)cpu < c->n && c->cpu[cpu].node < 0)
 				c->cpu[cpu].node = (int)node;
 	}
@@ -150,22 +150,66 @@ static int read_node_link(unsigned cpu)
 /* Number of distinct values >= 0 of one field over online CPUs. */
 static unsigned count_distinct(const struct mq_cpus *c, size_t off)
 {
-	struct mq_cpuset seen;
+	CPUSET_DEFINE(seen);
 	unsigned n = 0;
 
-	cpuset_zero(&seen);
 	for (unsigned i = 0; i < c->n; i++) {
 		int v;
 
 		if (!c->cpu[i].online)
 			continue;
 		memcpy(&v, (const char *)&c->cpu[i] + off, sizeof(v));
-		if (v >= 0 && v < MQ_MAX_CPUS && !cpuset_isset(&seen, (unsigned)v)) {
-			cpuset_set(&seen, (unsigned)v);
+		if (v >= 0 && v < MQ_MAX_CPUS && !cpuset_isset(seen, (unsigned)v)) {
+			cpuset_set(seen, (unsigned)v);
 			n++;
 		}
 	}
 	return n;
+}
+
+/* The five masks, interned in c->sets. */
+static int read_masks(struct mq_cpus *c)
+{
+	CPUSET_DEFINE(possible);
+	CPUSET_DEFINE(present);
+	CPUSET_DEFINE(online);
+	CPUSET_DEFINE(isolated);
+	CPUSET_DEFINE(nohz_full);
+	int r;
+
+	r = read_mask_file("possible", possible);
+	if (r == -ENOENT)
+		r = read_mask_file("present", possible);
+	if (r < 0)
+		return r;
+	r = read_mask_file("present", present);
+	if (r == -ENOENT) {
+		cpuset_copy(present, possible);
+		r = 0;
+	}
+	if (r < 0)
+		return r;
+	r = read_mask_file("online", online);
+	if (r == -ENOENT) {
+		cpuset_copy(online, present);
+		r = 0;
+	}
+	if (r < 0)
+		return r;
+	read_optional_mask("isolated", isolated);
+	read_optional_mask("nohz_full", nohz_full);
+	/* A CPU the kernel calls present or online is possible, whatever the file says. */
+	cpuset_or(possible, possible, present);
+	cpuset_or(possible, possible, online);
+	if (cpuset_empty(possible))
+		return -ENODATA;
+	if (cpuset_pool_intern(&c->sets, possible, &c->possible) < 0 ||
+	    cpuset_pool_intern(&c->sets, present, &c->present) < 0 ||
+	    cpuset_pool_intern(&c->sets, online, &c->online) < 0 ||
+	    cpuset_pool_intern(&c->sets, isolated, &c->isolated) < 0 ||
+	    cpuset_pool_intern(&c->sets, nohz_full, &c->nohz_full) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 int cpu_probe(struct mq_cpus *ret)
@@ -173,49 +217,29 @@ int cpu_probe(struct mq_cpus *ret)
 	struct mq_cpus c = {0};
 	int r, last;
 
-	r = read_mask_file("possible", &c.possible);
-	if (r == -ENOENT)
-		r = read_mask_file("present", &c.possible);
+	r = read_masks(&c);
 	if (r < 0)
-		return r;
-	r = read_mask_file("present", &c.present);
-	if (r == -ENOENT) {
-		c.present = c.possible;
-		r = 0;
+		goto fail;
+	c.nr_cpu_ids = (unsigned)cpuset_last(c.possible) + 1;
+	/* Entries for the CPUs that exist: a possible-only CPU (a hotplug slot) has none. */
+	last = cpuset_last(c.present);
+	if (cpuset_last(c.online) > last)
+		last = cpuset_last(c.online);
+	c.n = last >= 0 ? (unsigned)last + 1 : 0;
+	c.cpu = calloc(c.n ? c.n : 1, sizeof(*c.cpu));
+	if (!c.cpu) {
+		r = -ENOMEM;
+		goto fail;
 	}
-	if (r < 0)
-		return r;
-	r = read_mask_file("online", &c.online);
-	if (r == -ENOENT) {
-		c.online = c.present;
-		r = 0;
-	}
-	if (r < 0)
-		return r;
-	read_optional_mask("isolated", &c.isolated);
-	read_optional_mask("nohz_full", &c.nohz_full);
-	/* A CPU the kernel calls present or online is possible, whatever the file says. */
-	cpuset_or(&c.possible, &c.possible, &c.present);
-	cpuset_or(&c.possible, &c.possible, &c.online);
-
-	last = -1;
-	CPUSET_FOREACH(cpu, &c.possible)
-		last = cpu;
-	if (last < 0)
-		return -ENODATA;
-	c.n = (unsigned)last + 1;
-	c.nr_cpu_ids = c.n;
-	c.cpu = calloc(c.n, sizeof(*c.cpu));
-	if (!c.cpu)
-		return -ENOMEM;
 
 	for (unsigned i = 0; i < c.n; i++) {
 		struct mq_cpu *p = &c.cpu[i];
 
 		p->id = (int)i;
-		p->present = cpuset_isset(&c.present, i);
-		p->online = cpuset_isset(&c.online, i);
+		p->present = cpuset_isset(c.present, i);
+		p->online = cpuset_isset(c.online, i);
 		p->core = p->package = p->node = p->l3 = p->smt_rank = -1;
+		cpu_counters_clear(&p->cnt); /* probes/cpustat.c fills them */
 		if (!p->present)
 			continue;
 		p->core = read_topology(i, "core_id");
@@ -230,7 +254,7 @@ int cpu_probe(struct mq_cpus *ret)
 
 	/* smt_rank: position among the core's online threads. No siblings file: its own core. */
 	for (unsigned i = 0; i < c.n; i++) {
-		struct mq_cpuset sib;
+		CPUSET_DEFINE(sib);
 		char path[128];
 		int rank = 0;
 
@@ -238,9 +262,9 @@ int cpu_probe(struct mq_cpus *ret)
 			continue;
 		c.n_online++;
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/topology/thread_siblings_list", i);
-		if (read_list(&sib, path) == 0) {
-			cpuset_and(&sib, &sib, &c.online);
-			CPUSET_FOREACH(s, &sib)
+		if (read_list(sib, path) == 0) {
+			cpuset_and(sib, sib, c.online);
+			CPUSET_FOREACH(s, sib)
 				if ((unsigned)s < i)
 					rank++;
 		}
@@ -261,13 +285,7 @@ int cpu_probe(struct mq_cpus *ret)
 
 	*ret = c;
 	return 0;
-}
-
-void cpu_free(struct mq_cpus *c)
-{
-	if (!c)
-		return;
-	free(c->cpu);
-	c->cpu = NULL;
-	c->n = 0;
+fail:
+	cpu_free(&c);
+	return r;
 }

@@ -10,23 +10,71 @@
 #include <linux/genetlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "probes/probe.h"
 
+/* A genl message whose attributes libmnl may walk, or NULL. */
+static const struct genlmsghdr *genl_hdr(const struct nlmsghdr *nlh)
+{
+	/* Aligned lengths only: libmnl's attribute walk ends at the aligned end. */
+	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len % MNL_ALIGNTO ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
+
+int ethtool_header_parse(const struct nlmsghdr *nlh, struct ethtool_dev *ret)
+{
+	struct ethtool_dev dev = {0};
+	const struct nlattr *a, *h;
+	bool have_index = false;
+
+	if (!genl_hdr(nlh))
+		return -EINVAL;
+	/* ETHTOOL_A_*_HEADER is attribute 1 of every ethtool message. */
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != ETHTOOL_A_CHANNELS_HEADER)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			return -EINVAL;
+		mnl_attr_for_each_nested(h, a) {
+			switch (mnl_attr_get_type(h)) {
+			case ETHTOOL_A_HEADER_DEV_INDEX:
+				if (mnl_attr_validate(h, MNL_TYPE_U32) < 0)
+					return -EINVAL;
+				dev.ifindex = (int)mnl_attr_get_u32(h);
+				have_index = true;
+				break;
+			case ETHTOOL_A_HEADER_DEV_NAME:
+				if (mnl_attr_validate(h, MNL_TYPE_NUL_STRING) < 0 ||
+				    mnl_attr_get_payload_len(h) > IF_NAMESIZE)
+					return -EINVAL;
+				snprintf(dev.name, sizeof(dev.name), "%s", mnl_attr_get_str(h));
+				break;
+			default:
+				break; /* flags, phy index, ... */
+			}
+		}
+		break;
+	}
+	if (!have_index || dev.ifindex <= 0)
+		return -EINVAL;
+	*ret = dev;
+	return 0;
+}
+
 int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret)
 {
-	const struct genlmsghdr *g;
+	const struct genlmsghdr *g = genl_hdr(nlh);
 	const struct nlattr *a;
 	struct mq_channels ch;
 
-	/* Aligned lengths only: libmnl's attribute walk ends at the aligned end. */
-	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len % MNL_ALIGNTO ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
+	if (!g)
 		return -EINVAL;
-	g = mnl_nlmsg_get_payload(nlh);
 	if (g->cmd != ETHTOOL_MSG_CHANNELS_GET_REPLY && g->cmd != ETHTOOL_MSG_CHANNELS_NTF)
 		return -EINVAL;
 	memset(&ch, 0, sizeof(ch));

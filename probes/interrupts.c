@@ -19,13 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/lines.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 
-/* Bounds against a broken or hostile file: nothing real comes near them. */
-#define MAX_LINE_LEN (1U << 20)
-#define MAX_LINES (1U << 20)
-
+/*
+ * Caps against a broken or hostile file. The kernel's own lines are an IRQ
+ * number, 11 characters per CPU column, then chip, hwirq and the action
+ * names; a line may be that plus 64 kB of names. Counts are kept for the
+ * columns a line has, so memory follows the text (at most 2 bytes of count
+ * per byte of it, " 1" being the shortest), and the text is capped
+ * (MQ_PROC_INTERRUPTS_MAX: 1,500 IRQs of a 1,920-CPU machine).
+ */
+#define LINE_MAX_FOR(ncols) (65536 + 16 * (size_t)(ncols))
+#define MAX_IRQ_LINES (1U << 17) /* nr_irqs tops out near 8 per possible CPU */
 static const char *skip_ws(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -67,7 +74,7 @@ static size_t digits_len(const char *p, const char *end)
 	return n;
 }
 
-static int parse_header(const char *line, struct irq_table *t)
+static int parse_header(const char *line, unsigned max_cpus, struct irq_table *t)
 {
 	const char *p = line;
 	int *cols = NULL;
@@ -96,9 +103,9 @@ static int parse_header(const char *line, struct irq_table *t)
 			cols = c;
 			cap = ncap;
 		}
-		/* A CPU listed twice: the column still holds a count, but it is nobody's. */
-		cols[n] = (int)id;
-		for (unsigned i = 0; i < n; i++)
+		/* A CPU listed twice, or not a possible one: the column holds a count, nobody's. */
+		cols[n] = id < max_cpus ? (int)id : -1;
+		for (unsigned i = 0; i < n && cols[n] >= 0; i++)
 			if (cols[i] == (int)id)
 				cols[n] = -1;
 		if (cols[n] >= 0 && (unsigned)id + 1 > max)
@@ -209,8 +216,30 @@ static void copy_name(char *dst, size_t len, const char *src)
 			dst[i] = '?';
 }
 
-/* One IRQ line. Returns 1 if parsed into l, 0 if not an IRQ line, -ENOMEM. */
-static int parse_line(const struct irq_table *t, const char *line, struct irq_line *l)
+/* Room in t->counts for one more line of counts. */
+static int counts_reserve(struct irq_table *t, size_t *cap)
+{
+	size_t ncap;
+	uint32_t *c;
+
+	if (t->ncounts + t->ncols <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < t->ncounts + t->ncols)
+		ncap *= 2;
+	c = realloc(t->counts, ncap * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	t->counts = c;
+	*cap = ncap;
+	return 0;
+}
+
+/*
+ * One IRQ line: its counts are appended to t->counts (the columns it has,
+ * no more). Returns 1 if parsed into l, 0 if not an IRQ line.
+ */
+static int parse_line(struct irq_table *t, const char *line, struct irq_line *l)
 {
 	const char *p = skip_ws(line), *end;
 	uint64_t irq;
@@ -221,11 +250,7 @@ static int parse_line(const struct irq_table *t, const char *line, struct irq_li
 		return 0;
 	memset(l, 0, sizeof(*l));
 	l->irq = (unsigned)irq;
-	l->per_cpu = malloc((t->ncpus ? t->ncpus : 1) * sizeof(*l->per_cpu));
-	if (!l->per_cpu)
-		return -ENOMEM;
-	for (unsigned i = 0; i < t->ncpus; i++)
-		l->per_cpu[i] = MQ_NA;
+	l->first = t->ncounts;
 	p = end + 1;
 	for (col = 0; col < t->ncols; col++) {
 		uint64_t v;
@@ -234,18 +259,19 @@ static int parse_line(const struct irq_table *t, const char *line, struct irq_li
 
 		end = skip_token(tok);
 		d = digits_len(tok, end);
-		if (!d || !parse_u64(tok, tok + d, &v))
+		/* The kernel's counts are unsigned int ("%10u"): anything wider is not one. */
+		if (!d || !parse_u64(tok, tok + d, &v) || v > UINT32_MAX)
 			break;
 		/* 6.13-rc glued the last count to the chip ("1900GIC-0"): split there. */
 		if (tok + d != end && col + 1 != t->ncols)
 			break;
-		if (t->col_cpu[col] >= 0)
-			l->per_cpu[t->col_cpu[col]] = v;
+		t->counts[t->ncounts++] = (uint32_t)v;
 		l->total = l->total > UINT64_MAX - v ? UINT64_MAX - 1 : l->total + v;
 		p = tok + d;
 		if (tok + d != end)
 			break;
 	}
+	l->ncounts = t->ncounts - l->first;
 	copy_name(l->name, sizeof(l->name), find_name(p));
 	return 1;
 }
@@ -257,45 +283,50 @@ static int cmp_line(const void *a, const void *b)
 	return x->irq < y->irq ? -1 : x->irq > y->irq;
 }
 
-int interrupts_parse(FILE *f, struct irq_table *ret)
+int interrupts_parse(FILE *f, unsigned max_cpus, struct irq_table *ret)
 {
+	struct line_reader lr = {.f = f, .max_line = LINE_MAX_FOR(MQ_MAX_CPUS),
+				 .max_bytes = MQ_PROC_INTERRUPTS_MAX};
 	struct irq_table t = {0};
-	char *line = NULL;
-	size_t linecap = 0, cap = 0;
-	unsigned nlines = 0;
+	size_t cap = 0, counts_cap = 0;
 	bool header = false;
-	ssize_t len;
-	int r = 0;
+	int r;
 
 	if (!f)
 		return -EINVAL;
-	while (nlines++ < MAX_LINES && (len = getline(&line, &linecap, f)) >= 0) {
+	if (!max_cpus || max_cpus > MQ_MAX_CPUS)
+		max_cpus = MQ_MAX_CPUS;
+	while ((r = line_next(&lr)) > 0) {
 		struct irq_line l;
 
-		if ((size_t)len > MAX_LINE_LEN || memchr(line, '\0', (size_t)len))
+		if (memchr(lr.buf, '\0', lr.len))
 			continue;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
+		while (lr.len > 0 && lr.buf[lr.len - 1] == '\r')
+			lr.buf[--lr.len] = '\0';
 		if (!header) {
-			if (!*skip_ws(line))
+			if (!*skip_ws(lr.buf))
 				continue;
-			r = parse_header(line, &t);
+			r = parse_header(lr.buf, max_cpus, &t);
 			if (r < 0)
 				goto out;
 			header = true;
+			lr.max_line = LINE_MAX_FOR(t.ncols);
 			continue;
 		}
-		r = parse_line(&t, line, &l);
+		r = counts_reserve(&t, &counts_cap);
 		if (r < 0)
 			goto out;
-		if (r == 0)
+		if (parse_line(&t, lr.buf, &l) == 0)
 			continue;
+		if (t.n == MAX_IRQ_LINES) {
+			r = -EFBIG;
+			goto out;
+		}
 		if (t.n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct irq_line *n = realloc(t.lines, ncap * sizeof(*n));
 
 			if (!n) {
-				free(l.per_cpu);
 				r = -ENOMEM;
 				goto out;
 			}
@@ -304,6 +335,8 @@ int interrupts_parse(FILE *f, struct irq_table *ret)
 		}
 		t.lines[t.n++] = l;
 	}
+	if (r < 0)
+		goto out;
 	if (!header) {
 		r = -EINVAL;
 		goto out;
@@ -314,17 +347,14 @@ int interrupts_parse(FILE *f, struct irq_table *ret)
 	if (t.n > 1) {
 		unsigned w = 1;
 
-		for (unsigned i = 1; i < t.n; i++) {
-			if (t.lines[i].irq == t.lines[w - 1].irq)
-				free(t.lines[i].per_cpu);
-			else
+		for (unsigned i = 1; i < t.n; i++)
+			if (t.lines[i].irq != t.lines[w - 1].irq)
 				t.lines[w++] = t.lines[i];
-		}
 		t.n = w;
 	}
 	r = 0;
 out:
-	free(line);
+	line_reader_free(&lr);
 	if (r < 0) {
 		interrupts_free(&t);
 		return r;
@@ -333,7 +363,7 @@ out:
 	return 0;
 }
 
-int interrupts_read(struct irq_table *ret)
+int interrupts_read(unsigned max_cpus, struct irq_table *ret)
 {
 	FILE *f;
 	int r;
@@ -341,7 +371,7 @@ int interrupts_read(struct irq_table *ret)
 	f = sysfs_fopen("/proc/interrupts");
 	if (!f)
 		return -errno;
-	r = interrupts_parse(f, ret);
+	r = interrupts_parse(f, max_cpus, ret);
 	fclose(f);
 	return r;
 }
@@ -350,9 +380,8 @@ void interrupts_free(struct irq_table *t)
 {
 	if (!t)
 		return;
-	for (unsigned i = 0; t->lines && i < t->n; i++)
-		free(t->lines[i].per_cpu);
 	free(t->lines);
+	free(t->counts);
 	free(t->col_cpu);
 	memset(t, 0, sizeof(*t));
 }
@@ -377,10 +406,28 @@ const struct irq_line *interrupts_find(const struct irq_table *t, unsigned irq)
 	return NULL;
 }
 
+uint64_t interrupts_count(const struct irq_table *t, const struct irq_line *l, unsigned cpu)
+{
+	for (unsigned c = 0; l && c < l->ncounts && c < t->ncols; c++)
+		if (t->col_cpu[c] == (int)cpu)
+			return t->counts[l->first + c];
+	return MQ_NA;
+}
+
+void interrupts_per_cpu(const struct irq_table *t, const struct irq_line *l, uint64_t *per_cpu,
+			unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		per_cpu[i] = MQ_NA;
+	for (unsigned c = 0; l && c < l->ncounts && c < t->ncols; c++)
+		if (t->col_cpu[c] >= 0 && (unsigned)t->col_cpu[c] < n)
+			per_cpu[t->col_cpu[c]] = t->counts[l->first + c];
+}
+
 /* A *_list file, or the hex mask file when the list one is missing (old kernels). */
 static int read_affinity(unsigned irq, const char *list, const char *mask, struct mq_cpuset *ret)
 {
-	char buf[8192];
+	char buf[MQ_CPULIST_MAX];
 	int r;
 
 	r = sysfs_read(buf, sizeof(buf), "/proc/irq/%u/%s", irq, list);
@@ -394,21 +441,20 @@ static int read_affinity(unsigned irq, const char *list, const char *mask, struc
 	return cpuset_parse_mask(buf, ret);
 }
 
-int irq_affinity_read(struct mq_irq *irq)
+int irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq)
 {
-	struct mq_cpuset s;
+	CPUSET_DEFINE(s);
 	int r;
 
-	if (!irq)
+	if (!irq || !sets)
 		return -EINVAL;
-	r = read_affinity(irq->irq, "smp_affinity_list", "smp_affinity", &s);
-	irq->has_affinity = r >= 0;
+	r = read_affinity(irq->irq, "smp_affinity_list", "smp_affinity", s);
 	if (r >= 0)
-		irq->affinity = s;
+		r = cpuset_pool_intern(sets, s, &irq->affinity);
+	irq->has_affinity = r >= 0;
 	/* effective_affinity* exist since 4.15 and only with GENERIC_IRQ_EFFECTIVE_AFF_MASK. */
 	irq->has_effective =
-		read_affinity(irq->irq, "effective_affinity_list", "effective_affinity", &s) >= 0;
-	if (irq->has_effective)
-		irq->effective = s;
+		read_affinity(irq->irq, "effective_affinity_list", "effective_affinity", s) >= 0 &&
+		cpuset_pool_intern(sets, s, &irq->effective) >= 0;
 	return r < 0 ? r : 0;
 }

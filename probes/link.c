@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Links: an RTM_GETLINK dump over the libnl-route-3 socket, parsed raw
+ * Links: an RTM_GETLINK dump over the libnl-3 socket, parsed raw
  * (rtnl_link hides IFLA_XDP), plus sysfs for what rtnetlink does not say
  * (device, NUMA node, active queues, XPS/RPS) and ETHTOOL_GDRVINFO for the
  * driver name.
@@ -76,7 +76,7 @@ int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	const struct ifinfomsg *ifi;
 	struct mq_nic nic;
 
-	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_type != RTM_NEWLINK ||
+	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN || (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
 	    !nlmsg_valid_hdr(h, sizeof(*ifi)))
 		return -EINVAL;
 	if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
@@ -86,6 +86,7 @@ int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	ifi = nlmsg_data(h);
 	memset(&nic, 0, sizeof(nic));
 	nic.ifindex = ifi->ifi_index;
+	nic.admin_up = ifi->ifi_flags & IFF_UP;
 	nic.numa_node = -1;
 	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
 	nic.rx_dropped = nic.tx_dropped = MQ_NA;
@@ -172,17 +173,38 @@ static int dump_links(struct mq_nl *nl, struct link_dump *d)
 	return r < 0 ? -EIO : 0;
 }
 
-static void drvinfo_read(struct mq_nl *nl, struct mq_nic *nic)
+static int drvinfo_get(struct mq_nl *nl, const char *ifname, struct ethtool_drvinfo *ret)
 {
 	struct ethtool_drvinfo di = {.cmd = ETHTOOL_GDRVINFO};
 	struct ifreq ifr;
 
 	if (!nl || nl->ioctl_fd < 0)
-		return;
+		return -EBADF;
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nic->name);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	ifr.ifr_data = (void *)&di;
 	if (ioctl(nl->ioctl_fd, SIOCETHTOOL, &ifr) < 0)
+		return -errno;
+	*ret = di;
+	return 0;
+}
+
+int link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size_t len)
+{
+	struct ethtool_drvinfo di;
+	int r = drvinfo_get(nl, ifname, &di);
+
+	if (r < 0)
+		return r;
+	snprintf(ret, len, "%.*s", (int)sizeof(di.driver), di.driver);
+	return 0;
+}
+
+static void drvinfo_read(struct mq_nl *nl, struct mq_nic *nic)
+{
+	struct ethtool_drvinfo di;
+
+	if (drvinfo_get(nl, nic->name, &di) < 0)
 		return;
 	snprintf(nic->driver, sizeof(nic->driver), "%.*s", (int)sizeof(nic->driver) - 1, di.driver);
 	snprintf(nic->bus_info, sizeof(nic->bus_info), "%.*s", (int)sizeof(di.bus_info),
@@ -310,16 +332,18 @@ static long queue_dir_index(const char *name, const char *prefix)
 	return v;
 }
 
-static bool mask_read(const char *ifname, const char *dir, unsigned q, const char *file,
-		      struct mq_cpuset *ret)
+/* A queue's mask file into *ret, interned in the NIC's sets. */
+static bool mask_read(struct mq_nic *nic, const char *dir, unsigned q, const char *file,
+		      const struct mq_cpuset **ret)
 {
 	/* Any width: 8192 CPUs need 2304 characters. */
 	char buf[4096];
+	CPUSET_DEFINE(s);
 
-	if (sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/%s-%u/%s", ifname, dir, q,
+	if (sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/%s-%u/%s", nic->name, dir, q,
 		       file) < 0)
 		return false;
-	return cpuset_parse_mask(buf, ret) == 0;
+	return cpuset_parse_mask(buf, s) == 0 && cpuset_pool_intern(&nic->sets, s, ret) == 0;
 }
 
 int link_queues_read(struct mq_nic *nic)
@@ -366,10 +390,9 @@ int link_queues_read(struct mq_nic *nic)
 
 		q->has_rx = i < nrx;
 		q->has_tx = i < ntx;
-		cpuset_zero(&q->xps);
-		cpuset_zero(&q->rps);
-		q->has_xps = q->has_tx && mask_read(nic->name, "tx", i, "xps_cpus", &q->xps);
-		q->has_rps = q->has_rx && mask_read(nic->name, "rx", i, "rps_cpus", &q->rps);
+		q->xps = q->rps = NULL;
+		q->has_xps = q->has_tx && mask_read(nic, "tx", i, "xps_cpus", &q->xps);
+		q->has_rps = q->has_rx && mask_read(nic, "rx", i, "rps_cpus", &q->rps);
 	}
 	return 0;
 }

@@ -237,7 +237,7 @@ int netdev_qstats_read(struct mq_nl *nl, struct mq_snapshot *s)
 		s->have_qstats = true;
 		for (unsigned i = 0; i < s->nnics; i++)
 			if (c.filled[i]) {
-				s->nics[i].stats_source = STATS_QSTATS;
+				nic_counters_credit(&s->nics[i], STATS_QSTATS);
 				n++;
 			}
 		r = n;

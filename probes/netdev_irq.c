@@ -154,15 +154,15 @@ int netdev_irqmap_build(struct mq_nic *nic, const int *rx_irq, const int *tx_irq
 		if (line) {
 			snprintf(irq->name, sizeof(irq->name), "%s", line->name);
 			irq->total = line->total;
-			if (line->per_cpu && t->ncpus) {
+			if (t->ncpus) {
 				irq->per_cpu = malloc(t->ncpus * sizeof(uint64_t));
 				if (irq->per_cpu) {
-					memcpy(irq->per_cpu, line->per_cpu, t->ncpus * sizeof(uint64_t));
+					interrupts_per_cpu(t, line, irq->per_cpu, t->ncpus);
 					irq->n_per_cpu = t->ncpus;
 				}
 			}
 		}
-		irq_affinity_read(irq); /* best effort: has_affinity says whether it worked */
+		irq_affinity_read(&nic->sets, irq); /* best effort: has_affinity says whether it worked */
 	}
 	irqs_free(nic);
 	nic->irqs = irqs;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Netlink plumbing: one libnl-route-3 socket for rtnetlink, one libmnl
+ * Netlink plumbing: one libnl-3 socket for rtnetlink, one libmnl
  * NETLINK_GENERIC socket shared by the ethtool and netdev families, one
  * datagram socket for SIOCETHTOOL. Every fd is close-on-exec.
  *
  * What NLM_F_DUMP_INTR means here: the kernel's object list changed while it
  * was dumping (a queue or NAPI instance came or went), so the dump may have
  * skipped or repeated entries. mqnl_genl_transact() reads the dump to its end
- * (so the socket stays in step), then returns -EAGAIN. Callers retry once; a
+ * (so the socket stays in step), then returns -EAGAIN; the callback sees no
+ * message from the first one flagged on. Callers retry once; a
  * second -EAGAIN is reported as an error, never looped on.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -33,22 +35,17 @@
 /* The kernel always answers; this only bounds a wait if something is badly wrong. */
 #define RECV_TIMEOUT_SEC 5
 
-struct transact {
-	mnl_cb_t cb;
-	void *data;
-	uint32_t seq;
-	int cb_err;       /* first error a callback returned, reported at the end */
-	bool done;
-	int err;          /* the kernel's -errno from NLMSG_ERROR / NLMSG_DONE */
-	char *extack;
-	size_t extack_len;
-};
+/* The kernel's -errno in an int it sent: only -4095..-1 is one (-INT_MIN is not an int). */
+static int kernel_errno(int e)
+{
+	return e < 0 && e >= -4095 ? e : -EPROTO;
+}
 
 static void extack_copy(const struct nlmsghdr *nlh, size_t offset, char *buf, size_t len)
 {
 	const struct nlattr *a;
 
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+	if (!buf || !len || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (mnl_nlmsg_get_payload_len(nlh) < MNL_ALIGN(offset))
 		return;
@@ -65,127 +62,117 @@ static void extack_copy(const struct nlmsghdr *nlh, size_t offset, char *buf, si
 	}
 }
 
-static int cb_error(const struct nlmsghdr *nlh, void *data)
+static void on_error(struct mqnl_reply *t, const struct nlmsghdr *nlh)
 {
-	struct transact *t = data;
-	const struct nlmsgerr *e;
+	struct nlmsgerr e;
 	size_t off;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(e)) {
+		t->err = -EBADMSG;
+		return;
 	}
-	e = mnl_nlmsg_get_payload(nlh);
-	t->done = true;
-	if (e->error == 0)
-		return MNL_CB_STOP; /* the ACK */
+	memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+	if (e.error == 0)
+		return; /* the ACK */
 	/* TLVs follow the echoed request: its header only if the kernel capped it. */
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= sizeof(struct nlmsghdr))
-		off += MNL_ALIGN(e->msg.nlmsg_len - sizeof(struct nlmsghdr));
+	off = sizeof(e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e.msg.nlmsg_len >= sizeof(struct nlmsghdr))
+		off += ((size_t)e.msg.nlmsg_len - sizeof(struct nlmsghdr) + 3) & ~(size_t)3;
 	extack_copy(nlh, off, t->extack, t->extack_len);
-	t->err = e->error < 0 ? e->error : -EPROTO;
-	errno = -t->err;
-	return MNL_CB_ERROR;
+	t->err = kernel_errno(e.error);
 }
 
 /* NLMSG_DONE carries an int: a dump that failed part-way (or at once) says why here. */
-static int cb_done(const struct nlmsghdr *nlh, void *data)
+static void on_done(struct mqnl_reply *t, const struct nlmsghdr *nlh)
 {
-	struct transact *t = data;
 	int err;
 
-	t->done = true;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
-		return MNL_CB_STOP;
+		return;
 	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	if (err >= 0)
-		return MNL_CB_STOP;
+		return;
 	extack_copy(nlh, sizeof(int), t->extack, t->extack_len);
-	t->err = err;
-	errno = -err;
-	return MNL_CB_ERROR;
+	t->err = kernel_errno(err);
 }
 
-static int cb_noop(const struct nlmsghdr *nlh, void *data)
+static int reply_one(struct mqnl_reply *t, const struct nlmsghdr *nlh)
 {
-	(void)nlh;
-	(void)data;
-	return MNL_CB_OK;
-}
-
-/* Wrap the caller's callback: after its first error keep reading, stop calling it. */
-static int cb_data(const struct nlmsghdr *nlh, void *data)
-{
-	struct transact *t = data;
-	int r;
-
-	/* Notifications (seq 0) are not replies to us. */
-	if (t->cb_err || !t->cb || nlh->nlmsg_seq != t->seq)
-		return MNL_CB_OK;
-	r = t->cb(nlh, t->data);
-	if (r == MNL_CB_ERROR)
+	/* As libmnl's mnl_cb_run2(): 0 is a wildcard on either side. */
+	if (nlh->nlmsg_pid && t->portid && nlh->nlmsg_pid != t->portid)
+		return -ESRCH;
+	if (nlh->nlmsg_seq && t->seq && nlh->nlmsg_seq != t->seq)
+		return -EPROTO;
+	/* NLM_F_DUMP_INTR: see the comment at the top of this file. */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->intr = true;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_ERROR:
+		t->done = true;
+		on_error(t, nlh);
+		return 0;
+	case NLMSG_DONE:
+		t->done = true;
+		on_done(t, nlh);
+		return 0;
+	default:
+		break;
+	}
+	/* NOOP, OVERRUN, reserved types; notifications (seq 0) are not replies to us. */
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE || !t->cb || t->cb_err || t->intr ||
+	    nlh->nlmsg_seq != t->seq)
+		return 0;
+	/* After the callback's first error keep reading, stop calling it. */
+	if (t->cb(nlh, t->data) == MNL_CB_ERROR)
 		t->cb_err = errno > 0 ? -errno : -EIO;
-	return MNL_CB_OK;
+	return 0;
 }
-
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
-	[NLMSG_NOOP] = cb_noop,
-	[NLMSG_ERROR] = cb_error,
-	[NLMSG_DONE] = cb_done,
-	[NLMSG_OVERRUN] = cb_noop,
-};
 
 /*
- * After libmnl stopped on NLM_F_DUMP_INTR, read and drop the rest of this
- * request's replies so the next request starts on a clean socket.
+ * Not mnl_nlmsg_ok()/mnl_cb_run2(): they compare nlmsg_len as an int, so a
+ * length of 2^31 or more passes and the walk leaves the buffer. Here every
+ * length is checked in size_t before use, and a message must end (padded to
+ * 4 bytes, as the kernel always sends it) inside the datagram: libmnl's
+ * attribute walkers read up to that padded end.
  */
-static int drain(struct mq_nl *nl, char *buf, uint32_t seq)
+int mqnl_reply_feed(struct mqnl_reply *t, const void *buf, size_t len)
 {
-	for (unsigned rounds = 0; rounds < 100000; rounds++) {
-		ssize_t n = mnl_socket_recvfrom(nl->genl, buf, RECV_BUF_SIZE);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-		int len;
+	const char *p = buf;
 
-		if (n < 0)
-			return -errno;
-		len = (int)n;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq != seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
-				return 0;
-		}
+	/* An empty or truncated datagram holds no message: waiting on would wait for nothing. */
+	if (len < sizeof(struct nlmsghdr))
+		return -EBADMSG;
+	while (len > 0 && !t->done) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+		size_t step;
+		int r;
+
+		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+			return -EBADMSG;
+		step = ((size_t)nlh->nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+		if (step > len)
+			return -EBADMSG;
+		r = reply_one(t, nlh);
+		if (r < 0)
+			return r;
+		p += step;
+		len -= step;
 	}
-	return -EIO;
+	return 0;
 }
 
-static bool contains_intr(const char *buf, ssize_t n, uint32_t seq)
+int mqnl_reply_result(const struct mqnl_reply *t)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	int len = (int)n;
-
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
-		if (nlh->nlmsg_seq == seq && (nlh->nlmsg_flags & NLM_F_DUMP_INTR))
-			return true;
-	return false;
-}
-
-static bool contains_end(const char *buf, ssize_t n, uint32_t seq)
-{
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	int len = (int)n;
-
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
-		if (nlh->nlmsg_seq == seq &&
-		    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
-			return true;
-	return false;
+	if (t->err)
+		return t->err;
+	if (t->intr)
+		return -EAGAIN;
+	return t->cb_err;
 }
 
 int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
-	struct transact t = {.cb = cb, .data = data};
+	struct mqnl_reply t = {.cb = cb, .data = data};
 	uint32_t seq;
 	char *buf;
 	int r = 0;
@@ -194,6 +181,7 @@ int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void
 		return -EBADF;
 	t.extack = nl->extack;
 	t.extack_len = sizeof(nl->extack);
+	t.portid = nl->genl_portid;
 	nl->extack[0] = '\0';
 	seq = ++nl->seq;
 	if (seq == 0)
@@ -210,9 +198,9 @@ int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void
 		r = -errno;
 		goto out;
 	}
+	/* Read to the end even after NLM_F_DUMP_INTR, so the next request starts on a clean socket. */
 	while (!t.done) {
 		ssize_t n = mnl_socket_recvfrom(nl->genl, buf, RECV_BUF_SIZE);
-		int k;
 
 		if (n < 0 && errno == EINTR)
 			continue; /* a signal, not the kernel: the reply is still queued */
@@ -220,36 +208,11 @@ int mqnl_genl_transact(struct mq_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void
 			r = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
 			goto out;
 		}
-		/*
-		 * An empty or truncated datagram holds no message: libmnl would
-		 * run nothing and say OK, and we would wait on for the ACK.
-		 */
-		if (!mnl_nlmsg_ok((const struct nlmsghdr *)buf, (int)n)) {
-			r = -EBADMSG;
+		r = mqnl_reply_feed(&t, buf, (size_t)n);
+		if (r < 0)
 			goto out;
-		}
-		/* Port id and sequence number are checked by libmnl (EPROTO, ESRCH). */
-		k = mnl_cb_run2(buf, (size_t)n, seq, nl->genl_portid, cb_data, &t, ctl_cbs,
-				NLMSG_MIN_TYPE);
-		if (k == MNL_CB_ERROR) {
-			if (t.err) {
-				r = t.err;
-				goto out;
-			}
-			if (errno == EINTR || contains_intr(buf, n, seq)) {
-				/* NLM_F_DUMP_INTR: see the comment at the top of this file. */
-				r = contains_end(buf, n, seq) ? 0 : drain(nl, buf, seq);
-				if (r == 0)
-					r = -EAGAIN;
-				goto out;
-			}
-			r = errno > 0 ? -errno : -EPROTO;
-			goto out;
-		}
-		if (k == MNL_CB_STOP)
-			break;
 	}
-	r = t.cb_err;
+	r = mqnl_reply_result(&t);
 out:
 	free(buf);
 	return r;
@@ -405,6 +368,40 @@ fail:
 	return r;
 }
 
+static void buf_free(struct mq_buf *g)
+{
+	if (g->base && g->base != MAP_FAILED)
+		munmap(g->base, g->maplen);
+	g->base = NULL;
+}
+
+/*
+ * The mapping is kept for the next read (a sampler reads every NIC every
+ * interval): only a larger size maps anew. p ends exactly at the guard.
+ */
+int mqnl_buf(struct mq_buf *g, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), body;
+
+	size = (size + 7) & ~(size_t)7;
+	body = (size + page - 1) / page * page;
+	if (g->base && g->maplen == body + page) {
+		g->p = (char *)g->base + body - size;
+		return 0;
+	}
+	buf_free(g);
+	g->maplen = body + page;
+	g->base = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g->base == MAP_FAILED)
+		return -ENOMEM;
+	if (mprotect((char *)g->base + body, page, PROT_NONE) < 0) {
+		munmap(g->base, g->maplen);
+		return -ENOMEM;
+	}
+	g->p = (char *)g->base + body - size;
+	return 0;
+}
+
 void mqnl_close(struct mq_nl *nl)
 {
 	if (!nl)
@@ -415,6 +412,8 @@ void mqnl_close(struct mq_nl *nl)
 		mnl_socket_close(nl->genl);
 	if (nl->ioctl_fd >= 0)
 		close(nl->ioctl_fd);
+	buf_free(&nl->stat_keys);
+	buf_free(&nl->stat_vals);
 	memset(nl, 0, sizeof(*nl));
 	nl->ioctl_fd = -1;
 }

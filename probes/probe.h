@@ -10,65 +10,127 @@
 #include <stdio.h>
 
 #include "probes/nl.h"
+#include "core/driver.h"
 #include "core/snapshot.h"
 
 /* ---- probes/cpu.c: /sys/devices/system/cpu, /sys/devices/system/node ---- */
 int cpu_probe(struct mq_cpus *ret);
-void cpu_free(struct mq_cpus *c);
+
+/*
+ * "path: what went wrong" for a /proc file a parser refused: the cap it
+ * passed (-EFBIG: file_max bytes or the kernel's line count; -E2BIG: a
+ * line), or sysfs_strerror()'s words.
+ */
+void probe_file_error(char *buf, size_t len, const char *path, int err, size_t file_max);
+
+/* ---- probes/cpustat.c: /proc/softirqs, /proc/stat, /proc/net/softnet_stat - */
+/* The most of each of the three files read: more is -EFBIG. */
+#define MQ_PROC_CPUSTAT_MAX (4U << 20)
+/*
+ * Parsers fill cnt[0..n) (indexed by CPU id; CPUs >= n are ignored), only
+ * their own fields, and only on success; a CPU the file does not list gets
+ * MQ_NA. -EINVAL: not that file (no header, no NET_ row, no cpuN line, not
+ * hex rows, a NUL byte); -EFBIG: more lines than the kernel writes for
+ * MQ_MAX_CPUS CPUs, or more than MQ_PROC_CPUSTAT_MAX bytes; -E2BIG: a line
+ * longer than the kernel writes (for the CPUs in the header); -ENOMEM.
+ * Memory follows n and the CPUs the file lists.
+ */
+int cpustat_parse_softirqs(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
+int cpustat_parse_stat(FILE *f, struct mq_cpu_counters *cnt, unsigned n);
+/*
+ * Rows without a CPU id (kernels before 5.10) are the online CPUs in order:
+ * used only if online (may be NULL) has as many CPUs as the file has rows.
+ */
+int cpustat_parse_softnet(FILE *f, const struct mq_cpuset *online, struct mq_cpu_counters *cnt,
+			  unsigned n);
+/*
+ * All three through the sysfs root into c->cpu[].cnt (every field first
+ * MQ_NA). Returns how many of the three files were read, or the -errno of
+ * the first failure when none was. The first failure other than a missing
+ * file is said in err (may be NULL), "" if none.
+ */
+int cpustat_read(struct mq_cpus *c, char *err, size_t errlen);
 
 /* ---- probes/interrupts.c: /proc/interrupts ------------------------------- */
+/* The most of /proc/interrupts read: more is -EFBIG (a line too long: -E2BIG). */
+#define MQ_PROC_INTERRUPTS_MAX (32U << 20)
 struct irq_line {
 	unsigned irq;              /* numeric IRQs only; NMI:, LOC:, ERR: ... are skipped */
 	char name[MQ_NAME_MAX];    /* action name(s), may contain spaces and commas */
 	uint64_t total;
-	uint64_t *per_cpu;         /* indexed by CPU id; MQ_NA for CPUs not in the header */
+	uint32_t first, ncounts;   /* its counts: table counts[first ..], one per column it has */
 };
 struct irq_table {
-	unsigned ncpus;            /* entries of per_cpu: highest CPU id in header + 1 */
-	int *col_cpu;              /* header column -> CPU id */
+	unsigned ncpus;            /* highest CPU id in the header + 1 */
+	int *col_cpu;              /* header column -> CPU id, -1 nobody's (a repeat, not possible) */
 	unsigned ncols;
+	uint32_t *counts;          /* every line's counts, in column order */
+	size_t ncounts;
 	unsigned n;
 	struct irq_line *lines;    /* sorted by irq */
 };
-/* Parse a whole /proc/interrupts. Odd lines are skipped, never fatal. */
-int interrupts_parse(FILE *f, struct irq_table *ret);
-int interrupts_read(struct irq_table *ret); /* sysfs root + /proc/interrupts */
+/*
+ * Parse a whole /proc/interrupts. Odd lines are skipped, never fatal. CPU
+ * ids from max_cpus on (the possible CPUs; 0: MQ_MAX_CPUS) are nobody's.
+ * Memory follows the text: counts of the columns each line has. -EINVAL: no
+ * header; -EFBIG: more than MQ_PROC_INTERRUPTS_MAX bytes or 2^17 IRQ lines;
+ * -E2BIG: a line longer than the header's columns allow.
+ */
+int interrupts_parse(FILE *f, unsigned max_cpus, struct irq_table *ret);
+int interrupts_read(unsigned max_cpus, struct irq_table *ret); /* sysfs root + /proc/interrupts */
 void interrupts_free(struct irq_table *t);
 const struct irq_line *interrupts_find(const struct irq_table *t, unsigned irq);
-/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq. */
-int irq_affinity_read(struct mq_irq *irq);
+/* l's count on one CPU, MQ_NA if the header or the line has none. */
+uint64_t interrupts_count(const struct irq_table *t, const struct irq_line *l, unsigned cpu);
+/* l's counts into per_cpu[0..n), indexed by CPU id, MQ_NA where none (l NULL: all). */
+void interrupts_per_cpu(const struct irq_table *t, const struct irq_line *l, uint64_t *per_cpu,
+			unsigned n);
+/* /proc/irq/N/smp_affinity_list and effective_affinity_list into irq, interned in sets. */
+int irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq);
 
 /* ---- probes/irqmap.c: which IRQs belong to which queue ------------------- */
 /*
  * Fill nic->irqs and queues[].irq_rx/irq_tx from the device's msi_irqs (or
- * the driver's IRQ naming when there is no msi_irqs), per driver: virtio
- * input.N/output.N/config/virtqueues, ENA, gve, mlx5, Intel -TxRx-N, ...
- * nic->queues must already be allocated. Sets nic->irqmap_source.
+ * the driver's IRQ naming when there is no msi_irqs), names classified by the
+ * driver table (core/driver.h). nic->queues must already be allocated. Sets
+ * nic->irqmap_source.
  */
 int irqmap_by_names(struct mq_nic *nic, const struct irq_table *t);
-/*
- * Classify one IRQ action name for a driver: role and queue (-1). Pure.
- * prefix is the virtio device ("virtio2") or "" / NULL. Unknown -> OTHER.
- * gve notification blocks come back as RXTX with the block number: only
- * irqmap_by_names knows the block count that splits them into TX and RX.
- */
-int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
-		    const char *name, enum mq_irq_role *ret_role, int *ret_queue);
 
-/* ---- probes/platform.c: DMI and neighbouring tools ----------------------- */
+/* ---- probes/platform.c: DMI, CPUID, containers, neighbouring tools ------- */
+/* CPUID of this machine unless the sysfs root is a fixture tree. */
 int platform_probe(struct mq_platform *ret);
-
-/* ---- probes/link.c: rtnetlink links (libnl-route-3) + sysfs -------------- */
+/* One CPUID leaf into regs (eax ebx ecx edx); false where there is none. */
+typedef bool (*platform_cpuid_fn)(uint32_t leaf, uint32_t regs[4]);
+bool platform_cpuid_native(uint32_t leaf, uint32_t regs[4]); /* x86; false elsewhere */
 /*
- * Every link with ifindex, name, kind, mtu, operstate, allocated queues, xdp,
+ * irqbalance's /proc/PID/cmdline (len bytes, NUL-separated) into
+ * p->irqbalance_policy, _nbanirq, _banirq, _banirq_more, read the way its
+ * getopt_long reads them. Pure. -EINVAL if there is no argument at all.
+ */
+int platform_parse_irqbalance_cmdline(const char *buf, size_t len, struct mq_platform *p);
+/* platform_probe with this CPUID (NULL: none). */
+int platform_probe_with(platform_cpuid_fn cpuid, struct mq_platform *ret);
+/*
+ * What the CPUID hypervisor leaves say. 1 if leaf 1 says a hypervisor is
+ * present, with its name ("" when the signature is not one we know) and the
+ * 0x40000000 signature (printable, NULs cut); 0 if not (outputs untouched).
+ */
+int platform_cpuid_hypervisor(platform_cpuid_fn cpuid, char ret_name[32], char ret_sig[13]);
+
+/* ---- probes/link.c: rtnetlink links (libnl-3) + sysfs -------------------- */
+/*
+ * Every link with ifindex, name, kind, mtu, operstate, admin_up, allocated queues, xdp,
  * has_device; driver and bus_info (ETHTOOL_GDRVINFO); active queue counts and
  * nic->queues (XPS/RPS masks) from sysfs. Caller filters.
  */
 int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n);
 int link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
+/* The ETHTOOL_GDRVINFO driver of ifname into ret (len bytes), or -errno. */
+int link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size_t len);
 /*
- * One RTM_NEWLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
- * kind, mtu, operstate, allocated queues, xdp; the rest zero / MQ_NA / -1.
+ * One RTM_NEWLINK or RTM_DELLINK message (nlmsg_len bytes readable) into ret: ifindex, name,
+ * kind, mtu, operstate, admin_up, allocated queues, xdp; the rest zero / MQ_NA / -1.
  * Pure. -EINVAL if it is not a link message or has no name.
  */
 int link_parse(const struct nlmsghdr *nlh, struct mq_nic *ret);
@@ -85,21 +147,40 @@ int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s);
 
 /* ---- probes/ethtool.c: channels over ethtool netlink, ioctl fallback ----- */
 int ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_channels *ret);
-/* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY (genl message). Pure. */
+/* Parse one ETHTOOL_MSG_CHANNELS_GET_REPLY or _NTF (genl message). Pure. */
 int ethtool_channels_parse(const struct nlmsghdr *nlh, struct mq_channels *ret);
-
-/* ---- probes/ethstats.c: `ethtool -S` via ioctl, names normalised --------- */
-enum ethstat_field {
-	ETHSTAT_RX_PACKETS, ETHSTAT_RX_BYTES, ETHSTAT_RX_DROPS,
-	ETHSTAT_TX_PACKETS, ETHSTAT_TX_BYTES, ETHSTAT_TX_DROPS,
-	_ETHSTAT_FIELD_MAX,
+/* The device an ethtool message is about (its header nest). */
+struct ethtool_dev {
+	int ifindex;
+	char name[IF_NAMESIZE]; /* "" when the message carries none */
 };
-/* Map one driver stat name to (queue, field). Returns 1 if it is a per-queue
- * counter we use, 0 if not. Pure. */
-int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
-		       enum ethstat_field *ret_field);
-/* Fill nic->queues[] counters. Returns number of counters found, or -errno. */
+/* Pure. 0, or -EINVAL (malformed, or no ifindex > 0). */
+int ethtool_header_parse(const struct nlmsghdr *nlh, struct ethtool_dev *ret);
+
+/* ---- probes/rss.c: RSS indirection table over ethtool netlink, ioctl fallback */
+/* Fills ret (a new heap table) or says why not in ret->err; -EOPNOTSUPP: no RSS. */
+int ethtool_rss_get(struct mq_nl *nl, const struct mq_nic *nic, struct mq_rss *ret);
+/*
+ * Parse one ETHTOOL_MSG_RSS_GET_REPLY (genl message) of context 0. Pure but
+ * allocates ret->indir (free with rss_free). -EINVAL if malformed or another
+ * context, -EFBIG if the table has more than MQ_RSS_INDIR_MAX entries.
+ */
+int ethtool_rss_parse(const struct nlmsghdr *nlh, struct mq_rss *ret);
+
+/* ---- probes/ethstats.c: `ethtool -S` via ioctl, names by core/driver.h -- */
+/*
+ * Fill the per-queue columns still missing (nic_counters_missing) that the
+ * driver has keys for, and credit them to STATS_ETHTOOL; no ioctl when there
+ * are none. Returns the number of counters found, or -errno.
+ */
 int ethstats_read(struct mq_nl *nl, struct mq_nic *nic);
+/*
+ * The pure half: n keys (ETH_GSTRING_LEN bytes each, not NUL-terminated) and
+ * their values into nic->queues[], only columns in cols (STATS_COL_BIT),
+ * keys matched by driver row d. Returns the number of counters written.
+ */
+int ethstats_fill(struct mq_nic *nic, const struct mq_driver *d, unsigned cols, const char *keys,
+		  const uint64_t *vals, uint32_t n);
 
 /* ---- probes/netdev.c: netdev generic netlink ----------------------------- */
 /*

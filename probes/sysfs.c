@@ -2,31 +2,47 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "probes/sysfs.h"
 
-static char root[PATH_MAX];
+/* The root prefix, set once at start: the one file-scope state of the probes. */
+static struct {
+	char path[PATH_MAX];
+	int fd;               /* O_PATH of the root: openat2() resolves beneath it; -1 none */
+	char real[PATH_MAX];  /* its realpath, for kernels without openat2 */
+	bool no_openat2;
+} root = {.fd = -1};
 
 void sysfs_set_root(const char *r)
 {
 	size_t n;
 
-	snprintf(root, sizeof(root), "%s", r ? r : "");
-	n = strlen(root);
-	while (n > 0 && root[n - 1] == '/')
-		root[--n] = '\0';
+	snprintf(root.path, sizeof(root.path), "%s", r ? r : "");
+	n = strlen(root.path);
+	while (n > 0 && root.path[n - 1] == '/')
+		root.path[--n] = '\0';
+	if (root.fd >= 0)
+		close(root.fd);
+	root.fd = root.path[0] ? open(root.path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!root.path[0] || !realpath(root.path, root.real))
+		root.real[0] = '\0';
 }
 
-const char *sysfs_root(void) { return root; }
+const char *sysfs_root(void) { return root.path; }
 
 __attribute__((format(printf, 3, 0)))
 static int vpath(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	int a = snprintf(buf, len, "%s", root), b;
+	int a = snprintf(buf, len, "%s", root.path), b;
 
 	if (a < 0 || (size_t)a >= len)
 		return -ENAMETOOLONG;
@@ -47,16 +63,95 @@ int sysfs_path(char *buf, size_t len, const char *fmt, ...)
 	return r;
 }
 
-#define VPATH_OR_RETURN(p, fmt)                                \
+/* The path as the caller named it, without the root: open_below() adds that. */
+#define FMT_OR_RETURN(p, fmt)                                  \
 	do {                                                   \
 		va_list ap_;                                   \
 		int r_;                                        \
 		va_start(ap_, fmt);                            \
-		r_ = vpath(p, sizeof(p), fmt, ap_);            \
+		r_ = vsnprintf(p, sizeof(p), fmt, ap_);        \
 		va_end(ap_);                                   \
-		if (r_ < 0)                                    \
-			return r_;                             \
+		if (r_ < 0 || (size_t)r_ >= sizeof(p))         \
+			return -ENAMETOOLONG;                  \
 	} while (0)
+
+/* Is the resolved path p the root or below it? */
+static bool below_root(const char *p)
+{
+	size_t n = strlen(root.real);
+
+	return n && strncmp(p, root.real, n) == 0 && (p[n] == '\0' || p[n] == '/' || n == 1);
+}
+
+/*
+ * Open path ("/proc/...") under the root. Without a root it is the real file.
+ * With one, the path must resolve inside the tree: symlinks within it (sysfs
+ * is full of them) are fine, one that leads out is refused with -EXDEV.
+ * openat2(RESOLVE_BENEATH) does that atomically (Linux 5.6+); older kernels
+ * get the resolved path checked first (racy, but the tree is a test fixture).
+ */
+static int open_below(const char *path, int flags)
+{
+	char full[PATH_MAX], real[PATH_MAX];
+	int fd;
+
+	if (!root.path[0]) {
+		fd = open(path, flags);
+		return fd < 0 ? -errno : fd;
+	}
+	if (root.fd >= 0 && !root.no_openat2) {
+		struct open_how how = {.flags = (uint64_t)flags,
+				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+
+		while (*path == '/')
+			path++;
+		fd = (int)syscall(SYS_openat2, root.fd, *path ? path : ".", &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd < 0 ? -errno : fd;
+		root.no_openat2 = true;
+	}
+	if (snprintf(full, sizeof(full), "%s/%s", root.path, path) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	if (!realpath(full, real))
+		return -errno;
+	if (!below_root(real))
+		return -EXDEV;
+	fd = open(real, flags | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Open a file to read or write its value: only a regular file (every /proc
+ * and /sys value is one). O_NONBLOCK so that a FIFO put in its place cannot
+ * block the open; refused with -ENOTSUP once fstat says what it is.
+ */
+static int open_file(const char *path, int flags)
+{
+	struct stat st;
+	int fd = open_below(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -ENOTSUP;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+const char *sysfs_strerror(int err)
+{
+	switch (err) {
+	case -EXDEV:
+		return "leads out of the root directory, refused";
+	case -ENOTSUP:
+		return "not a regular file, refused";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
 
 int sysfs_read(char *buf, size_t len, const char *fmt, ...)
 {
@@ -66,10 +161,10 @@ int sysfs_read(char *buf, size_t len, const char *fmt, ...)
 
 	if (!len)
 		return -EINVAL;
-	VPATH_OR_RETURN(p, fmt);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
+	FMT_OR_RETURN(p, fmt);
+	fd = open_file(p, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		ssize_t k;
 
@@ -113,10 +208,10 @@ int sysfs_read_long(long *ret, const char *fmt, ...)
 	int fd, r;
 	ssize_t k = 0;
 
-	VPATH_OR_RETURN(p, fmt);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
+	FMT_OR_RETURN(p, fmt);
+	fd = open_file(p, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* Until EOF: a short read must not cut "1234" to "12". */
 	for (n = 0; n < sizeof(buf) - 1;) {
 		k = read(fd, buf + n, sizeof(buf) - 1 - n);
@@ -146,10 +241,10 @@ int sysfs_write(const char *val, const char *fmt, ...)
 	ssize_t k;
 	int fd, r = 0;
 
-	VPATH_OR_RETURN(p, fmt);
-	fd = open(p, O_WRONLY | O_CLOEXEC);
+	FMT_OR_RETURN(p, fmt);
+	fd = open_file(p, O_WRONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* sysfs and procfs take a value in one write; a short write is an error. */
 	do
 		k = write(fd, val, len);
@@ -166,20 +261,38 @@ int sysfs_write(const char *val, const char *fmt, ...)
 int sysfs_exists(const char *fmt, ...)
 {
 	char p[PATH_MAX];
+	int fd;
 
-	VPATH_OR_RETURN(p, fmt);
-	return access(p, F_OK) == 0;
+	FMT_OR_RETURN(p, fmt);
+	fd = open_below(p, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
+/* readlink(2) of p itself, its directory opened under the root. */
 static int do_readlink(const char *p, char *buf, size_t len)
 {
+	char dir[PATH_MAX];
+	const char *base = strrchr(p, '/');
 	ssize_t k;
+	int dfd;
 
 	if (!len)
 		return -EINVAL;
-	k = readlink(p, buf, len - 1);
+	if (!base || !base[1])
+		return -EINVAL;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - p), p);
+	dfd = open_below(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return dfd;
+	k = readlinkat(dfd, base + 1, buf, len - 1);
 	if (k < 0)
-		return -errno;
+		k = -errno;
+	close(dfd);
+	if (k < 0)
+		return (int)k;
 	if ((size_t)k >= len - 1)
 		return -ENAMETOOLONG;
 	buf[k] = '\0';
@@ -190,7 +303,7 @@ int sysfs_readlink(char *buf, size_t len, const char *fmt, ...)
 {
 	char p[PATH_MAX];
 
-	VPATH_OR_RETURN(p, fmt);
+	FMT_OR_RETURN(p, fmt);
 	return do_readlink(p, buf, len);
 }
 
@@ -200,7 +313,7 @@ int sysfs_link_name(char *buf, size_t len, const char *fmt, ...)
 	const char *base;
 	int r;
 
-	VPATH_OR_RETURN(p, fmt);
+	FMT_OR_RETURN(p, fmt);
 	r = do_readlink(p, t, sizeof(t));
 	if (r < 0)
 		return r;
@@ -214,30 +327,54 @@ FILE *sysfs_fopen(const char *fmt, ...)
 {
 	char p[PATH_MAX];
 	va_list ap;
-	int r;
+	FILE *f;
+	int r, fd;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), fmt, ap);
+	r = vsnprintf(p, sizeof(p), fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		errno = -r;
+	if (r < 0 || (size_t)r >= sizeof(p)) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return fopen(p, "re");
+	fd = open_file(p, O_RDONLY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		r = errno;
+		close(fd);
+		errno = r;
+	}
+	return f;
 }
 
 DIR *sysfs_opendir(const char *fmt, ...)
 {
 	char p[PATH_MAX];
 	va_list ap;
-	int r;
+	DIR *d;
+	int r, fd;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), fmt, ap);
+	r = vsnprintf(p, sizeof(p), fmt, ap);
 	va_end(ap);
-	if (r < 0) {
-		errno = -r;
+	if (r < 0 || (size_t)r >= sizeof(p)) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return opendir(p);
+	fd = open_below(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		r = errno;
+		close(fd);
+		errno = r;
+	}
+	return d;
 }

@@ -9,9 +9,17 @@
  * Every read of /proc or /sys, and every write to them, goes through here so
  * that tests can point the whole program at a fixture tree ("--root DIR" or
  * MQBALANCE_ROOT). Paths passed in are absolute ("/proc/irq/%u/...").
+ *
+ * Values are read from and written to regular files only: anything else
+ * (a FIFO, a device, a directory) is -ENOTSUP (-EISDIR), never opened in a
+ * way that blocks. Under a root, a path must resolve inside the tree:
+ * symlinks within it are followed, one leading out is -EXDEV.
  */
 void sysfs_set_root(const char *root);
 const char *sysfs_root(void);
+
+/* What an error from here means, in words ("not a regular file, refused"). */
+const char *sysfs_strerror(int err);
 
 /* Build the real path. Returns length or -ENAMETOOLONG. */
 int sysfs_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "probes/probe.h"
+#include "probes/sysfs.h"
 
 static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 {
@@ -28,7 +29,19 @@ static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
 static void note(struct mq_nic *n, const char *what, int err)
 {
 	if (!n->errmsg[0])
-		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, strerror(-err));
+		snprintf(n->errmsg, sizeof(n->errmsg), "%s: %s", what, sysfs_strerror(err));
+}
+
+void probe_file_error(char *buf, size_t len, const char *path, int err, size_t file_max)
+{
+	if (err == -EFBIG)
+		snprintf(buf, len, "%s: more than %zu MiB or more lines than the kernel writes (the caps), not read",
+			 path, file_max >> 20);
+	else if (err == -E2BIG)
+		snprintf(buf, len, "%s: a line longer than the kernel writes for its CPUs (the cap), not read",
+			 path);
+	else
+		snprintf(buf, len, "%s: %s", path, sysfs_strerror(err));
 }
 
 /* Queue -> IRQ mapping: netdev netlink where the driver fills it, else names. */
@@ -47,10 +60,16 @@ static void map_irqs(struct mq_nl *nl, struct mq_nic *n, const struct irq_table 
 	}
 }
 
-/* Counters: qstats for every NIC that has them in one dump, ethtool -S for the rest. */
+/*
+ * Counters: qstats for every NIC that has them in one dump, then ethtool -S
+ * for each column still missing (no ioctl for a NIC that lacks nothing the
+ * driver's keys could give). Each column says where it came from.
+ */
 static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
 {
-	if (nl && nl->netdev_id && netdev_qstats_read(nl, s) > 0)
+	for (unsigned i = 0; i < s->nnics; i++)
+		nic_counters_reset(&s->nics[i]);
+	if (nl && nl->netdev_id && netdev_qstats_read(nl, s) >= 0)
 		s->have_qstats = true;
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
@@ -58,8 +77,9 @@ static void read_counters(struct mq_nl *nl, struct mq_snapshot *s)
 		/* link_list / link_stats_dump filled them from IFLA_STATS64; sysfs if not */
 		if (n->rx_packets == MQ_NA && n->tx_packets == MQ_NA)
 			link_stats_read(n);
-		if (n->stats_source == STATS_NONE && nl)
+		if (nl)
 			(void)ethstats_read(nl, n); /* no per-queue stats is a normal answer */
+		n->counters_missing = nic_counters_explain(n, s->have_qstats);
 	}
 }
 
@@ -81,11 +101,15 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	if (r < 0)
 		goto fail;
 	s.nics = calloc(nall ? nall : 1, sizeof(*s.nics));
-	if (!s.nics) {
+	s.links = calloc(nall ? nall : 1, sizeof(*s.links));
+	if (!s.nics || !s.links) {
 		r = -ENOMEM;
 		goto fail;
 	}
 	for (unsigned i = 0; i < nall; i++) {
+		snprintf(s.links[i].name, sizeof(s.links[i].name), "%s", all[i].name);
+		snprintf(s.links[i].driver, sizeof(s.links[i].driver), "%s", all[i].driver);
+		s.nlinks++;
 		if (wanted(&all[i], o))
 			s.nics[s.nnics++] = all[i];
 		else
@@ -94,7 +118,10 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 	free(all);
 	all = NULL;
 
-	have_irqs = interrupts_read(&t) >= 0;
+	r = interrupts_read(s.cpus.nr_cpu_ids, &t);
+	have_irqs = r >= 0;
+	if (r < 0 && r != -ENOENT)
+		probe_file_error(s.errmsg, sizeof(s.errmsg), "/proc/interrupts", r, MQ_PROC_INTERRUPTS_MAX);
 	s.have_ethtool_nl = nl && nl->ethtool_id;
 	s.have_netdev_nl = nl && nl->netdev_id;
 	for (unsigned i = 0; i < s.nnics; i++) {
@@ -108,10 +135,14 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 		r = ethtool_channels_get(nl, n, &n->ch);
 		if (r < 0 && n->ch.err == 0)
 			n->ch.err = r;
+		if (nl)
+			(void)ethtool_rss_get(nl, n, &n->rss); /* no RSS is a normal answer, in rss.err */
 		map_irqs(nl, n, have_irqs ? &t : NULL);
 	}
 	read_counters(nl, &s);
 	interrupts_free(&t);
+	/* per-CPU load: each file optional, MQ_NA if missing */
+	(void)cpustat_read(&s.cpus, s.errmsg[0] ? NULL : s.errmsg, sizeof(s.errmsg));
 	clock_gettime(CLOCK_MONOTONIC, &s.taken);
 	*ret = s;
 	return 0;
@@ -131,22 +162,15 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		struct mq_nic *n = &s->nics[i];
 
-		n->stats_source = STATS_NONE;
 		n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = MQ_NA;
 		n->rx_dropped = n->tx_dropped = MQ_NA;
-		for (unsigned q = 0; q < n->nqueues; q++) {
-			struct mq_queue *qu = &n->queues[q];
-
-			qu->rx_packets = qu->rx_bytes = qu->rx_drops = MQ_NA;
-			qu->tx_packets = qu->tx_bytes = qu->tx_drops = MQ_NA;
-		}
 	}
 	s->have_qstats = false;
 	if (nl)
 		(void)link_stats_dump(nl, s); /* one dump for every NIC; sysfs for any it missed */
 	read_counters(nl, s);
 
-	r = interrupts_read(&t);
+	r = interrupts_read(s->cpus.nr_cpu_ids, &t);
 	if (r >= 0) {
 		for (unsigned i = 0; i < s->nnics; i++) {
 			struct mq_nic *n = &s->nics[i];
@@ -156,12 +180,13 @@ int snapshot_sample(struct mq_nl *nl, struct mq_snapshot *s)
 				const struct irq_line *l = interrupts_find(&t, irq->irq);
 
 				irq->total = l ? l->total : MQ_NA;
-				for (unsigned c = 0; c < irq->n_per_cpu; c++)
-					irq->per_cpu[c] = l && c < t.ncpus ? l->per_cpu[c] : MQ_NA;
+				if (irq->per_cpu)
+					interrupts_per_cpu(&t, l, irq->per_cpu, irq->n_per_cpu);
 			}
 		}
 		interrupts_free(&t);
 	}
+	(void)cpustat_read(&s->cpus, NULL, 0);
 	clock_gettime(CLOCK_MONOTONIC, &s->taken);
 	return r < 0 ? r : 0;
 }

@@ -79,3 +79,34 @@ _Static_assert(NETDEV_A_NAPI_IRQ == MQ_NETDEV_A_NAPI_IRQ, "netdev.h napi");
  * NLA_UINT (kernel 6.6+) is a policy type, not a UAPI constant: on the wire
  * it is a 4- or 8-byte unsigned integer. mq_attr_get_uint() reads either.
  */
+
+/*
+ * ethtool netlink RSS_GET (Linux 6.2, commit 7112a04664bf): message ids and
+ * attributes. Debian 12's 6.1 headers lack them. A kernel without the op
+ * answers -EOPNOTSUPP, as does a driver without RSS: probes/rss.c then asks
+ * the ETHTOOL_GRSSH ioctl, which tells the two apart. INDIR and HKEY are
+ * binary (u32 array, bytes) and absent when the device has none; HFUNC is
+ * sent only when nonzero (a fix in 6.2-rc).
+ */
+#define MQ_ETHTOOL_MSG_RSS_GET 38       /* after ETHTOOL_MSG_PSE_SET (37) */
+#define MQ_ETHTOOL_MSG_RSS_GET_REPLY 38 /* after ETHTOOL_MSG_PSE_GET_REPLY (37) */
+#define MQ_ETHTOOL_A_RSS_HEADER 1
+#define MQ_ETHTOOL_A_RSS_CONTEXT 2      /* u32, only for a context other than 0 */
+#define MQ_ETHTOOL_A_RSS_HFUNC 3        /* u32, ETH_RSS_HASH_* bits */
+#define MQ_ETHTOOL_A_RSS_INDIR 4        /* binary: u32 queue per entry */
+#define MQ_ETHTOOL_A_RSS_HKEY 5         /* binary */
+#define MQ_ETHTOOL_A_RSS_INPUT_XFRM 6   /* u32 (6.8) */
+
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <linux/ethtool_netlink.h>
+_Static_assert(ETHTOOL_MSG_RSS_GET == MQ_ETHTOOL_MSG_RSS_GET, "ethtool_netlink.h rss-get");
+_Static_assert(ETHTOOL_MSG_RSS_GET_REPLY == MQ_ETHTOOL_MSG_RSS_GET_REPLY, "ethtool_netlink.h rss-get reply");
+_Static_assert(ETHTOOL_A_RSS_INDIR == MQ_ETHTOOL_A_RSS_INDIR, "ethtool_netlink.h rss indir");
+_Static_assert(ETHTOOL_A_RSS_HKEY == MQ_ETHTOOL_A_RSS_HKEY, "ethtool_netlink.h rss hkey");
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+/* The enums only grow at the end: RSS_GET came right after PSE_SET / PSE_GET_REPLY. */
+#include <linux/ethtool_netlink.h>
+_Static_assert(ETHTOOL_MSG_PSE_SET + 1 == MQ_ETHTOOL_MSG_RSS_GET, "ethtool_netlink.h pse-set");
+_Static_assert(ETHTOOL_MSG_PSE_GET_REPLY + 1 == MQ_ETHTOOL_MSG_RSS_GET_REPLY, "ethtool_netlink.h pse reply");
+#endif

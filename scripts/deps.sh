@@ -1,20 +1,27 @@
 #!/bin/sh
 # Install the Debian packages a step needs, only if they are missing.
 #   scripts/deps.sh build   compiler, pkg-config, libmnl, libnl-3
-#   scripts/deps.sh test    build + cmocka, iproute2, ethtool, qemu, ... for `make check`
+#   scripts/deps.sh deb     build + debian/control's Build-Depends, dpkg-dev (`make deb`)
+#   scripts/deps.sh test    build + deb + cmocka, iproute2, ethtool, qemu, lintian, ... for `make check`
 #   scripts/deps.sh mutate  build + cmocka, python3 for `make mutate`
 set -eu
+cd "$(dirname "$0")/.."
 
-build="gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev"
-test="$build libcmocka-dev iproute2 ethtool kmod cpio busybox-static qemu-system-x86
+build="gcc make pkg-config libmnl-dev libnl-3-dev"
+# Build-Depends, names only (no versions, no <!nocheck>); debhelper-compat is debhelper's.
+deb="$build dpkg-dev $(sed -n '/^Build-Depends:/,/^[A-Z][A-Za-z-]*:/p' debian/control |
+	sed -e '1s/^Build-Depends://' -e '/^[A-Z][A-Za-z-]*:/d' | tr ',' '\n' |
+	sed -e 's/[(<[].*//' -e 's/[[:space:]]//g' -e 's/^debhelper-compat$/debhelper/')"
+test="$deb lintian libcmocka-dev iproute2 ethtool kmod cpio busybox-static qemu-system-x86
       iperf3 prometheus prometheus-node-exporter clang libclang-rt-14-dev curl
-      python3 jq xz-utils debootstrap e2fsprogs cppcheck clang-tools"
+      python3 jq xz-utils debootstrap e2fsprogs cppcheck clang-tools tmux"
 
 case "${1:-build}" in
 build) want=$build ;;
+deb) want=$deb ;;
 test) want=$test ;;
 mutate) want="$build libcmocka-dev python3" ;;
-*) echo "usage: $0 build|test|mutate" >&2; exit 2 ;;
+*) echo "usage: $0 build|deb|test|mutate" >&2; exit 2 ;;
 esac
 
 missing=

@@ -22,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assess.h"
 #include "core/config.h"
 #include "core/snapshot.h"
+#include "tests/fx_cpuset.h"
 
 static inline void *fx_xcalloc(size_t n, size_t size)
 {
@@ -43,10 +45,8 @@ static inline void fx_init(struct mq_snapshot *s, unsigned ncpus)
 	for (unsigned i = 0; i < ncpus; i++) {
 		s->cpus.cpu[i] = (struct mq_cpu){.id = (int)i, .present = true, .online = true,
 						 .core = (int)i, .package = 0, .node = 0, .l3 = 0};
-		cpuset_set(&s->cpus.possible, i);
-		cpuset_set(&s->cpus.present, i);
-		cpuset_set(&s->cpus.online, i);
 	}
+	s->cpus.possible = s->cpus.present = s->cpus.online = fx_first(&s->cpus.sets, ncpus);
 	s->cpus.nr_cpu_ids = ncpus;
 	s->cpus.n_online = ncpus;
 	s->cpus.n_nodes = 1;
@@ -59,15 +59,16 @@ static inline void fx_cpu_offline(struct mq_snapshot *s, unsigned cpu)
 {
 	if (cpu < s->cpus.n && s->cpus.cpu[cpu].online) {
 		s->cpus.cpu[cpu].online = false;
-		cpuset_clear(&s->cpus.online, cpu);
+		s->cpus.online = fx_with(&s->cpus.sets, s->cpus.online, cpu, false);
 		s->cpus.n_online--;
 	}
 }
 
 /*
  * A virtio-like NIC with `active` of `allocated` queue pairs, channels
- * combined active/allocated over netlink, qstats counters all 0, XPS readable
- * and empty, no IRQs yet. ifindex = 2 + position.
+ * combined active/allocated over netlink, qstats counters all 0 (every column
+ * from qstats), administratively up, XPS readable and empty, no IRQs yet.
+ * ifindex = 2 + position.
  */
 static inline struct mq_nic *fx_nic(struct mq_snapshot *s, const char *name, const char *driver,
 				    unsigned active, unsigned allocated)
@@ -95,6 +96,9 @@ static inline struct mq_nic *fx_nic(struct mq_snapshot *s, const char *name, con
 	n->ch.combined = active;
 	n->ch.combined_max = allocated;
 	n->stats_source = STATS_QSTATS;
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+		n->col_source[c] = STATS_QSTATS;
+	n->admin_up = true;
 	n->irqmap_source = IRQMAP_NAMES;
 	n->nqueues = active;
 	n->queues = fx_xcalloc(active, sizeof(*n->queues));
@@ -123,8 +127,7 @@ static inline struct mq_irq *fx_irq(struct mq_nic *n, unsigned irq, const char *
 	i->role = role;
 	i->queue = queue;
 	if (cpu >= 0) {
-		cpuset_set(&i->affinity, (unsigned)cpu);
-		cpuset_set(&i->effective, (unsigned)cpu);
+		i->affinity = i->effective = fx_cpu(&n->sets, (unsigned)cpu);
 		i->has_affinity = i->has_effective = true;
 	}
 	if (queue >= 0 && (unsigned)queue < n->nqueues) {
@@ -157,9 +160,7 @@ static inline void fx_xps_from_irqs(struct mq_nic *n)
 	for (unsigned q = 0; q < n->nqueues; q++) {
 		int idx = n->queues[q].irq_tx >= 0 ? n->queues[q].irq_tx : n->queues[q].irq_rx;
 
-		cpuset_zero(&n->queues[q].xps);
-		if (idx >= 0 && (unsigned)idx < n->nirqs)
-			n->queues[q].xps = n->irqs[idx].effective;
+		n->queues[q].xps = idx >= 0 && (unsigned)idx < n->nirqs ? n->irqs[idx].effective : NULL;
 	}
 }
 
@@ -178,6 +179,8 @@ static inline void fx_counters(struct mq_nic *n, unsigned q, uint64_t rx_packets
 static inline void fx_no_counters(struct mq_nic *n)
 {
 	n->stats_source = STATS_NONE;
+	for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+		n->col_source[c] = STATS_NONE;
 	for (unsigned q = 0; q < n->nqueues; q++) {
 		struct mq_queue *qu = &n->queues[q];
 
@@ -189,7 +192,17 @@ static inline void fx_no_counters(struct mq_nic *n)
 /* Deep copy, e.g. to make the "before" sample of a pair. */
 static inline void fx_copy(struct mq_snapshot *dst, const struct mq_snapshot *src)
 {
+	const struct mq_cpus *sc = &src->cpus;
+	struct mq_cpus *dc = &dst->cpus;
+
 	*dst = *src;
+	/* every set into the copy's own pools */
+	dc->sets = (struct cpuset_pool){0};
+	dc->possible = fx_intern(&dc->sets, sc->possible);
+	dc->present = fx_intern(&dc->sets, sc->present);
+	dc->online = fx_intern(&dc->sets, sc->online);
+	dc->isolated = fx_intern(&dc->sets, sc->isolated);
+	dc->nohz_full = fx_intern(&dc->sets, sc->nohz_full);
 	dst->cpus.cpu = fx_xcalloc(src->cpus.n, sizeof(*dst->cpus.cpu));
 	memcpy(dst->cpus.cpu, src->cpus.cpu, src->cpus.n * sizeof(*dst->cpus.cpu));
 	dst->nics = fx_xcalloc(src->nnics, sizeof(*dst->nics));
@@ -198,12 +211,25 @@ static inline void fx_copy(struct mq_snapshot *dst, const struct mq_snapshot *sr
 		struct mq_nic *dn = &dst->nics[i];
 
 		*dn = *sn;
+		dn->sets = (struct cpuset_pool){0};
 		dn->queues = fx_xcalloc(sn->nqueues, sizeof(*dn->queues));
 		if (sn->nqueues)
 			memcpy(dn->queues, sn->queues, sn->nqueues * sizeof(*dn->queues));
 		dn->irqs = fx_xcalloc(sn->nirqs, sizeof(*dn->irqs));
 		if (sn->nirqs)
 			memcpy(dn->irqs, sn->irqs, sn->nirqs * sizeof(*dn->irqs));
+		for (unsigned q = 0; q < dn->nqueues; q++) {
+			dn->queues[q].xps = fx_intern(&dn->sets, dn->queues[q].xps);
+			dn->queues[q].rps = fx_intern(&dn->sets, dn->queues[q].rps);
+		}
+		for (unsigned k = 0; k < dn->nirqs; k++) {
+			dn->irqs[k].affinity = fx_intern(&dn->sets, dn->irqs[k].affinity);
+			dn->irqs[k].effective = fx_intern(&dn->sets, dn->irqs[k].effective);
+		}
+		if (sn->rss.indir) {
+			dn->rss.indir = fx_xcalloc(sn->rss.n, sizeof(uint32_t));
+			memcpy(dn->rss.indir, sn->rss.indir, sn->rss.n * sizeof(uint32_t));
+		}
 		for (unsigned k = 0; k < sn->nirqs; k++) {
 			if (!sn->irqs[k].per_cpu)
 				continue;
@@ -221,9 +247,12 @@ static inline void fx_free(struct mq_snapshot *s)
 			free(s->nics[i].irqs[k].per_cpu);
 		free(s->nics[i].irqs);
 		free(s->nics[i].queues);
+		free(s->nics[i].rss.indir);
+		cpuset_pool_free(&s->nics[i].sets);
 	}
 	free(s->nics);
 	free(s->cpus.cpu);
+	cpuset_pool_free(&s->cpus.sets);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -232,4 +261,22 @@ static inline void fx_config(struct mq_config *c)
 {
 	config_init(c);
 	c->interval = 1.0;
+}
+
+/* The assessment of now (before and cfg may be NULL); aborts on failure. Free with assessment_free(). */
+static inline void fx_assess(struct mq_assessment *a, const struct mq_snapshot *now,
+			     const struct mq_snapshot *before, const struct mq_config *cfg)
+{
+	if (assess(now, before, cfg, a) < 0)
+		abort();
+}
+
+/* Replace the assessment's findings by a copy of n given ones (renderer tests). */
+static inline void fx_findings(struct mq_assessment *a, const struct mq_finding *f, unsigned n)
+{
+	free(a->findings);
+	a->findings = fx_xcalloc(n, sizeof(*f));
+	if (n)
+		memcpy(a->findings, f, n * sizeof(*f));
+	a->nfindings = n;
 }

@@ -3,6 +3,13 @@
 # "skip - ...: reason".
 MQ_ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MQ=${MQ:-$MQ_ROOT_DIR/mqbalance}
+# The lock and the state file of this test run, never the machine's own
+# /run/mqbalance and /var/lib/mqbalance (tests/run makes and removes them).
+if [ -z "${MQBALANCE_RUN_DIR:-}" ]; then
+	MQBALANCE_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mqbalance-run.XXXXXX")
+	MQBALANCE_STATE_DIR=$MQBALANCE_RUN_DIR/state
+	export MQBALANCE_RUN_DIR MQBALANCE_STATE_DIR
+fi
 _failed=0
 
 ok() { echo "ok - $*"; }

@@ -8,7 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assess.h"
 #include "core/plan.h"
+#include "tests/fx_cpuset.h"
+
+/* The plan of assess(s, cfg), taken out of the assessment (free it with plan_free). */
+static inline int plan_of(const struct mq_snapshot *s, const struct mq_config *cfg, struct mq_plan *ret)
+{
+	struct mq_assessment a;
+	int r = assess(s, NULL, cfg, &a);
+
+	if (r < 0)
+		return r;
+	*ret = a.plan;
+	a.plan = (struct mq_plan){0};
+	assessment_free(&a);
+	return 0;
+}
 
 /* ---- snapshot builders ----------------------------------------------------- */
 
@@ -46,10 +62,8 @@ static inline void snap_init(struct mq_snapshot *s, unsigned ncpu, unsigned smt,
 		c->package = 0;
 		c->node = (int)(i * nodes / ncpu);
 		c->l3 = (int)((unsigned)c->node * ncpu / nodes);
-		cpuset_set(&s->cpus.possible, i);
-		cpuset_set(&s->cpus.present, i);
-		cpuset_set(&s->cpus.online, i);
 	}
+	s->cpus.possible = s->cpus.present = s->cpus.online = fx_first(&s->cpus.sets, ncpu);
 	s->cpus.nr_cpu_ids = ncpu;
 	s->cpus.n_online = ncpu;
 	s->cpus.n_nodes = nodes;
@@ -84,7 +98,7 @@ static inline void add_irq(struct mq_nic *n, const char *name, enum mq_irq_role 
 	snprintf(irq->name, sizeof(irq->name), "%s", name);
 	irq->role = role;
 	irq->queue = q;
-	cpuset_set(&irq->affinity, 0); /* the bad start: everything on CPU 0 */
+	irq->affinity = fx_cpu(&n->sets, 0); /* the bad start: everything on CPU 0 */
 	irq->has_affinity = true;
 	irq->effective = irq->affinity;
 	irq->has_effective = true;
@@ -162,14 +176,28 @@ static inline struct mq_nic *add_nic(struct mq_snapshot *s, const char *name, co
 	return n;
 }
 
+/* An RSS table of n entries spread over the first `over` queues (0: none). */
+static inline void nic_rss(struct mq_nic *nic, uint32_t n, unsigned over)
+{
+	free(nic->rss.indir);
+	nic->rss = (struct mq_rss){.source = RSS_NETLINK, .n = n, .key_size = 40, .hfunc = 1};
+	nic->rss.indir = calloc(n ? n : 1, sizeof(uint32_t));
+	assert_non_null(nic->rss.indir);
+	for (uint32_t i = 0; i < n; i++)
+		nic->rss.indir[i] = over ? i % over : 0;
+}
+
 static inline void snap_free(struct mq_snapshot *s)
 {
 	for (unsigned i = 0; i < s->nnics; i++) {
 		free(s->nics[i].queues);
 		free(s->nics[i].irqs);
+		free(s->nics[i].rss.indir);
+		cpuset_pool_free(&s->nics[i].sets);
 	}
 	free(s->nics);
 	free(s->cpus.cpu);
+	cpuset_pool_free(&s->cpus.sets);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -220,18 +248,20 @@ static inline void simulate_apply(struct mq_snapshot *s, const struct mq_plan *p
 		}
 		case PLAN_IRQ_AFFINITY:
 			for (unsigned k = 0; k < n->nirqs; k++)
-				if ((int)n->irqs[k].irq == it->irq) {
-					n->irqs[k].affinity = it->target;
-					n->irqs[k].effective = it->target;
-				}
+				if ((int)n->irqs[k].irq == it->irq)
+					n->irqs[k].affinity = n->irqs[k].effective = fx_intern(&n->sets, it->target);
 			break;
 		case PLAN_XPS:
 			assert_true((unsigned)it->queue < n->nqueues);
-			n->queues[it->queue].xps = it->target;
+			n->queues[it->queue].xps = fx_intern(&n->sets, it->target);
 			break;
 		case PLAN_RPS:
 			assert_true((unsigned)it->queue < n->nqueues);
-			n->queues[it->queue].rps = it->target;
+			n->queues[it->queue].rps = fx_intern(&n->sets, it->target);
+			break;
+		case PLAN_RSS: /* the driver's default: entry i to queue i % active queues */
+			for (uint32_t e = 0; e < n->rss.n; e++)
+				n->rss.indir[e] = e % (n->real_rx_queues ? n->real_rx_queues : 1);
 			break;
 		case _PLAN_KIND_MAX:
 			fail();

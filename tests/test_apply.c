@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,7 +84,9 @@ int __wrap_sysfs_write(const char *val, const char *fmt, ...)
 		nic_dir_remove(ifname);
 	}
 	snprintf(full, sizeof(full), "%s%s", k.root, rel);
-	(void)truncate(full, 0);
+	if (truncate(full, 0) < 0) {
+		/* a missing file: the write below says so */
+	}
 	r = __real_sysfs_write(val, "%s", rel);
 	if (r == 0) {
 		k.writes++;
@@ -92,7 +95,7 @@ int __wrap_sysfs_write(const char *val, const char *fmt, ...)
 
 			snprintf(e, sizeof(e), "/proc/irq/%u/effective_affinity_list", irq);
 			snprintf(full, sizeof(full), "%s%s", k.root, e);
-			(void)truncate(full, 0);
+			assert_int_equal(truncate(full, 0), 0);
 			assert_int_equal(__real_sysfs_write(val, "%s", e), 0);
 		}
 	}
@@ -126,9 +129,9 @@ static void fixture_queues(const struct mq_nic *n)
 	char buf[512];
 
 	for (unsigned q = 0; q < n->nqueues; q++) {
-		assert_true(cpuset_format_mask(&n->queues[q].xps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
+		assert_true(cpuset_format_mask(n->queues[q].xps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
 		put(buf, "%s/sys/class/net/%s/queues/tx-%u/xps_cpus", k.root, n->name, q);
-		assert_true(cpuset_format_mask(&n->queues[q].rps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
+		assert_true(cpuset_format_mask(n->queues[q].rps, k.s.cpus.nr_cpu_ids, buf, sizeof(buf)) > 0);
 		put(buf, "%s/sys/class/net/%s/queues/rx-%u/rps_cpus", k.root, n->name, q);
 	}
 }
@@ -143,9 +146,9 @@ static void fixture_write(void)
 
 		fixture_queues(n);
 		for (unsigned j = 0; j < n->nirqs; j++) {
-			cpuset_format_list(&n->irqs[j].affinity, buf, sizeof(buf));
+			cpuset_format_list(n->irqs[j].affinity, buf, sizeof(buf));
 			put(buf, "%s/proc/irq/%u/smp_affinity_list", k.root, n->irqs[j].irq);
-			cpuset_format_list(&n->irqs[j].effective, buf, sizeof(buf));
+			cpuset_format_list(n->irqs[j].effective, buf, sizeof(buf));
 			put(buf, "%s/proc/irq/%u/effective_affinity_list", k.root, n->irqs[j].irq);
 		}
 	}
@@ -162,6 +165,7 @@ static void fixture_read(void)
 		if (sysfs_exists("/sys/class/net/%s", n->name) != 1) {
 			free(n->queues);
 			free(n->irqs);
+			cpuset_pool_free(&n->sets);
 			memmove(n, n + 1, (k.s.nnics - i - 1) * sizeof(*n));
 			k.s.nnics--;
 			i--;
@@ -171,17 +175,17 @@ static void fixture_read(void)
 			struct mq_irq *irq = &n->irqs[j];
 
 			if (sysfs_read(buf, sizeof(buf), "/proc/irq/%u/smp_affinity_list", irq->irq) >= 0)
-				assert_int_equal(cpuset_parse_list(buf, &irq->affinity), 0);
+				irq->affinity = fx_set(&n->sets, buf);
 			if (sysfs_read(buf, sizeof(buf), "/proc/irq/%u/effective_affinity_list", irq->irq) >= 0)
-				assert_int_equal(cpuset_parse_list(buf, &irq->effective), 0);
+				irq->effective = fx_set(&n->sets, buf);
 		}
 		for (unsigned q = 0; q < n->nqueues; q++) {
 			assert_true(sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/tx-%u/xps_cpus",
 					       n->name, q) > 0);
-			assert_int_equal(cpuset_parse_mask(buf, &n->queues[q].xps), 0);
+			n->queues[q].xps = fx_mask(&n->sets, buf);
 			assert_true(sysfs_read(buf, sizeof(buf), "/sys/class/net/%s/queues/rx-%u/rps_cpus",
 					       n->name, q) > 0);
-			assert_int_equal(cpuset_parse_mask(buf, &n->queues[q].rps), 0);
+			n->queues[q].rps = fx_mask(&n->sets, buf);
 		}
 	}
 }
@@ -216,13 +220,26 @@ static int fake_channels_set(void *ctx, const struct plan_item *it, char *msg, s
 	return 0;
 }
 
-static int fake_reprobe(void *ctx, struct mq_plan *ret)
+/* What agent/tune.c does: probe, re-plan, keep the channel results, replace p. */
+static int fake_reprobe(void *ctx, struct mq_plan *p)
 {
+	struct mq_plan np;
+	int r;
+
 	(void)ctx;
 	if (k.reprobe_fails)
 		return -EIO;
 	fixture_read();
-	return plan_build(&k.s, &k.cfg, ret);
+	r = plan_of(&k.s, &k.cfg, &np);
+	if (r == 0)
+		r = plan_keep_channel_results(&np, p);
+	if (r < 0) {
+		plan_free(&np);
+		return r;
+	}
+	plan_free(p);
+	*p = np;
+	return 0;
 }
 
 static const struct apply_env env = {
@@ -270,36 +287,34 @@ static struct plan_item *item(struct mq_plan *p, const char *ifname, enum plan_k
 static void assert_second_run_noop(void)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	unsigned writes = k.writes, calls = k.channel_calls;
 
 	fixture_read();
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
 	assert_int_equal(plan_changes(&p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
-	assert_int_equal(rep.ok, 0);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(rep.unchanged, p.n);
-	assert_false(rep.reprobed);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_int_equal(plan_tally(&p).ok, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).unchanged, p.n);
+	assert_false(p.reprobed);
 	assert_int_equal(k.writes, writes);
 	assert_int_equal(k.channel_calls, calls);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
 static void test_apply_all(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	char buf[256];
 	unsigned seen = 0;
 	(void)state;
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
-	assert_true(rep.reprobed);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_true(p.reprobed);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_OK);
 	assert_int_equal(k.s.nics[0].ch.combined, 4);
@@ -308,7 +323,7 @@ static void test_apply_all(void **state)
 		it = item(&p, "eth0", PLAN_XPS, q);
 		assert_non_null(it);
 		assert_int_equal(it->status, STEP_OK);
-		assert_int_equal(cpuset_count(&it->target), 1);
+		assert_int_equal(cpuset_count(it->target), 1);
 	}
 	/* each queue IRQ moved, RX and TX together; effective read back */
 	for (unsigned i = 0; i < p.n; i++) {
@@ -318,16 +333,16 @@ static void test_apply_all(void **state)
 		assert_true(it->status == STEP_OK || it->status == STEP_UNCHANGED);
 		if (it->status == STEP_OK) {
 			assert_true(it->has_effective);
-			assert_true(cpuset_equal(&it->effective, &it->target));
+			assert_true(cpuset_equal(it->effective, it->target));
 		}
 		assert_true(sysfs_read(buf, sizeof(buf), "/proc/irq/%d/smp_affinity_list", it->irq) > 0);
-		assert_int_equal(atoi(buf), cpuset_next(&it->target, 0));
+		assert_int_equal(atoi(buf), cpuset_next(it->target, 0));
 		seen++;
 	}
 	assert_int_equal(seen, 8 + 4);
 	/* eth0 queue 2's IRQs on CPU 2, eth1 continues at CPU 0 (wrapping) */
-	assert_int_equal(cpuset_next(&item(&p, "eth0", PLAN_IRQ_AFFINITY, 2)->target, 0), 2);
-	assert_int_equal(cpuset_next(&item(&p, "eth1", PLAN_IRQ_AFFINITY, 0)->target, 0), 0);
+	assert_int_equal(cpuset_next(item(&p, "eth0", PLAN_IRQ_AFFINITY, 2)->target, 0), 2);
+	assert_int_equal(cpuset_next(item(&p, "eth1", PLAN_IRQ_AFFINITY, 0)->target, 0), 0);
 	assert_true(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/queues/tx-3/xps_cpus") > 0);
 	assert_string_equal(buf, "00000008");
 	plan_free(&p);
@@ -337,75 +352,75 @@ static void test_apply_all(void **state)
 static void test_apply_eio_managed(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
-	struct apply_memory mem = {0};
+	struct irq_memory mem = {0};
 	struct apply_env e = env;
 	struct plan_item *it;
 	unsigned irq = k.s.nics[1].irqs[1].irq; /* eth1 queue 1 */
 	(void)state;
-	e.memory = &mem;
+	e.managed = &mem;
 	snprintf(k.eio_path, sizeof(k.eio_path), "/proc/irq/%u/smp_affinity_list", irq);
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &e, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &e), 0);
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 1);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_int_equal(it->err, -EIO);
 	snprintf(k.vanish_path, sizeof(k.vanish_path), "kernel-managed IRQ %u, cannot be moved from user space", irq);
 	assert_string_equal(it->msg, k.vanish_path);
 	k.vanish_path[0] = '\0';
-	assert_int_equal(rep.failed, 1);
-	assert_int_equal(apply_exit_status(&rep), 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
 	/* the others went on */
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 2)->status, STEP_OK);
 	assert_int_equal(item(&p, "eth1", PLAN_XPS, 1)->status, STEP_OK);
 	plan_free(&p);
-	/* next pass: remembered, skipped quietly, not a failure */
+	/* next pass: remembered, held by the plan, skipped quietly, not a failure */
 	fixture_read();
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &e, &rep), 0);
+	assert_true(irq_memory_has(&mem, irq));
+	irq_memory_mark(&mem, &k.s);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->hold, HOLD_MANAGED);
+	assert_int_equal(apply_run(&p, &e), 0);
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 1);
 	assert_int_equal(it->status, STEP_SKIPPED);
 	assert_non_null(strstr(it->msg, "kernel-managed IRQ"));
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(rep.ok, 0);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).ok, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
-	apply_memory_free(&mem);
+	irq_memory_free(&mem);
 }
 
 static void test_apply_einval_extack(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	(void)state;
 	snprintf(k.einval_nic, sizeof(k.einval_nic), "eth0");
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_int_equal(it->err, -EINVAL);
 	assert_string_equal(it->msg, "Invalid argument: requested channel count exceeds maximum");
 	assert_int_equal(k.s.nics[0].ch.combined, 1); /* never left at zero or half-done */
 	/* re-planned against what is really there: eth0's one active queue */
-	assert_true(rep.reprobed);
+	assert_true(p.reprobed);
 	assert_null(item(&p, "eth0", PLAN_XPS, 1));
 	assert_int_equal(item(&p, "eth0", PLAN_IRQ_AFFINITY, 0)->status, STEP_UNCHANGED);
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 3)->status, STEP_OK);
-	assert_int_equal(rep.failed, 1);
-	assert_int_equal(apply_exit_status(&rep), 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
+	assert_int_equal(plan_tally(&p).failed, 1);
 	plan_free(&p);
 }
 
 static void test_apply_enodev_channels(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	(void)state;
 	snprintf(k.enodev_nic, sizeof(k.enodev_nic), "eth0");
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_SKIPPED);
 	assert_non_null(strstr(it->msg, "eth0 vanished"));
@@ -416,21 +431,20 @@ static void test_apply_enodev_channels(void **state)
 			assert_string_equal(p.items[i].msg, "skipped: eth0 vanished");
 		}
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->status, STEP_OK);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
 static void test_apply_vanish_between_steps(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	(void)state;
 	/* eth1 disappears just before its first XPS write (after its IRQs moved) */
 	snprintf(k.vanish_path, sizeof(k.vanish_path), "/sys/class/net/eth1/queues/tx-0/xps_cpus");
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth1", PLAN_XPS, 0);
 	assert_int_equal(it->status, STEP_SKIPPED);
 	assert_int_equal(it->err, -ENOENT);
@@ -444,7 +458,7 @@ static void test_apply_vanish_between_steps(void **state)
 	assert_int_equal(it->status, STEP_SKIPPED);
 	for (int q = 0; q < 4; q++)
 		assert_int_equal(item(&p, "eth0", PLAN_XPS, q)->status, STEP_OK);
-	assert_int_equal(rep.failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 	k.vanish_path[0] = '\0';
 	/* eth0 is done: the next pass changes nothing */
@@ -454,47 +468,119 @@ static void test_apply_vanish_between_steps(void **state)
 static void test_apply_reprobe_fails(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	(void)state;
 	k.reprobe_fails = true;
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
-	assert_false(rep.reprobed);
-	assert_int_equal(rep.reprobe_err, -EIO);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_false(p.reprobed);
+	assert_int_equal(p.reprobe_err, -EIO);
 	assert_int_equal(item(&p, "eth0", PLAN_CHANNELS, -1)->status, STEP_OK);
 	assert_int_equal(item(&p, "eth0", PLAN_IRQ_AFFINITY, 0)->status, STEP_SKIPPED);
 	assert_non_null(strstr(item(&p, "eth0", PLAN_IRQ_AFFINITY, 0)->msg, "not re-probed"));
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->status, STEP_OK);
-	assert_int_equal(rep.failed, 0);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
 static void test_apply_refuses_zero_and_missing_irq(void **state)
 {
 	struct mq_plan p;
-	struct apply_report rep;
 	struct plan_item *it;
 	char path[PATH_MAX];
 	(void)state;
-	assert_int_equal(plan_build(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	it->ch_target.combined = 0;
 	/* an IRQ that went away while its NIC stayed */
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 3);
 	snprintf(path, sizeof(path), "%s/proc/irq/%d", k.root, it->irq);
 	rm_rf(path);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	it = item(&p, "eth0", PLAN_CHANNELS, -1);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_string_equal(it->msg, "refusing to leave eth0 without RX or TX channels");
 	assert_int_equal(k.channel_calls, 0);
-	assert_false(rep.reprobed);
+	assert_false(p.reprobed);
 	it = item(&p, "eth1", PLAN_IRQ_AFFINITY, 3);
 	assert_int_equal(it->status, STEP_FAILED);
 	assert_int_equal(it->err, -ENOENT);
 	assert_non_null(strstr(it->msg, "no longer exists"));
-	assert_int_equal(rep.failed, 2);
+	assert_int_equal(plan_tally(&p).failed, 2);
 	plan_free(&p);
+}
+
+/* A signal after stop_after changes (agent/tune.c asks its handler's flag the same way). */
+static unsigned stop_asked, stop_after;
+
+static int stop_after_n(void *ctx)
+{
+	(void)ctx;
+	return stop_asked++ >= stop_after ? SIGTERM : 0;
+}
+
+/* Every change of p not made says so; nothing is left planned. Returns how many. */
+static unsigned not_done(const struct mq_plan *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+
+		assert_int_not_equal(it->status, STEP_PLANNED);
+		if (it->status == STEP_SKIPPED && it->err == -EINTR) {
+			assert_true(it->change);
+			assert_string_equal(it->msg, "not done: interrupted by SIGTERM");
+			n++;
+		}
+	}
+	return n;
+}
+
+static void test_apply_interrupted(void **state)
+{
+	struct apply_env e = env;
+	struct mq_plan p;
+	unsigned writes, changes;
+	(void)state;
+	e.stop = stop_after_n;
+	/* after the first change (eth0's channels): the re-probe reads, nothing more is written */
+	stop_asked = 0;
+	stop_after = 1;
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(apply_run(&p, &e), 0);
+	assert_int_equal(p.interrupted, SIGTERM);
+	assert_true(p.applied);
+	assert_int_equal(item(&p, "eth0", PLAN_CHANNELS, -1)->status, STEP_OK);
+	assert_int_equal(k.channel_calls, 1);
+	assert_int_equal(k.writes, 0);
+	assert_int_equal(stop_asked, 2); /* before each change, never again once stopped */
+	assert_int_equal(plan_tally(&p).ok, 1);
+	assert_int_equal(not_done(&p), plan_changes(&p) - 1);
+	assert_true(not_done(&p) > 0);
+	plan_free(&p);
+	/* a new pass, stopped after 3 changes: exactly 3 writes */
+	fixture_read();
+	stop_asked = 0;
+	stop_after = 3;
+	writes = k.writes;
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	changes = plan_changes(&p);
+	assert_true(changes > 3);
+	assert_int_equal(apply_run(&p, &e), 0);
+	assert_int_equal(p.interrupted, SIGTERM);
+	assert_int_equal(k.writes - writes, 3);
+	assert_int_equal(plan_tally(&p).ok, 3);
+	assert_int_equal(not_done(&p), changes - 3);
+	plan_free(&p);
+	/* no stop: the rest is done, and then there is nothing left */
+	fixture_read();
+	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	assert_int_equal(plan_changes(&p), changes - 3);
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_int_equal(p.interrupted, 0);
+	assert_int_equal(not_done(&p), 0);
+	plan_free(&p);
+	assert_second_run_noop();
 }
 
 int main(void)
@@ -507,6 +593,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_vanish_between_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_reprobe_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_refuses_zero_and_missing_irq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_interrupted, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* The parser and the lookup (core/config.c, core/config_lookup.c): text in, no files. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/snapshot.h"
 
 static int parse(const char *text, struct mq_config *c, char *err, size_t errlen)
 {
@@ -21,23 +22,27 @@ static int parse(const char *text, struct mq_config *c, char *err, size_t errlen
 static void test_defaults(void **state)
 {
 	struct mq_config c;
-	const struct mq_if_config *i;
+	struct mq_if_config i;
 	char err[256];
 	(void)state;
 	assert_int_equal(parse("", &c, err, sizeof(err)), 0);
 	assert_string_equal(c.path, "/etc/mqbalance.conf");
-	i = config_for(&c, "eth0");
-	assert_false(i->exclude);
-	assert_int_equal(i->queues_mode, QUEUES_AUTO);
-	assert_true(i->irq_affinity);
-	assert_true(i->xps);
-	assert_false(i->rps);
-	assert_false(i->pinned);
-	assert_true(cpuset_empty(&c.banned_cpus));
+	assert_int_equal(c.nfiles, 1);
+	assert_string_equal(c.files[0], "/etc/mqbalance.conf");
+	i = config_for(&c, "eth0", "virtio_net");
+	assert_false(i.exclude);
+	assert_int_equal(i.queues_mode, QUEUES_AUTO);
+	assert_true(i.irq_affinity);
+	assert_true(i.xps);
+	assert_false(i.rps);
+	assert_false(i.pinned);
+	assert_true(cpuset_empty(cpuset_buf(&c.banned_cpus)));
 	assert_true(c.interval > 9.9 && c.interval < 10.1);
 	assert_true(c.drift_check > 29.9 && c.drift_check < 30.1);
 	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
-	assert_int_equal(c.nifs, 0);
+	assert_false(c.prom_file_set);
+	assert_int_equal(c.nsections, 0);
+	assert_int_equal(c.nwarnings, 0);
 	config_free(&c);
 }
 
@@ -69,48 +74,52 @@ static void test_every_key(void **state)
 		"[eth2]\n"
 		"exclude = yes";
 	struct mq_config c;
-	const struct mq_if_config *i;
+	struct mq_if_config i;
 	char err[256];
 	(void)state;
 	assert_int_equal(parse(text, &c, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
-	assert_int_equal(c.nifs, 5);
-	i = config_for(&c, "ens5");
-	assert_int_equal(i->queues_mode, QUEUES_N);
-	assert_int_equal(i->queues, 8);
-	assert_true(i->pinned);
-	assert_false(i->irq_affinity);
-	assert_false(i->xps);
-	assert_true(i->rps);
-	assert_false(i->exclude);
-	assert_int_equal(cpuset_count(&c.banned_cpus), 4);
-	assert_true(cpuset_isset(&c.banned_cpus, 70));
+	assert_int_equal(c.nsections, 5);
+	assert_int_equal(c.sections[1].match, MATCH_NAME);
+	assert_string_equal(c.sections[1].pattern, "eth1");
+	assert_int_equal(c.sections[1].line, 17);
+	assert_int_equal(c.sections[1].keys, MQ_KEY_QUEUES | MQ_KEY_RPS);
+	i = config_for(&c, "ens5", NULL);
+	assert_int_equal(i.queues_mode, QUEUES_N);
+	assert_int_equal(i.queues, 8);
+	assert_true(i.pinned);
+	assert_false(i.irq_affinity);
+	assert_false(i.xps);
+	assert_true(i.rps);
+	assert_false(i.exclude);
+	assert_int_equal(cpuset_count(cpuset_buf(&c.banned_cpus)), 4);
+	assert_true(cpuset_isset(cpuset_buf(&c.banned_cpus), 70));
 	assert_true(c.interval > 2.49 && c.interval < 2.51);
 	assert_true(c.drift_check > 4.99 && c.drift_check < 5.01);
 	assert_string_equal(c.prom_file, "/run/mq/x.prom");
+	assert_true(c.prom_file_set);
 	assert_int_equal(c.nexclude, 3);
-	i = config_for(&c, "eth0");
-	assert_string_equal(i->name, "eth0");
-	assert_int_equal(i->queues_mode, QUEUES_MAX);
-	assert_true(i->pinned);
-	assert_true(i->irq_affinity);
-	assert_true(i->xps);
-	assert_true(i->rps); /* inherited */
-	i = config_for(&c, "eth1");
-	assert_int_equal(i->queues_mode, QUEUES_AUTO);
-	assert_false(i->pinned);
-	assert_false(i->rps);
-	assert_true(config_for(&c, "docker0")->exclude);   /* section, matched by the list */
-	assert_true(config_for(&c, "docker7")->exclude);   /* no section, pattern */
-	assert_false(config_for(&c, "veth1")->exclude);    /* section says no */
-	assert_true(config_for(&c, "virbr0")->exclude);
-	assert_true(config_for(&c, "eth2")->exclude);
-	assert_false(config_for(&c, "eth3")->exclude);
+	i = config_for(&c, "eth0", NULL);
+	assert_int_equal(i.queues_mode, QUEUES_MAX);
+	assert_true(i.pinned);
+	assert_true(i.irq_affinity);
+	assert_true(i.xps);
+	assert_true(i.rps); /* inherited */
+	i = config_for(&c, "eth1", NULL);
+	assert_int_equal(i.queues_mode, QUEUES_AUTO);
+	assert_false(i.pinned);
+	assert_false(i.rps);
+	assert_true(config_for(&c, "docker0", NULL).exclude);   /* section, matched by the list */
+	assert_true(config_for(&c, "docker7", NULL).exclude);   /* no section, pattern */
+	assert_false(config_for(&c, "veth1", NULL).exclude);    /* section says no */
+	assert_true(config_for(&c, "virbr0", NULL).exclude);
+	assert_true(config_for(&c, "eth2", NULL).exclude);
+	assert_false(config_for(&c, "eth3", NULL).exclude);
 	config_free(&c);
 
 	assert_int_equal(parse("prom_file = off\nbanned_cpus = none\nqueues=1\n", &c, err, sizeof(err)), 0);
 	assert_string_equal(c.prom_file, "");
-	assert_int_equal(config_for(&c, "x")->queues, 1);
+	assert_int_equal(config_for(&c, "x", NULL).queues, 1);
 	config_free(&c);
 	assert_int_equal(parse("queues = 4096\ninterval = 0.1\n", &c, err, sizeof(err)), 0);
 	config_free(&c);
@@ -126,13 +135,12 @@ static void expect_error(const char *text, const char *msg)
 	if (strcmp(err, msg) != 0)
 		fail_msg("for %s\n got: %s\nwant: %s", text, err, msg);
 	/* ret untouched on error */
-	assert_int_equal(c.nifs, 0x5a5a5a5a);
+	assert_int_equal(c.nsections, 0x5a5a5a5a);
 }
 
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("queus = 4\n", "/etc/mqbalance.conf:1: unknown key 'queus'");
 	expect_error("# c\n\nqueues = x\n",
 		     "/etc/mqbalance.conf:3: bad value 'x' for queues: expected auto, max or a number 1..4096");
 	expect_error("queues = 0\n",
@@ -146,8 +154,28 @@ static void test_errors(void **state)
 		     "auto, max or a number 1..4096");
 	expect_error("[]\n", "/etc/mqbalance.conf:1: section [] has no name");
 	expect_error("[  ]\n", "/etc/mqbalance.conf:1: section [] has no name");
-	expect_error("[eth0]\nqueues=1\n[eth0]\n",
+	expect_error("[eth0]\nqueues=1\n[ eth0 ]\n",
 		     "/etc/mqbalance.conf:3: duplicate section [eth0] (first on line 1)");
+	expect_error("[eth*]\n[eth1]\n[eth*]\n",
+		     "/etc/mqbalance.conf:3: duplicate section [eth*] (first on line 1)");
+	expect_error("[driver=virtio_net]\n[driver = virtio_net]\n",
+		     "/etc/mqbalance.conf:2: duplicate section [driver=virtio_net] (first on line 1)");
+	expect_error("[driver=]\n", "/etc/mqbalance.conf:1: section [driver=] does not name a driver "
+				     "(1..31 characters, no spaces or /)");
+	expect_error("[driver=a b]\n", "/etc/mqbalance.conf:1: section [driver=a b] does not name a "
+					"driver (1..31 characters, no spaces or /)");
+	expect_error("[eth*/x]\n", "/etc/mqbalance.conf:1: section [eth*/x] is not an interface "
+				   "pattern (1..31 characters, no spaces or /)");
+	expect_error("[eth[01]\n", "/etc/mqbalance.conf:1: section header '[eth[01]' has no closing ]");
+	expect_error("[eth0]]\n", "/etc/mqbalance.conf:1: unexpected ']' after section header");
+	/* a section of an unknown kind is skipped, but its values are still checked */
+	expect_error("[pci=0000:00:03.0]\nqueues = x\n",
+		     "/etc/mqbalance.conf:2: bad value 'x' for queues: expected auto, max or a number 1..4096");
+	expect_error("[pci=1]\ninterval = 5\n",
+		     "/etc/mqbalance.conf:2: key 'interval' is global: put it before the first [interface] section");
+	/* a # glued to a value is part of it */
+	expect_error("queues = 4#four\n",
+		     "/etc/mqbalance.conf:1: bad value '4#four' for queues: expected auto, max or a number 1..4096");
 	expect_error("[eth0\n", "/etc/mqbalance.conf:1: section header '[eth0' has no closing ]");
 	expect_error("[eth0] x\n", "/etc/mqbalance.conf:1: unexpected 'x' after section header");
 	expect_error("[averyveryverylongname]\n",
@@ -176,12 +204,12 @@ static void test_errors(void **state)
 	expect_error("xps = 2\n", "/etc/mqbalance.conf:1: bad value '2' for xps: expected on or off");
 	expect_error("rps = \x01\xff\n",
 		     "/etc/mqbalance.conf:1: bad value '\\x01\\xff' for rps: expected on or off");
-	expect_error("banned_cpus = 1024\n",
-		     "/etc/mqbalance.conf:1: bad value '1024' for banned_cpus: expected a CPU list like "
-		     "0-3,8 (CPUs 0..1023) or none");
+	expect_error("banned_cpus = 8192\n",
+		     "/etc/mqbalance.conf:1: bad value '8192' for banned_cpus: expected a CPU list like "
+		     "0-3,8 (CPUs 0..8191) or none");
 	expect_error("banned_cpus = 3-1\n",
 		     "/etc/mqbalance.conf:1: bad value '3-1' for banned_cpus: expected a CPU list like "
-		     "0-3,8 (CPUs 0..1023) or none");
+		     "0-3,8 (CPUs 0..8191) or none");
 	expect_error("interval = 0\n",
 		     "/etc/mqbalance.conf:1: bad value '0' for interval: expected seconds, 0.1..86400");
 	expect_error("interval = inf\n",
@@ -234,7 +262,8 @@ static void test_garbage(void **state)
 	static const char *const tok[] = {"[", "]", "=", "queues", "exclude", " ", "\t", "\r\n",
 					  "\n", "#", ";", "eth0", "max", "auto", "0-3", ",", "1",
 					  "banned_cpus", "interval", "prom_file", "/x.prom", "\xff",
-					  "[eth0]", "4096", "\x01", "yes", "off"};
+					  "[eth0]", "4096", "\x01", "yes", "off", "driver=", "*",
+					  "[e*]", "[driver=veth]", "unknown"};
 	uint32_t seed = 12345;
 	char buf[512], err[256];
 	(void)state;
@@ -268,295 +297,233 @@ static void test_garbage(void **state)
 	}
 }
 
-static void test_load(void **state)
+/*
+ * Precedence: global < [driver=] < [glob] (later globs win) < [name], each
+ * section overriding only the keys it sets, whatever the order in the file.
+ */
+static const char precedence_conf[] =
+	"queues = 2\n"
+	"rps = on\n"
+	"irq_affinity = off\n"
+	"exclude = docker*\n"
+	"[eth0]\n"
+	"queues = auto\n"
+	"[driver=virtio_net]\n"
+	"queues = 4\n"
+	"xps = off\n"
+	"[e*]\n"
+	"rps = off\n"
+	"irq_affinity = spread\n"
+	"[eth*]\n"
+	"xps = on\n"
+	"irq_affinity = off\n"
+	"[docker1]\n"
+	"exclude = no\n"
+	"[driver=veth]\n"
+	"exclude = yes\n"
+	"[ens[0-9]]\n"
+	"queues = max\n";
+
+static const struct prec_case {
+	const char *name, *driver;
+	enum queues_mode mode;
+	unsigned queues;
+	bool xps, rps, irq, exclude, pinned;
+} prec_cases[] = {
+	/* name section over the driver's queues; [eth*] (later) over [e*] for irq_affinity */
+	{"eth0", "virtio_net", QUEUES_AUTO, 0, true, false, false, false, false},
+	{"eth1", "virtio_net", QUEUES_N, 4, true, false, false, false, true},
+	/* driver unknown: driver sections do not apply */
+	{"eth1", NULL, QUEUES_N, 2, true, false, false, false, true},
+	{"eth1", "", QUEUES_N, 2, true, false, false, false, true},
+	/* a glob over the driver; [e*] over the global irq_affinity */
+	{"ens5", "virtio_net", QUEUES_MAX, 0, false, false, true, false, true},
+	/* fnmatch matches the whole name: ens10 is not [ens[0-9]] */
+	{"ens10", "virtio_net", QUEUES_N, 4, false, false, true, false, true},
+	{"docker0", "veth", QUEUES_N, 2, true, true, false, true, true},
+	{"docker1", "veth", QUEUES_N, 2, true, true, false, false, true},  /* [docker1] over [driver=veth] */
+	{"docker2", NULL, QUEUES_N, 2, true, true, false, true, true},     /* the global list */
+	{"veth0", "veth", QUEUES_N, 2, true, true, false, true, true},
+	{"wg0", NULL, QUEUES_N, 2, true, true, false, false, true},
+};
+
+static void test_precedence(void **state)
 {
-	char dir[] = "/tmp/mqcfg.XXXXXX", path[256], err[256];
 	struct mq_config c;
-	FILE *f;
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/none.conf", dir);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), -ENOENT);
-	assert_non_null(strstr(err, "none.conf: No such file"));
-
-	assert_int_equal(config_open(path, &c, err, sizeof(err)), -ENOENT);
-	assert_non_null(strstr(err, "none.conf: No such file"));
-	if (access(MQ_DEFAULT_CONFIG, F_OK) != 0) {
-		/* no /etc/mqbalance.conf here: defaults */
-		assert_int_equal(config_open(NULL, &c, err, sizeof(err)), 0);
-		assert_string_equal(c.path, "");
-		assert_string_equal(err, "");
-		config_free(&c);
-	}
-
-	snprintf(path, sizeof(path), "%s/ok.conf", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("queues = 2\n[eth0]\nexclude = yes\n", f);
-	fclose(f);
-	assert_int_equal(config_open(path, &c, err, sizeof(err)), 0);
-	assert_string_equal(c.path, path);
-	assert_true(config_for(&c, "eth0")->exclude);
-	assert_int_equal(config_for(&c, "eth1")->queues, 2);
-	config_free(&c);
-
-	f = fopen(path, "w");
-	fputs("queues = 2\n\nxps = o", f);
-	fputc('\0', f);
-	fputs("n\n", f);
-	fclose(f);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "ok.conf:3: NUL byte"));
-
-	f = fopen(path, "w");
-	fputs("[eth0]\nqueues = 2\nrps = sometimes\n", f);
-	fclose(f);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "ok.conf:3: bad value 'sometimes' for rps"));
-	unlink(path);
-	rmdir(dir);
-}
-
-/* The shipped example parses, and so does it with every commented-out line enabled. */
-static void test_example_file(void **state)
-{
-	const char *data = getenv("MQ_TEST_DATA");
-	char path[4096], err[256];
-	struct mq_config c;
-	(void)state;
-	/* tests/run runs from the source tree; MQ_TEST_DATA is <tree>/tests/data */
-	snprintf(path, sizeof(path), "mqbalance.conf.example");
-	if (access(path, R_OK) != 0 && data)
-		snprintf(path, sizeof(path), "%s/../../mqbalance.conf.example", data);
-	if (access(path, R_OK) != 0) {
-		print_message("skip: %s not found (run from the source tree)\n", path);
-		skip();
-	}
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
-	assert_int_equal(c.nifs, 0);
-	assert_int_equal(config_for(&c, "eth0")->queues_mode, QUEUES_AUTO);
-	assert_string_equal(c.prom_file, MQ_DEFAULT_PROM_FILE);
-	assert_true(c.drift_check > 29.9 && c.drift_check < 30.1);
-	config_free(&c);
-}
-
-static void expect_ok(const char *text, struct mq_config *c)
-{
 	char err[256];
-
-	memset(err, 'x', sizeof(err));
-	if (parse(text, c, err, sizeof(err)) != 0)
-		fail_msg("for %s\n got: %s", text, err);
-	assert_string_equal(err, ""); /* cleared on success */
-}
-
-/* Each bound at its last accepted and first refused value. */
-static void test_bounds(void **state)
-{
-	static const char *const ok[] = {
-		"interval = 86400\n", "interval = 9\n", "drift_check = 1\n", "drift_check = 86400\n",
-		"interval = 0000000000000000000000000000001\n", /* 31 characters */
-		"prom_file = /.prom\n", "exclude = a,\n", "[a]\n", "[a!b]\n", "[a~b]\n",
-		"[eth0] # c\n", "[eth0]  ; c\n", "[abcdefghijklmno]\n", "  queues = 3\n",
-		"queues =\v3\f\n", "xps = on #c\n",
-	};
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
-		{"interval = 86400.5\n", "bad value '86400.5' for interval: expected seconds, 0.1..86400"},
-		{"interval = 00000000000000000000000000000001\n", /* 32: too long to parse */
-		 "bad value '00000000000000000000000000000001' for interval: expected seconds, 0.1..86400"},
-		{"prom_file = /tmp/x.prox\n", "bad value '/tmp/x.prox' for prom_file: expected an "
-		 "absolute path ending in .prom (node_exporter reads only *.prom), or off"},
-		{"[abcdefghijklmnop]\n", "section [abcdefghijklmnop] is not an interface name (1..15 "
-		 "characters, no spaces or /)"},
-		{"[.]\n", "section [.] is not an interface name (1..15 characters, no spaces or /)"},
-		{"[..]\n", "section [..] is not an interface name (1..15 characters, no spaces or /)"},
-		{"[/ab]\n", "section [/ab] is not an interface name (1..15 characters, no spaces or /)"},
-		{"[a/b]\n", "section [a/b] is not an interface name (1..15 characters, no spaces or /)"},
-		{"[a[b]\n", "section [a[b] is not an interface name (1..15 characters, no spaces or /)"},
-		{"[a\x7f]\n", "section [a\\x7f] is not an interface name (1..15 characters, no spaces or /)"},
-		{"[eth0]x\n", "unexpected 'x' after section header"},
-		{"exclude = a]b\n", "bad value 'a]b' for exclude: expected interface names or patterns of "
-		 "at most 15 characters (or yes/no inside a section)"},
-		{"exclude = eth0 averyveryverylongname\n", "bad value 'averyveryverylongname' for exclude: "
-		 "expected interface names or patterns of at most 15 characters (or yes/no inside a section)"},
-		{"xps= #c\n", "missing value for 'xps'"},
-		{"rps = ~\x1f\x7f\n", "bad value '~\\x1f\\x7f' for rps: expected on or off"},
-		{"\xefxy = 1\n", "unknown key '\\xefxy'"},     /* not a whole byte order mark */
-		{"xy\xbf = 1\n", "unknown key 'xy\\xbf'"},
-		{"bad\nqueues = 2\n", "expected 'key = value' or '[interface]', got 'bad'"}, /* the first */
-	};
-	struct mq_config c;
-	char want[512];
 	(void)state;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		expect_ok(ok[i], &c);
-		config_free(&c);
+	assert_int_equal(parse(precedence_conf, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nsections, 7);
+	for (size_t k = 0; k < sizeof(prec_cases) / sizeof(prec_cases[0]); k++) {
+		const struct prec_case *t = &prec_cases[k];
+		struct mq_if_config i = config_for(&c, t->name, t->driver);
+
+		if (i.queues_mode != t->mode || i.queues != t->queues || i.xps != t->xps ||
+		    i.rps != t->rps || i.irq_affinity != t->irq || i.exclude != t->exclude ||
+		    i.pinned != t->pinned)
+			fail_msg("%s/%s: got queues %s %u xps %d rps %d irq %d exclude %d pinned %d", t->name,
+				 t->driver ? t->driver : "-", queues_mode_to_string(i.queues_mode), i.queues,
+				 i.xps, i.rps, i.irq_affinity, i.exclude, i.pinned);
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(want, sizeof(want), "/etc/mqbalance.conf:1: %s", bad[i].msg);
-		expect_error(bad[i].text, want);
-	}
-	expect_ok("  queues = 3\n", &c);
-	assert_int_equal(config_for(&c, "x")->queues, 3);
-	config_free(&c);
-	expect_ok("prom_file = /run/a.prom\n", &c);
-	assert_true(c.prom_file_set);
-	config_free(&c);
-	expect_ok("prom_file = off\n", &c);
-	assert_false(c.prom_file_set);
-	config_free(&c);
-	expect_ok("exclude = a,\n", &c);
-	assert_int_equal(c.nexclude, 1);
+	/* NULL name: the global keys */
+	assert_int_equal(config_for(&c, NULL, NULL).queues, 2);
 	config_free(&c);
 }
 
-/* Values 40 bytes long are quoted whole, longer ones cut at 40. */
-static void test_quote_cut(void **state)
-{
-	char text[128], want[256], x[64];
-	(void)state;
-	for (int n = 40; n <= 41; n++) {
-		memset(x, 'x', (size_t)n);
-		x[n] = '\0';
-		snprintf(text, sizeof(text), "rps = %s\n", x);
-		x[40] = '\0';
-		snprintf(want, sizeof(want), "/etc/mqbalance.conf:1: bad value '%s%s' for rps: expected on or off",
-			 x, n > 40 ? "..." : "");
-		expect_error(text, want);
-	}
-}
-
-/* Lists at their limits: 32 exclude names, 256 sections, a 4095-byte CPU list. */
-static void test_limits(void **state)
-{
-	static char text[256 * 16 + 64];
-	struct mq_config c;
-	size_t o;
-	(void)state;
-	o = (size_t)snprintf(text, sizeof(text), "exclude =");
-	for (int i = 0; i < MQ_EXCLUDE_MAX; i++)
-		o += (size_t)snprintf(text + o, sizeof(text) - o, " e%d", i);
-	expect_ok(text, &c);
-	assert_int_equal(c.nexclude, MQ_EXCLUDE_MAX);
-	assert_true(config_for(&c, "e31")->exclude);
-	config_free(&c);
-	snprintf(text + o, sizeof(text) - o, " e32");
-	expect_error(text, "/etc/mqbalance.conf:1: too many names for exclude (at most 32)");
-
-	o = 0;
-	for (int i = 0; i < MQ_IFS_MAX; i++)
-		o += (size_t)snprintf(text + o, sizeof(text) - o, "[n%d]\n", i);
-	expect_ok(text, &c);
-	assert_int_equal(c.nifs, MQ_IFS_MAX);
-	assert_string_equal(config_for(&c, "n255")->name, "n255");
-	config_free(&c);
-	snprintf(text + o, sizeof(text) - o, "[n256]\n");
-	expect_error(text, "/etc/mqbalance.conf:257: too many sections (at most 256)");
-
-	/* "0,0,...": 4095 bytes fit the parse buffer, 4096 do not. */
-	char *big = malloc(5000);
-	assert_non_null(big);
-	o = (size_t)snprintf(big, 5000, "banned_cpus = ");
-	memset(big + o, '0', 4095);
-	for (size_t i = 1; i < 4095; i += 2)
-		big[o + i] = ',';
-	big[o + 4095] = '\0';
-	expect_ok(big, &c);
-	assert_true(cpuset_isset(&c.banned_cpus, 0));
-	config_free(&c);
-	big[o + 4095] = '0';
-	big[o + 4096] = '\0';
-	assert_int_equal(parse(big, &c, NULL, 0), -EINVAL);
-	free(big);
-}
-
-/* queues = auto or max in a section drop an inherited number; max pins. */
-static void test_sections_inherit(void **state)
+static void test_sections(void **state)
 {
 	struct mq_config c;
+	const struct mq_section *s;
+	char err[256], buf[64];
 	(void)state;
-	expect_ok("queues = 8\n[eth0]\nqueues = max\n[eth1]\nqueues = auto\n", &c);
-	assert_int_equal(config_for(&c, "eth0")->queues, 0);
-	assert_int_equal(config_for(&c, "eth1")->queues, 0);
-	assert_int_equal(config_for(&c, "eth2")->queues, 8);
-	config_free(&c);
-	expect_ok("[eth0]\nqueues = max\n", &c);
-	assert_true(config_for(&c, "eth0")->pinned);
-	assert_false(config_for(&c, "eth1")->pinned);
+	assert_int_equal(parse("[eth[01]]  # a glob with a class\n[driver = virtio_net]\n[eth0]\n"
+			       "[averyveryverylongname*]\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nsections, 4);
+	assert_int_equal(c.sections[0].match, MATCH_GLOB);
+	assert_string_equal(c.sections[0].pattern, "eth[01]");
+	assert_true(config_section_matches(&c.sections[0], "eth1", NULL));
+	assert_false(config_section_matches(&c.sections[0], "eth2", NULL));
+	assert_false(config_section_matches(&c.sections[0], NULL, "eth1"));
+	s = config_section(&c, MATCH_DRIVER, "virtio_net");
+	assert_ptr_equal(s, &c.sections[1]);
+	assert_string_equal(config_section_str(s, buf, sizeof(buf)), "[driver=virtio_net]");
+	assert_true(config_section_matches(s, "x", "virtio_net"));
+	assert_false(config_section_matches(s, "virtio_net", NULL));
+	assert_false(config_section_matches(s, "x", "virtio_ne"));
+	assert_null(config_section(&c, MATCH_NAME, "eth1"));
+	assert_null(config_section(&c, MATCH_NAME, "virtio_net"));
+	assert_ptr_equal(config_section(&c, MATCH_NAME, "eth0"), &c.sections[2]);
+	assert_string_equal(config_section_str(&c.sections[3], buf, sizeof(buf)), "[averyveryverylongname*]");
+	assert_string_equal(config_section_file(&c, &c.sections[3]), "/etc/mqbalance.conf");
+	assert_int_equal(c.sections[3].line, 4);
 	config_free(&c);
 }
 
-/* config_load: the size bound, a read error, no error buffer at all. */
-static void test_load_edges(void **state)
+/* A # or ; starts a comment only after whitespace; glued to a value it is part of it. */
+static void test_inline_comment(void **state)
 {
-	char dir[] = "/tmp/mqcfg.XXXXXX", path[256], err[256];
 	struct mq_config c;
-	FILE *f;
+	char err[256];
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/big.conf", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	for (int i = 0; i < 1024 * 1024 / 64; i++) /* exactly 1 MiB of comments */
-		fprintf(f, "#%62s\n", "");
-	assert_int_equal(fclose(f), 0);
-	memset(err, 'x', sizeof(err));
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(parse("prom_file = /run/a#b.prom\nexclude = x;y z ;w\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.prom_file, "/run/a#b.prom");
+	assert_int_equal(c.nexclude, 2);
+	assert_string_equal(c.exclude[0], "x;y");
+	assert_string_equal(c.exclude[1], "z");
+	config_free(&c);
+	assert_int_equal(parse("prom_file = /run/a.prom #b.prom\n[eth0] ; c\nqueues = 3\t# x\n", &c, err,
+			       sizeof(err)), 0);
+	assert_string_equal(c.prom_file, "/run/a.prom");
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 3);
+	config_free(&c);
+}
+
+/* Unknown keys and kinds of section: warnings with file:line, ignored, collected boundedly. */
+static void test_warnings(void **state)
+{
+	static const char text[] = "queues = 2\n"
+				   "queus = 4\n"
+				   "[eth0]\n"
+				   "future_key = \x01yes\n"
+				   "[pci=0000:00:03.0]\n"
+				   "queues = 7\n"
+				   "rps = on\n";
+	struct mq_config c;
+	char err[256], big[64 * 40];
+	size_t n = 0;
+	(void)state;
+	assert_int_equal(parse(text, &c, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
+	assert_int_equal(c.nwarnings, 3);
+	assert_string_equal(c.warnings[0], "/etc/mqbalance.conf:2: unknown key 'queus', ignored");
+	assert_string_equal(c.warnings[1], "/etc/mqbalance.conf:4: unknown key 'future_key', ignored");
+	assert_string_equal(c.warnings[2], "/etc/mqbalance.conf:5: unknown kind of section "
+					   "[pci=0000:00:03.0], its keys ignored");
+	/* the skipped section set nothing anywhere */
+	assert_int_equal(c.nsections, 1);
+	assert_int_equal(config_for(&c, "eth1", NULL).queues, 2);
+	assert_false(config_for(&c, "eth1", NULL).rps);
 	config_free(&c);
-	f = fopen(path, "a");
-	fputc('\n', f);
-	fclose(f);
-	assert_int_equal(config_load(path, &c, err, sizeof(err)), -EFBIG);
-	assert_non_null(strstr(err, "big.conf: larger than 1048576 bytes"));
-	assert_int_equal(config_load(path, &c, NULL, 0), -EFBIG);
-	unlink(path);
 
-	assert_int_equal(config_load(dir, &c, err, sizeof(err)), -EIO); /* a directory */
-	assert_non_null(strstr(err, ": read error"));
-	assert_int_equal(config_load(dir, &c, NULL, 0), -EIO);
-	assert_int_equal(config_load(path, &c, NULL, 0), -ENOENT);
-	assert_int_equal(config_open(path, &c, NULL, 0), -ENOENT);
-	if (access(MQ_DEFAULT_CONFIG, F_OK) != 0) {
-		assert_int_equal(config_open(NULL, &c, NULL, 0), 0);
-		config_free(&c);
-	}
-	rmdir(dir);
-
-	/* An interface matched by exclude gets the parsed defaults, not the built-in ones. */
-	expect_ok("xps = off\nexclude = veth*\n", &c);
-	assert_true(config_for(&c, "veth0")->exclude);
-	assert_false(config_for(&c, "veth0")->xps);
+	for (int k = 0; k < 40; k++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "unknown%d = 1\n", k);
+	assert_int_equal(parse(big, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nwarnings, 40);
+	assert_string_equal(c.warnings[MQ_WARNINGS_MAX - 1],
+			    "/etc/mqbalance.conf:16: unknown key 'unknown15', ignored");
 	config_free(&c);
 }
 
-/* The struct API without the parser: init, lookups, free. */
-static void test_api(void **state)
+/* A drop-in on top: global keys replaced, sections merged key by key, files recorded. */
+static void test_merge(void **state)
 {
 	struct mq_config c;
+	struct mq_if_config i;
+	char err[256];
 	(void)state;
-	config_init(&c);
-	snprintf(c.exclude[0], sizeof(c.exclude[0]), "veth*");
-	snprintf(c.exclude[1], sizeof(c.exclude[1]), "eth*"); /* beyond nexclude: not a pattern */
-	c.nexclude = 1;
-	assert_true(config_for(&c, "veth0")->exclude);
-	assert_true(config_for(&c, "veth0")->xps); /* the defaults, excluded */
-	assert_false(config_for(&c, "eth0")->exclude);
-	assert_ptr_equal(config_for(&c, NULL), &c.defaults);
-	config_free(&c);
-	config_free(NULL);
+	assert_int_equal(parse("queues = 2\nexclude = docker*\nbanned_cpus = 1\n[eth0]\nqueues = 4\n"
+			       "xps = off\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(config_merge(&c, "queues = 3\nnewkey = 1\n[eth0]\nqueues = 6\n[eth1]\nrps = on\n",
+				      "/etc/mqbalance.conf.d/10-a.conf", err, sizeof(err)), 0);
+	assert_int_equal(config_merge(&c, "banned_cpus = none\nexclude = veth*\n[eth0]\nrps = on\n",
+				      "/etc/mqbalance.conf.d/20-b.conf", err, sizeof(err)), 0);
+	assert_int_equal(c.nfiles, 3);
+	assert_string_equal(c.files[2], "/etc/mqbalance.conf.d/20-b.conf");
+	assert_string_equal(c.path, "/etc/mqbalance.conf");
+	assert_int_equal(c.nsections, 2);
+	assert_int_equal(config_for(&c, "eth9", NULL).queues, 3);
+	i = config_for(&c, "eth0", NULL);
+	assert_int_equal(i.queues, 6);  /* 10-a over the main file */
+	assert_false(i.xps);            /* the main file's, kept */
+	assert_true(i.rps);             /* 20-b's */
+	assert_true(config_for(&c, "eth1", NULL).rps);
+	assert_true(cpuset_empty(cpuset_buf(&c.banned_cpus)));
+	assert_false(config_for(&c, "docker0", NULL).exclude);
+	assert_true(config_for(&c, "veth0", NULL).exclude);
+	/* a merged section stays where it was first opened; a new one names its own file */
+	assert_string_equal(config_section_file(&c, &c.sections[0]), "/etc/mqbalance.conf");
+	assert_int_equal(c.sections[0].line, 4);
+	assert_string_equal(config_section_file(&c, &c.sections[1]), "/etc/mqbalance.conf.d/10-a.conf");
+	assert_int_equal(c.sections[1].line, 5);
+	assert_int_equal(c.nwarnings, 1);
+	assert_string_equal(c.warnings[0], "/etc/mqbalance.conf.d/10-a.conf:2: unknown key 'newkey', ignored");
 
-	expect_ok("[eth0]\n", &c);
+	/* within one drop-in a repeated key or section is still an error, named there */
+	assert_int_equal(config_merge(&c, "[eth0]\nqueues = 1\nqueues = 2\n", "/d/30.conf", err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "/d/30.conf:3: duplicate key 'queues' (first on line 2)");
+	assert_int_equal(config_merge(&c, "[eth1]\n[eth1]\n", "/d/40.conf", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/d/40.conf:2: duplicate section [eth1] (first on line 1)");
 	config_free(&c);
-	assert_null(c.ifs);
-	assert_int_equal(c.nifs, 0);
-	/* No path: "(config)" in messages, "" in the result. */
-	assert_int_equal(config_parse("", NULL, &c, NULL, 5), 0);
-	assert_string_equal(c.path, "");
+}
+
+static void test_unmatched(void **state)
+{
+	struct mq_config c;
+	struct mq_snapshot s = {0};
+	struct mq_nic nics[1] = {{.name = "eth0", .driver = "virtio_net"}};
+	struct mq_link_id links[2] = {{"eth0", "virtio_net"}, {"veth3", "veth"}};
+	unsigned idx[8];
+	char err[256];
+	(void)state;
+	assert_int_equal(parse("[eth0]\n[eth9]\n[eth*]\n[en*]\n[driver=virtio_net]\n[driver=e1000]\n"
+			       "[veth3]\n[driver=veth]\n", &c, err, sizeof(err)), 0);
+	s.nics = nics;
+	s.nnics = 1;
+	s.links = links;
+	s.nlinks = 2;
+	assert_int_equal(config_unmatched(&c, &s, idx, 8), 3);
+	assert_string_equal(c.sections[idx[0]].pattern, "eth9");
+	assert_string_equal(c.sections[idx[1]].pattern, "en*");
+	assert_string_equal(c.sections[idx[2]].pattern, "e1000");
+	/* bounded output, full count */
+	assert_int_equal(config_unmatched(&c, &s, idx, 1), 3);
+	/* links seen but not selected count too: only the NICs, veth3 is unmatched */
+	s.links = NULL;
+	s.nlinks = 0;
+	assert_int_equal(config_unmatched(&c, &s, idx, 8), 5);
+	assert_int_equal(config_unmatched(&c, NULL, NULL, 0), 8);
 	config_free(&c);
-	assert_int_equal(config_parse("bad", NULL, &c, NULL, 5), -EINVAL);
 }
 
 int main(void)
@@ -568,14 +535,12 @@ int main(void)
 		cmocka_unit_test(test_error_no_buffer),
 		cmocka_unit_test(test_long_value_quoted),
 		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_load),
-		cmocka_unit_test(test_example_file),
-		cmocka_unit_test(test_bounds),
-		cmocka_unit_test(test_quote_cut),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_sections_inherit),
-		cmocka_unit_test(test_api),
-		cmocka_unit_test(test_load_edges),
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_inline_comment),
+		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_unmatched),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

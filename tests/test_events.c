@@ -109,6 +109,9 @@ static void test_coalesce_causes(void **state)
 	now += 10;
 	push(s, ev_link(EV_LINK_UP, 2, "eth1"));
 	push(s, ev_link(EV_LINK_DOWN, 2, "eth1")); /* not a cause */
+	/* Carrier, MTU, a name the daemon checks itself: not a cause either. */
+	assert_false(events_push(s, &(struct mq_event){.type = EV_LINK_CHANGE, .t_ms = now,
+							.ifindex = 2, .ifname = "eth1"}));
 	push(s, ev_link(EV_LINK_UP, 2, "eth1"));
 	push(s, ev_cpu(EV_CPU_OFFLINE, 2));
 	push(s, ev_cpu(EV_CPU_ONLINE, 7));

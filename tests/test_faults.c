@@ -39,11 +39,15 @@
 #include "agent/channels.h"
 #include "core/config.h"
 #include "agent/daemon.h"
+#include "probes/monitor.h"
 #include "agent/log.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 #include "probes/uapi.h"
 #include "tests/snapbuild.h"
+
+/* Sets of items being built; plan_push_item() copies them into the plan. */
+static struct cpuset_pool item_sets;
 
 /* ---- the fault switchboard --------------------------------------------------- */
 
@@ -115,8 +119,9 @@ ssize_t __wrap_write(int fd, const void *buf, size_t len)
 	if (a == SHORT_IO && len > 1)
 		len -= 1;
 	/* Like sysfs and procfs, a write replaces the value (fixture files are regular files). */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
-		(void)ftruncate(fd, 0);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0 &&
+	    ftruncate(fd, 0) < 0)
+		return -1; /* errno from ftruncate */
 	return __real_write(fd, buf, len);
 }
 
@@ -325,6 +330,7 @@ static int teardown(void **state)
 	F.rm_fd = -1;
 	sysfs_set_root("");
 	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	cpuset_pool_free(&item_sets);
 	return 0;
 }
 
@@ -374,16 +380,15 @@ static struct plan_item irq_item(int irq, const char *targets)
 			       .change = true, .has_current = true};
 
 	snprintf(it.ifname, sizeof(it.ifname), "eth0");
-	assert_int_equal(cpuset_parse_list(targets, &it.target), 0);
-	assert_int_equal(cpuset_parse_list("0-3", &it.current), 0);
+	it.target = fx_set(&item_sets, targets);
+	it.current = fx_set(&item_sets, "0-3");
 	return it;
 }
 
 static void plan_init(struct mq_plan *p)
 {
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(cpuset_parse_list("0-3", &p->online), 0);
-	p->usable = p->online;
+	p->online = p->usable = fx_set(&p->sets, "0-3");
 	p->nr_cpu_ids = 4;
 }
 
@@ -391,10 +396,9 @@ static const struct apply_env no_channels_env = {0};
 
 static void test_apply_write_faults(void **state)
 {
-	struct apply_memory mem = {0};
-	struct apply_env env = {.memory = &mem};
+	struct irq_memory mem = {0};
+	struct apply_env env = {.managed = &mem};
 	struct plan_item xps = {.kind = PLAN_XPS, .ifindex = 3, .queue = 0, .irq = -1, .change = true};
-	struct apply_report rep;
 	struct mq_plan p;
 	char buf[64];
 	(void)state;
@@ -405,11 +409,11 @@ static void test_apply_write_faults(void **state)
 		assert_int_equal(plan_push_item(&p, &it), 0);
 	}
 	snprintf(xps.ifname, sizeof(xps.ifname), "eth0");
-	cpuset_set(&xps.target, 1);
+	xps.target = fx_cpu(&item_sets, 1);
 	assert_int_equal(plan_push_item(&p, &xps), 0);
 	/* IRQ 30: EINTR then done; 31: EAGAIN; 32: EIO (kernel-managed); tx-0 xps: ENODEV. */
 	script(F.wr, &F.nwr, 5, EINTR, PASS, EAGAIN, EIO, ENODEV);
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
 	assert_int_equal(p.items[0].status, STEP_OK);
 	get(buf, sizeof(buf), "/proc/irq/30/smp_affinity_list");
 	assert_string_equal(buf, "1");
@@ -422,18 +426,20 @@ static void test_apply_write_faults(void **state)
 	/* The interface is still there: ENODEV on one file fails that step only. */
 	assert_int_equal(p.items[3].status, STEP_FAILED);
 	assert_int_equal(p.items[3].err, -ENODEV);
-	assert_int_equal(rep.ok, 1);
-	assert_int_equal(rep.failed, 3);
-	assert_int_equal(apply_exit_status(&rep), 1);
+	assert_int_equal(plan_tally(&p).ok, 1);
+	assert_int_equal(plan_tally(&p).failed, 3);
+	assert_true(irq_memory_has(&mem, 32));
 
-	/* The next pass skips the managed IRQ without writing. */
+	/* The next pass holds the managed IRQ (the plan says so) and skips it without writing. */
 	for (unsigned i = 0; i < p.n; i++)
 		p.items[i].status = STEP_PLANNED;
-	assert_int_equal(apply_run(&p, &env, &rep), 0);
+	p.items[2].hold = HOLD_MANAGED;
+	p.items[2].change = false;
+	assert_int_equal(apply_run(&p, &env), 0);
 	assert_int_equal(p.items[2].status, STEP_SKIPPED);
 	assert_int_equal(p.items[2].err, -EIO);
 	plan_free(&p);
-	apply_memory_free(&mem);
+	irq_memory_free(&mem);
 }
 
 /*
@@ -442,7 +448,6 @@ static void test_apply_write_faults(void **state)
  */
 static void test_apply_cpu_offline(void **state)
 {
-	struct apply_report rep;
 	struct mq_plan p;
 	char buf[64];
 	(void)state;
@@ -455,7 +460,7 @@ static void test_apply_cpu_offline(void **state)
 	assert_int_equal(plan_push_item(&p, &c), 0);
 	/* IRQ 32 -> "1": EINVAL though cpu1 is online: a plain failure, the kernel's errno. */
 	script(F.wr, &F.nwr, 2, EINVAL, EINVAL);
-	assert_int_equal(apply_run(&p, &no_channels_env, &rep), 0);
+	assert_int_equal(apply_run(&p, &no_channels_env), 0);
 	assert_int_equal(p.items[0].status, STEP_SKIPPED);
 	assert_int_equal(p.items[0].err, -EINVAL);
 	assert_non_null(strstr(p.items[0].msg, "went offline"));
@@ -463,22 +468,22 @@ static void test_apply_cpu_offline(void **state)
 	assert_string_equal(buf, "0-3"); /* untouched */
 	assert_int_equal(p.items[1].status, STEP_FAILED);
 	assert_int_equal(p.items[1].err, -EINVAL);
-	assert_false(cpuset_isset(&p.online, 3)); /* the plan learnt it */
-	assert_int_equal(rep.failed, 1);
-	assert_int_equal(rep.skipped, 1);
+	assert_false(cpuset_isset(p.online, 3)); /* the plan learnt it */
+	assert_int_equal(plan_tally(&p).failed, 1);
+	assert_int_equal(plan_tally(&p).skipped, 1);
 	plan_free(&p);
 
 	/* IRQ 31 -> "2-3": EINVAL, then the CPUs still online are written. */
 	plan_init(&p);
 	assert_int_equal(plan_push_item(&p, &b), 0);
 	script(F.wr, &F.nwr, 2, EINVAL, PASS);
-	assert_int_equal(apply_run(&p, &no_channels_env, &rep), 0);
+	assert_int_equal(apply_run(&p, &no_channels_env), 0);
 	assert_int_equal(p.items[0].status, STEP_OK);
 	get(buf, sizeof(buf), "/proc/irq/31/smp_affinity_list");
 	assert_string_equal(buf, "2");
 	assert_non_null(strstr(p.items[0].msg, "offline"));
-	assert_int_equal(rep.ok, 1);
-	assert_int_equal(apply_exit_status(&rep), 0);
+	assert_int_equal(plan_tally(&p).ok, 1);
+	assert_int_equal(plan_tally(&p).failed, 0);
 	plan_free(&p);
 }
 
@@ -495,10 +500,22 @@ static int gone_channels_set(void *ctx, const struct plan_item *it, char *msg, s
 	return strcmp(it->ifname, "eth0") == 0 ? -ENODEV : 0;
 }
 
-static int replan(void *ctx, struct mq_plan *ret)
+static int replan(void *ctx, struct mq_plan *p)
 {
+	struct mq_plan np = {0}; /* plan_of() leaves it alone on failure: free an empty one */
+	int r;
+
 	(void)ctx;
-	return plan_build(&snap, &cfg, ret);
+	r = plan_of(&snap, &cfg, &np);
+	if (r == 0)
+		r = plan_keep_channel_results(&np, p);
+	if (r < 0) {
+		plan_free(&np);
+		return r;
+	}
+	plan_free(p);
+	*p = np;
+	return 0;
 }
 
 static void test_enomem_everywhere(void **state)
@@ -520,7 +537,6 @@ static void test_enomem_everywhere(void **state)
 		struct mq_config c;
 		struct irq_table t;
 		struct mq_plan p;
-		struct apply_report rep;
 		FILE *f = fmemopen(irqs, strlen(irqs), "r");
 		int r1, r2, r3 = -ENOMEM, r4 = -ENOMEM;
 		bool any;
@@ -528,13 +544,13 @@ static void test_enomem_everywhere(void **state)
 		assert_non_null(f);
 		alloc_arm(n);
 		r1 = config_parse(conf, "/etc/mqbalance.conf", &c, NULL, 0);
-		r2 = interrupts_parse(f, &t);
+		r2 = interrupts_parse(f, 0, &t);
 		if (r1 == 0) {
 			config_free(&cfg);
 			cfg = c;
-			r3 = plan_build(&snap, &cfg, &p);
+			r3 = plan_of(&snap, &cfg, &p);
 			if (r3 == 0) {
-				r4 = apply_run(&p, &env, &rep);
+				r4 = apply_run(&p, &env);
 				plan_free(&p);
 			}
 		}
@@ -695,12 +711,10 @@ static struct {
 	bool lost, cpu1;
 } d;
 
-static int d_tune(struct mq_nl *nl, const struct mq_config *c, const char *cause, bool dry_run,
-		  struct tune_result *ret)
+static int d_tune(void *ctx, const struct mq_config *c, const char *cause, struct tune_result *ret)
 {
-	(void)nl;
+	(void)ctx;
 	(void)c;
-	(void)dry_run;
 	memset(ret, 0, sizeof(*ret));
 	if (d.calls < 4)
 		snprintf(d.causes[d.calls], sizeof(d.causes[0]), "%s", cause);
@@ -712,8 +726,9 @@ static int d_tune(struct mq_nl *nl, const struct mq_config *c, const char *cause
 	return d.calls == 2 ? -ENOMEM : 0;
 }
 
-static int d_load(const char *path, struct mq_config *ret, char *err, size_t errlen)
+static int d_load(void *ctx, const char *path, struct mq_config *ret, char *err, size_t errlen)
 {
+	(void)ctx;
 	(void)path;
 	(void)err;
 	(void)errlen;
@@ -722,8 +737,9 @@ static int d_load(const char *path, struct mq_config *ret, char *err, size_t err
 	return 0;
 }
 
-static void d_free(struct mq_config *c)
+static void d_free(void *ctx, struct mq_config *c)
 {
+	(void)ctx;
 	(void)c;
 }
 
@@ -741,23 +757,25 @@ static void send_uevent(int fd, const char *action, unsigned cpu)
 static void test_daemon_recv_faults(void **state)
 {
 	struct daemon_opts o = {0};
+	struct mq_monitor mon;
+	struct mq_config dcfg;
 	int sp[3][2];
 	(void)state;
 
 	memset(&d, 0, sizeof(d));
-	for (int i = 0; i < 3; i++)
+	monitor_init(&mon, NULL);
+	mon.ethtool_family = 20;
+	for (int i = 0; i < 3; i++) {
 		assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp[i]), 0);
-	o.tune = d_tune;
-	o.load_config = d_load;
-	o.free_config = d_free;
+		monitor_adopt(&mon, (enum mon_src)i, sp[i][1]);
+	}
+	d_load(NULL, "/x.conf", &dcfg, NULL, 0);
+	o.cfg = &dcfg;
+	o.mon = &mon;
+	o.hooks = (struct daemon_hooks){.tune = d_tune, .load_config = d_load, .free_config = d_free};
 	o.ev.debounce_ms = 10;
 	o.ev.debounce_max_ms = 50;
 	o.drift_ms = 3600000;
-	o.inject = true;
-	o.ethtool_family = 20;
-	o.rtnl_fd = sp[0][1];
-	o.ethtool_fd = sp[1][1];
-	o.uevent_fd = sp[2][1];
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	sysfs_set_root("/nonexistent-mqbalance-root");
@@ -777,6 +795,7 @@ static void test_daemon_recv_faults(void **state)
 	assert_true(d.lost);
 	assert_true(d.cpu1);
 	assert_int_equal(F.nrm, 0);
+	monitor_close_all(&mon);
 	for (int i = 0; i < 3; i++)
 		close(sp[i][0]);
 	sysfs_set_root(root);

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/assess.h"
 #include "core/findings.h"
 #include "tests/fixture_snapshot.h"
 
@@ -18,7 +19,7 @@ struct env {
 	struct mq_snapshot now, before;
 	bool has_before;
 	struct mq_config cfg;
-	struct mq_if_config ifs[2];
+	struct mq_section ifs[2];
 };
 
 /* 4 CPUs, eth0 virtio_net with 4 of 4 queues, IRQs one queue per CPU, XPS to match. */
@@ -78,9 +79,8 @@ static void b_stacked(struct env *e)
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
 	for (unsigned i = 0; i < n->nirqs; i++) {
-		cpuset_zero(&n->irqs[i].effective);
-		cpuset_set(&n->irqs[i].effective, 0);
-		cpuset_parse_list("0-3", &n->irqs[i].affinity);
+		n->irqs[i].effective = fx_cpu(&n->sets, 0);
+		n->irqs[i].affinity = fx_set(&n->sets, "0-3");
 	}
 	fx_xps_from_irqs(n);
 }
@@ -93,10 +93,8 @@ static void b_move_pending(struct env *e)
 {
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
-	for (unsigned i = 0; i < n->nirqs; i++) {
-		cpuset_zero(&n->irqs[i].effective);
-		cpuset_set(&n->irqs[i].effective, 0);
-	}
+	for (unsigned i = 0; i < n->nirqs; i++)
+		n->irqs[i].effective = fx_cpu(&n->sets, 0);
 }
 
 static void b_stacked_managed(struct env *e)
@@ -116,7 +114,7 @@ static void b_unknown_placement(struct env *e)
 	/* Default affinity 0-3, no effective_affinity_list: where it lands is unknown. */
 	for (unsigned i = 0; i < n->nirqs; i++) {
 		n->irqs[i].has_effective = false;
-		cpuset_parse_list("0-3", &n->irqs[i].affinity);
+		n->irqs[i].affinity = fx_set(&n->sets, "0-3");
 	}
 }
 
@@ -131,7 +129,7 @@ static void b_shared(struct env *e)
 	n->irq_shared = true;
 	for (unsigned q = 0; q < 4; q++) {
 		n->queues[q].irq_rx = n->queues[q].irq_tx = 1;
-		cpuset_set(&n->queues[q].xps, q);
+		n->queues[q].xps = fx_with(&n->sets, n->queues[q].xps, q, true);
 	}
 }
 
@@ -210,15 +208,14 @@ static void b_xps_empty(struct env *e)
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
 	for (unsigned q = 0; q < 4; q++)
-		cpuset_zero(&n->queues[q].xps);
+		n->queues[q].xps = NULL;
 }
 
 static void b_xps_wrong(struct env *e)
 {
 	struct mq_nic *n = healthy(e, 4, 4, 4);
 
-	cpuset_zero(&n->queues[2].xps);
-	cpuset_set(&n->queues[2].xps, 3);
+	n->queues[2].xps = fx_cpu(&n->sets, 3);
 }
 
 /* More CPUs than queues: XPS may list extra CPUs besides the IRQ's. */
@@ -228,7 +225,7 @@ static void b_xps_superset(struct env *e)
 
 	n->real_tx_queues = 4;
 	for (unsigned q = 0; q < 4; q++)
-		cpuset_set(&n->queues[q].xps, q + 4);
+		n->queues[q].xps = fx_with(&n->sets, n->queues[q].xps, q + 4, true);
 }
 
 static void b_unknown_channels(struct env *e)
@@ -249,14 +246,14 @@ static void b_unknown_channels_msg(struct env *e)
 static void b_isolated(struct env *e)
 {
 	healthy(e, 4, 2, 4);
-	cpuset_parse_list("2", &e->now.cpus.isolated);
-	cpuset_parse_list("3", &e->now.cpus.nohz_full);
+	e->now.cpus.isolated = fx_set(&e->now.cpus.sets, "2");
+	e->now.cpus.nohz_full = fx_set(&e->now.cpus.sets, "3");
 }
 
 static void b_banned(struct env *e)
 {
 	healthy(e, 4, 2, 4);
-	cpuset_parse_list("2-3", &e->cfg.banned_cpus);
+	cpuset_parse_list("2-3", cpuset_buf(&e->cfg.banned_cpus));
 }
 
 static void b_offline(struct env *e)
@@ -269,11 +266,28 @@ static void b_offline(struct env *e)
 static void b_excluded(struct env *e)
 {
 	healthy(e, 4, 1, 4);
-	e->ifs[0] = e->cfg.defaults;
-	snprintf(e->ifs[0].name, sizeof(e->ifs[0].name), "eth0");
-	e->ifs[0].exclude = true;
-	e->cfg.ifs = e->ifs;
-	e->cfg.nifs = 1;
+	e->ifs[0] = (struct mq_section){.match = MATCH_NAME, .pattern = "eth0", .keys = MQ_KEY_EXCLUDE,
+					.v.exclude = true};
+	e->cfg.sections = e->ifs;
+	e->cfg.nsections = 1;
+}
+
+/* [eth0] matches, [eth9] and [driver=e1000] do not: each of those is a finding. */
+static void b_unmatched(struct env *e)
+{
+	healthy(e, 4, 4, 4);
+	snprintf(e->cfg.path, sizeof(e->cfg.path), "/etc/mqbalance.conf");
+	e->ifs[0] = (struct mq_section){.match = MATCH_NAME, .pattern = "eth9", .line = 7};
+	e->ifs[1] = (struct mq_section){.match = MATCH_DRIVER, .pattern = "virtio_net", .line = 9};
+	e->cfg.sections = e->ifs;
+	e->cfg.nsections = 2;
+}
+
+static void b_unmatched_driver(struct env *e)
+{
+	b_unmatched(e);
+	snprintf(e->ifs[0].pattern, sizeof(e->ifs[0].pattern), "eth0");
+	snprintf(e->ifs[1].pattern, sizeof(e->ifs[1].pattern), "e1000");
 }
 
 static void b_queues_n(struct env *e)
@@ -385,20 +399,22 @@ static const struct fcase {
 } cases[] = {
 	{"healthy", b_healthy, 0},
 	{"below target", b_below, BIT(FIND_CHANNELS_BELOW_TARGET), FIND_CHANNELS_BELOW_TARGET,
-	 SEV_WARNING, "eth0 uses 1 of 4 queues; 4 vCPUs usable", "mqbalance --apply"},
+	 SEV_WARNING, "eth0 uses 1 of 4 queues; target 4 (4 vCPUs usable)", "mqbalance --apply"},
 	{"device fewer queues", b_fewer, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_WARNING, "at most 1 queue", "-netdev tap,queues=2 -device virtio-net-pci,mq=on,vectors=6"},
-	{"device slightly fewer", b_fewer_slightly, BIT(FIND_DEVICE_FEWER_QUEUES),
+	{"device slightly fewer", b_fewer_slightly, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH),
 	 FIND_DEVICE_FEWER_QUEUES, SEV_INFO, "3 queues", "iface_queues"},
-	{"aws fewer", b_fewer_aws, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
+	{"aws fewer", b_fewer_aws, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_WARNING, "8 vCPUs usable", "larger instance type"},
-	{"stacked", b_stacked, BIT(FIND_IRQS_STACKED), FIND_IRQS_STACKED,
+	{"stacked", b_stacked, BIT(FIND_IRQS_STACKED) | BIT(FIND_XPS_MISMATCH), FIND_IRQS_STACKED,
 	 SEV_WARNING, "IRQs of 4 queues land on CPU 0 while usable CPUs 1-3 have none", "--apply"},
-	{"stacked managed", b_stacked_managed, BIT(FIND_IRQS_STACKED),
-	 FIND_IRQS_STACKED, SEV_WARNING, NULL, "kernel-managed"},
+	{"stacked managed", b_stacked_managed, BIT(FIND_IRQS_STACKED) | BIT(FIND_XPS_MISMATCH),
+	 FIND_IRQS_STACKED, SEV_INFO, NULL, "kernel-managed"},
 	{"move pending after apply", b_move_pending, 0},
-	{"6 queues on 4 cpus", b_more_queues_than_cpus, 0},
-	{"placement unknown", b_unknown_placement, 0},
+	{"6 queues on 4 cpus", b_more_queues_than_cpus, BIT(FIND_CHANNELS_ABOVE_TARGET),
+	 FIND_CHANNELS_ABOVE_TARGET, SEV_INFO, "eth0 uses 6 of 8 queues; target 4", "sets 4 channels"},
+	{"placement unknown", b_unknown_placement, BIT(FIND_IRQS_PENDING), FIND_IRQS_PENDING, SEV_INFO,
+	 "8 queue IRQs are not on the CPU the plan gives them", "mqbalance --apply"},
 	{"shared vector", b_shared, BIT(FIND_IRQ_SHARED_VECTOR), FIND_IRQ_SHARED_VECTOR, SEV_WARNING,
 	 "IRQ 25 virtio0-virtqueues", "vectors=10"},
 	{"rx imbalance", b_imbalance, BIT(FIND_RX_IMBALANCE), FIND_RX_IMBALANCE, SEV_WARNING,
@@ -410,10 +426,12 @@ static const struct fcase {
 	{"two queues 70/30", b_two_queues_70, 0},
 	{"counter reset", b_counter_reset, 0},
 	{"no per-queue counters", b_no_counters, 0},
-	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING,
-	 SEV_WARNING, "pid 812", "IRQBALANCE_BANNED_CPULIST=0-3"},
-	{"xdp below target", b_xdp, BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XDP_BLOCKS_CHANNELS),
-	 FIND_XDP_BLOCKS_CHANNELS, SEV_WARNING, "virtio_net refuses channel changes", "xdp off"},
+	/* more irqbalance cases: tests/test_findings_irqbalance.c */
+	{"irqbalance", b_irqbalance, BIT(FIND_IRQBALANCE_RUNNING), FIND_IRQBALANCE_RUNNING, SEV_WARNING,
+	 "(pid 812) runs without mqbalance's policy script: every 10 s it may move the 8 queue IRQs",
+	 "mqbalance.conf (`make install`), then `systemctl daemon-reload && systemctl restart irqbalance`"},
+	{"xdp below target", b_xdp, BIT(FIND_XDP_BLOCKS_CHANNELS),
+	 FIND_XDP_BLOCKS_CHANNELS, SEV_INFO, "virtio_net refuses channel changes", "xdp off"},
 	{"xdp at target", b_xdp_at_target, 0},
 	{"xps empty", b_xps_empty, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO,
 	 "empty on all 4 TX queues", "xps = yes"},
@@ -428,38 +446,48 @@ static const struct fcase {
 	{"banned", b_banned, 0},
 	{"offline", b_offline, 0},
 	{"excluded", b_excluded, 0},
-	{"queues = 2", b_queues_n, 0},
-	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET),
+	{"section for no interface", b_unmatched, BIT(FIND_CONFIG_UNMATCHED), FIND_CONFIG_UNMATCHED, SEV_INFO,
+	 "section [eth9] (/etc/mqbalance.conf:7) matches no interface on this machine", "ethtool -i"},
+	{"driver section for no interface", b_unmatched_driver, BIT(FIND_CONFIG_UNMATCHED),
+	 FIND_CONFIG_UNMATCHED, SEV_INFO, "section [driver=e1000] (/etc/mqbalance.conf:9)", NULL},
+	/* 2 queues on 4 CPUs: XPS gives CPUs 2 and 3 to the queues too */
+	{"queues = 2", b_queues_n, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO, "tx-0", NULL},
+	{"queues = 2, below", b_queues_n_below, BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XPS_MISMATCH),
 	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 1 of 4", "sets 2 channels"},
 	{"veth", b_veth, 0},
-	{"veth xps empty", b_veth_xps, 0},
+	{"veth xps empty", b_veth_xps, BIT(FIND_XPS_MISMATCH), FIND_XPS_MISMATCH, SEV_INFO,
+	 "empty on all 4 TX queues", "mqbalance --apply"},
 	{"e1000", b_e1000, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_UNKNOWN),
 	 FIND_DEVICE_FEWER_QUEUES, SEV_WARNING, "at most 1 queue (allocated)",
 	 "e1000 is a single-queue NIC model"},
-	{"azure", b_azure, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES, SEV_WARNING,
+	{"azure", b_azure, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES, SEV_WARNING,
 	 NULL, "resize the VM"},
 	{"loopback", b_loopback, 0},
 	{"channels unknown, strerror words", b_unknown_channels_same_words, BIT(FIND_CHANNELS_UNKNOWN),
 	 FIND_CHANNELS_UNKNOWN, SEV_INFO, "unknown: Operation not supported", NULL},
-	{"gve rx/tx channels", b_gve, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
+	{"gve rx/tx channels", b_gve, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_INFO, "at most 16 queues", "none: GCE gVNIC allows at most 16"},
-	{"gve 8 of 8", b_gve8, BIT(FIND_DEVICE_FEWER_QUEUES), FIND_DEVICE_FEWER_QUEUES,
+	{"gve 8 of 8", b_gve8, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_XPS_MISMATCH), FIND_DEVICE_FEWER_QUEUES,
 	 SEV_WARNING, "at most 8 queues", "queue-count=16"},
-	{"gve rx below", b_gve_rx_below, BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_BELOW_TARGET),
-	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses 4 of 16", NULL},
+	{"gve rx below", b_gve_rx_below,
+	 BIT(FIND_DEVICE_FEWER_QUEUES) | BIT(FIND_CHANNELS_BELOW_TARGET) | BIT(FIND_XPS_MISMATCH),
+	 FIND_CHANNELS_BELOW_TARGET, SEV_WARNING, "uses rx 4, tx 16 of 16 channels; target 16", NULL},
 };
 
 static void run_case(const struct fcase *c)
 {
 	struct env e;
-	struct mq_finding *f = NULL;
-	unsigned n = 0, got = 0;
+	struct mq_assessment a;
+	struct mq_finding *f;
+	unsigned n, got = 0;
 	bool checked = false;
 
 	memset(&e, 0, sizeof(e));
 	fx_config(&e.cfg);
 	c->build(&e);
-	assert_int_equal(findings_build(&e.now, e.has_before ? &e.before : NULL, &e.cfg, &f, &n), 0);
+	assert_int_equal(assess(&e.now, e.has_before ? &e.before : NULL, &e.cfg, &a), 0);
+	f = a.findings;
+	n = a.nfindings;
 	for (unsigned i = 0; i < n; i++) {
 		if (getenv("MQ_TEST_VERBOSE"))
 			print_message("  %s: [%s] %s %s | fix: %s\n", c->name, severity_to_string(f[i].severity),
@@ -477,15 +505,17 @@ static void run_case(const struct fcase *c)
 			fail_msg("%s: message \"%s\" lacks \"%s\"", c->name, f[i].message, c->msg);
 		if (c->fix && !strstr(f[i].fix, c->fix))
 			fail_msg("%s: fix \"%s\" lacks \"%s\"", c->name, f[i].fix, c->fix);
-		if (c->check == FIND_IRQBALANCE_RUNNING)
+		if (c->check == FIND_IRQBALANCE_RUNNING || c->check == FIND_CONFIG_UNMATCHED)
 			assert_string_equal(f[i].ifname, "");
 		else
 			assert_string_equal(f[i].ifname, e.now.nics[0].name);
+		if (c->check == FIND_CONFIG_UNMATCHED)
+			assert_int_equal(f[i].fix_kind, FIX_ADMIN);
 	}
 	if (got != c->expect)
 		fail_msg("%s: got findings 0x%x, want 0x%x", c->name, got, c->expect);
 	assert_true(checked || !c->expect);
-	free(f);
+	assessment_free(&a);
 	fx_free(&e.now);
 	if (e.has_before)
 		fx_free(&e.before);
@@ -502,31 +532,31 @@ static void test_usable(void **state)
 {
 	struct mq_snapshot s;
 	struct mq_config cfg;
-	struct mq_cpuset u;
+	CPUSET_DEFINE(u);
 	char buf[64];
 	(void)state;
 
 	fx_init(&s, 8);
 	fx_config(&cfg);
 	fx_cpu_offline(&s, 7);
-	cpuset_parse_list("1", &cfg.banned_cpus);
-	cpuset_parse_list("2-3", &s.cpus.isolated);
-	cpuset_parse_list("4", &s.cpus.nohz_full);
-	cpus_usable(&s.cpus, &cfg, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	cpuset_parse_list("1", cpuset_buf(&cfg.banned_cpus));
+	s.cpus.isolated = fx_set(&s.cpus.sets, "2-3");
+	s.cpus.nohz_full = fx_set(&s.cpus.sets, "4");
+	cpus_usable(&s.cpus, &cfg, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0,5-6");
-	cpus_usable(&s.cpus, NULL, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	cpus_usable(&s.cpus, NULL, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0-1,5-6");
 
 	/* Everything excluded: fall back rather than leave NICs nowhere to interrupt. */
-	cpuset_parse_list("0-6", &s.cpus.isolated);
-	cpus_usable(&s.cpus, &cfg, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	s.cpus.isolated = fx_set(&s.cpus.sets, "0-6");
+	cpus_usable(&s.cpus, &cfg, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0,2-6");
-	cpuset_parse_list("0-7", &cfg.banned_cpus);
-	cpus_usable(&s.cpus, &cfg, &u);
-	cpuset_format_list(&u, buf, sizeof(buf));
+	cpuset_parse_list("0-7", cpuset_buf(&cfg.banned_cpus));
+	cpus_usable(&s.cpus, &cfg, u);
+	cpuset_format_list(u, buf, sizeof(buf));
 	assert_string_equal(buf, "0-6");
 	fx_free(&s);
 }
@@ -549,15 +579,14 @@ static void test_strings(void **state)
 static void test_no_nics(void **state)
 {
 	struct mq_snapshot s;
-	struct mq_finding *f = NULL;
-	unsigned n = 99;
+	struct mq_assessment a;
 	(void)state;
 
 	fx_init(&s, 1);
-	assert_int_equal(findings_build(&s, NULL, NULL, &f, &n), 0);
-	assert_int_equal(n, 0);
-	free(f);
-	assert_int_equal(findings_build(NULL, NULL, NULL, &f, &n), -EINVAL);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_int_equal(a.nfindings, 0);
+	assessment_free(&a);
+	assert_int_equal(assess(NULL, NULL, NULL, &a), -EINVAL);
 	fx_free(&s);
 }
 

@@ -21,6 +21,20 @@ static void use_case(const char *name)
 	sysfs_set_root(root);
 }
 
+/* The probe's view: a driver name, as ETHTOOL_GDRVINFO gives it, looked up in the table. */
+static int irqmap_classify(const char *driver, const char *ifname, const char *prefix,
+			   const char *name, enum mq_irq_role *ret_role, int *ret_queue)
+{
+	struct driver_irq m;
+	int r = driver_irq_classify(driver_find(driver), ifname, prefix, name, name ? &m : NULL);
+
+	if (r >= 0) {
+		*ret_role = m.role;
+		*ret_queue = m.queue;
+	}
+	return r < 0 ? r : 0;
+}
+
 struct want {
 	const char *driver, *ifname, *prefix, *name;
 	enum mq_irq_role role;
@@ -113,7 +127,7 @@ static struct irq_table table(void)
 {
 	struct irq_table t;
 
-	assert_int_equal(interrupts_read(&t), 0);
+	assert_int_equal(interrupts_read(0, &t), 0);
 	return t;
 }
 
@@ -149,10 +163,10 @@ static void test_virtio(void **state)
 	assert_int_equal(n.irqs[8].role, IRQ_ROLE_CONFIG);
 	assert_int_equal(n.irqs[8].queue, -1);
 	/* Requested 0-3, effective 1; 39 without effective file; 40 from the hex mask. */
-	assert_true(n.irqs[0].has_effective && cpuset_count(&n.irqs[0].affinity) == 4);
-	assert_true(cpuset_isset(&n.irqs[0].effective, 1) && cpuset_count(&n.irqs[0].effective) == 1);
+	assert_true(n.irqs[0].has_effective && cpuset_count(n.irqs[0].affinity) == 4);
+	assert_true(cpuset_isset(n.irqs[0].effective, 1) && cpuset_count(n.irqs[0].effective) == 1);
 	assert_true(n.irqs[1].has_affinity && !n.irqs[1].has_effective);
-	assert_true(n.irqs[2].has_affinity && cpuset_count(&n.irqs[2].affinity) == 2);
+	assert_true(n.irqs[2].has_affinity && cpuset_count(n.irqs[2].affinity) == 2);
 	/* The blk device's IRQs (virtio1) are not eth0's. */
 	for (unsigned i = 0; i < n.nirqs; i++)
 		assert_true(n.irqs[i].irq != 24 && n.irqs[i].irq != 25);
@@ -166,7 +180,7 @@ static void test_virtio(void **state)
 	assert_int_equal(n.irqs[1].irq, 52);
 	assert_int_equal(n.irqs[2].irq, 50);
 	assert_int_equal(n.irqs[0].total, 10);
-	assert_true(cpuset_isset(&n.irqs[0].effective, 3));
+	assert_true(cpuset_isset(n.irqs[0].effective, 3));
 	nic_free(&n);
 
 	/* Fewer active queues than IRQs: the extra IRQs stay, unindexed. */
@@ -229,7 +243,7 @@ static void test_ena(void **state)
 		assert_int_equal(n.queues[q].irq_rx, (int)q);
 		assert_int_equal(n.queues[q].irq_tx, (int)q);
 		assert_int_equal(n.irqs[q].per_cpu[q], 1000 + q);
-		assert_true(cpuset_isset(&n.irqs[q].effective, q));
+		assert_true(cpuset_isset(n.irqs[q].effective, q));
 	}
 	assert_int_equal(n.irqs[4].irq, 26);
 	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
@@ -287,7 +301,77 @@ static void test_legacy(void **state)
 	assert_int_equal(n.irqs[0].total, 1000);
 	assert_int_equal(n.queues[0].irq_rx, 0);
 	assert_int_equal(n.queues[0].irq_tx, 0);
-	assert_true(n.irqs[0].has_effective && cpuset_isset(&n.irqs[0].effective, 0));
+	assert_true(n.irqs[0].has_effective && cpuset_isset(n.irqs[0].effective, 0));
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+/* xen-netfront: no MSI or INTx in sysfs; the names of vif0 (the device link vif-0) are ours. */
+static void test_xen(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("xen");
+	t = table();
+	n = make_nic("eth0", "vif", 2);
+	assert_int_equal(irqmap_by_names(&n, &t), 4);
+	assert_string_equal(n.irq_prefix, "vif0");
+	for (unsigned q = 0; q < 2; q++) {
+		const struct mq_irq *rx = &n.irqs[n.queues[q].irq_rx], *tx = &n.irqs[n.queues[q].irq_tx];
+
+		assert_int_equal(tx->irq, 30 + 2 * q);
+		assert_int_equal(tx->role, IRQ_ROLE_TX);
+		assert_int_equal(rx->irq, 31 + 2 * q);
+		assert_int_equal(rx->role, IRQ_ROLE_RX);
+		assert_int_equal(rx->total, 10 * rx->irq);
+		assert_true(cpuset_isset(rx->effective, q));
+	}
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+/* vmxnet3 without buddy sharing numbers vectors: rx-2 and rx-3 are RX queues 0 and 1. */
+static void test_vmxnet3(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("vmxnet3");
+	t = table();
+	n = make_nic("ens192", "vmxnet3", 2);
+	assert_int_equal(irqmap_by_names(&n, &t), 5);
+	for (unsigned q = 0; q < 2; q++) {
+		assert_int_equal(n.irqs[n.queues[q].irq_tx].irq, 56 + q);
+		assert_int_equal(n.irqs[n.queues[q].irq_rx].irq, 58 + q);
+		assert_int_equal(n.irqs[n.queues[q].irq_rx].role, IRQ_ROLE_RX);
+	}
+	assert_int_equal(n.irqs[4].irq, 60);
+	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
+/* mlx5 numbering completion vectors from 1: mlx5_comp1 serves queue 0. */
+static void test_mlx5(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("mlx5");
+	t = table();
+	n = make_nic("eth1", "mlx5_core", 4);
+	assert_int_equal(irqmap_by_names(&n, &t), 5);
+	for (unsigned q = 0; q < 4; q++) {
+		assert_int_equal(n.irqs[q].irq, 41 + q);
+		assert_int_equal(n.irqs[q].queue, (int)q);
+		assert_int_equal(n.queues[q].irq_rx, (int)q);
+		assert_int_equal(n.queues[q].irq_tx, (int)q);
+	}
+	assert_int_equal(n.irqs[4].role, IRQ_ROLE_CONFIG);
 	nic_free(&n);
 	interrupts_free(&t);
 }
@@ -298,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_classify), cmocka_unit_test(test_virtio),
 		cmocka_unit_test(test_virtio_shared), cmocka_unit_test(test_ena),
 		cmocka_unit_test(test_gve),      cmocka_unit_test(test_legacy),
+		cmocka_unit_test(test_xen),      cmocka_unit_test(test_vmxnet3),
+		cmocka_unit_test(test_mlx5),
 	};
 	return cmocka_run_group_tests_name("irqmap", tests, NULL, NULL);
 }

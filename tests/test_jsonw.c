@@ -252,7 +252,8 @@ static void test_utf8_edges(void **state)
 		const char *in;
 		bool valid;
 	} cases[] = {
-		{"\xc2\x80", true},             /* U+0080, lowest 2-byte lead */
+		{"\xc2\xa0", true},             /* U+00A0, lowest 2-byte one that is not a C1 control */
+		{"\xc1\xbf", false},            /* U+007F as 2 bytes: overlong */
 		{"\xdf\xbf", true},             /* U+07FF, highest 2-byte lead */
 		{"\xe0\x9f\xbf", false},        /* U+07FF as 3 bytes: overlong */
 		{"\xe0\xa0\x80", true},         /* U+0800 */
@@ -280,8 +281,12 @@ static void test_utf8_edges(void **state)
 		assert_string_equal(s, want);
 		free(s);
 	}
+	/* C1 controls (U+0080..U+009F) are valid, but a terminal may obey them: escaped. */
+	char *s = escaped("\xc2\x80\xc2\x9f", 4);
+	assert_string_equal(s, "\\u0080\\u009f");
+	free(s);
 	/* A sequence cut by the length, whatever follows in memory. */
-	char *s = escaped("\xe2\x82\xac", 2);
+	s = escaped("\xe2\x82\xac", 2);
 	assert_string_equal(s, "\\ufffd\\ufffd");
 	free(s);
 	s = escaped("a\xe2\x82\xac", 3);

@@ -73,9 +73,13 @@ static void test_odd(void **state)
 	nlh = link_msg(RTM_NEWLINK, 3);
 	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
 	assert_int_equal(link_parse(nlh, &nic), -EINVAL);
-	/* Not RTM_NEWLINK. */
+	/* RTM_DELLINK carries the same attributes (the daemon's monitor reads it); others do not. */
 	nlh = link_msg(RTM_DELLINK, 3);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	assert_int_equal(link_parse(nlh, &nic), 0);
+	assert_int_equal(nic.ifindex, 3);
+	assert_string_equal(nic.name, "eth0");
+	nlh->nlmsg_type = RTM_GETLINK;
 	assert_int_equal(link_parse(nlh, &nic), -EINVAL);
 	/* Shorter than struct ifinfomsg. */
 	nlh = link_msg(RTM_NEWLINK, 3);

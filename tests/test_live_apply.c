@@ -74,72 +74,75 @@ static int teardown(void **state)
 	return 0;
 }
 
-static unsigned run(bool dry, struct mq_plan *p, struct apply_report *rep, struct tune_result *tr)
+static unsigned run(bool dry, struct tune_pass *p)
 {
 	struct mq_config cfg;
 	struct probe_opts o = {.ifnames = &iface, .nifnames = 1};
+	struct tune t;
 
 	config_init(&cfg);
-	assert_int_equal(tune_run(&nl, &cfg, &o, "test", dry, p, rep, tr), 0);
-	plan_render_text(stdout, p, dry ? NULL : rep);
+	tune_init(&t, &nl, &cfg, &o);
+	assert_int_equal(tune_run(&t, dry, p), 0);
+	plan_render_text(stdout, &p->a);
+	tune_free(&t);
 	config_free(&cfg);
-	return plan_changes(p);
+	return plan_changes(&p->a.plan);
 }
 
 static void test_dry_apply_again(void **state)
 {
-	struct mq_plan p;
-	struct apply_report rep;
-	struct tune_result tr;
-	struct mq_cpuset xps;
+	struct tune_pass p;
+	CPUSET_DEFINE(xps);
 	unsigned want = 0, nxps = 0;
 	(void)state;
 	if (!iface)
 		skip();
 	/* dry run: changes planned, nothing written */
-	assert_true(run(true, &p, &rep, &tr) > 0);
-	for (unsigned i = 0; i < p.n; i++)
-		assert_int_equal(p.items[i].status, STEP_PLANNED);
-	plan_free(&p);
-	assert_true(run(true, &p, &rep, &tr) > 0);
-	plan_free(&p);
+	assert_true(run(true, &p) > 0);
+	for (unsigned i = 0; i < p.a.plan.n; i++)
+		assert_int_equal(p.a.plan.items[i].status, STEP_PLANNED);
+	tune_pass_free(&p);
+	assert_true(run(true, &p) > 0);
+	tune_pass_free(&p);
 
 	/* apply */
-	run(false, &p, &rep, &tr);
-	assert_int_equal(rep.failed, 0);
-	assert_true(rep.ok > 0);
-	assert_true(rep.reprobed);
-	cpuset_zero(&xps);
-	for (unsigned i = 0; i < p.n; i++) {
-		const struct plan_item *it = &p.items[i];
+	run(false, &p);
+	assert_int_equal(p.tally.failed, 0);
+	assert_true(p.tally.ok > 0);
+	assert_true(p.a.plan.reprobed);
+	cpuset_zero(xps);
+	for (unsigned i = 0; i < p.a.plan.n; i++) {
+		const struct plan_item *it = &p.a.plan.items[i];
 
 		assert_true(it->status == STEP_OK || it->status == STEP_UNCHANGED);
 		if (it->kind == PLAN_CHANNELS) {
-			want = cpuset_count(&p.usable) < 8 ? cpuset_count(&p.usable) : 8;
+			want = p.a.nusable < 8 ? p.a.nusable : 8;
 			assert_int_equal(it->ch_target.rx, want);
 			assert_int_equal(it->ch_target.tx, want);
 			assert_int_equal(it->status, STEP_OK);
 		}
 		if (it->kind == PLAN_XPS) {
-			cpuset_or(&xps, &xps, &it->target);
+			cpuset_or(xps, xps, it->target);
 			nxps++;
 		}
 	}
 	assert_true(want > 0);
 	if (want > 1) {
 		assert_int_equal(nxps, want); /* re-planned for the new queues */
-		assert_true(cpuset_equal(&xps, &p.usable));
+		assert_true(cpuset_equal(xps, p.a.usable));
 	}
 	printf("MQ_RESULT_CHANNELS=%u\n", want);
-	plan_free(&p);
+	tune_pass_free(&p);
 
-	/* again: nothing to do, nothing written */
-	assert_int_equal(run(false, &p, &rep, &tr), 0);
-	assert_int_equal(rep.ok, 0);
-	assert_int_equal(rep.failed, 0);
-	assert_int_equal(tr.changed, 0);
-	assert_string_equal(tr.summary, "nothing to do");
-	plan_free(&p);
+	/* again: nothing to do, nothing written, and nothing recommends --apply */
+	assert_int_equal(run(false, &p), 0);
+	assert_int_equal(p.tally.ok, 0);
+	assert_int_equal(p.tally.failed, 0);
+	assert_int_equal(p.changes, 0);
+	assert_string_equal(p.summary, "nothing to do");
+	for (unsigned i = 0; i < p.a.nfindings; i++)
+		assert_int_not_equal(p.a.findings[i].fix_kind, FIX_APPLY);
+	tune_pass_free(&p);
 }
 
 int main(void)

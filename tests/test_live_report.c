@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "core/findings.h"
+#include "core/assess.h"
 #include "output/report.h"
 #include "probes/probe.h"
 
@@ -43,8 +43,7 @@ static void test_live_report(void **state)
 	struct probe_opts o = {.ifnames = names, .nifnames = 1};
 	struct timespec one_second = {1, 0};
 	struct mq_snapshot a, b;
-	struct mq_finding *f = NULL;
-	unsigned nf = 0;
+	struct mq_assessment as;
 	struct mq_nl nl;
 	(void)state;
 
@@ -59,18 +58,17 @@ static void test_live_report(void **state)
 	nanosleep(&one_second, NULL);
 	assert_int_equal(snapshot_take(&nl, &o, &b), 0);
 	assert_non_null(snapshot_find_nic(&b, (int)if_nametoindex(iface)));
-	assert_int_equal(findings_build(&b, &a, NULL, &f, &nf), 0);
+	assert_int_equal(assess(&b, &a, NULL, &as), 0);
 	{
-		struct report_input in = {.now = &b, .before = &a, .interval = 1.0,
-					  .findings = f, .nfindings = nf, .pretty = true};
+		struct report_input in = {.a = &as, .pretty = true};
 
 		write_file(out, "report.txt", &in, false);
 		write_file(out, "report.json", &in, true);
-		in.before = NULL;
-		in.interval = 0;
+		assessment_free(&as);
+		assert_int_equal(assess(&b, NULL, NULL, &as), 0);
 		write_file(out, "totals.txt", &in, false);
 	}
-	free(f);
+	assessment_free(&as);
 	snapshot_free(&a);
 	snapshot_free(&b);
 	mqnl_close(&nl);

@@ -14,12 +14,14 @@
 
 static unsigned affinity_calls;
 
-int __wrap_irq_affinity_read(struct mq_irq *irq);
-int __wrap_irq_affinity_read(struct mq_irq *irq)
+int __wrap_irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq);
+int __wrap_irq_affinity_read(struct cpuset_pool *sets, struct mq_irq *irq)
 {
+	CPUSET_DEFINE(s);
+
 	affinity_calls++;
-	cpuset_zero(&irq->affinity);
-	cpuset_set(&irq->affinity, irq->irq % 2);
+	cpuset_set(s, irq->irq % 2);
+	assert_int_equal(cpuset_pool_intern(sets, s, &irq->affinity), 0);
 	irq->has_affinity = true;
 	return 0;
 }
@@ -41,6 +43,7 @@ static void nic_fini(struct mq_nic *nic)
 		free(nic->irqs[i].per_cpu);
 	free(nic->irqs);
 	free(nic->queues);
+	cpuset_pool_free(&nic->sets);
 }
 
 static void test_none(void **state)
@@ -60,13 +63,16 @@ static void test_none(void **state)
 /* virtio-like: one vector per direction; mlx5-like: one per pair. */
 static void test_split_and_pairs(void **state)
 {
-	uint64_t c40[2] = {5, 6}, c41[2] = {7, 8}, c50[2] = {1, 1};
+	/* counts by column: 40 {5, 6}, 41 {7, 8}, 50 {1, 1} */
+	uint32_t counts[] = {5, 6, 7, 8, 1, 1};
+	int col_cpu[] = {0, 1};
 	struct irq_line lines[] = {
-		{.irq = 40, .name = "virtio2-input.0", .total = 11, .per_cpu = c40},
-		{.irq = 41, .name = "virtio2-output.0", .total = 15, .per_cpu = c41},
-		{.irq = 50, .name = "mlx5_comp1@pci:0000:00:05.0", .total = 2, .per_cpu = c50},
+		{.irq = 40, .name = "virtio2-input.0", .total = 11, .first = 0, .ncounts = 2},
+		{.irq = 41, .name = "virtio2-output.0", .total = 15, .first = 2, .ncounts = 2},
+		{.irq = 50, .name = "mlx5_comp1@pci:0000:00:05.0", .total = 2, .first = 4, .ncounts = 2},
 	};
-	struct irq_table t = {.ncpus = 2, .n = 3, .lines = lines};
+	struct irq_table t = {.ncpus = 2, .col_cpu = col_cpu, .ncols = 2, .counts = counts,
+			      .ncounts = 6, .n = 3, .lines = lines};
 	struct mq_nic nic;
 	int rx[3] = {40, 50, -1}, tx[3] = {41, 50, 60};
 	(void)state;

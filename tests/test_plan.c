@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "core/assess.h"
 #include "core/plan.h"
 
 #include "tests/snapbuild.h"
@@ -25,61 +26,62 @@ static unsigned target_queues(const struct plan_item *ch)
 static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *p,
 			     const struct mq_cpuset *forbidden, bool steady)
 {
-	unsigned load[MQ_MAX_CPUS] = {0}, total_queues = 0, nusable = cpuset_count(&p->usable);
-	struct mq_cpuset bad;
+	unsigned load[MQ_MAX_CPUS] = {0}, total_queues = 0, nusable = cpuset_count(p->usable);
+	CPUSET_DEFINE(bad);
 
-	cpuset_and(&bad, &p->usable, forbidden);
-	assert_true(cpuset_empty(&bad));
+	cpuset_and(bad, p->usable, forbidden);
+	assert_true(cpuset_empty(bad));
 	for (unsigned ni = 0; ni < s->nnics; ni++) {
 		const struct mq_nic *nic = &s->nics[ni];
 		int qcpu[4096];
 		unsigned nq = 0;
-		struct mq_cpuset xps_union;
+		CPUSET_DEFINE(xps_union);
 		unsigned xps_items = 0;
 
 		for (unsigned k = 0; k < 4096; k++)
 			qcpu[k] = -1;
-		cpuset_zero(&xps_union);
+		cpuset_zero(xps_union);
 		for (unsigned i = 0; i < p->n; i++) {
 			const struct plan_item *it = &p->items[i];
-			struct mq_cpuset x;
+			CPUSET_DEFINE(x);
 
 			if (it->ifindex != nic->ifindex)
 				continue;
-			cpuset_and(&x, &it->target, forbidden);
-			assert_true(cpuset_empty(&x)); /* no banned/isolated CPU used */
+			cpuset_and(x, it->target, forbidden);
+			assert_true(cpuset_empty(x)); /* no banned/isolated CPU used */
 			switch (it->kind) {
 			case PLAN_CHANNELS:
 				assert_true(target_queues(it) >= 1);
 				assert_true(target_queues(it) <= nusable);
-				if (it->ch_current.combined_max)
+				if (it->ch_max.combined)
 					assert_true(it->ch_target.combined >= 1);
 				else
 					assert_true(it->ch_target.rx >= 1 && it->ch_target.tx >= 1);
 				break;
 			case PLAN_IRQ_AFFINITY:
-				assert_int_equal(cpuset_count(&it->target), 1);
+				assert_int_equal(cpuset_count(it->target), 1);
 				assert_true(it->queue >= 0 && it->queue < 4096);
 				if (qcpu[it->queue] < 0) {
-					qcpu[it->queue] = cpuset_next(&it->target, 0);
+					qcpu[it->queue] = cpuset_next(it->target, 0);
 					load[qcpu[it->queue]]++;
 					nq = nq > (unsigned)it->queue + 1 ? nq : (unsigned)it->queue + 1;
 					total_queues++;
 				} else {
 					/* RX and TX of one queue on the same CPU */
-					assert_int_equal(qcpu[it->queue], cpuset_next(&it->target, 0));
+					assert_int_equal(qcpu[it->queue], cpuset_next(it->target, 0));
 				}
 				break;
 			case PLAN_XPS: {
-				struct mq_cpuset dup;
+				CPUSET_DEFINE(dup);
 
-				cpuset_and(&dup, &xps_union, &it->target);
-				assert_true(cpuset_empty(&dup)); /* each CPU in one XPS set */
-				cpuset_or(&xps_union, &xps_union, &it->target);
+				cpuset_and(dup, xps_union, it->target);
+				assert_true(cpuset_empty(dup)); /* each CPU in one XPS set */
+				cpuset_or(xps_union, xps_union, it->target);
 				xps_items++;
 				break;
 			}
 			case PLAN_RPS:
+			case PLAN_RSS:
 				break;
 			case _PLAN_KIND_MAX:
 				fail();
@@ -94,12 +96,12 @@ static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *
 					if (qcpu[a] >= 0 && qcpu[b] >= 0)
 						assert_int_not_equal(qcpu[a], qcpu[b]);
 		if (steady && xps_items > 0)
-			assert_true(cpuset_equal(&xps_union, &p->usable));
+			assert_true(cpuset_equal(xps_union, p->usable));
 	}
 	if (total_queues) {
 		unsigned lo = UINT32_MAX, hi = 0;
 
-		CPUSET_FOREACH(cpu, &p->usable) {
+		CPUSET_FOREACH(cpu, p->usable) {
 			lo = load[cpu] < lo ? load[cpu] : lo;
 			hi = load[cpu] > hi ? load[cpu] : hi;
 		}
@@ -107,7 +109,7 @@ static void check_invariants(const struct mq_snapshot *s, const struct mq_plan *
 		/* every queue IRQ on a usable CPU */
 		for (unsigned c = 0; c < MQ_MAX_CPUS; c++)
 			if (load[c])
-				assert_true(cpuset_isset(&p->usable, c));
+				assert_true(cpuset_isset(p->usable, c));
 	}
 }
 
@@ -121,11 +123,11 @@ static const struct plan_item *find_item(const struct mq_plan *p, const char *if
 	return NULL;
 }
 
-static int irq_cpu(const struct mq_plan *p, const char *ifname, int queue)
+static int plan_cpu(const struct mq_plan *p, const char *ifname, int queue)
 {
 	const struct plan_item *it = find_item(p, ifname, PLAN_IRQ_AFFINITY, queue);
 
-	return it ? cpuset_next(&it->target, 0) : -2;
+	return it ? cpuset_next(it->target, 0) : -2;
 }
 
 /* ---- the table --------------------------------------------------------------- */
@@ -174,28 +176,31 @@ static void build_case(const struct tcase *tc, struct mq_snapshot *s, struct mq_
 		       struct mq_cpuset *forbidden)
 {
 	char err[256];
-	struct mq_cpuset x;
+	CPUSET_DEFINE(x);
 
 	snap_init(s, tc->ncpu, tc->smt, tc->nodes);
 	cpuset_zero(forbidden);
 	if (tc->isolated) {
-		assert_int_equal(cpuset_parse_list(tc->isolated, &s->cpus.isolated), 0);
-		cpuset_or(forbidden, forbidden, &s->cpus.isolated);
+		s->cpus.isolated = fx_set(&s->cpus.sets, tc->isolated);
+		cpuset_or(forbidden, forbidden, s->cpus.isolated);
 	}
 	if (tc->nohz_full) {
-		assert_int_equal(cpuset_parse_list(tc->nohz_full, &s->cpus.nohz_full), 0);
-		cpuset_or(forbidden, forbidden, &s->cpus.nohz_full);
+		s->cpus.nohz_full = fx_set(&s->cpus.sets, tc->nohz_full);
+		cpuset_or(forbidden, forbidden, s->cpus.nohz_full);
 	}
 	if (tc->offline) {
-		assert_int_equal(cpuset_parse_list(tc->offline, &x), 0);
-		cpuset_andnot(&s->cpus.online, &s->cpus.online, &x);
-		cpuset_or(forbidden, forbidden, &x);
+		CPUSET_DEFINE(online);
+
+		assert_int_equal(cpuset_parse_list(tc->offline, x), 0);
+		cpuset_andnot(online, s->cpus.online, x);
+		s->cpus.online = fx_intern(&s->cpus.sets, online);
+		cpuset_or(forbidden, forbidden, x);
 	}
 	if (config_parse(tc->conf, "test.conf", cfg, err, sizeof(err)) < 0)
 		fail_msg("%s: %s", tc->name, err);
 	if (tc->banned) {
-		assert_int_equal(cpuset_parse_list(tc->banned, &cfg->banned_cpus), 0);
-		cpuset_or(forbidden, forbidden, &cfg->banned_cpus);
+		assert_int_equal(cpuset_parse_list(tc->banned, cpuset_buf(&cfg->banned_cpus)), 0);
+		cpuset_or(forbidden, forbidden, cpuset_buf(&cfg->banned_cpus));
 	}
 	for (unsigned i = 0; i < tc->nnics; i++) {
 		char name[16];
@@ -212,14 +217,14 @@ static void test_table(void **state)
 		const struct tcase *tc = &cases[c];
 		struct mq_snapshot s;
 		struct mq_config cfg;
-		struct mq_cpuset forbidden;
+		CPUSET_DEFINE(forbidden);
 		struct mq_plan p;
 		int rounds = 0;
 
 		print_message("case %s\n", tc->name);
-		build_case(tc, &s, &cfg, &forbidden);
-		assert_int_equal(plan_build(&s, &cfg, &p), 0);
-		check_invariants(&s, &p, &forbidden, false);
+		build_case(tc, &s, &cfg, forbidden);
+		assert_int_equal(plan_of(&s, &cfg, &p), 0);
+		check_invariants(&s, &p, forbidden, false);
 		for (unsigned i = 0; i < tc->nnics; i++) {
 			char name[16];
 			const struct plan_item *ch;
@@ -240,10 +245,10 @@ static void test_table(void **state)
 			assert_true(++rounds <= 2);
 			simulate_apply(&s, &p);
 			plan_free(&p);
-			assert_int_equal(plan_build(&s, &cfg, &p), 0);
-			check_invariants(&s, &p, &forbidden, false);
+			assert_int_equal(plan_of(&s, &cfg, &p), 0);
+			check_invariants(&s, &p, forbidden, false);
 		}
-		check_invariants(&s, &p, &forbidden, true);
+		check_invariants(&s, &p, forbidden, true);
 		plan_free(&p);
 		config_free(&cfg);
 		snap_free(&s);
@@ -262,19 +267,21 @@ static void test_nics_continue_sequence(void **state)
 	add_nic(&s, "eth1", &(struct nic_spec){ST_VIRTIO, 2, 2, -1});
 	add_nic(&s, "eth2", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
 	add_nic(&s, "eth3", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
-	assert_int_equal(irq_cpu(&p, "eth0", 0), 0);
-	assert_int_equal(irq_cpu(&p, "eth0", 1), 1);
-	assert_int_equal(irq_cpu(&p, "eth1", 0), 2);
-	assert_int_equal(irq_cpu(&p, "eth1", 1), 3);
-	assert_int_equal(irq_cpu(&p, "eth2", 0), 4);
-	assert_int_equal(irq_cpu(&p, "eth2", 3), 7);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	assert_int_equal(plan_cpu(&p, "eth0", 0), 0);
+	assert_int_equal(plan_cpu(&p, "eth0", 1), 1);
+	assert_int_equal(plan_cpu(&p, "eth1", 0), 2);
+	assert_int_equal(plan_cpu(&p, "eth1", 1), 3);
+	assert_int_equal(plan_cpu(&p, "eth2", 0), 4);
+	assert_int_equal(plan_cpu(&p, "eth2", 3), 7);
 	/* wraps around, continuing at CPU 0 */
-	assert_int_equal(irq_cpu(&p, "eth3", 0), 0);
-	assert_int_equal(irq_cpu(&p, "eth3", 3), 3);
-	/* the config vector is left alone */
-	for (unsigned i = 0; i < p.n; i++)
-		assert_null(strstr(p.items[i].irq_name, "config"));
+	assert_int_equal(plan_cpu(&p, "eth3", 0), 0);
+	assert_int_equal(plan_cpu(&p, "eth3", 3), 3);
+	/* the config vectors are left alone */
+	for (unsigned n = 0; n < s.nnics; n++)
+		for (unsigned k = 0; k < s.nics[n].nirqs; k++)
+			for (unsigned i = 0; i < p.n && strstr(s.nics[n].irqs[k].name, "config"); i++)
+				assert_int_not_equal(p.items[i].irq, (int)s.nics[n].irqs[k].irq);
 	plan_free(&p);
 	snap_free(&s);
 }
@@ -287,14 +294,14 @@ static void test_smt_first_threads(void **state)
 	(void)state;
 	snap_init(&s, 8, 2, 1); /* cores {0,1} {2,3} {4,5} {6,7} */
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
 	for (int q = 0; q < 4; q++)
-		assert_int_equal(irq_cpu(&p, "eth0", q), 2 * q);
+		assert_int_equal(plan_cpu(&p, "eth0", q), 2 * q);
 	/* XPS: the sibling joins the queue its core serves */
 	it = find_item(&p, "eth0", PLAN_XPS, 1);
 	assert_non_null(it);
-	assert_true(cpuset_isset(&it->target, 2) && cpuset_isset(&it->target, 3));
-	assert_int_equal(cpuset_count(&it->target), 2);
+	assert_true(cpuset_isset(it->target, 2) && cpuset_isset(it->target, 3));
+	assert_int_equal(cpuset_count(it->target), 2);
 	plan_free(&p);
 	snap_free(&s);
 }
@@ -307,10 +314,10 @@ static void test_numa_local_first(void **state)
 	snap_init(&s, 16, 1, 2); /* node 0: 0-7, node 1: 8-15 */
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, 1});
 	add_nic(&s, "eth1", &(struct nic_spec){ST_VIRTIO, 4, 4, 0});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
 	for (int q = 0; q < 4; q++) {
-		assert_int_equal(irq_cpu(&p, "eth0", q), 8 + q);
-		assert_int_equal(irq_cpu(&p, "eth1", q), q);
+		assert_int_equal(plan_cpu(&p, "eth0", q), 8 + q);
+		assert_int_equal(plan_cpu(&p, "eth1", q), q);
 	}
 	plan_free(&p);
 	snap_free(&s);
@@ -325,9 +332,9 @@ static void test_l3_interleave(void **state)
 	for (unsigned i = 0; i < 8; i++)
 		s.cpus.cpu[i].l3 = i < 4 ? 0 : 4;
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 2, 2, -1});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
-	assert_int_equal(irq_cpu(&p, "eth0", 0), 0);
-	assert_int_equal(irq_cpu(&p, "eth0", 1), 4);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	assert_int_equal(plan_cpu(&p, "eth0", 0), 0);
+	assert_int_equal(plan_cpu(&p, "eth0", 1), 4);
 	plan_free(&p);
 	snap_free(&s);
 }
@@ -341,15 +348,15 @@ static void test_xps_mask_cpu70(void **state)
 	(void)state;
 	snap_init(&s, 96, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 96, 96, -1});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
 	assert_int_equal(p.nr_cpu_ids, 96);
 	for (unsigned i = 0; i < p.n; i++) {
 		const struct plan_item *it = &p.items[i];
 
-		if (it->kind != PLAN_XPS || !cpuset_isset(&it->target, 70))
+		if (it->kind != PLAN_XPS || !cpuset_isset(it->target, 70))
 			continue;
 		assert_int_equal(it->queue, 70);
-		assert_int_equal(cpuset_format_mask(&it->target, p.nr_cpu_ids, buf, sizeof(buf)), 26);
+		assert_int_equal(cpuset_format_mask(it->target, p.nr_cpu_ids, buf, sizeof(buf)), 26);
 		assert_string_equal(buf, "00000040,00000000,00000000");
 		seen = true;
 	}
@@ -358,14 +365,24 @@ static void test_xps_mask_cpu70(void **state)
 	snap_free(&s);
 }
 
-static void test_notes_and_skips(void **state)
+static const struct mq_nic_verdict *verdict(const struct mq_assessment *a, const char *name)
+{
+	for (unsigned i = 0; i < a->now->nnics; i++)
+		if (strcmp(a->now->nics[i].name, name) == 0)
+			return &a->nics[i];
+	fail_msg("no NIC %s", name);
+	return NULL;
+}
+
+static void test_holds_and_skips(void **state)
 {
 	struct mq_snapshot s;
 	struct mq_config cfg;
-	struct mq_plan p;
+	struct mq_assessment a;
+	struct mq_plan *p = &a.plan;
+	const struct mq_nic_verdict *v;
 	const struct plan_item *it;
 	char err[256];
-	bool shared = false, nochan = false, excluded = false;
 	(void)state;
 	snap_init(&s, 4, 1, 1);
 	add_nic(&s, "lo", &(struct nic_spec){ST_VETH, 1, 1, -1});
@@ -374,27 +391,36 @@ static void test_notes_and_skips(void **state)
 	add_nic(&s, "eth2", &(struct nic_spec){ST_VIRTIO, 8, 1, -1});
 	add_nic(&s, "docker0", &(struct nic_spec){ST_VETH, 8, 1, -1});
 	assert_int_equal(config_parse("exclude = docker*\nqueues = 16\n", "t", &cfg, err, sizeof(err)), 0);
-	assert_int_equal(plan_build(&s, &cfg, &p), 0);
-	for (unsigned i = 0; i < p.n; i++) {
-		assert_string_not_equal(p.items[i].ifname, "lo");
-		assert_string_not_equal(p.items[i].ifname, "docker0");
+	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
+	for (unsigned i = 0; i < p->n; i++) {
+		assert_string_not_equal(p->items[i].ifname, "lo");
+		assert_string_not_equal(p->items[i].ifname, "docker0");
 	}
-	for (unsigned i = 0; i < p.nnotes; i++) {
-		shared |= strcmp(p.notes[i].ifname, "eth0") == 0 && strstr(p.notes[i].text, "cannot be spread");
-		nochan |= strcmp(p.notes[i].ifname, "eth1") == 0 && strstr(p.notes[i].text, "no channel support");
-		excluded |= strcmp(p.notes[i].ifname, "docker0") == 0 && strstr(p.notes[i].text, "excluded");
-	}
-	assert_true(shared && nochan && excluded);
-	it = find_item(&p, "eth2", PLAN_CHANNELS, -1);
+	assert_false(verdict(&a, "lo")->tuned);
+	v = verdict(&a, "docker0");
+	assert_false(v->tuned);
+	assert_int_equal(v->hold, HOLD_EXCLUDED);
+	assert_int_equal(v->count, 0);
+	assert_int_equal(verdict(&a, "eth1")->hold, HOLD_NO_CHANNELS);
+	/* queues = 16 on 4 CPUs and a device of 8: both clamps, typed */
+	v = verdict(&a, "eth2");
+	assert_true(v->tuned && v->clamped_cpus && v->clamped_device);
+	assert_int_equal(v->queues_wanted, 16);
+	assert_int_equal(v->queues_target, 4);
+	assert_int_equal(v->queues_max, 8);
+	it = find_item(p, "eth2", PLAN_CHANNELS, -1);
 	assert_non_null(it);
 	assert_int_equal(it->ch_target.combined, 4);
-	assert_string_equal(it->note, "queues=16 clamped to 4 usable vCPUs; queues=16 above the device maximum 8");
+	assert_int_equal(it->ch_max.combined, 8);
+	/* the verdict's items are the NIC's items */
+	for (unsigned i = v->first; i < v->first + v->count; i++)
+		assert_string_equal(p->items[i].ifname, "eth2");
 	/* single-queue e1000: its IRQ is still placed; no channel item */
-	assert_null(find_item(&p, "eth1", PLAN_CHANNELS, -1));
-	assert_non_null(find_item(&p, "eth1", PLAN_IRQ_AFFINITY, 0));
+	assert_null(find_item(p, "eth1", PLAN_CHANNELS, -1));
+	assert_non_null(find_item(p, "eth1", PLAN_IRQ_AFFINITY, 0));
 	/* shared vector: no IRQ item */
-	assert_null(find_item(&p, "eth0", PLAN_IRQ_AFFINITY, -1));
-	plan_free(&p);
+	assert_null(find_item(p, "eth0", PLAN_IRQ_AFFINITY, -1));
+	assessment_free(&a);
 	config_free(&cfg);
 	snap_free(&s);
 }
@@ -413,13 +439,13 @@ static void test_config_off_switches(void **state)
 	assert_int_equal(config_parse("[eth0]\nirq_affinity = off\nxps = off\n[eth1]\nrps = on\n", "t",
 				      &cfg, err, sizeof(err)), 0);
 	s.nics[0].queues[2].rps = s.nics[0].queues[2].xps = s.cpus.online;
-	assert_int_equal(plan_build(&s, &cfg, &p), 0);
+	assert_int_equal(plan_of(&s, &cfg, &p), 0);
 	assert_null(find_item(&p, "eth0", PLAN_IRQ_AFFINITY, -1));
 	assert_null(find_item(&p, "eth0", PLAN_XPS, -1));
 	/* RPS off by default: a set mask is cleared */
 	it = find_item(&p, "eth0", PLAN_RPS, 2);
 	assert_non_null(it);
-	assert_true(it->change && cpuset_empty(&it->target));
+	assert_true(it->change && cpuset_empty(it->target));
 	/* rps = on: rx-N gets tx-N's XPS CPUs */
 	for (int q = 0; q < 4; q++) {
 		const struct plan_item *x = find_item(&p, "eth1", PLAN_XPS, q);
@@ -427,15 +453,15 @@ static void test_config_off_switches(void **state)
 		it = find_item(&p, "eth1", PLAN_RPS, q);
 		assert_non_null(it);
 		assert_non_null(x);
-		assert_true(cpuset_equal(&it->target, &x->target));
-		assert_false(cpuset_empty(&it->target));
+		assert_true(cpuset_equal(it->target, x->target));
+		assert_false(cpuset_empty(it->target));
 	}
 	plan_free(&p);
 	config_free(&cfg);
 	snap_free(&s);
 }
 
-static void test_managed_irq_not_changed(void **state)
+static void test_managed_irq_held(void **state)
 {
 	struct mq_snapshot s;
 	struct mq_plan p;
@@ -444,12 +470,48 @@ static void test_managed_irq_not_changed(void **state)
 	snap_init(&s, 4, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_PAIR, 4, 4, -1});
 	s.nics[0].irqs[1].managed = true;
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
 	it = find_item(&p, "eth0", PLAN_IRQ_AFFINITY, 1);
 	assert_non_null(it);
 	assert_false(it->change);
-	assert_non_null(strstr(it->note, "kernel-managed"));
+	assert_int_equal(it->hold, HOLD_MANAGED);
+	/* the others still move */
+	it = find_item(&p, "eth0", PLAN_IRQ_AFFINITY, 2);
+	assert_true(it && it->change && it->hold == HOLD_NONE);
 	plan_free(&p);
+	/* already where the plan wants it: nothing held */
+	s.nics[0].irqs[0].managed = true;
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	it = find_item(&p, "eth0", PLAN_IRQ_AFFINITY, 0);
+	assert_true(it && !it->change && it->hold == HOLD_NONE);
+	plan_free(&p);
+	snap_free(&s);
+}
+
+static void test_xdp_held(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	const struct plan_item *it;
+	(void)state;
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	s.nics[0].xdp = true;
+	snprintf(s.nics[0].driver, sizeof(s.nics[0].driver), "virtio_net");
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	it = find_item(&a.plan, "eth0", PLAN_CHANNELS, -1);
+	assert_true(it && !it->change && it->hold == HOLD_XDP);
+	assert_int_equal(a.nics[0].hold, HOLD_XDP);
+	assert_int_equal(a.nics[0].queues_target, 1);
+	/* only the active queue is planned for */
+	assert_null(find_item(&a.plan, "eth0", PLAN_IRQ_AFFINITY, 1));
+	assessment_free(&a);
+	/* a driver that copes with XDP gets the change planned */
+	snprintf(s.nics[0].driver, sizeof(s.nics[0].driver), "mlx5_core");
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	it = find_item(&a.plan, "eth0", PLAN_CHANNELS, -1);
+	assert_true(it && it->change && it->hold == HOLD_NONE);
+	assessment_free(&a);
 	snap_free(&s);
 }
 
@@ -457,26 +519,24 @@ static void test_no_usable_cpu(void **state)
 {
 	struct mq_snapshot s;
 	struct mq_config cfg;
-	struct mq_plan p;
+	struct mq_assessment a;
 	(void)state;
 	snap_init(&s, 2, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
 	config_init(&cfg);
-	cpuset_set(&s.cpus.isolated, 0);
-	cpuset_set(&s.cpus.isolated, 1);
-	/* every CPU isolated: cpus_usable() falls back to them, and the plan says so */
-	assert_int_equal(plan_build(&s, &cfg, &p), 0);
-	assert_int_equal(cpuset_count(&p.usable), 2);
-	assert_true(p.nnotes >= 1);
-	assert_non_null(strstr(p.notes[0].text, "every online CPU is banned, isolated or nohz_full: using 0-1"));
-	assert_non_null(find_item(&p, "eth0", PLAN_CHANNELS, -1));
-	plan_free(&p);
+	s.cpus.isolated = fx_set(&s.cpus.sets, "0-1");
+	/* every CPU isolated: cpus_usable() falls back to them, and the assessment says so */
+	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
+	assert_int_equal(a.nusable, 2);
+	assert_true(a.usable_fallback);
+	assert_non_null(find_item(&a.plan, "eth0", PLAN_CHANNELS, -1));
+	assessment_free(&a);
 	/* no online CPU at all (a broken probe): nothing planned */
-	cpuset_zero(&s.cpus.online);
-	assert_int_equal(plan_build(&s, &cfg, &p), 0);
-	assert_int_equal(p.n, 0);
-	assert_string_equal(p.notes[p.nnotes - 1].text, "no online CPU: nothing planned");
-	plan_free(&p);
+	s.cpus.online = NULL;
+	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
+	assert_int_equal(a.plan.n, 0);
+	assert_int_equal(a.nusable, 0);
+	assessment_free(&a);
 	snap_free(&s);
 }
 
@@ -489,9 +549,10 @@ int main(void)
 		cmocka_unit_test(test_numa_local_first),
 		cmocka_unit_test(test_l3_interleave),
 		cmocka_unit_test(test_xps_mask_cpu70),
-		cmocka_unit_test(test_notes_and_skips),
+		cmocka_unit_test(test_holds_and_skips),
 		cmocka_unit_test(test_config_off_switches),
-		cmocka_unit_test(test_managed_irq_not_changed),
+		cmocka_unit_test(test_managed_irq_held),
+		cmocka_unit_test(test_xdp_held),
 		cmocka_unit_test(test_no_usable_cpu),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

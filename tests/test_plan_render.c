@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,14 +15,14 @@
 #include "tests/json_check.h"
 #include "tests/snapbuild.h"
 
-static char *render(const struct mq_plan *p, const struct apply_report *r)
+static char *render(const struct mq_assessment *a)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(plan_render_text(f, p, r), 0);
+	assert_int_equal(plan_render_text(f, a), 0);
 	fclose(f);
 	return buf;
 }
@@ -38,14 +39,14 @@ static struct plan_item *item(struct mq_plan *p, const char *ifname, enum plan_k
 static void test_dry_run_text(void **state)
 {
 	struct mq_snapshot s;
-	struct mq_plan p;
+	struct mq_assessment a;
 	char *out;
 	(void)state;
 	snap_init(&s, 4, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
 	add_nic(&s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
-	out = render(&p, NULL);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	out = render(&a);
 	assert_non_null(strstr(out, "eth0 channels combined 1 -> 4\n"));
 	assert_non_null(strstr(out, "eth0 queue 2 irq 28 cpus 0 -> 2\n"));
 	assert_null(strstr(out, "eth0 queue 0 irq 24")); /* already on CPU 0 */
@@ -53,76 +54,100 @@ static void test_dry_run_text(void **state)
 	/* only tx-0 exists before the channel change; its XPS follows queue 0 on CPU 0 */
 	assert_non_null(strstr(out, "eth0 tx-0 xps - -> 0\n"));
 	assert_non_null(strstr(out, "eth0: 3 unchanged (2 IRQs, 1 RPS)\n"));
-	assert_non_null(strstr(out, "eth1: no channel support: channels left alone\n"));
+	assert_non_null(strstr(out, "eth1: no channel control: the device fixes the queue count: "
+				    "channels left alone\n"));
 	assert_non_null(strstr(out, "dry run: "));
 	assert_non_null(strstr(out, "planned, nothing written\n"));
 	free(out);
-	plan_free(&p);
+	assessment_free(&a);
 	snap_free(&s);
 }
 
 static void test_results_text(void **state)
 {
 	struct mq_snapshot s;
-	struct mq_plan p;
-	struct apply_report r = {.ok = 1, .failed = 1, .skipped = 1, .unchanged = 2};
+	struct mq_assessment a;
+	struct mq_plan *p = &a.plan;
 	struct plan_item *it;
 	char *out, line[512];
 	(void)state;
 	snap_init(&s, 4, 1, 1);
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
-	it = item(&p, "eth0", PLAN_CHANNELS, -1);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	/* as after apply_run: 1 ok, 1 failed, 1 skipped, the rest unchanged */
+	p->applied = true;
+	for (unsigned i = 0; i < p->n; i++)
+		p->items[i].status = STEP_UNCHANGED;
+	it = item(p, "eth0", PLAN_CHANNELS, -1);
 	it->status = STEP_FAILED;
 	it->err = -EINVAL;
 	snprintf(it->msg, sizeof(it->msg), "Invalid argument: requested channel count exceeds maximum");
-	it = item(&p, "eth0", PLAN_IRQ_AFFINITY, 1);
+	it = item(p, "eth0", PLAN_IRQ_AFFINITY, 1);
 	it->status = STEP_OK;
 	it->has_effective = true;
-	cpuset_zero(&it->effective);
-	cpuset_set(&it->effective, 3);
+	assert_int_equal(plan_set(p, &it->effective, fx_cpu(&p->sets, 3)), 0);
 	assert_true(plan_item_string(it, line, sizeof(line)) > 0);
 	assert_string_equal(line, "eth0 queue 1 irq 26 cpus 0 -> 1: ok (effective 3)");
-	it = item(&p, "eth0", PLAN_IRQ_AFFINITY, 2);
+	it = item(p, "eth0", PLAN_IRQ_AFFINITY, 2);
 	it->status = STEP_SKIPPED;
 	snprintf(it->msg, sizeof(it->msg), "skipped: eth0 vanished");
-	out = render(&p, &r);
+	out = render(&a);
 	assert_non_null(strstr(out, "eth0 channels combined 1 -> 4: failed: Invalid argument: "
 				    "requested channel count exceeds maximum\n"));
 	assert_non_null(strstr(out, "eth0 queue 2 irq 28 cpus 0 -> 2: skipped: skipped: eth0 vanished\n"));
-	assert_non_null(strstr(out, "applied: 1 ok, 1 failed, 1 skipped, 2 unchanged\n"));
+	snprintf(line, sizeof(line), "applied: 1 ok, 1 failed, 1 skipped, %u unchanged\n", p->n - 3);
+	assert_non_null(strstr(out, line));
 	free(out);
+	/* a signal stopped it: the summary says so, and how many were not done */
+	p->interrupted = SIGTERM;
+	it->err = -EINTR;
+	out = render(&a);
+	assert_non_null(strstr(out, "\ninterrupted by SIGTERM: 1 change made, 1 failed, 1 not done; "
+				    "the state file keeps the way back (mqbalance --revert)\n"));
+	assert_null(strstr(out, "applied: "));
+	free(out);
+	p->interrupted = 0;
 	/* nothing to do */
-	memset(&r, 0, sizeof(r));
-	r.unchanged = 5;
-	out = render(&p, &r);
-	assert_non_null(strstr(out, "nothing to do: everything is already tuned (5 unchanged, 0 skipped)\n"));
+	for (unsigned i = 0; i < p->n; i++)
+		p->items[i].status = STEP_UNCHANGED;
+	out = render(&a);
+	snprintf(line, sizeof(line), "nothing to do: everything is already tuned (%u unchanged, 0 skipped)\n",
+		 p->n);
+	assert_non_null(strstr(out, line));
 	free(out);
-	plan_free(&p);
+	assessment_free(&a);
 	snap_free(&s);
 }
 
-static void test_cpus_string(void **state)
+/* Held items say why, and a warning --apply cannot fix is noted. */
+static void test_holds_text(void **state)
 {
-	struct mq_cpuset c;
-	char buf[16];
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	char *out;
 	(void)state;
-	cpuset_zero(&c);
-	assert_string_equal(plan_cpus_string(&c, buf, sizeof(buf)), "-");
-	assert_int_equal(cpuset_parse_list("0-3,70", &c), 0);
-	assert_string_equal(plan_cpus_string(&c, buf, sizeof(buf)), "0-3,70");
-	assert_int_equal(cpuset_parse_list("0,2,4,6,8,10,12,14", &c), 0);
-	assert_string_equal(plan_cpus_string(&c, buf, sizeof(buf)), "(8 CPUs)");
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_PAIR, 4, 4, -1});
+	s.nics[0].irqs[2].managed = true;
+	s.platform.irqbalance_pid = 77;
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	out = render(&a);
+	assert_non_null(strstr(out, "eth0 queue 2 irq 26 cpus 0 -> 2 (held: kernel-managed IRQ, cannot "
+				    "be moved from user space)\n"));
+	assert_non_null(strstr(out, "note: irqbalance (pid 77) runs without mqbalance's policy script"));
+	free(out);
+	assessment_free(&a);
+	snap_free(&s);
 }
 
-static char *render_json(const struct mq_plan *p, const struct apply_report *r, bool pretty)
+static char *render_json(const struct mq_assessment *a, int status, bool pretty)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(plan_render_json(f, p, r, pretty), 0);
+	assert_int_equal(plan_render_json(f, a, status, pretty), 0);
 	fclose(f);
 	if (!json_valid(buf, len))
 		fail_msg("invalid JSON:\n%s", buf);
@@ -132,8 +157,7 @@ static char *render_json(const struct mq_plan *p, const struct apply_report *r, 
 static void test_json(void **state)
 {
 	struct mq_snapshot s;
-	struct mq_plan p;
-	struct apply_report r = {.ok = 3, .failed = 1, .reprobed = true};
+	struct mq_assessment a;
 	struct plan_item *it;
 	char *out;
 	(void)state;
@@ -141,8 +165,8 @@ static void test_json(void **state)
 	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
 	add_nic(&s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
 	snprintf(s.nics[0].irqs[0].name, sizeof(s.nics[0].irqs[0].name), "bad\"name\x01\xff");
-	assert_int_equal(plan_build(&s, NULL, &p), 0);
-	out = render_json(&p, NULL, false);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	out = render_json(&a, 0, false);
 	assert_non_null(strstr(out, "\"dry_run\":true"));
 	assert_non_null(strstr(out, "{\"kind\":\"channels\",\"ifname\":\"eth0\",\"ifindex\":2,\"queue\":null,"
 				    "\"current\":{\"combined\":1,\"rx\":0,\"tx\":0,\"other\":0},"
@@ -150,20 +174,24 @@ static void test_json(void **state)
 	assert_non_null(strstr(out, "\"kind\":\"irq_affinity\",\"ifname\":\"eth0\",\"ifindex\":2,\"queue\":2,"
 				    "\"irq\":28,\"irq_name\":\"virtio1-input.2\",\"current_cpus\":[0],"
 				    "\"target_cpus\":[2],\"effective_cpus\":null,\"change\":true,"
-				    "\"status\":\"planned\",\"errno\":null,\"message\":null,\"note\":null}"));
-	assert_non_null(strstr(out, "\"text\":\"no channel support: channels left alone\""));
+				    "\"status\":\"planned\",\"errno\":null,\"message\":null,\"hold\":\"none\"}"));
+	assert_non_null(strstr(out, "\"findings\":[{\"severity\":\"warning\",\"code\":\"channels_below_target\""));
+	assert_non_null(strstr(out, "\"fix_kind\":\"apply\""));
 	free(out);
-	it = &p.items[0];
+	a.plan.applied = a.plan.reprobed = true;
+	it = &a.plan.items[0];
 	it->status = STEP_FAILED;
 	it->err = -EINVAL;
 	snprintf(it->msg, sizeof(it->msg), "Invalid argument: \"quoted\" words");
-	out = render_json(&p, &r, true);
+	out = render_json(&a, 1, true);
 	assert_non_null(strstr(out, "\"dry_run\": false"));
 	assert_non_null(strstr(out, "\"exit_status\": 1"));
 	assert_non_null(strstr(out, "\"errno\": 22"));
 	assert_non_null(strstr(out, "\"message\": \"Invalid argument: \\\"quoted\\\" words\""));
+	assert_non_null(strstr(out, "\"reprobed\": true"));
+	assert_non_null(strstr(out, "\"failed\": 1"));
 	free(out);
-	plan_free(&p);
+	assessment_free(&a);
 	snap_free(&s);
 }
 
@@ -172,7 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dry_run_text),
 		cmocka_unit_test(test_results_text),
-		cmocka_unit_test(test_cpus_string),
+		cmocka_unit_test(test_holds_text),
 		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests_name("plan_render", tests, NULL, NULL);

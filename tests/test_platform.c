@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +74,302 @@ static void test_irqbalance(void **state)
 	assert_int_equal(probe("gce").irqbalance_pid, 0); /* no /proc at all */
 }
 
+/* What the running irqbalance was told, from its /proc/PID/cmdline in the fixture trees. */
+static void test_irqbalance_policy(void **state)
+{
+	struct mq_platform p;
+	(void)state;
+	/* Debian's unit with our drop-in; the script exists in the tree */
+	p = probe("aws-nitro");
+	assert_string_equal(p.irqbalance_policy, "/usr/lib/mqbalance/irqbalance-policy");
+	assert_true(p.irqbalance_policy_ours);
+	assert_int_equal(p.irqbalance_nbanirq, 0);
+	/* -fl DIR: a policy directory with an entry "mqbalance" */
+	p = probe("irqbalance-dir");
+	assert_int_equal(p.irqbalance_pid, 500);
+	assert_string_equal(p.irqbalance_policy, "/etc/irqbalance.d");
+	assert_true(p.irqbalance_policy_ours);
+	/* our path, but no such file: irqbalance runs without a policy */
+	p = probe("irqbalance-missing");
+	assert_string_equal(p.irqbalance_policy, "/usr/lib/mqbalance/irqbalance-policy");
+	assert_false(p.irqbalance_policy_ours);
+	assert_int_equal(p.irqbalance_nbanirq, 2);
+	assert_int_equal(p.irqbalance_banirq[0], 40);
+	assert_int_equal(p.irqbalance_banirq[1], 41);
+	/* no irqbalance: nothing */
+	p = probe("none");
+	assert_string_equal(p.irqbalance_policy, "");
+	assert_false(p.irqbalance_policy_ours);
+	assert_int_equal(p.irqbalance_nbanirq, 0);
+}
+
+static struct mq_platform parse(const char *buf, size_t len, int want)
+{
+	struct mq_platform p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.irqbalance_policy, sizeof(p.irqbalance_policy), "stale");
+	p.irqbalance_nbanirq = 3;
+	assert_int_equal(platform_parse_irqbalance_cmdline(buf, len, &p), want);
+	return p;
+}
+#define PARSE(lit) parse(lit, sizeof(lit) - 1, 0)
+
+/* The command line read the way irqbalance's getopt_long reads it. */
+static void test_irqbalance_cmdline(void **state)
+{
+	struct mq_platform p;
+	char big[600];
+	size_t n;
+	(void)state;
+	/* separate argument; the last --policyscript wins */
+	p = PARSE("irqbalance\0--policyscript\0/a\0--foreground\0--policyscript=/b\0");
+	assert_string_equal(p.irqbalance_policy, "/b");
+	/* short, attached and separate; grouped after a flag */
+	assert_string_equal(PARSE("irqbalance\0-l/x\0").irqbalance_policy, "/x");
+	assert_string_equal(PARSE("irqbalance\0-l\0/y\0").irqbalance_policy, "/y");
+	assert_string_equal(PARSE("irqbalance\0-fjl\0/z\0").irqbalance_policy, "/z");
+	/* an unambiguous prefix of a long option counts (--po: policyscript, powerthresh: no) */
+	assert_string_equal(PARSE("irqbalance\0--policy=/p\0").irqbalance_policy, "/p");
+	assert_string_equal(PARSE("irqbalance\0--po=/p\0").irqbalance_policy, "");
+	/* another option's argument is not an option: -p takes "-l" */
+	p = PARSE("irqbalance\0-p\0-l\0/q\0--pid\0--policyscript=/r\0");
+	assert_string_equal(p.irqbalance_policy, "");
+	/* "--" ends the options; a lone "-" and non-options are skipped */
+	assert_string_equal(PARSE("irqbalance\0-\0x\0--\0-l/s\0").irqbalance_policy, "");
+	/* a missing argument at the end */
+	assert_string_equal(PARSE("irqbalance\0--policyscript\0").irqbalance_policy, "");
+	/* --banirq and -i, repeatable; strtoull's reading: digits then anything */
+	p = PARSE("irqbalance\0--banirq=43\0-i44\0-i\0" "45x\0--banirq\0nope\0-i\0-5\0--ban=46\0");
+	assert_int_equal(p.irqbalance_nbanirq, 3);
+	assert_int_equal(p.irqbalance_banirq[0], 43);
+	assert_int_equal(p.irqbalance_banirq[1], 44);
+	assert_int_equal(p.irqbalance_banirq[2], 45);
+	assert_false(p.irqbalance_banirq_more);
+	/* --ban is ambiguous (banirq, banmod): irqbalance refuses it, so do we */
+	/* more than MQ_BANIRQ_MAX: the first kept, the rest flagged */
+	n = (size_t)snprintf(big, sizeof(big), "irqbalance");
+	big[n++] = '\0';
+	for (unsigned i = 0; i < MQ_BANIRQ_MAX + 2; i++) {
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "-i%u", 100 + i);
+		big[n++] = '\0';
+	}
+	p = parse(big, n, 0);
+	assert_int_equal(p.irqbalance_nbanirq, MQ_BANIRQ_MAX);
+	assert_int_equal(p.irqbalance_banirq[MQ_BANIRQ_MAX - 1], 100 + MQ_BANIRQ_MAX - 1);
+	assert_true(p.irqbalance_banirq_more);
+	/* a last argument cut short (no NUL) is dropped; a long path is cut to fit */
+	assert_string_equal(PARSE("irqbalance\0-l/a\0-l/trunc").irqbalance_policy, "/a");
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "x\0-l", 5);
+	big[sizeof(big) - 1] = '\0';
+	p = parse(big, sizeof(big), 0);
+	assert_int_equal(strlen(p.irqbalance_policy), sizeof(p.irqbalance_policy) - 1);
+	/* nothing at all: an error, p untouched */
+	p = parse("", 0, -EINVAL);
+	assert_string_equal(p.irqbalance_policy, "stale");
+	p = parse("no-nul", 6, -EINVAL);
+	assert_int_equal(platform_parse_irqbalance_cmdline(NULL, 0, &p), -EINVAL);
+}
+
+/* ---- CPUID, injected ---------------------------------------------------- */
+
+/* The fake CPU: leaf 1's hypervisor bit and the signatures at 0x40000000/0x100. */
+static struct {
+	bool x86, hv_bit;
+	char sig[13], sig2[13];
+	unsigned calls;
+} fake;
+
+static bool fake_cpuid(uint32_t leaf, uint32_t regs[4])
+{
+	const char *sig = leaf == 0x40000000U ? fake.sig : leaf == 0x40000100U ? fake.sig2 : "";
+
+	fake.calls++;
+	if (!fake.x86)
+		return false;
+	memset(regs, 0, 4 * sizeof(*regs));
+	if (leaf == 1) {
+		regs[2] = fake.hv_bit ? 1U << 31 : 0;
+		return true;
+	}
+	memcpy(&regs[1], sig, 4);
+	memcpy(&regs[2], sig + 4, 4);
+	memcpy(&regs[3], sig + 8, 4);
+	return true;
+}
+
+static void set_fake(bool hv_bit, const char *sig, size_t len, const char *sig2)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.x86 = true;
+	fake.hv_bit = hv_bit;
+	memcpy(fake.sig, sig, len); /* 12 bytes, NULs and all */
+	snprintf(fake.sig2, sizeof(fake.sig2), "%s", sig2 ? sig2 : "");
+}
+
+static void test_cpuid_signatures(void **state)
+{
+	static const struct {
+		const char sig[13];
+		const char *name, *shown;
+	} cases[] = {
+		{"KVMKVMKVM\0\0\0", "kvm", "KVMKVMKVM"},   {"Linux KVM Hv", "kvm", "Linux KVM Hv"},
+		{"Microsoft Hv", "hyperv", "Microsoft Hv"}, {"VMwareVMware", "vmware", "VMwareVMware"},
+		{"XenVMMXenVMM", "xen", "XenVMMXenVMM"},    {"TCGTCGTCGTCG", "qemu", "TCGTCGTCGTCG"},
+		{"bhyve bhyve ", "bhyve", "bhyve bhyve "},  {"ACRNACRNACRN", "acrn", "ACRNACRNACRN"},
+		{"VBoxVBoxVBox", "virtualbox", "VBoxVBoxVBox"},
+		{" lrpepyh  vr", "parallels", " lrpepyh  vr"},
+		{"QNXQVMBSQG\0\0", "qnx", "QNXQVMBSQG"},   {"Jailhouse\0\0\0", "jailhouse", "Jailhouse"},
+		{"NewVisor\x01\xff\0\0", "", "NewVisor??"}, /* unknown: no name, printable signature */
+		{"\0\0\0\0\0\0\0\0\0\0\0\0", "", ""},
+	};
+	char name[32], sig[13];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		set_fake(true, cases[i].sig, 12, NULL);
+		assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+		if (strcmp(name, cases[i].name) || strcmp(sig, cases[i].shown))
+			fail_msg("case %zu: got '%s' '%s'", i, name, sig);
+	}
+
+	/* No hypervisor bit (bare metal), not x86, no CPUID at all: 0, outputs untouched. */
+	strcpy(name, "keep");
+	set_fake(false, "KVMKVMKVM\0\0\0", 12, NULL);
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 0);
+	assert_int_equal(fake.calls, 1); /* the signature leaf is not even read */
+	fake.x86 = false;
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 0);
+	assert_int_equal(platform_cpuid_hypervisor(NULL, name, sig), 0);
+	assert_string_equal(name, "keep");
+
+	/* KVM or Xen with Hyper-V enlightenments: their own signature at 0x40000100. */
+	set_fake(true, "Microsoft Hv", 12, "KVMKVMKVM");
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "kvm");
+	assert_string_equal(sig, "KVMKVMKVM");
+	set_fake(true, "Microsoft Hv", 12, "XenVMMXenVMM");
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "xen");
+	set_fake(true, "Microsoft Hv", 12, "garbage");
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "hyperv");
+	assert_string_equal(sig, "Microsoft Hv");
+}
+
+static struct mq_platform probe_with(const char *dir, platform_cpuid_fn fn)
+{
+	const char *data = getenv("MQ_TEST_DATA");
+	struct mq_platform p;
+	char root[4096];
+
+	snprintf(root, sizeof(root), "%s/platform/%s", data && *data ? data : "tests/data", dir);
+	sysfs_set_root(root);
+	memset(&p, 0x5a, sizeof(p));
+	assert_int_equal(platform_probe_with(fn, &p), 0);
+	return p;
+}
+
+/* Which source wins: a named CPUID signature over DMI; DMI keeps the cloud. */
+static void test_hypervisor_sources(void **state)
+{
+	static const struct {
+		const char *dir;
+		bool hv_bit;
+		const char *sig;
+		const char *hv, *cloud, *src;
+		bool virt;
+	} cases[] = {
+		{"qemu", true, "TCGTCGTCGTCG", "qemu", "", "cpuid", true},  /* DMI "QEMU" alone says kvm */
+		{"qemu", true, "KVMKVMKVM", "kvm", "", "cpuid", true},
+		{"qemu", false, "", "kvm", "", "dmi", true},                 /* no hypervisor bit: DMI stands */
+		{"aws-nitro", true, "KVMKVMKVM", "kvm", "aws", "cpuid", true},
+		{"azure", true, "Microsoft Hv", "hyperv", "azure", "cpuid", true},
+		{"gce", true, "Unknown12345", "kvm", "gce", "dmi", true},    /* unknown signature keeps DMI's */
+		{"none", true, "Unknown12345", "", "", "cpuid", true},       /* a VM, kind unknown */
+		{"none", true, "VMwareVMware", "vmware", "", "cpuid", true},
+		{"none", false, "", "", "", "", false},                      /* bare metal */
+		{"aws-xen", false, "", "xen", "aws", "dmi", true},
+		{"xen", false, "", "xen", "", "dmi", true},
+		{"cpuinfo-flag", false, "", "", "", "cpuinfo", true},       /* flag only: a VM, kind unknown */
+		{"cpuinfo-metal", false, "", "", "", "", false},            /* "hypervisorx" is not the flag */
+		{"cpuinfo-flag", true, "KVMKVMKVM", "kvm", "", "cpuid", true},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_platform p;
+
+		set_fake(cases[i].hv_bit, cases[i].sig, strlen(cases[i].sig), NULL);
+		p = probe_with(cases[i].dir, fake_cpuid);
+		if (strcmp(p.hypervisor, cases[i].hv) || strcmp(p.cloud, cases[i].cloud) ||
+		    strcmp(p.hypervisor_source, cases[i].src) || p.virtualized != cases[i].virt)
+			fail_msg("case %zu (%s): got '%s' cloud '%s' source '%s' virtualized %d", i,
+				 cases[i].dir, p.hypervisor, p.cloud, p.hypervisor_source, p.virtualized);
+		assert_string_equal(p.cpuid_signature, cases[i].hv_bit ? cases[i].sig : "");
+	}
+	/* /sys/hypervisor/type alone (a Xen PV guest has no DMI). */
+	assert_string_equal(probe_with("xen-sysfs", NULL).hypervisor, "xen");
+	assert_string_equal(probe_with("xen-sysfs", NULL).hypervisor_source, "sysfs");
+
+	/* A fixture root: platform_probe never asks this machine's CPU. */
+	assert_string_equal(probe("none").cpuid_signature, "");
+	assert_false(probe("none").virtualized);
+	/* The real CPU, whatever it is: a signature only if it says it is virtual. */
+	{
+		struct mq_platform p;
+
+		sysfs_set_root("/nonexistent-mqbalance-root");
+		assert_int_equal(platform_probe_with(platform_cpuid_native, &p), 0);
+		if (!p.virtualized)
+			assert_string_equal(p.cpuid_signature, "");
+	}
+}
+
+static void test_containers(void **state)
+{
+	static const struct {
+		const char *dir, *container, *src;
+	} cases[] = {
+		{"ctr-nspawn", "systemd-nspawn", "/run/systemd/container"},
+		{"ctr-odd", "weird", "/run/systemd/container"},
+		{"ctr-hostmgr", "podman", "/run/host/container-manager"},
+		{"ctr-environ", "lxc", "/proc/1/environ"},
+		{"ctr-environ-other", "", ""},
+		{"ctr-docker", "docker", "/.dockerenv"},
+		{"ctr-podman", "podman", "/run/.containerenv"},
+		{"stale-dockerenv", "", ""}, /* PID 2 is kthreadd: the machine's own PID namespace */
+		{"ctr-openvz", "openvz", "/proc/vz"},
+		{"openvz-host", "", ""},
+		{"ctr-wsl", "wsl", "/proc/sys/kernel/osrelease"},
+		{"ctr-lxcfs", "lxc", "/proc/self/mountinfo"},
+		{"lxcfs-host", "", ""},
+		{"ctr-k8s", "kubernetes", "/run/secrets/kubernetes.io"},
+		{"none", "", ""},
+		{"aws-nitro", "", ""},
+		{"does-not-exist", "", ""},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_platform p = probe(cases[i].dir);
+
+		if (strcmp(p.container, cases[i].container) || strcmp(p.container_source, cases[i].src))
+			fail_msg("%s: got container '%s' from '%s'", cases[i].dir, p.container,
+				 p.container_source);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clouds),
 		cmocka_unit_test(test_odd_strings),
 		cmocka_unit_test(test_irqbalance),
+		cmocka_unit_test(test_irqbalance_policy),
+		cmocka_unit_test(test_irqbalance_cmdline),
+		cmocka_unit_test(test_cpuid_signatures),
+		cmocka_unit_test(test_hypervisor_sources),
+		cmocka_unit_test(test_containers),
 	};
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
 }

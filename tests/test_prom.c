@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "output/prom.h"
+#include "tests/fx_cpuset.h"
 
 /* ---- snapshot builders --------------------------------------------------- */
 
@@ -23,9 +24,9 @@ static struct mq_snapshot *snap_new(const char *online, const char *isolated)
 	assert_non_null(s);
 	s->nics = calloc(MAX_NICS, sizeof(*s->nics));
 	assert_non_null(s->nics);
-	assert_int_equal(cpuset_parse_list(online, &s->cpus.online), 0);
-	assert_int_equal(cpuset_parse_list(isolated, &s->cpus.isolated), 0);
-	s->cpus.n_online = cpuset_count(&s->cpus.online);
+	s->cpus.online = fx_set(&s->cpus.sets, online);
+	s->cpus.isolated = fx_set(&s->cpus.sets, isolated);
+	s->cpus.n_online = cpuset_count(s->cpus.online);
 	return s;
 }
 
@@ -34,8 +35,10 @@ static void snap_free(struct mq_snapshot *s)
 	for (unsigned i = 0; i < s->nnics; i++) {
 		free(s->nics[i].queues);
 		free(s->nics[i].irqs);
+		cpuset_pool_free(&s->nics[i].sets);
 	}
 	free(s->nics);
+	cpuset_pool_free(&s->cpus.sets);
 	free(s);
 }
 
@@ -93,9 +96,22 @@ static struct mq_nic *add_nic(struct mq_snapshot *s, const char *name, unsigned 
 		}
 		q->total = 10 * k;
 		q->has_effective = true;
-		cpuset_set(&q->effective, qi % ncpus);
+		q->effective = fx_cpu(&n->sets, qi % ncpus);
 	}
 	return n;
+}
+
+/* The assessment of s with the findings replaced by the n given. */
+static void assess_with(struct mq_assessment *a, const struct mq_snapshot *s,
+			const struct mq_finding *fs, unsigned n)
+{
+	assert_int_equal(assess(s, NULL, NULL, a), 0);
+	free(a->findings);
+	a->findings = calloc(n ? n : 1, sizeof(*fs));
+	assert_non_null(a->findings);
+	if (n)
+		memcpy(a->findings, fs, n * sizeof(*fs));
+	a->nfindings = n;
 }
 
 static char *render(const struct prom_input *in, int *ret)
@@ -214,7 +230,7 @@ static unsigned check_exposition(const char *text)
 				break;
 			}
 		}
-		/* "<series> <integer>" and nothing more: no timestamp */
+		/* "<series> <integer>" (a ratio: "0.nnnn") and nothing more: no timestamp */
 		assert_true(nkeys < MAX_SERIES);
 		keys[nkeys] = strndup(line, (size_t)(c - line));
 		assert_non_null(keys[nkeys]);
@@ -223,6 +239,9 @@ static unsigned check_exposition(const char *text)
 		assert_true(*c >= '0' && *c <= '9');
 		while (*c >= '0' && *c <= '9')
 			c++;
+		if (*c == '.' && strstr(name, "_share"))
+			for (c++; *c >= '0' && *c <= '9';)
+				c++;
 		assert_int_equal(*c, '\0');
 		if (strlen(name) > 5 && strcmp(name + strlen(name) - 5, "_info") == 0)
 			assert_string_equal(c - 2, " 1");
@@ -279,19 +298,31 @@ static void test_full(void **state)
 		{.severity = SEV_WARNING, .code = FIND_IRQS_STACKED, .ifname = "eth0"}, /* duplicate */
 		{.severity = SEV_INFO, .code = FIND_IRQBALANCE_RUNNING, .ifname = ""},
 	};
-	struct prom_input in = {.s = s, .findings = fs, .nfindings = 3, .tune = t, .version = "1.2.3"};
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a, .tune = t, .version = "1.2.3"};
 	char key[256], *out;
 	int r;
 
 	(void)state;
 	assert_non_null(t);
+	uint32_t indir[8] = {0, 1, 0, 1, 0, 1, 0, 1}; /* 2 of eth0's 4 queues */
+
 	add_nic(s, "eth0", 4, 24, 4);
 	add_nic(s, "eth1", 2, 40, 4);
+	s->nics[0].rss = (struct mq_rss){.source = RSS_IOCTL, .n = 8, .indir = indir, .key_size = 40};
+	assess_with(&a, s, fs, 3);
+	/* per-CPU counts of two queue IRQs and the config IRQ (which does not count) */
+	uint64_t c0[4] = {100, 5, 0, 1}, c1[4] = {1, 2, 3, MQ_NA}, c2[4] = {9999, 9999, 9999, 9999};
+
+	s->nics[0].irqs[0].per_cpu = c0;
+	s->nics[0].irqs[0].n_per_cpu = 4;
+	s->nics[0].irqs[1].per_cpu = c1;
+	s->nics[0].irqs[1].n_per_cpu = 4;
+	s->nics[0].irqs[8].per_cpu = c2; /* eth0's config vector */
+	s->nics[0].irqs[8].n_per_cpu = 4;
 	tn = tune_stats_nic(t, "eth0");
 	assert_non_null(tn);
-	tn->has_target = true;
-	tn->target_combined = 3;
-	tn->failures[TUNE_ACTION_IRQ_AFFINITY] = 5;
+	tn->failures[PLAN_IRQ_AFFINITY] = 5;
 	assert_ptr_equal(tune_stats_nic(t, "eth0"), tn);
 	t->last_apply = 1790000000;
 	t->drift_corrections = 2;
@@ -313,9 +344,10 @@ static void test_full(void **state)
 	assert_int_equal(value_of(out, "mqbalance_channels{device=\"eth0\",type=\"combined\"}"), 4);
 	assert_int_equal(value_of(out, "mqbalance_channels_max{device=\"eth0\",type=\"combined\"}"), 8);
 	assert_int_equal(value_of(out, "mqbalance_channels_target{device=\"eth0\",type=\"combined\"}"), 3);
-	/* virtio has combined only; no target for eth1 (no plan entry) */
+	/* the plan's target: 3 usable CPUs; virtio has combined only */
+	assert_int_equal(value_of(out, "mqbalance_channels_target{device=\"eth1\",type=\"combined\"}"), 3);
 	assert_int_equal(value_of(out, "mqbalance_channels{device=\"eth0\",type=\"rx\"}"), -1);
-	assert_int_equal(count_prefix(out, "mqbalance_channels_target{"), 1);
+	assert_int_equal(count_prefix(out, "mqbalance_channels_target{"), 2);
 	assert_int_equal(count_prefix(out, "mqbalance_channels{"), 2);
 	snprintf(key, sizeof(key), "mqbalance_irq_interrupts_total{device=\"eth0\",irq=\"27\",queue=\"1\",role=\"%s\"}",
 		 irq_role_to_string(IRQ_ROLE_TX));
@@ -336,6 +368,12 @@ static void test_full(void **state)
 	/* queue IRQs: eth0 rx+tx of q0 and eth1 rx+tx of q0 land on cpu 0; cpu 3 gets eth0 q3 */
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_irqs{cpu=\"0\"}"), 4);
 	assert_int_equal(value_of(out, "mqbalance_cpu_queue_irqs{cpu=\"3\"}"), 2);
+	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"0\"}"), 101);
+	assert_int_equal(value_of(out, "mqbalance_rss_queues_covered{device=\"eth0\"}"), 2);
+	assert_non_null(strstr(out, "\nmqbalance_rss_max_weight_share{device=\"eth0\"} 0.5000\n"));
+	assert_int_equal(count_prefix(out, "mqbalance_rss_queues_covered{"), 1); /* eth1 has no table */
+	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"2\"}"), 3);
+	assert_int_equal(value_of(out, "mqbalance_cpu_queue_interrupts_total{cpu=\"3\"}"), 1);
 	/* findings: deduplicated, counted per severity */
 	snprintf(key, sizeof(key), "mqbalance_finding{code=\"%s\",severity=\"%s\",device=\"eth0\"}",
 		 finding_code_to_string(FIND_IRQS_STACKED), severity_to_string(SEV_WARNING));
@@ -350,11 +388,13 @@ static void test_full(void **state)
 	assert_int_equal(value_of(out, "mqbalance_drift_corrections_total"), 2);
 	assert_int_equal(value_of(out, "mqbalance_apply_failures_total{device=\"eth0\",action=\"irq_affinity\"}"), 5);
 	assert_int_equal(value_of(out, "mqbalance_apply_failures_total{device=\"eth0\",action=\"channels\"}"), 0);
-	assert_int_equal(count_prefix(out, "mqbalance_apply_failures_total{"), _TUNE_ACTION_MAX);
+	assert_int_equal(count_prefix(out, "mqbalance_apply_failures_total{"), _PLAN_KIND_MAX);
 	/* no textfile write timestamp: node_exporter exports the file's mtime */
 	assert_null(strstr(out, "timestamp_seconds{"));
 	free(out);
 	free(t);
+	assessment_free(&a);
+	s->nics[0].rss = (struct mq_rss){0}; /* the table is on the stack */
 	snap_free(s);
 }
 
@@ -362,7 +402,8 @@ static void test_missing_counters_omitted(void **state)
 {
 	struct mq_snapshot *s = snap_new("0-1", "");
 	struct mq_nic *n;
-	struct prom_input in = {.s = s};
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a};
 	char *out;
 	int r;
 
@@ -373,6 +414,7 @@ static void test_missing_counters_omitted(void **state)
 	n->queues[1].tx_bytes = MQ_NA;
 	n->queues[0].rx_packets = 0;
 	n->irqs[1].total = MQ_NA; /* vanished IRQ */
+	assess_with(&a, s, NULL, 0);
 	out = render(&in, &r);
 	assert_int_equal(r, 0);
 	check_exposition(out);
@@ -386,13 +428,14 @@ static void test_missing_counters_omitted(void **state)
 	assert_int_equal(value_of(out, "mqbalance_queue_receive_packets_total{device=\"ens4\",queue=\"0\"}"), 0);
 	assert_int_equal(count_prefix(out, "mqbalance_irq_interrupts_total{"), 4);
 	assert_int_equal(count_prefix(out, "mqbalance_irq_info{"), 5);
-	/* one-shot: no tuning families */
+	/* one-shot: no tuning history, but the plan's target all the same */
 	assert_false(has_family(out, "mqbalance_apply_failures_total"));
 	assert_false(has_family(out, "mqbalance_last_apply_timestamp_seconds"));
-	assert_false(has_family(out, "mqbalance_channels_target"));
+	assert_int_equal(value_of(out, "mqbalance_channels_target{device=\"ens4\",type=\"combined\"}"), 2);
 	assert_false(has_family(out, "mqbalance_finding"));
 	assert_true(has_family(out, "mqbalance_findings"));
 	free(out);
+	assessment_free(&a);
 	snap_free(s);
 }
 
@@ -400,7 +443,8 @@ static void test_label_escaping(void **state)
 {
 	struct mq_snapshot *s = snap_new("0", "");
 	struct mq_nic *n;
-	struct prom_input in = {.s = s, .version = "v\"1\\x"};
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a, .version = "v\"1\\x"};
 	char *out;
 	int r;
 
@@ -408,10 +452,12 @@ static void test_label_escaping(void **state)
 	n = add_nic(s, "we\"ird", 1, 10, 1);
 	snprintf(n->irqs[0].name, sizeof(n->irqs[0].name), "a \"q\\0\"\nb, c");
 	snprintf(n->driver, sizeof(n->driver), "drv\\");
+	assess_with(&a, s, NULL, 0);
 	out = render(&in, &r);
 	assert_int_equal(r, 0);
 	check_exposition(out);
-	assert_non_null(strstr(out, "name=\"a \\\"q\\\\0\\\"\\nb, c\""));
+	/* a newline, like any control character, is written as the text \x0a */
+	assert_non_null(strstr(out, "name=\"a \\\"q\\\\0\\\"\\\\x0ab, c\""));
 	assert_non_null(strstr(out, "mqbalance_build_info{version=\"v\\\"1\\\\x\"} 1\n"));
 	assert_non_null(strstr(out, "device=\"we\\\"ird\""));
 	assert_non_null(strstr(out, "driver=\"drv\\\\\""));
@@ -419,6 +465,7 @@ static void test_label_escaping(void **state)
 	for (const char *l = out; *l; l = strchr(l, '\n') + 1)
 		assert_true(l[0] == '#' || strncmp(l, "mqbalance_", 10) == 0);
 	free(out);
+	assessment_free(&a);
 	snap_free(s);
 }
 
@@ -427,7 +474,8 @@ static void test_duplicates_dropped(void **state)
 	struct mq_snapshot *s = snap_new("0-1", "");
 	struct mq_nic *n;
 	struct mq_tune_stats *t = calloc(1, sizeof(*t));
-	struct prom_input in = {.s = s, .tune = t};
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a, .tune = t};
 	char *out;
 	int r;
 
@@ -437,6 +485,7 @@ static void test_duplicates_dropped(void **state)
 	n->queues[1].index = 0;   /* two queues claiming index 0 */
 	n->irqs[2].irq = n->irqs[0].irq; /* one IRQ listed twice */
 	add_nic(s, "eth0", 2, 50, 2); /* the same NIC twice */
+	assess_with(&a, s, NULL, 0);
 	/* tune table with a duplicate entry written by hand */
 	t->nnics = 2;
 	snprintf(t->nic[0].ifname, sizeof(t->nic[0].ifname), "eth0");
@@ -447,19 +496,20 @@ static void test_duplicates_dropped(void **state)
 	assert_int_equal(count_prefix(out, "mqbalance_queue_receive_packets_total{"), 1);
 	assert_int_equal(count_prefix(out, "mqbalance_device_info{"), 1);
 	assert_int_equal(count_prefix(out, "mqbalance_irq_info{"), 4);
-	assert_int_equal(count_prefix(out, "mqbalance_apply_failures_total{"), _TUNE_ACTION_MAX);
+	assert_int_equal(count_prefix(out, "mqbalance_apply_failures_total{"), _PLAN_KIND_MAX);
 	free(out);
 	free(t);
+	assessment_free(&a);
 	snap_free(s);
 }
 
 static void test_channel_types(void **state)
 {
-	struct mq_snapshot *s = snap_new("0-7", "");
+	struct mq_snapshot *s = snap_new("0-7", "6-7");
 	struct mq_nic *gve, *veth;
 	struct mq_tune_stats *t = calloc(1, sizeof(*t));
-	struct mq_tune_nic *tn;
-	struct prom_input in = {.s = s, .tune = t, .cpus_usable = 6};
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a, .tune = t};
 	char *out;
 	int r;
 
@@ -469,9 +519,7 @@ static void test_channel_types(void **state)
 	gve->ch = (struct mq_channels){.source = CHANNELS_NETLINK, .rx = 2, .tx = 2, .rx_max = 16, .tx_max = 16};
 	veth = add_nic(s, "veth0", 1, 40, 8);
 	veth->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
-	tn = tune_stats_nic(t, "ens5");
-	tn->has_target = true;
-	tn->target_rx = tn->target_tx = 8;
+	assess_with(&a, s, NULL, 0);
 	out = render(&in, &r);
 	assert_int_equal(r, 0);
 	check_exposition(out);
@@ -479,20 +527,23 @@ static void test_channel_types(void **state)
 	assert_int_equal(value_of(out, "mqbalance_channels{device=\"ens5\",type=\"rx\"}"), 2);
 	assert_int_equal(value_of(out, "mqbalance_channels_max{device=\"ens5\",type=\"tx\"}"), 16);
 	assert_int_equal(value_of(out, "mqbalance_channels{device=\"ens5\",type=\"combined\"}"), -1);
-	assert_int_equal(value_of(out, "mqbalance_channels_target{device=\"ens5\",type=\"tx\"}"), 8);
+	/* the plan's target: min(16, 6 usable CPUs) rx and tx */
+	assert_int_equal(value_of(out, "mqbalance_channels_target{device=\"ens5\",type=\"tx\"}"), 6);
 	assert_int_equal(count_prefix(out, "mqbalance_channels{"), 2);
 	assert_int_equal(count_prefix(out, "mqbalance_channels_target{"), 2);
 	assert_null(strstr(out, "mqbalance_channels{device=\"veth0\""));
 	assert_null(strstr(out, "mqbalance_channels_max{device=\"veth0\""));
 	free(out);
 	free(t);
+	assessment_free(&a);
 	snap_free(s);
 }
 
 static void test_empty_and_errors(void **state)
 {
 	struct mq_snapshot *s = snap_new("", "");
-	struct prom_input in = {.s = s};
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a};
 	struct prom_input none = {0};
 	struct mq_tune_stats *t = calloc(1, sizeof(*t));
 	FILE *ro;
@@ -501,6 +552,7 @@ static void test_empty_and_errors(void **state)
 
 	(void)state;
 	assert_non_null(t);
+	assess_with(&a, s, NULL, 0);
 	out = render(&in, &r);
 	assert_int_equal(r, 0);
 	assert_true(check_exposition(out) >= 4);
@@ -529,8 +581,9 @@ static void test_empty_and_errors(void **state)
 	}
 	assert_null(tune_stats_nic(t, "one-more"));
 	assert_non_null(tune_stats_nic(t, "eth7"));
-	assert_string_equal(tune_action_to_string(_TUNE_ACTION_MAX), "invalid");
+	assert_string_equal(plan_kind_to_string(_PLAN_KIND_MAX), "invalid");
 	free(t);
+	assessment_free(&a);
 	snap_free(s);
 }
 

@@ -102,16 +102,17 @@ static void pair(struct mq_snapshot *now, struct mq_snapshot *before)
 static void test_rates(void **state)
 {
 	struct mq_snapshot now, before;
-	struct report_input in = {.now = &now, .before = &before, .interval = 2.0};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char buf[256], f[32], *text;
 	const char *l;
 	(void)state;
 
 	pair(&now, &before);
+	fx_assess(&a, &now, &before, NULL);
 	/* Findings are rendered as given. */
-	in.findings = &(struct mq_finding){SEV_WARNING, FIND_RX_IMBALANCE, "eth0", "eth0: rx-0 carries 80%",
-					    "RSS hashes flows to queues"};
-	in.nfindings = 1;
+	fx_findings(&a, &(struct mq_finding){SEV_WARNING, FIND_RX_IMBALANCE, FIX_ADMIN, "eth0",
+					      "eth0: rx-0 carries 80%", "RSS hashes flows to queues"}, 1);
 	text = render(&in);
 	assert_non_null(strstr(text, "rates over 2.0 s"));
 	l = line_of(text, "queue ", buf, sizeof(buf));
@@ -134,14 +135,66 @@ static void test_rates(void **state)
 	assert_string_equal(field(l, 4, f, sizeof(f)), "2500");
 	assert_string_equal(field(l, 9, f, sizeof(f)), "20.0");
 	assert_non_null(strstr(text, "queues 2-3: idle, irq cpus 2 3\n"));
+	*strstr(text, "\nper CPU") = '\0'; /* the queue table only: CPU rows start with numbers too */
 	assert_null(line_of(text, "2 ", buf, sizeof(buf)));
 	l = line_of(text, "device", buf, sizeof(buf));
 	assert_non_null(l);
 	assert_string_equal(field(l, 1, f, sizeof(f)), "12500");
-	assert_non_null(strstr(text, "warning  eth0: rx-0 carries 80%"));
-	assert_non_null(strstr(text, "fix: RSS hashes flows to queues"));
+	assert_non_null(strstr(text + strlen(text) + 1, "warning  eth0: rx-0 carries 80%"));
+	assert_non_null(strstr(text + strlen(text) + 1, "fix: RSS hashes flows to queues"));
 	assert_null(strchr(text, '\033'));
+	assert_null(strchr(text + strlen(text) + 1, '\033'));
+	/* the assessment's verdict: 4 of 4, target 4 */
+	assert_non_null(strstr(text, "4 rx / 4 tx active; target 4\n"));
 	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+/* Per-CPU: CPU 1 busy in softirq, CPU 0 idle; numbers from the counters, a bar each, a finding. */
+static void test_cpu_section(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	char buf[256], *text;
+	const char *l;
+	(void)state;
+
+	pair(&now, &before);
+	for (unsigned c = 0; c < 4; c++) {
+		struct mq_cpu_counters *b = &before.cpus.cpu[c].cnt, *n = &now.cpus.cpu[c].cnt;
+
+		*b = (struct mq_cpu_counters){.net_rx = 1000, .net_tx = 1000, .ticks_total = 10000,
+					      .ticks_irq = 0, .ticks_softirq = 100, .ticks_steal = 0,
+					      .softnet_processed = 5000, .softnet_dropped = 7,
+					      .softnet_squeezed = 9};
+		*n = *b;
+		n->ticks_total += 200; /* 2 s at 100 Hz */
+		n->net_rx += c == 1 ? 30000 : 20;
+		n->ticks_softirq += c == 1 ? 160 : 2;
+		n->softnet_dropped += c == 1 ? 40 : 0;
+	}
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	l = line_of(text, "per CPU over 2.0 s", buf, sizeof(buf));
+	assert_non_null(l);
+	l = line_of(text, "1  80% #######..", buf, sizeof(buf));
+	if (!l)
+		fail_msg("no CPU 1 row with 80%% in:\n%s", text);
+	assert_non_null(strstr(l, " 15000 ")); /* NET_RX: 30000 in 2 s */
+	assert_non_null(strstr(l, "eth0 1"));  /* queue 1's IRQs are on CPU 1 */
+	assert_non_null(line_of(text, "0   1% .........", buf, sizeof(buf)));
+	assert_non_null(strstr(text, "warning  CPU 1 spends 80% of its time in softirq while CPU 0 idles"));
+	assert_non_null(strstr(text, "warning  CPU 1 dropped 20 packets/s"));
+	for (char *p = strstr(text, "per CPU"), *e; p && *p && strncmp(p, "findings:", 9); p = e + 1) {
+		e = strchr(p, '\n');
+		assert_non_null(e);
+		assert_true(e - p <= 80); /* readable over SSH at 80 columns */
+	}
+	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 }
@@ -149,7 +202,8 @@ static void test_rates(void **state)
 static void test_missing_counters(void **state)
 {
 	struct mq_snapshot now, before;
-	struct report_input in = {.now = &now, .before = &before, .interval = 1.0};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char buf[256], f[32], *text;
 	const char *l;
 	(void)state;
@@ -157,6 +211,7 @@ static void test_missing_counters(void **state)
 	pair(&now, &before);
 	fx_no_counters(&now.nics[0]);
 	fx_no_counters(&before.nics[0]);
+	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	/* Nothing known is not idle: every queue has a row of "-". */
 	assert_null(strstr(text, "idle"));
@@ -171,12 +226,13 @@ static void test_missing_counters(void **state)
 	}
 	/* Device totals still come from /sys statistics. */
 	l = line_of(text, "device", buf, sizeof(buf));
-	assert_string_equal(field(l, 1, f, sizeof(f)), "12500"); /* measured 2 s wins over 1.0 */
+	assert_string_equal(field(l, 1, f, sizeof(f)), "12500"); /* over the measured 2 s */
 	assert_string_equal(field(l, 2, f, sizeof(f)), "15.2");  /* unit from the device row: MB/s */
 	assert_non_null(strstr(text, "counters none"));
 	free(text);
 
 	/* Only tx counters missing: rx shown, tx "-", never 0. */
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 	pair(&now, &before);
@@ -184,20 +240,68 @@ static void test_missing_counters(void **state)
 		now.nics[0].queues[q].tx_packets = now.nics[0].queues[q].tx_bytes = MQ_NA;
 		before.nics[0].queues[q].tx_packets = before.nics[0].queues[q].tx_bytes = MQ_NA;
 	}
+	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	l = line_of(text, "0 ", buf, sizeof(buf));
 	assert_string_equal(field(l, 4, f, sizeof(f)), "10000");
 	assert_string_equal(field(l, 6, f, sizeof(f)), "-");
 	assert_string_equal(field(l, 7, f, sizeof(f)), "-");
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
+}
+
+/* Where each column came from, when the sources are mixed; why a down NIC has none. */
+static void test_counter_sources(void **state)
+{
+	struct mq_snapshot now;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	char buf[256], *text;
+	(void)state;
+
+	fx_init(&now, 2);
+	fx_nic(&now, "eth0", "virtio_net", 2, 2); /* every column from qstats */
+	n = fx_nic(&now, "eth1", "virtio_net", 2, 2); /* 6.12: drops from ethtool -S, tx drops nowhere */
+	n->col_source[STATS_COL_RX_DROPS] = STATS_ETHTOOL;
+	n->col_source[STATS_COL_TX_DROPS] = STATS_NONE;
+	n = fx_nic(&now, "eth2", "virtio_net", 2, 2); /* down on 6.12: only rx drops */
+	fx_no_counters(n);
+	n->admin_up = false;
+	n->stats_source = n->col_source[STATS_COL_RX_DROPS] = STATS_ETHTOOL;
+	n->counters_missing = COUNTERS_MISSING_DOWN;
+	n = fx_nic(&now, "eth3", "odd", 1, 1); /* rx from one source, tx from the other */
+	n->stats_source = STATS_QSTATS;
+	n->col_source[STATS_COL_TX_PACKETS] = n->col_source[STATS_COL_TX_BYTES] = STATS_ETHTOOL;
+	n->col_source[STATS_COL_RX_DROPS] = n->col_source[STATS_COL_TX_DROPS] = STATS_NONE;
+	fx_assess(&a, &now, NULL, NULL);
+	text = render(&in);
+	assert_string_equal(line_of(strstr(text, "eth0:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters qstats, irq map names");
+	assert_string_equal(line_of(strstr(text, "eth1:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters qstats (packets, bytes), ethtool -S (rx drops), irq map names");
+	assert_string_equal(line_of(strstr(text, "eth2:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters ethtool -S, irq map names");
+	assert_string_equal(line_of(strstr(text, "eth2:"), "counters:", buf, sizeof(buf)),
+			    "  counters: down: the kernel reports per-queue counters only for an interface that is up");
+	assert_string_equal(line_of(strstr(text, "eth3:"), "sources:", buf, sizeof(buf)),
+			    "  sources:  counters qstats (rx packets, rx bytes), ethtool -S (tx packets, tx bytes), "
+			    "irq map names");
+	/* Only the down NIC has a reason line. */
+	assert_true(strstr(text, "  counters: ") > strstr(text, "eth2:"));
+	assert_null(strstr(strstr(text, "eth3:"), "  counters: "));
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
 }
 
 static void test_totals(void **state)
 {
 	struct mq_snapshot now, before;
-	struct report_input in = {.now = &now};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char buf[256], f[32], *text;
 	const char *l;
 	(void)state;
@@ -205,6 +309,7 @@ static void test_totals(void **state)
 	pair(&now, &before);
 	now.nics[0].queues[3].rx_packets = 0;
 	now.nics[0].queues[3].tx_packets = 0;
+	fx_assess(&a, &now, NULL, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "counters since boot"));
 	assert_null(strstr(text, "rates over"));
@@ -215,11 +320,14 @@ static void test_totals(void **state)
 	assert_non_null(strstr(text, "findings: none"));
 	free(text);
 
-	/* interval 0 with a before: still totals. */
-	in.before = &before;
+	/* a before taken at the same time: no interval, still totals. */
+	assessment_free(&a);
+	before.taken = now.taken;
+	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "counters since boot"));
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 	fx_free(&before);
 }
@@ -228,15 +336,16 @@ static void test_channels_and_machine(void **state)
 {
 	struct mq_snapshot now;
 	struct mq_config cfg;
-	struct report_input in = {.now = &now, .cfg = &cfg};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	struct mq_nic *n;
 	char *text;
 	(void)state;
 
 	fx_init(&now, 4);
 	fx_config(&cfg);
-	cpuset_set(&cfg.banned_cpus, 3);
-	cpuset_set(&now.cpus.isolated, 2);
+	cpuset_set(cpuset_buf(&cfg.banned_cpus), 3);
+	now.cpus.isolated = fx_cpu(&now.cpus.sets, 2);
 	now.platform.irqbalance_pid = 42;
 	snprintf(now.platform.hypervisor, sizeof(now.platform.hypervisor), "kvm");
 	snprintf(now.platform.cloud, sizeof(now.platform.cloud), "gce");
@@ -247,6 +356,7 @@ static void test_channels_and_machine(void **state)
 	n->irq_shared = true;
 	n = fx_nic(&now, "ens4", "gve", 2, 2);
 	n->ch = (struct mq_channels){.source = CHANNELS_IOCTL, .rx = 2, .tx = 2, .rx_max = 16, .tx_max = 16};
+	fx_assess(&a, &now, NULL, &cfg);
 	text = render(&in);
 	assert_non_null(strstr(text, "4 online (0-3), 2 usable (0-1)"));
 	assert_non_null(strstr(text, "isolated 2;"));
@@ -258,19 +368,28 @@ static void test_channels_and_machine(void **state)
 	assert_non_null(strstr(text, "other irqs: 24 virtio0-config (config, cpu 1), 25 virtio0-virtqueues (shared, cpu 0)"));
 	free(text);
 
-	/* Colour only when asked. */
+	/* Colour only when asked; irqbalance in yellow unless it runs our policy script. */
 	in.color = true;
 	text = render(&in);
 	assert_non_null(strstr(text, "\033[1m"));
+	assert_non_null(strstr(text, "irqbalance: \033[33mrunning (pid 42)"));
 	free(text);
+	now.platform.irqbalance_policy_ours = true;
+	text = render(&in);
+	assert_non_null(strstr(text, "irqbalance: running (pid 42) with mqbalance's policy script: "
+				     "leaves the queue IRQs alone\n"));
+	free(text);
+	assessment_free(&a);
+	config_free(&cfg);
 	fx_free(&now);
 }
 
 static void test_wrap(void **state)
 {
 	struct mq_snapshot now;
-	struct mq_finding fd = {SEV_INFO, FIND_DEVICE_FEWER_QUEUES, "eth0", "short", ""};
-	struct report_input in = {.now = &now, .findings = &fd, .nfindings = 1};
+	struct mq_finding fd = {SEV_INFO, FIND_DEVICE_FEWER_QUEUES, FIX_HOST, "eth0", "short", ""};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	char *text;
 	(void)state;
 
@@ -278,6 +397,8 @@ static void test_wrap(void **state)
 	memset(fd.fix, 'x', 30);
 	for (int i = 0; i < 7; i++)
 		memcpy(fd.fix + 30 + i * 30, " word word word word word word", 30);
+	fx_assess(&a, &now, NULL, NULL);
+	fx_findings(&a, &fd, 1);
 	text = render(&in);
 	for (char *p = text, *e; *p; p = e + 1) {
 		e = strchr(p, '\n');
@@ -286,6 +407,7 @@ static void test_wrap(void **state)
 	}
 	assert_non_null(strstr(text, "fix: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx word"));
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 }
 
@@ -313,9 +435,8 @@ static void test_random_snapshots(void **state)
 
 	for (int round = 0; round < 300; round++) {
 		struct mq_snapshot now, before;
-		struct mq_finding *fd = NULL;
-		unsigned nfd = 0;
-		struct report_input in = {.now = &now, .before = &before, .interval = rnd(&seed, 3)};
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f;
@@ -330,6 +451,11 @@ static void test_random_snapshots(void **state)
 			n->ch.source = (enum mq_channels_source)rnd(&seed, _CHANNELS_SOURCE_MAX);
 			n->ch.rx_max = rnd(&seed, 3);
 			n->ch.err = -(int)rnd(&seed, 130);
+			/* one past the end too: a corrupt value renders as "invalid", never crashes */
+			n->stats_source = (enum mq_stats_source)rnd(&seed, _STATS_SOURCE_MAX + 1);
+			for (unsigned c = 0; c < _STATS_COL_MAX; c++)
+				n->col_source[c] = (enum mq_stats_source)rnd(&seed, _STATS_SOURCE_MAX + 1);
+			n->counters_missing = (enum mq_counters_missing)rnd(&seed, _COUNTERS_MISSING_MAX + 1);
 			for (unsigned i = rnd(&seed, 12); i > 0; i--)
 				fx_irq(n, rnd(&seed, 300), "x", (enum mq_irq_role)rnd(&seed, _IRQ_ROLE_MAX),
 				       (int)rnd(&seed, 12) - 2, (int)rnd(&seed, 80) - 10);
@@ -340,7 +466,7 @@ static void test_random_snapshots(void **state)
 				qu->irq_tx = (int)rnd(&seed, 16) - 3;
 				qu->has_rx = rnd(&seed, 5) != 0;
 				qu->has_xps = rnd(&seed, 3) != 0;
-				cpuset_set(&qu->xps, rnd(&seed, 1024));
+				qu->xps = fx_cpu(&n->sets, rnd(&seed, MQ_MAX_CPUS));
 				qu->rx_packets = rnd_counter(&seed);
 				qu->tx_packets = rnd_counter(&seed);
 				qu->rx_bytes = rnd_counter(&seed);
@@ -360,9 +486,7 @@ static void test_random_snapshots(void **state)
 		if (rnd(&seed, 2) && now.nnics)
 			now.nics[0].nqueues = 0; /* channel change between samples */
 		now.platform.irqbalance_pid = (pid_t)rnd(&seed, 3);
-		assert_int_equal(findings_build(&now, rnd(&seed, 2) ? &before : NULL, NULL, &fd, &nfd), 0);
-		in.findings = fd;
-		in.nfindings = nfd;
+		assert_int_equal(assess(&now, rnd(&seed, 2) ? &before : NULL, NULL, &a), 0);
 		in.color = rnd(&seed, 2);
 		f = open_memstream(&text, &len);
 		assert_non_null(f);
@@ -375,7 +499,7 @@ static void test_random_snapshots(void **state)
 		assert_int_equal(fclose(f), 0);
 		assert_true(json_valid(text, len));
 		free(text);
-		free(fd);
+		assessment_free(&a);
 		if (now.nnics)
 			now.nics[0].nqueues = before.nics[0].nqueues;
 		fx_free(&now);
@@ -386,7 +510,8 @@ static void test_random_snapshots(void **state)
 static void test_many_idle(void **state)
 {
 	struct mq_snapshot now;
-	struct report_input in = {.now = &now};
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
 	int cpus[64];
 	char *text;
 	(void)state;
@@ -396,6 +521,7 @@ static void test_many_idle(void **state)
 		cpus[i] = i;
 	fx_virtio_irqs(fx_nic(&now, "eth0", "virtio_net", 64, 64), 24, cpus);
 	fx_nic(&now, "veth0", "veth", 2, 2); /* no IRQs: just "idle" */
+	fx_assess(&a, &now, NULL, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "queues 0-63: idle, irq cpus 0 1 2 3 4 5 6 7 8 9 10"));
 	assert_non_null(strstr(text, " ...\n"));
@@ -406,6 +532,7 @@ static void test_many_idle(void **state)
 		assert_true(e - p <= 100);
 	}
 	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 }
 
@@ -421,7 +548,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_cpu_section),
 		cmocka_unit_test(test_missing_counters),
+		cmocka_unit_test(test_counter_sources),
 		cmocka_unit_test(test_totals),
 		cmocka_unit_test(test_channels_and_machine),
 		cmocka_unit_test(test_wrap),

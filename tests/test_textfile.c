@@ -174,6 +174,62 @@ static void test_bad_directories(void **state)
 	assert_int_equal(count_entries(d->path), 2); /* notadir, adir.prom */
 }
 
+/*
+ * A directory on the way that is a symbolic link is refused, naming it: in a
+ * directory another user can write, a link would put the file elsewhere.
+ * The file itself may be a link: it is replaced, never followed.
+ */
+static void test_symlinks(void **state)
+{
+	struct dir *d = *state;
+	char err[512], path[256], real[160], link[160], up[160], buf[64], cwd[512];
+	static const char *const made[] = {"x.prom", "r1.prom", "r2.prom"};
+	struct stat st;
+
+	snprintf(real, sizeof(real), "%s/real", d->path);
+	snprintf(link, sizeof(link), "%s/link", d->path);
+	snprintf(up, sizeof(up), "%s/up", d->path);
+	assert_int_equal(mkdir(real, 0755), 0);
+	assert_int_equal(symlink(real, link), 0);
+	assert_int_equal(symlink(d->path, up), 0);
+
+	snprintf(path, sizeof(path), "%s/x.prom", link);
+	assert_int_equal(textfile_write(path, render_text, "x 1\n", err, sizeof(err)), -ELOOP);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "is a symbolic link"));
+	assert_int_equal(count_entries(real), 0);
+	/* a link higher up */
+	snprintf(path, sizeof(path), "%s/real/x.prom", up);
+	assert_int_equal(textfile_write(path, render_text, "x 1\n", err, sizeof(err)), -ELOOP);
+	assert_non_null(strstr(err, up));
+	assert_int_equal(count_entries(real), 0);
+
+	/* the file a link to elsewhere: the link is replaced, its target untouched */
+	snprintf(path, sizeof(path), "%s/x.prom", real);
+	assert_int_equal(symlink("/nonexistent-mq-target", path), 0);
+	assert_int_equal(textfile_write(path, render_text, "x 2\n", err, sizeof(err)), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	read_file(path, buf, sizeof(buf));
+	assert_string_equal(buf, "x 2\n");
+	assert_int_equal(lstat("/nonexistent-mq-target", &st), -1);
+
+	/* relative paths, "." and "//" */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(d->path), 0);
+	assert_int_equal(textfile_write("real/r1.prom", render_text, "r 1\n", err, sizeof(err)), 0);
+	assert_int_equal(textfile_write(".//real/./r2.prom", render_text, "r 2\n", err, sizeof(err)), 0);
+	assert_int_equal(textfile_write("r3.prom", render_text, "r 3\n", err, sizeof(err)), 0);
+	assert_int_equal(textfile_write("link/r4.prom", render_text, "r 4\n", err, sizeof(err)), -ELOOP);
+	assert_non_null(strstr(err, "link/r4.prom: link is a symbolic link"));
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(count_entries(real), 3); /* nothing else, no temporary file */
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", real, made[i]);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
 static void test_bad_arguments(void **state)
 {
 	char err[64];
@@ -258,6 +314,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_render_failure_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_under_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test_setup_teardown(test_full_and_readonly, setup, teardown),
 	};

@@ -186,7 +186,7 @@ report_load() {
 		{if: ((.interfaces // []) | map({key: (.ifname | tostring),
 			value: (.queues |= ((. // []) | map({key: (.queue | tostring), value: .}) | from_entries))})
 			| from_entries),
-		 findings: (.findings // [])}
+		 findings: (.findings // []), pending_changes: (.pending_changes // 0)}
 		| walk(nums)
 		| paths(type != "object" and type != "array") as $p
 		| ($p | map(tostring) | join(".")),

@@ -5,6 +5,7 @@
 #   # guest: smp=4 nics=virtio:4,virtio:4,e1000 timeout=120 mem=512 kernels=6.1,6.12
 # nics: virtio:N  virtio-net-pci, N queue pairs (mq=on, vectors=2N+2)
 #       virtio:N:V  same with V MSI-X vectors (V < N+1 forces shared IRQs)
+#       virtio:N:rss, virtio:N:V:rss  with RSS done by qemu (rss=on,hash=on)
 #       e1000       single-queue, non-virtio
 # Everything network-side lives in a namespace of this script's own (a bridge
 # and one tap per NIC), so the host's network is never touched. The guest
@@ -82,13 +83,25 @@ cp "$here"/scenarios/*.sh "$o/mq/scenarios/"
 for extra in ${MQ_GUEST_EXTRA:-}; do
 	cp "$extra" "$o/mq/"
 done
+# Test tools (build/tests/tools/*, e.g. rss-probe) go to /mq/tools/.
+tools=()
+for t in "${MQ_TOOLS_DIR:-$repo/build/tests/tools}"/*; do
+	[[ -f $t && -x $t && $t != *.[od] ]] && tools+=("$t")
+done
+if [ ${#tools[@]} -gt 0 ]; then
+	mkdir -p "$o/mq/tools"
+	cp "${tools[@]}" "$o/mq/tools/"
+fi
 if [ -x "$bin" ]; then
 	cp "$bin" "$o/mq/mqbalance"
-	{ ldd "$bin" 2>/dev/null || true; } | awk '/=> \// {print $3}' | while read -r lib; do
+fi
+for b in "$bin" "${tools[@]}"; do
+	[ -x "$b" ] || continue
+	{ ldd "$b" 2>/dev/null || true; } | awk '/=> \// {print $3}' | while read -r lib; do
 		mkdir -p "$o$(dirname "$lib")"
 		cp -L "$lib" "$o$lib"
 	done
-fi
+done
 (cd "$o" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$tmp/overlay.cpio.gz"
 cat "$base" "$tmp/overlay.cpio.gz" > "$tmp/initrd"
 
@@ -111,18 +124,22 @@ i=0
 IFS=, read -ra nic_list <<<"$nics"
 for nic in "${nic_list[@]}"; do
 	mac=$(printf '52:54:00:99:00:%02x' $((i + 1)))
-	IFS=: read -r model q v <<<"$nic"
+	IFS=: read -r model q v opt <<<"$nic"
+	# RSS in qemu's own device model: needs vhost=off (as here), hash=on for the hash report.
+	rss=
+	[ "$v" = rss ] && v= opt=rss
+	[ "$opt" = rss ] && rss=,rss=on,hash=on
 	case $model in
 	virtio)
 		q=${q:-1} v=${v:-$((2 * q + 2))}
 		if [ "$q" -gt 1 ]; then
 			ip -n "$ns" tuntap add dev tap$i mode tap multi_queue
 			qargs+=(-netdev "tap,id=n$i,ifname=tap$i,script=no,downscript=no,vhost=off,queues=$q"
-				-device "virtio-net-pci,netdev=n$i,mac=$mac,mq=on,vectors=$v,romfile=")
+				-device "virtio-net-pci,netdev=n$i,mac=$mac,mq=on,vectors=$v$rss,romfile=")
 		else
 			ip -n "$ns" tuntap add dev tap$i mode tap
 			qargs+=(-netdev "tap,id=n$i,ifname=tap$i,script=no,downscript=no,vhost=off"
-				-device "virtio-net-pci,netdev=n$i,mac=$mac,vectors=$v,romfile=")
+				-device "virtio-net-pci,netdev=n$i,mac=$mac,vectors=$v$rss,romfile=")
 		fi
 		;;
 	e1000)

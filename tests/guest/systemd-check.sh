@@ -34,6 +34,10 @@ if [ -n "$status" ] && [[ $status != *"could not"* ]]; then
 else
 	fail "StatusText: '$status'"
 fi
+# make install's unit directory is one systemd reads (Debian 12 searches
+# /usr/local/lib/systemd/system), and the condition holds in this VM.
+check_eq "unit loaded from /usr/local" /usr/local/lib/systemd/system/mqbalance.service "$(prop FragmentPath)"
+check_eq "ConditionVirtualization=vm met ($(systemd-detect-virt))" yes "$(prop ConditionResult)"
 check_eq "ExecStart is the installed binary" /usr/local/sbin/mqbalance \
 	"$(prop ExecStart | sed -n 's/.*path=\([^ ;]*\).*/\1/p')"
 # systemd logs "Started" for a Type=notify unit only once READY=1 arrived.
@@ -112,6 +116,167 @@ else
 	fail "journal: no XPS write for ${virtio[1]} at startup"
 fi
 
+# --- irqbalance next to mqbalance ---------------------------------------------
+# Debian's irqbalance.service, with mqbalance's drop-in, runs from boot.
+# Checked from /proc: the NICs' queue IRQs stay where mqbalance put them over
+# irqbalance's 10 s scans, a full rescan (SIGHUP) and a CPU hotplug each way
+# (after mqbalance's own re-tune), while irqbalance goes on moving another
+# IRQ: virtio-blk's config vector. irqbalance places it at its first scan (it
+# starts on the kernel's default, all CPUs); before each later round it is
+# pinned to all CPUs again, a mask irqbalance never picks for it (a storage
+# IRQ goes on one core), and irqbalance moves it at the scan after its
+# rescan. irqbalance's journal shows its rescans asking mqbalance's policy
+# script again ("IRQ N: Override ban to true").
+irq_named() { awk -v n="$1" '$NF == n {sub(":", "", $1); print $1; exit}' /proc/interrupts; }
+aff() { local a; read -r a <"/proc/irq/$1/smp_affinity_list"; echo "$a"; }
+# The queue IRQs' requested CPUs, "irq:cpus ...".
+qstate() {
+	local i a s=
+	for i in "${queue[@]}"; do read -r a <"/proc/irq/$i/smp_affinity_list"; s+="$i:$a "; done
+	echo "$s"
+}
+qdiff() {
+	local -a x y
+	local i d=
+	read -ra x <<<"$1"; read -ra y <<<"$2"
+	for i in "${!x[@]}"; do [ "${x[$i]}" = "${y[$i]:-}" ] || d+=" ${x[$i]} -> ${y[$i]#*:}"; done
+	echo "${d# }"
+}
+# How often irqbalance's policy answered "ban" per IRQ: "IRQ=N ...".
+bans() {
+	journalctl -q -b -u irqbalance.service -o cat --no-pager |
+		awk '$1 == "IRQ" && / Override ban to true/ {sub(":", "", $2); n[$2]++}
+			END {for (i in n) print i "=" n[i]}' | sort -n | tr '\n' ' '
+}
+# The IRQs whose ban count did not grow from $1 to $2, and IRQs banned that are not ours.
+bans_grew() {
+	local -A was now
+	local kv i bad=
+	for kv in $1; do was[${kv%=*}]=${kv#*=}; done
+	for kv in $2; do now[${kv%=*}]=${kv#*=}; done
+	for i in "${queue[@]}"; do [ "${now[$i]:-0}" -gt "${was[$i]:-0}" ] || bad+=" $i"; done
+	for i in "${!now[@]}"; do [[ " ${queue[*]} " == *" $i "* ]] || bad+=" not-ours:$i"; done
+	echo "${bad# }"
+}
+# ib_window MAX: poll every 0.25 s, up to MAX s, that the queue IRQs keep
+# $base, until $other has left $pinned (irqbalance placed it, IB_MOVED s in)
+# and one more irqbalance scan (11 s) went by. IB_WHY says why not.
+ib_window() {
+	local t0=$SECONDS polls=0 cur el
+	IB_MOVED='' IB_WHY=''
+	while :; do
+		cur=$(qstate) el=$((SECONDS - t0))
+		if [ "$cur" != "$base" ]; then
+			IB_WHY="queue IRQs moved after $el s: $(qdiff "$base" "$cur")"
+			return 1
+		fi
+		[ -z "$IB_MOVED" ] && [ "$(aff "$other")" != "$pinned" ] && IB_MOVED=$el
+		if [ -n "$IB_MOVED" ] && [ $((el - IB_MOVED)) -ge 11 ]; then
+			IB_POLLS=$polls IB_SECS=$el
+			return 0
+		fi
+		if [ "$el" -ge "$1" ]; then
+			IB_WHY="irqbalance did not move $other_name (IRQ $other) off $pinned within $1 s"
+			return 1
+		fi
+		polls=$((polls + 1))
+		sleep 0.25
+	done
+}
+# ib_round LABEL MAX RESCAN: one window; RESCAN=1: irqbalance must have asked
+# the policy script again about every queue IRQ meanwhile.
+ib_round() {
+	local b0 b1 bad
+	b0=$(bans)
+	if ib_window "$2"; then
+		ok "$1: irqbalance moved $other_name (IRQ $other) $pinned -> $(aff "$other") after $IB_MOVED s; the ${#queue[@]} NIC queue IRQs stayed where mqbalance put them for $IB_SECS s ($IB_POLLS polls)"
+	else
+		fail "$1: $IB_WHY"
+	fi
+	[ "$3" = 1 ] || return 0
+	b1=$(bans) bad=$(bans_grew "$b0" "$b1")
+	if [ -z "$bad" ]; then
+		ok "$1: irqbalance asked the policy script again, ban=true for the queue IRQs only ($b1)"
+	else
+		fail "$1: policy bans did not follow: $bad (before: $b0; after: $b1)"
+	fi
+}
+
+check_eq "systemctl is-active irqbalance" active "$(systemctl is-active irqbalance.service)"
+ib_pid=$(systemctl show -p MainPID --value irqbalance.service)
+ib_cmd=$(tr '\0' ' ' <"/proc/$ib_pid/cmdline" 2>/dev/null)
+if [[ " $ib_cmd" == *" --policyscript=/usr/local/lib/mqbalance/irqbalance-policy "* ]]; then
+	ok "irqbalance runs with mqbalance's policy script (drop-in): $ib_cmd"
+else
+	fail "irqbalance command line: '$ib_cmd'"
+fi
+queue=()
+for n in "${virtio[@]}"; do
+	k=$(basename "$(readlink -f "/sys/class/net/$n/device")")
+	mapfile -t -O "${#queue[@]}" queue < <(awk -v p="$k-" 'index($NF, p) == 1 && $NF ~ /-(input|output)\.[0-9]+$/ {
+		sub(":", "", $1); print $1 }' /proc/interrupts)
+done
+check_eq "/run/mqbalance/irqs = the NICs' queue IRQs in /proc/interrupts" \
+	"$(printf '%s\n' "${queue[@]}" | sort -n | tr '\n' ' ')" "$(tr '\n' ' ' </run/mqbalance/irqs 2>/dev/null)"
+# mqbalance was READY (list written) before irqbalance started (the drop-in's After=).
+ready=$(systemctl show -p ActiveEnterTimestampMonotonic --value mqbalance.service)
+ibstart=$(systemctl show -p ExecMainStartTimestampMonotonic --value irqbalance.service)
+if [ "$ready" -gt 0 ] && [ "$ibstart" -ge "$ready" ]; then
+	ok "irqbalance started $(( (ibstart - ready) / 1000 )) ms after mqbalance was READY"
+else
+	fail "irqbalance started at $ibstart us, mqbalance READY at $ready us"
+fi
+bad=$(bans_grew "" "$(bans)")
+if [ -z "$bad" ]; then
+	ok "irqbalance's start: ban=true from the policy script for every queue IRQ, no other ($(bans))"
+else
+	fail "irqbalance's start: policy bans: $bad ($(bans))"
+fi
+other_name=
+for d in /sys/bus/virtio/drivers/virtio_blk/virtio*; do
+	[ -e "$d" ] && other_name=${d##*/}-config && break
+done
+other=$(irq_named "$other_name")
+if [ -z "$other" ]; then
+	fail "no virtio_blk config IRQ in /proc/interrupts ('$other_name')"
+else
+	# The first scan comes 10 s after irqbalance's start (SIGHUP is ignored until
+	# it did); the IRQ starts on the kernel's default: all 4 CPUs.
+	pinned=0-3 base=$(qstate)
+	ib_round "irqbalance's first scan, on its own" 40 0
+	pinned=0-3
+	echo $pinned >"/proc/irq/$other/smp_affinity_list"
+	base=$(qstate)
+	kill -HUP "$ib_pid"
+	ib_round "irqbalance rescan (SIGHUP)" 45 1
+	for st in 0 1; do
+		echo 0-3 >"/proc/irq/$other/smp_affinity_list"
+		dl_now t0
+		echo $st >/sys/devices/system/cpu/cpu3/online
+		if dl_settle "$t0" 20; then
+			ok "cpu3 online=$st with irqbalance running: tuned again after $DL_MS ms ($(dl_confirm))"
+		else
+			fail "cpu3 online=$st with irqbalance running: $DL_WHY"
+		fi
+		pinned=$(aff "$other") base=$(qstate)
+		ib_round "irqbalance rescan (cpu3 online=$st)" 45 1
+	done
+fi
+check_eq "irqbalance still running, pid $ib_pid" "active $ib_pid" \
+	"$(systemctl is-active irqbalance.service) $(systemctl show -p MainPID --value irqbalance.service)"
+if journal | grep -q 'found by the drift check'; then
+	fail "mqbalance's drift check found queue IRQs moved: $(journal | grep -m1 'found by the drift check')"
+else
+	ok "mqbalance's drift check found nothing moved behind its back"
+fi
+rep=$(mqbalance --report --interval 0 2>&1)
+if grep -q "^irqbalance: running (pid $ib_pid) with mqbalance's policy script" <<<"$rep" &&
+	! grep -q "policy script: every 10 s" <<<"$rep"; then
+	ok "mqbalance --report: $(grep -m1 '^irqbalance:' <<<"$rep")"
+else
+	fail "mqbalance --report on irqbalance: $(grep -A1 -m2 'irqbalance' <<<"$rep" | tr '\n' '|')"
+fi
+
 # Events under the sandbox: netlink channel change, CPU hotplug uevents.
 a=${virtio[0]}
 dl_now t0
@@ -141,6 +306,12 @@ if [ -s $prom ] && grep -q '^mqbalance_' $prom; then
 else
 	fail "textfile $prom not written"
 fi
+# The daemon's own view, from inside its sandbox: irqbalance is no finding.
+if grep -q 'code="irqbalance_running"' $prom; then
+	fail "textfile: $(grep 'code="irqbalance_running"' $prom)"
+else
+	ok "textfile: no irqbalance_running finding while irqbalance runs with the policy script"
+fi
 
 if systemctl reload mqbalance.service; then ok "systemctl reload mqbalance"; else fail "systemctl reload mqbalance"; fi
 end_s=$((SECONDS + 10))
@@ -168,4 +339,6 @@ check_eq "systemctl stop: exit status" 0 "$(prop ExecMainStatus)"
 if journal | grep -q '^stopping'; then ok "journal: stopping"; else fail "journal lacks 'stopping'"; fi
 echo "# journal of mqbalance.service:"
 journal -o short-monotonic | sed 's/^/#   /'
+echo "# journal of irqbalance.service (the last 60 lines):"
+journalctl -q -b -u irqbalance.service -o short-monotonic --no-pager | tail -n 60 | sed 's/^/#   /'
 end

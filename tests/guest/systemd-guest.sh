@@ -3,8 +3,12 @@
 # cached outside the repository) with systemd as PID 1, `make install` the
 # tree into it, and let tests/guest/systemd-check.sh (mq-test.service, after
 # mqbalance.service) check that the hardened service is READY and tunes the
-# NICs. Relays its TAP lines like run-guest.sh:
-#   tests/guest/systemd-guest.sh [-i] [-k KERNEL_VERSION]
+# NICs, with Debian's irqbalance running next to it (through mqbalance's
+# drop-in). With -p DIR it boots the same root without mqbalance and lets
+# tests/guest/package-check.sh take the Debian packages in DIR through apt
+# install, upgrade, remove and purge instead. Relays its TAP lines like
+# run-guest.sh:
+#   tests/guest/systemd-guest.sh [-i] [-k KERNEL_VERSION] [-p DEB_DIR]
 # Exit status: 0 all passed, 1 something failed, 3 the Debian mirror cannot
 # be reached (the caller skips, or fails on CI).
 #
@@ -25,24 +29,27 @@ repo=$(cd "$here/../.." && pwd)
 cache=${MQ_GUEST_CACHE:-/var/cache/mqbalance-test}
 logs=${MQ_GUEST_LOGS:-$repo/build/guest-logs}
 suite=bookworm
-packages="systemd systemd-sysv iproute2 ethtool libmnl0 libnl-3-200 libnl-route-3-200"
+packages="systemd systemd-sysv iproute2 ethtool libmnl0 libnl-3-200 irqbalance"
 nics=(4 2)	# two multiqueue virtio NICs: 4 and 2 queue pairs
 smp=4 mem=768
 timeout=${MQ_GUEST_TIMEOUT:-300}
 
-kver= interactive=0
-while getopts ik: o; do
+kver= interactive=0 debs=
+while getopts ik:p: o; do
 	case $o in
 	i) interactive=1 ;;
 	k) kver=$OPTARG ;;
-	*) echo "usage: systemd-guest.sh [-i] [-k KERNEL_VERSION]" >&2; exit 2 ;;
+	p) debs=$(cd "$OPTARG" && pwd) ;;
+	*) echo "usage: systemd-guest.sh [-i] [-k KERNEL_VERSION] [-p DEB_DIR]" >&2; exit 2 ;;
 	esac
 done
 if [ -z "$kver" ]; then
 	kver=$(ls -1 "$cache/kernels" 2>/dev/null | grep -E '^6\.12\.' | sort -V | tail -n1 || true)
 fi
 label=$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$kver")
-say() { echo "$1 - [$label] systemd: $2"; }
+what=systemd
+[ -z "$debs" ] || what=package
+say() { echo "$1 - [$label] $what: $2"; }
 kdir=$cache/kernels/$kver
 [ -n "$kver" ] && [ -f "$kdir/.complete" ] ||
 	{ say "not ok" "no guest kernel '$kver' in $cache/kernels (run fetch-kernels.sh)"; exit 1; }
@@ -108,7 +115,9 @@ build_tree() {
 # --- 2. an ext4 image of it, prepared to boot fast (seconds, once) -----------
 # Prepared: a fixed machine-id (no first-boot), no gettys (no udev in this
 # root: device units never appear, a getty would wait for its tty for 90 s),
-# and the textfile directory node_exporter would own.
+# the textfile directory node_exporter would own, and irqbalance enabled as
+# its package does on a real install (the postinst's enable may not have run
+# in the debootstrap chroot).
 prep_version=1
 imghash=$( { echo $prep_version; sed -n '/^prep_tree()/,/^}/p' "$0"; } | sha256sum | cut -c1-8)
 image=$cache/rootfs/$suite-$hash-$imghash.ext4
@@ -121,7 +130,9 @@ prep_tree() {
 		systemd-timesyncd.service fstrim.timer; do
 		ln -sf /dev/null "$r/etc/systemd/system/$u"
 	done
-	mkdir -p "$r/var/lib/prometheus/node-exporter"
+	mkdir -p "$r/var/lib/prometheus/node-exporter" "$r/etc/systemd/system/multi-user.target.wants"
+	ln -sf /lib/systemd/system/irqbalance.service \
+		"$r/etc/systemd/system/multi-user.target.wants/irqbalance.service"
 	: >"$r/etc/fstab"
 }
 build_image() {
@@ -208,37 +219,45 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 p=$tmp/payload/payload
-mkdir -p "$p"
-if ! make -C "$repo" -s install DESTDIR="$p" PREFIX=/usr/local >"$tmp/install.log" 2>&1; then
-	say "not ok" "make install DESTDIR=... PREFIX=/usr/local failed: $(tail -n1 "$tmp/install.log")"
-	exit 1
-fi
-# Debian 12 is merged-/usr: /lib is a symlink in the root, busybox cp must not
-# replace it with a directory.
-if [ -d "$p/lib" ]; then
-	mkdir -p "$p/usr/lib"
-	cp -a "$p/lib/." "$p/usr/lib/"
-	rm -rf "${p:?}/lib"
-fi
-for f in usr/local/sbin/mqbalance usr/lib/systemd/system/mqbalance.service \
-	usr/local/share/man/man8/mqbalance.8 etc/mqbalance.conf; do
-	[ -e "$p/$f" ] || { say "not ok" "make install did not install /$f"; exit 1; }
-done
-ok_install="make install DESTDIR=<root> PREFIX=/usr/local: $(cd "$p" && find . -type f | sed 's|^\.||' | sort | tr '\n' ' ')"
 wants=$p/etc/systemd/system/multi-user.target.wants
-mkdir -p "$wants" "$p/mq"
-ln -s /lib/systemd/system/mqbalance.service "$wants/mqbalance.service"	# systemctl enable
-cp "$here/daemonlib.sh" "$here/systemd-check.sh" "$p/mq/"
-cat >"$p/etc/systemd/system/mq-test.service" <<'UNIT'
+mkdir -p "$p/mq" "$wants"
+if [ -n "$debs" ]; then
+	# The packages and the lifecycle check; apt installs them in the guest.
+	mkdir -p "$p/mq/debs"
+	cp "$debs"/*.deb "$p/mq/debs/"
+	cp "$here/daemonlib.sh" "$here/package-check.sh" "$p/mq/"
+	check=package-check.sh after=
+	ok_install="packages for the guest: $(cd "$debs" && echo *.deb)"
+else
+	if ! make -C "$repo" -s install DESTDIR="$p" PREFIX=/usr/local >"$tmp/install.log" 2>&1; then
+		say "not ok" "make install DESTDIR=... PREFIX=/usr/local failed: $(tail -n1 "$tmp/install.log")"
+		exit 1
+	fi
+	# Everything under /usr/local (systemd reads its units from
+	# /usr/local/lib/systemd/system), but the config.
+	for f in usr/local/sbin/mqbalance usr/local/lib/systemd/system/mqbalance.service \
+		usr/local/share/man/man8/mqbalance.8 etc/mqbalance.conf \
+		usr/local/lib/systemd/system/irqbalance.service.d/mqbalance.conf \
+		usr/local/lib/mqbalance/irqbalance-policy; do
+		[ -e "$p/$f" ] || { say "not ok" "make install did not install /$f"; exit 1; }
+	done
+	outside=$(cd "$p" && find . -type f ! -path './usr/local/*' ! -path ./etc/mqbalance.conf)
+	[ -z "$outside" ] || { say "not ok" "make install wrote outside /usr/local: $outside"; exit 1; }
+	ok_install="make install DESTDIR=<root> PREFIX=/usr/local: $(cd "$p" && find . -type f | sed 's|^\.||' | sort | tr '\n' ' ')"
+	ln -s /usr/local/lib/systemd/system/mqbalance.service "$wants/mqbalance.service"	# systemctl enable
+	cp "$here/daemonlib.sh" "$here/systemd-check.sh" "$p/mq/"
+	check=systemd-check.sh after=mqbalance.service
+fi
+cat >"$p/etc/systemd/system/mq-test.service" <<UNIT
 [Unit]
 Description=mqbalance systemd guest checks
-After=mqbalance.service
+After=$after irqbalance.service
 SuccessAction=poweroff-force
 FailureAction=poweroff-force
 
 [Service]
 Type=oneshot
-ExecStart=/bin/bash /mq/systemd-check.sh
+ExecStart=/bin/bash /mq/$check
 StandardOutput=journal+console
 UNIT
 ln -s /etc/systemd/system/mq-test.service "$wants/mq-test.service"
@@ -247,7 +266,7 @@ ln -s /etc/systemd/system/mq-test.service "$wants/mq-test.service"
 cat "$base" "$tmp/payload.cpio.gz" >"$tmp/initrd"
 
 # --- 5. boot -------------------------------------------------------------------
-log=$logs/$label-systemd.log
+log=$logs/$label-$what.log
 if [ $interactive = 1 ]; then
 	console=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$log" -serial chardev:con -mon chardev=con)
 	timeout=$((1 << 30))
@@ -279,6 +298,6 @@ run_qemu "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
 
 say ok "$ok_install"
 tr -d '\r' <"$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"
-echo "# [$label] systemd: ${secs}s in the guest, console log $log" >&2
+echo "# [$label] $what: ${secs}s in the guest, console log $log" >&2
 guest_verdict checks 30
 [ "$nfail" = 0 ]

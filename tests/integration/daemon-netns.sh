@@ -91,11 +91,11 @@ else
 fi
 
 cp "$tmp/c.conf" "$tmp/good.conf"
-echo "queus = 2" >>"$tmp/c.conf"
+echo "rps = sometimes" >>"$tmp/c.conf"
 kill -HUP "$pid"
 sleep 0.5
 check "daemon-netns: a broken config on SIGHUP is reported with file:line, old one kept" \
-	grep -q "c.conf:5: unknown key 'queus'" "$tmp/log"
+	grep -q "c.conf:5: bad value 'sometimes' for rps" "$tmp/log"
 check "daemon-netns: still running after the broken reload" kill -0 "$pid"
 # A pass opens files for a moment: the fewest fds over a few looks is the idle count.
 idle_fds() {

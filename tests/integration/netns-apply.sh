@@ -58,4 +58,38 @@ if [ "${want:-0}" -gt 1 ]; then
 else
 	skip "netns-apply: XPS check: one queue only (one usable CPU)"
 fi
+
+# One truth, as a user sees it: under configs that clamp or skip things, the
+# second --apply has nothing to do, and then the report recommends nothing
+# --apply would not do (no finding with an apply fix, no pending change).
+MQ=$MQ_ROOT_DIR/${MQ_BUILD:-.}/mqbalance
+[ -x "$MQ" ] || MQ=$MQ_ROOT_DIR/mqbalance
+cfg=$(mktemp)
+trap 'rm -f "$cfg"; ip netns del "$NS" 2>/dev/null' EXIT
+usable=$(nproc)
+for conf in "queues = 8" "queues = max" "banned_cpus = 0" "xps = off" "rps = on" \
+	"irq_affinity = off" "[$IF]\nqueues = 1\nrps = on" "queues = 3\nxps = off\nrps = on"; do
+	printf "$conf\n" >"$cfg"
+	name=$(printf '%s' "$conf" | sed 's/\\n/; /g')
+	in_ns ethtool -L $IF rx 1 tx 1 >/dev/null 2>&1
+	in_ns "$MQ" --apply --config "$cfg" $IF >/dev/null 2>&1
+	second=$(in_ns "$MQ" --apply --config "$cfg" $IF 2>&1)
+	check "netns-apply [$name]: a second --apply has nothing to do" \
+		grep -q '^nothing to do: everything is already tuned' <<<"$second"
+	json=$(in_ns "$MQ" --report --json --interval 0 --config "$cfg" $IF 2>/dev/null)
+	verdict=$(python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+bad = [f["code"] for f in d["findings"] if f["fix_kind"] == "apply" or "--apply" in (f["fix"] or "")]
+print("pending=%d bad=%s" % (d["pending_changes"], ",".join(bad)))' <<<"$json")
+	check "netns-apply [$name]: the report then recommends nothing (${verdict:-no JSON})" \
+		test "$verdict" = "pending=0 bad="
+done
+# queues = 8 on this machine: clamped to the usable CPUs, seen by ethtool -l
+printf 'queues = 8\n' >"$cfg"
+in_ns "$MQ" --apply --config "$cfg" $IF >/dev/null 2>&1
+chan=$(in_ns ethtool -l $IF)
+want=$((usable < 8 ? usable : 8))
+check "netns-apply [queues = 8]: ethtool -l shows rx $want tx $want (clamped to $usable CPUs)" \
+	test "$(cur RX) $(cur TX)" = "$want $want"
 finish

@@ -55,8 +55,8 @@ fi
 out=$(in_ns "$BIN" 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/    /'
-if [ $rc -eq 0 ] && grep -q '^\[  PASSED  \] 9 test' <<<"$out"; then
-	ok "netns-probes: test_live_nl (link, channels, queues, XPS, counters, device totals, channels_set)"
+if [ $rc -eq 0 ] && grep -q '^\[  PASSED  \] 10 test' <<<"$out"; then
+	ok "netns-probes: test_live_nl (link, channels, rss, queues, XPS, counters, device totals, channels_set)"
 else
 	fail "netns-probes: test_live_nl exited $rc"
 fi

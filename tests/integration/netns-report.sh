@@ -119,8 +119,8 @@ for x in q:
         if not ok:
             say(False, "queue %d %s is %r" % (x["queue"], k, v))
 say(isinstance(d["findings"], list) and all(
-    set(f) == {"severity", "code", "interface", "message", "fix"} for f in d["findings"]),
-    "findings carry severity, code, interface, message, fix")
+    set(f) == {"severity", "code", "interface", "message", "fix", "fix_kind"} for f in d["findings"]),
+    "findings carry severity, code, interface, message, fix, fix_kind")
 PY
 
 txt=$OUT/report.txt
@@ -134,10 +134,13 @@ case $dev in
 esac
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if all(q["rx_packets"] is None for i in d["interfaces"] for q in i["queues"]) else 1)' "$OUT/report.json"; then
 	check "netns-report: no per-queue rx counter: rows show '-', never 0" \
-		awk '$1 ~ /^[0-3]$/ { n++; if ($5 != "-") bad = 1 } END { exit !(n == 4 && !bad) }' "$txt"
+		awk '/^  queue  irqs/ { t = 1; next } /^  device/ { t = 0 }
+			t && $1 ~ /^[0-3]$/ { n++; if ($5 != "-") bad = 1 } END { exit !(n == 4 && !bad) }' "$txt"
 fi
 check "netns-report: totals report without rates" \
 	sh -c "grep -q 'counters since boot' '$OUT/totals.txt' && ! grep -q '/s' '$OUT/totals.txt'"
+check "netns-report: the per-CPU section, a row per usable CPU" \
+	test "$(awk '/^per CPU over/ { c = 1; next } c && /^ +[0-9]+ / { n++ } /^findings/ { c = 0 } END { print n + 0 }' "$txt")" = "$(nproc)"
 no_ansi() { ! grep -q $'\033' "$1"; }
 check "netns-report: no ANSI codes in a file" no_ansi "$txt"
 

@@ -15,6 +15,7 @@
 #include "agent/textfile.h"
 #include "output/prom.h"
 #include "probes/sysfs.h"
+#include "tests/fx_cpuset.h"
 
 #define NQ 16
 
@@ -23,9 +24,12 @@ struct fixture {
 	struct mq_nic nics[2];
 	struct mq_queue queues[2][NQ];
 	struct mq_irq irqs[2][2 * NQ + 1];
-	struct mq_finding findings[2];
+	uint64_t per_cpu[2][2 * NQ + 1][2];
+	uint32_t indir[2][128];
+	struct mq_assessment a;
 	struct mq_tune_stats tune;
 	struct prom_input in;
+	struct cpuset_pool sets; /* every CPU set of the snapshot */
 };
 
 static void build(struct fixture *x, uint64_t round)
@@ -33,11 +37,12 @@ static void build(struct fixture *x, uint64_t round)
 	char online[256];
 	unsigned ncpu;
 
+	cpuset_pool_free(&x->sets);
 	memset(x, 0, sizeof(*x));
 	if (sysfs_read(online, sizeof(online), "/sys/devices/system/cpu/online") < 0 ||
-	    cpuset_parse_list(online, &x->s.cpus.online) < 0)
-		cpuset_set(&x->s.cpus.online, 0);
-	ncpu = cpuset_count(&x->s.cpus.online);
+	    cpuset_pool_parse_list(&x->sets, online, &x->s.cpus.online) < 0)
+		x->s.cpus.online = fx_cpu(&x->sets, 0);
+	ncpu = cpuset_count(x->s.cpus.online);
 	x->s.nics = x->nics;
 	x->s.nnics = 2;
 	for (unsigned i = 0; i < 2; i++) {
@@ -64,6 +69,11 @@ static void build(struct fixture *x, uint64_t round)
 			/* ethtool on this "driver" has no drops: those series are absent */
 			y->rx_drops = y->tx_drops = i ? MQ_NA : q;
 		}
+		/* an RSS table: fx0's even, fx1's sending everything to queue 0 */
+		n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 128, .indir = x->indir[i],
+					 .key_size = 40, .hfunc = 1};
+		for (unsigned e = 0; e < 128; e++)
+			x->indir[i][e] = i ? 0 : e % n->nqueues;
 		n->nirqs = 2 * n->nqueues + 1;
 		n->irqs = x->irqs[i];
 		for (unsigned k = 0; k < n->nirqs; k++) {
@@ -78,24 +88,26 @@ static void build(struct fixture *x, uint64_t round)
 				snprintf(q->name, sizeof(q->name), "virtio%u-%s.%d", i,
 					 k % 2 ? "output" : "input", q->queue);
 			q->total = round * 3 + k;
+			q->per_cpu = x->per_cpu[i][k];
+			q->n_per_cpu = 2;
+			q->per_cpu[0] = q->total;
+			q->per_cpu[1] = 0;
 			q->has_effective = true;
-			cpuset_set(&q->effective, ncpu ? (unsigned)(q->queue < 0 ? 0 : q->queue) % ncpu : 0);
+			q->effective = fx_cpu(&x->sets, ncpu ? (unsigned)(q->queue < 0 ? 0 : q->queue) % ncpu : 0);
 		}
 	}
-	x->findings[0] = (struct mq_finding){.severity = SEV_WARNING, .code = FIND_CHANNELS_BELOW_TARGET,
-					     .ifname = "fx1"};
-	x->findings[1] = (struct mq_finding){.severity = SEV_INFO, .code = FIND_IRQBALANCE_RUNNING};
+	/* irqbalance "running": at least one finding, so every family has a sample */
+	x->s.platform.irqbalance_pid = 1;
 	x->tune.last_apply = 1700000000 + (int64_t)round;
 	x->tune.drift_corrections = round / 10;
 	for (unsigned i = 0; i < 2; i++) {
 		struct mq_tune_nic *t = tune_stats_nic(&x->tune, x->nics[i].name);
 
-		t->has_target = true;
-		t->target_combined = ncpu < NQ ? ncpu : NQ;
-		t->failures[TUNE_ACTION_CHANNELS] = i;
+		t->failures[PLAN_CHANNELS] = i;
 	}
-	x->in = (struct prom_input){.s = &x->s, .findings = x->findings, .nfindings = 2,
-				    .tune = &x->tune, .version = "fixture"};
+	if (assess(&x->s, NULL, NULL, &x->a) < 0)
+		abort();
+	x->in = (struct prom_input){.a = &x->a, .tune = &x->tune, .version = "fixture"};
 }
 
 int main(int argc, char **argv)
@@ -115,6 +127,7 @@ int main(int argc, char **argv)
 
 		build(&x, r);
 		ret = textfile_write(argv[1], prom_render_cb, &x.in, err, sizeof(err));
+		assessment_free(&x.a);
 		if (ret < 0) {
 			fprintf(stderr, "prom-fixture: %s\n", err);
 			return 1;

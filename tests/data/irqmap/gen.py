@@ -166,9 +166,65 @@ def legacy():
     put(root, "proc/irq/11/effective_affinity_list", "0\n")
 
 
+# xen-netfront eth0 on xenbus vif-0: no MSI, no INTx in sysfs; event channels
+# named after the xenbus id with split channels; vif1 is another NIC's.
+def xen():
+    root = case("xen")
+    n = 2
+    netdev(root, "eth0", "devices/vif-0", 2, "xen/drivers/vif")
+    rows = [(22, "blkif", [5, 0], "0-1", "0", None)]
+    irq = 30
+    for q in range(2):
+        for d in ("tx", "rx"):
+            rows.append((irq, "vif0-q%d-%s" % (q, d), on(q, n, 10 * irq), str(q), str(q), None))
+            irq += 1
+    rows.append((40, "vif1-q0-tx", [1, 1], "0-1", "0", None))
+    s = header(range(n))
+    for r in rows:
+        s += line_old(r[0], r[2], "xen-dyn", None, "event", r[1])
+    put(root, "proc/interrupts", s + arch_x86(n))
+    irqs(root, rows, n)
+
+
+# vmxnet3 ens192 with 2 TX and 2 RX queues, not buddy-shared: tx-0, tx-1, then
+# rx-2, rx-3 (vector numbers), event-4.
+def vmxnet3():
+    root = case("vmxnet3")
+    n = 2
+    dev = "devices/pci0000:00/0000:0b:00.0"
+    netdev(root, "ens192", dev, 2, "pci/drivers/vmxnet3")
+    names = ["ens192-tx-0", "ens192-tx-1", "ens192-rx-2", "ens192-rx-3", "ens192-event-4"]
+    rows = [(56 + i, nm, on(i % n, n, 7 + i), str(i % n), str(i % n), None)
+            for i, nm in enumerate(names)]
+    for r in rows:
+        put(root, "sys/%s/msi_irqs/%d" % (dev, r[0]), "msix\n")
+    interrupts(root, n, rows)
+    irqs(root, rows, n)
+
+
+# mlx5 eth1 on a kernel that numbers completion vectors from 1 (async is vector 0).
+def mlx5():
+    root = case("mlx5")
+    n = 4
+    dev = "devices/pci0000:00/0000:00:08.0"
+    netdev(root, "eth1", dev, 3, "pci/drivers/mlx5_core")
+    bdf = "0000:00:08.0"
+    rows = [(40, "mlx5_async0@pci:" + bdf, [3, 0, 0, 0], "0-3", "0", None)]
+    for v in range(1, 5):
+        rows.append((40 + v, "mlx5_comp%d@pci:%s" % (v, bdf), on(v - 1, n, 100 + v), str(v - 1),
+                     str(v - 1), None))
+    for r in rows:
+        put(root, "sys/%s/msi_irqs/%d" % (dev, r[0]), "msix\n")
+    interrupts(root, n, rows)
+    irqs(root, rows, n)
+
+
 virtio()
 virtio_shared()
 ena()
 gve("gve", True)
 gve("gve-old", False)
 legacy()
+xen()
+vmxnet3()
+mlx5()

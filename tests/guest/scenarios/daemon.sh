@@ -232,10 +232,10 @@ fi
 
 # --- (e) SIGHUP with a broken file keeps the old config; SIGTERM ------------
 mark_log
-printf 'queus = 1\n' >"$CONF"
+printf 'queues = lots\n' >"$CONF"
 kill -HUP "$pid"
 wait_for 10 logged 'reload failed'
-check_log "broken config" "reload failed: $CONF:1: unknown key 'queus'; keeping the old configuration"
+check_log "broken config" "reload failed: $CONF:1: bad value 'lots' for queues: expected auto, max or a number 1..4096; keeping the old configuration"
 check "daemon still running after the broken reload" kill -0 "$pid"
 # The old config (drift check every 2 s) is still in force.
 if [ -n "$irq" ]; then

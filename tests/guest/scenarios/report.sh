@@ -1,8 +1,9 @@
 #!/bin/bash
-# guest: smp=4 nics=virtio:4,virtio:4,e1000 timeout=240
+# guest: smp=4 nics=virtio:4,virtio:4,e1000 timeout=300
 # `mqbalance --report --json` against independent tools (ethtool, ip, /proc,
 # /sys) while real multi-flow traffic runs, then with one NIC cut to one
-# channel (channels_below_target).
+# channel (channels_below_target), then with it down (why its per-queue
+# counters are missing).
 . /mq/guestlib.sh
 
 [ -x "$MQ" ] || { fail "no ./mqbalance in the guest (the harness copies the built one)"; finish; }
@@ -12,10 +13,31 @@ mapfile -t e1000 < <(nics_by_driver e1000)
 [ "${#virtio[@]}" = 2 ] && [ "${#e1000[@]}" = 1 ] ||
 	skip_all "needs two virtio_net NICs and one e1000 (have ${virtio[*]:-none} / ${e1000[*]:-none})"
 a=${virtio[0]} b=${virtio[1]} c=${e1000[0]}
+# Where each per-queue column of a virtio NIC comes from (rx/tx packets,
+# bytes, drops), and the text report's "sources:" words for it.
 case $MQ_LABEL in
-6.1) want_src=ethtool ;;	# virtio_net <= 6.9: ethtool -S rx_queue_N_packets
-*) want_src=qstats ;;		# >= 6.10: netdev qstats, nothing per queue in ethtool -S
+6.1)	# virtio_net <= 6.9: ethtool -S rx_queue_N_packets, no netdev qstats
+	want_src=ethtool
+	want_cols="ethtool ethtool ethtool ethtool ethtool null"
+	want_text="counters ethtool -S," ;;
+*)	# >= 6.10: packets and bytes in qstats only, drops in ethtool -S only (rxN_drops)
+	want_src=qstats
+	want_cols="qstats qstats ethtool qstats qstats null"
+	want_text="counters qstats (packets, bytes), ethtool -S (rx drops)," ;;
 esac
+COLS="rx_packets rx_bytes rx_drops tx_packets tx_bytes tx_drops"
+
+# ethtool -S per-queue RX drops of IF as "Q value" lines: rxN_drops (6.10+), rx_queue_N_drops.
+ethtool_rx_drops() {
+	$ETHTOOL -S "$1" | sed -nE 's/^ *rx_queue_([0-9]+)_drops: ([0-9]+)$/\1 \2/p
+		s/^ *rx([0-9]+)_drops: ([0-9]+)$/\1 \2/p'
+}
+# The loaded report's counter_sources of IF in COLS order, "null" where none.
+report_cols() {
+	local c out=()
+	for c in $COLS; do out+=("${R[if.$1.counter_sources.$c]:-unset}"); done
+	echo "${out[*]}"
+}
 
 # ethtool -l as "key=value" lines named like the JSON; n/a -> null.
 ethtool_channels() {
@@ -150,6 +172,7 @@ want_status() {
 		[ "${R[findings.$i.severity]}" != info ] && st=1
 		i=$((i + 1))
 	done
+	[ "${R[pending_changes]:-0}" != 0 ] && st=1
 	echo $st
 }
 
@@ -171,16 +194,50 @@ traffic_start 8 8
 sleep 2
 rx0=$(nic_stat "$a" rx_packets) tx0=$(nic_stat "$a" tx_packets)
 rxc0=$(nic_stat "$c" rx_packets) txc0=$(nic_stat "$c" tx_packets)
+ethtool_rx_drops "$a" > /tmp/drops0
 $MQ --report --json --interval 1 > /tmp/r1.json 2>/tmp/r1.err
 rc=$?
+ethtool_rx_drops "$a" > /tmp/drops1
 rx1=$(nic_stat "$a" rx_packets) tx1=$(nic_stat "$a" tx_packets)
 rxc1=$(nic_stat "$c" rx_packets) txc1=$(nic_stat "$c" tx_packets)
 cat /tmp/r1.err
 check_shape /tmp/r1.json
 report_load /tmp/r1.json
-check_eq "--report --json --interval 1 exit status (1 = warnings)" "$(want_status)" "$rc"
+check_eq "--report --json --interval 1 exit status: 0 (it ran)" 0 "$rc"
+$MQ --check --json --interval 0 > /tmp/c1.json 2>/dev/null
+crc=$?
+report_load /tmp/c1.json
+check_eq "--check exit status (1 = a warning or a pending change)" "$(want_status)" "$crc"
+report_load /tmp/r1.json
 check_eq "$b (in another netns) not reported" "" "${R[if.$b.ifname]:-}"
 check_eq "$a: stats_source" "$want_src" "${R[if.$a.stats_source]:-}"
+check_eq "$a: counter_sources ($COLS)" "$want_cols" "$(report_cols "$a")"
+check_eq "$a: counters_missing (up)" null "${R[if.$a.counters_missing]:-unset}"
+# Per-queue drops: ethtool -S read just before and just after the report.
+bad= n=0
+for q in $(report_queues "$a"); do
+	lo=$(awk -v q="$q" '$1 == q { print $2 }' /tmp/drops0)
+	hi=$(awk -v q="$q" '$1 == q { print $2 }' /tmp/drops1)
+	v=${R[if.$a.queues.$q.rx_drops]:-unset}
+	if [ -z "$lo" ] || [ -z "$hi" ] || [ "$v" = null ] || [ "$v" = unset ] ||
+		[ "$v" -lt "$lo" ] || [ "$v" -gt "$hi" ]; then
+		bad="$bad q$q:$v(ethtool ${lo:-?}..${hi:-?})"
+	fi
+	n=$((n + 1))
+done
+if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
+	ok "$a: rx_drops of $n queues within ethtool -S before..after (after: $(awk '{ printf "q%s=%s ", $1, $2 }' /tmp/drops1))"
+else
+	fail "$a: rx_drops against ethtool -S:${bad:- no queues}"
+fi
+bad=
+for q in $(report_queues "$a"); do
+	[ "${R[if.$a.queues.$q.tx_drops]:-unset}" = null ] || bad="$bad q$q:${R[if.$a.queues.$q.tx_drops]:-unset}"
+done
+if [ -z "$bad" ]; then ok "$a: tx_drops null (no source has them)"; else fail "$a: tx_drops:$bad"; fi
+check_eq "$c (e1000): counter_sources" null "${R[if.$c.counter_sources]:-unset}"
+$MQ --report --interval 0 "$a" > /tmp/t1.txt 2>&1
+check_eq "$a: text sources line" 1 "$(grep -cF "  sources:  $want_text irq map " /tmp/t1.txt)"
 check_static "$a"
 check_static "$c"
 check_stats "$a" "$rx0" "$rx1" "$tx0" "$tx1"
@@ -205,9 +262,40 @@ $MQ --report --json > /tmp/r2.json 2>/tmp/r2.err
 rc=$?
 cat /tmp/r2.err
 report_load /tmp/r2.json
-check_eq "--report --json exit status: 1 (warnings)" 1 "$rc"
+check_eq "--report --json exit status: 0 (it ran, warnings or not)" 0 "$rc"
+$MQ --check --interval 0 "$b" >/dev/null 2>&1
+check_eq "--check $b exit status: 1 (below its channel target)" 1 "$?"
 check_static "$b"
 check_eq "$b: channels.combined" 1 "${R[if.$b.channels.combined]:-}"
 check_eq "$b: finding channels_below_target" 1 "$(report_findings channels_below_target "$b")"
 check_eq "$a (4 of 4 channels): no channels_below_target" 0 "$(report_findings channels_below_target "$a")"
+
+# --- 3. one NIC down: qstats leave it out, ethtool -S still has the drops ---
+$IP link set "$b" down
+ethtool_rx_drops "$b" > /tmp/drops2
+$MQ --report --json --interval 0 "$b" > /tmp/r3.json 2>/tmp/r3.err
+rc=$?
+cat /tmp/r3.err
+report_load /tmp/r3.json
+check_eq "--report --json $b (down) exit status" 0 "$rc"
+check_eq "$b: operstate" down "${R[if.$b.operstate]:-}"
+check_eq "$b (down): queue 0 rx_drops = ethtool -S" "$(awk '$1 == 0 { print $2 }' /tmp/drops2)" \
+	"${R[if.$b.queues.0.rx_drops]:-unset}"
+check_eq "$b (down): counter_sources.rx_drops" ethtool "${R[if.$b.counter_sources.rx_drops]:-unset}"
+$MQ --report --interval 0 "$b" > /tmp/t3.txt 2>&1
+case $MQ_LABEL in
+6.1)	# no qstats: ethtool -S has everything it ever had, nothing is missing for being down
+	check_eq "$b (down): counter_sources" "$want_cols" "$(report_cols "$b")"
+	check_eq "$b (down): counters_missing" null "${R[if.$b.counters_missing]:-unset}"
+	check_eq "$b (down): no 'counters:' line" 0 "$(grep -c '^  counters: ' /tmp/t3.txt)" ;;
+*)	check_eq "$b (down): counter_sources" "null null ethtool null null null" "$(report_cols "$b")"
+	check_eq "$b (down): queue 0 rx_packets" null "${R[if.$b.queues.0.rx_packets]:-unset}"
+	check_eq "$b (down): counters_missing" \
+		"down: the kernel reports per-queue counters only for an interface that is up" \
+		"${R[if.$b.counters_missing]:-unset}"
+	check_eq "$b (down): text says why" 1 \
+		"$(grep -c '^  counters: down: the kernel reports per-queue counters only for an' /tmp/t3.txt)" ;;
+esac
+grep -E '^  (sources|counters):' /tmp/t3.txt
+$IP link set "$b" up
 finish

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/* Reading the configuration (agent/config_file.c): the main file, its drop-ins, what is refused. */
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent/config_file.h"
+#include "core/config.h"
+
+static char dir[64];
+
+static int mkdir_tmp(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/mqcfg.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	/* a FIFO or a device that blocked would hang: tests/harness.c names the test */
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int rm_tmp(void **state)
+{
+	(void)state;
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *at(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f = fopen(at(path, sizeof(path), name), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_missing(void **state)
+{
+	char path[256], err[256];
+	struct mq_config c;
+	(void)state;
+	at(path, sizeof(path), "none.conf");
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "none.conf: No such file"));
+	assert_int_equal(config_open(path, &c, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "none.conf: No such file"));
+
+	/* missing main file allowed: the defaults, under its drop-ins */
+	assert_int_equal(config_load(path, true, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.path, "");
+	assert_int_equal(c.nfiles, 0);
+	config_free(&c);
+	assert_int_equal(mkdir(at(path, sizeof(path), "none.conf.d"), 0755), 0);
+	put("none.conf.d/a.conf", "queues = 3\n");
+	at(path, sizeof(path), "none.conf");
+	assert_int_equal(config_load(path, true, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.path, "");
+	assert_int_equal(c.nfiles, 1);
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 3);
+	config_free(&c);
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -ENOENT);
+
+	if (access(MQ_DEFAULT_CONFIG, F_OK) != 0 && access(MQ_DEFAULT_CONFIG ".d", F_OK) != 0) {
+		assert_int_equal(config_open(NULL, &c, err, sizeof(err)), 0);
+		assert_string_equal(c.path, "");
+		assert_string_equal(err, "");
+		config_free(&c);
+	} else {
+		print_message("note: " MQ_DEFAULT_CONFIG " exists here, the missing-default case is not run\n");
+	}
+}
+
+/* Drop-ins in C-locale order (B before a), later wins; other names ignored. */
+static void test_dropins(void **state)
+{
+	char path[256], err[256];
+	struct mq_config c;
+	struct mq_if_config i;
+	(void)state;
+	put("main.conf", "queues = 2\n[eth0]\nxps = off\n");
+	assert_int_equal(mkdir(at(path, sizeof(path), "main.conf.d"), 0755), 0);
+	put("main.conf.d/20-b.conf", "[eth0]\nqueues = 8\n");
+	put("main.conf.d/10-a.conf", "queues = 3\n[eth0]\nqueues = 4\nrps = on\n");
+	put("main.conf.d/B.conf", "queues = 5\n");
+	put("main.conf.d/a.conf", "queues = 6\n[eth1]\n");
+	put("main.conf.d/README", "not a config\n");
+	put("main.conf.d/30-c.conf.dpkg-old", "queues = x\n");
+	put("main.conf.d/.hidden.conf", "queues = x\n");
+	put("main.conf.d/.conf", "queues = x\n");
+
+	assert_int_equal(config_load(at(path, sizeof(path), "main.conf"), false, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.path, path);
+	assert_int_equal(c.nfiles, 5);
+	assert_non_null(strstr(c.files[1], "/main.conf.d/10-a.conf"));
+	assert_non_null(strstr(c.files[2], "/main.conf.d/20-b.conf"));
+	assert_non_null(strstr(c.files[3], "/main.conf.d/B.conf"));
+	assert_non_null(strstr(c.files[4], "/main.conf.d/a.conf"));
+	assert_int_equal(config_for(&c, "eth9", NULL).queues, 6);
+	i = config_for(&c, "eth0", NULL);
+	assert_int_equal(i.queues, 8);
+	assert_false(i.xps);
+	assert_true(i.rps);
+	assert_int_equal(c.nsections, 2);
+	assert_non_null(strstr(config_section_file(&c, &c.sections[1]), "/main.conf.d/a.conf"));
+	config_free(&c);
+
+	/* an error in a drop-in names the drop-in and its line; nothing is returned */
+	put("main.conf.d/50-bad.conf", "# bad\nrps = sometimes\n");
+	memset(&c, 0x5a, sizeof(c));
+	assert_int_equal(config_open(at(path, sizeof(path), "main.conf"), &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/main.conf.d/50-bad.conf:2: bad value 'sometimes' for rps"));
+	assert_int_equal(c.nsections, 0x5a5a5a5a);
+	unlink(at(path, sizeof(path), "main.conf.d/50-bad.conf"));
+
+	/* warnings name the drop-in */
+	put("main.conf.d/60-new.conf", "\n\nfuture = 1\n");
+	assert_int_equal(config_open(at(path, sizeof(path), "main.conf"), &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nwarnings, 1);
+	assert_non_null(strstr(c.warnings[0], "/main.conf.d/60-new.conf:3: unknown key 'future', ignored"));
+	config_free(&c);
+}
+
+static void test_too_many_dropins(void **state)
+{
+	char path[256], err[256], name[64];
+	struct mq_config c;
+	(void)state;
+	put("many.conf", "");
+	assert_int_equal(mkdir(at(path, sizeof(path), "many.conf.d"), 0755), 0);
+	for (int k = 0; k < CONFIG_DROPINS_MAX; k++) {
+		snprintf(name, sizeof(name), "many.conf.d/%02d.conf", k);
+		put(name, "xps = on\n");
+	}
+	assert_int_equal(config_load(at(path, sizeof(path), "many.conf"), false, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nfiles, CONFIG_DROPINS_MAX + 1);
+	config_free(&c);
+	put("many.conf.d/99.conf", "");
+	assert_int_equal(config_load(at(path, sizeof(path), "many.conf"), false, &c, err, sizeof(err)), -E2BIG);
+	assert_non_null(strstr(err, "many.conf.d: more than 64 *.conf files"));
+}
+
+/* Only regular files: a FIFO, a directory or a device is refused at once, naming it. */
+static void test_refused(void **state)
+{
+	char path[256], err[256];
+	struct mq_config c;
+	(void)state;
+	assert_int_equal(mkfifo(at(path, sizeof(path), "fifo.conf"), 0644), 0);
+	assert_int_equal(config_open(path, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/fifo.conf: is a FIFO, not a regular file"));
+
+	assert_int_equal(config_open(dir, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": is a directory, not a regular file"));
+	assert_int_equal(strncmp(err, dir, strlen(dir)), 0);
+
+	assert_int_equal(config_open("/dev/null", &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/dev/null: is a character device, not a regular file");
+
+	/* a FIFO among the drop-ins */
+	put("ok.conf", "queues = 2\n");
+	assert_int_equal(mkdir(at(path, sizeof(path), "ok.conf.d"), 0755), 0);
+	assert_int_equal(mkfifo(at(path, sizeof(path), "ok.conf.d/10-fifo.conf"), 0644), 0);
+	assert_int_equal(config_open(at(path, sizeof(path), "ok.conf"), &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/ok.conf.d/10-fifo.conf: is a FIFO, not a regular file"));
+	unlink(at(path, sizeof(path), "ok.conf.d/10-fifo.conf"));
+	/* ... and a directory named like one */
+	assert_int_equal(mkdir(at(path, sizeof(path), "ok.conf.d/20-dir.conf"), 0755), 0);
+	assert_int_equal(config_open(at(path, sizeof(path), "ok.conf"), &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/ok.conf.d/20-dir.conf: is a directory"));
+	rmdir(at(path, sizeof(path), "ok.conf.d/20-dir.conf"));
+
+	/* symlinks to regular files are fine, for the main file and a drop-in */
+	assert_int_equal(symlink("ok.conf", at(path, sizeof(path), "link.conf")), 0);
+	assert_int_equal(symlink("../ok.conf", at(path, sizeof(path), "ok.conf.d/30-link.conf")), 0);
+	assert_int_equal(config_open(at(path, sizeof(path), "link.conf"), &c, err, sizeof(err)), 0);
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 2);
+	config_free(&c);
+	assert_int_equal(config_open(at(path, sizeof(path), "ok.conf"), &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nfiles, 2);
+	config_free(&c);
+
+	/* a drop-in "directory" that is a file: no drop-ins */
+	put("plain.conf", "queues = 2\n");
+	put("plain.conf.d", "queues = x\n");
+	assert_int_equal(config_open(at(path, sizeof(path), "plain.conf"), &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nfiles, 1);
+	config_free(&c);
+}
+
+static void test_content_refused(void **state)
+{
+	char path[256], err[256];
+	struct mq_config c;
+	FILE *f;
+	(void)state;
+	at(path, sizeof(path), "nul.conf");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("queues = 2\n\nxps = o", f);
+	fputc('\0', f);
+	fputs("n\n", f);
+	fclose(f);
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "nul.conf:3: NUL byte"));
+
+	/* the size cap: one byte over */
+	f = fopen(at(path, sizeof(path), "big.conf"), "w");
+	assert_non_null(f);
+	for (int k = 0; k <= CONFIG_FILE_MAX; k++)
+		fputc(k % 64 == 63 ? '\n' : '#', f);
+	fclose(f);
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EFBIG);
+	assert_non_null(strstr(err, "big.conf: larger than 1048576 bytes"));
+	assert_int_equal(truncate(path, CONFIG_FILE_MAX), 0);
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), 0);
+	config_free(&c);
+}
+
+/*
+ * The shipped example changes nothing as installed; with every commented-out
+ * setting ("#key = ..." and "#[...]" lines) enabled it still parses.
+ */
+static void test_example_file(void **state)
+{
+	const char *data = getenv("MQ_TEST_DATA");
+	char path[4096], err[256], line[512];
+	struct mq_config c, def;
+	FILE *in, *out;
+	(void)state;
+	/* tests/run runs from the source tree; MQ_TEST_DATA is <tree>/tests/data */
+	snprintf(path, sizeof(path), "mqbalance.conf.example");
+	if (access(path, R_OK) != 0 && data)
+		snprintf(path, sizeof(path), "%s/../../mqbalance.conf.example", data);
+	if (access(path, R_OK) != 0) {
+		print_message("skip: %s not found (run from the source tree)\n", path);
+		skip();
+	}
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), 0);
+	config_init(&def);
+	assert_int_equal(c.nsections, 0);
+	assert_int_equal(c.nwarnings, 0);
+	assert_false(c.prom_file_set);
+	assert_int_equal(c.nexclude, 0);
+	assert_memory_equal(&c.defaults, &def.defaults, sizeof(def.defaults));
+	assert_true(cpuset_empty(cpuset_buf(&c.banned_cpus)));
+	assert_true(c.interval == def.interval && c.drift_check == def.drift_check);
+	assert_string_equal(c.prom_file, def.prom_file);
+	config_free(&c);
+
+	in = fopen(path, "r");
+	out = fopen(at(path, sizeof(path), "example-on.conf"), "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in)) {
+		bool setting = line[0] == '#' && (line[1] == '[' || (line[1] >= 'a' && line[1] <= 'z'));
+
+		fputs(setting ? line + 1 : line, out);
+	}
+	fclose(in);
+	fclose(out);
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nwarnings, 0);
+	assert_int_equal(c.nsections, 3);
+	assert_true(c.prom_file_set);
+	assert_int_equal(config_for(&c, "eth0", "virtio_net").queues, 4);
+	assert_true(config_for(&c, "eth1", "virtio_net").rps);
+	assert_true(config_for(&c, "veth1", "veth").exclude);
+	config_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_dropins),
+		cmocka_unit_test(test_too_many_dropins),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_content_refused),
+		cmocka_unit_test(test_example_file),
+	};
+	return cmocka_run_group_tests_name("config_file", tests, mkdir_tmp, rm_tmp);
+}

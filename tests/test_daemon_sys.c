@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The daemon against real things (fakes from tests/daemon_fake.h for the
+ * rest): its own log (stderr captured), a systemd notify socket, and the
+ * kernel's netlink sockets in a private network namespace.
+ */
+#include <sched.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "agent/log.h"
+#include "tests/daemon_fake.h"
+#include "probes/nl.h"
+
+static unsigned count_lines(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/*
+ * The same failure at every drift check is said once, and once when it
+ * clears: a pass that cannot run, then the same steps failing.
+ */
+static void test_lasting_failures_logged_once(void **state)
+{
+	FILE *tmp = tmpfile();
+	char log[8192];
+	size_t n;
+	int saved = dup(STDERR_FILENO);
+	(void)state;
+
+	assert_non_null(tmp);
+	f.err_all = 4;       /* startup and three drift checks cannot tune */
+	f.failed = 2;        /* then two steps fail, */
+	f.failed_until = 7;  /* for three passes, */
+	f.stop_after = 8;    /* and the last one works */
+	opts.drift_ms = 40;
+	fflush(stderr);
+	dup2(fileno(tmp), STDERR_FILENO);
+	int r = run();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_int_equal(r, 0);
+	rewind(tmp);
+	n = fread(log, 1, sizeof(log) - 1, tmp);
+	log[n] = '\0';
+	fclose(tmp);
+	assert_int_equal(f.calls, 8);
+	assert_int_equal(count_lines(log, "could not tune (No such device)"), 1);
+	assert_int_equal(count_lines(log, "startup: could not tune"), 1);
+	assert_int_equal(count_lines(log, "tuning works again"), 1);
+	assert_int_equal(count_lines(log, "2 change(s) failed"), 1);
+	assert_int_equal(count_lines(log, "no change fails any more"), 1);
+}
+
+static void test_notify(void **state)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char dir[] = "/tmp/mqdaemon.XXXXXX", msgs[8][600];
+	unsigned n = 0;
+	int fd;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", dir);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+	setenv("WATCHDOG_USEC", "100000", 1); /* ping every 50 ms */
+	f.stop_after = 1;
+	f.hook = NULL;
+	/* Keep the loop alive long enough for a watchdog ping: stop from a later uevent. */
+	f.stop_after = 2;
+	usleep(1000);
+	send_uevent("offline", 1);
+	opts.ev.debounce_ms = 150;
+	opts.ev.debounce_max_ms = 150;
+	assert_int_equal(run(), 0);
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+	for (; n < 8; n++) {
+		ssize_t k = recv(fd, msgs[n], sizeof(msgs[n]) - 1, MSG_DONTWAIT);
+
+		if (k < 0)
+			break;
+		msgs[n][k] = '\0';
+	}
+	close(fd);
+	unlink(sa.sun_path);
+	rmdir(dir);
+	assert_true(n >= 4);
+	/* The first apply's STATUS, then READY, ..., STOPPING last. */
+	assert_string_equal(msgs[0], "STATUS=summary 1 (pass 1: startup)");
+	assert_string_equal(msgs[1], "READY=1");
+	assert_string_equal(msgs[n - 1], "STOPPING=1");
+	bool watchdog = false, second = false;
+	for (unsigned i = 2; i < n - 1; i++) {
+		watchdog |= !strcmp(msgs[i], "WATCHDOG=1");
+		second |= !strcmp(msgs[i], "STATUS=summary 2 (pass 2: cpu1 went offline)");
+	}
+	assert_true(watchdog);
+	assert_true(second);
+}
+
+/*
+ * The real sockets, in a network namespace of our own (needs root): links
+ * appear, change channels, come up, get renamed and go away, each seen by
+ * the kernel's own notifications. CPU hotplug is left to the guest tests.
+ */
+static const char *const netns_steps[] = {
+	("ip link add vethA numtxqueues 4 numrxqueues 4 type veth peer vethB numtxqueues 4 "
+	 "numrxqueues 4"),
+	"ethtool -L vethA rx 2 tx 2",
+	"ip link set vethA up",
+	"ip link set vethA down && ip link set vethA name vethC",
+	"ip link del vethC",
+};
+
+static void netns_step(unsigned call)
+{
+	if (call <= sizeof(netns_steps) / sizeof(netns_steps[0]) && system(netns_steps[call - 1]) != 0)
+		_exit(90 + (int)call);
+}
+
+static void test_real_netns(void **state)
+{
+	static const char *const want[] = {
+		"startup",
+		"vethA appeared",
+		"vethA channels changed by someone else (to 2)",
+		"vethA link up",
+		"vethA renamed to vethC",
+		"vethC went away",
+	};
+	int pfd[2], status;
+	char out[4096] = "";
+	size_t got = 0;
+	pid_t pid;
+	(void)state;
+
+	if (geteuid() != 0 || system("command -v ip >/dev/null && command -v ethtool >/dev/null")) {
+		print_message("skip: needs root, ip and ethtool\n");
+		skip();
+		return;
+	}
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		alarm(10); /* alarms are not inherited */
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(77);
+		/* Real sources, from the families probes/nl.c resolves in this namespace. */
+		struct mq_nl nl;
+		if (mqnl_open(&nl) < 0)
+			_exit(81);
+		monitor_close_all(&mon);
+		monitor_init(&mon, &nl);
+		snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "vethA");
+		snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "vethC");
+		f.sections[0].match = f.sections[1].match = MATCH_NAME;
+		f.nsections = 2;
+		f.hook = netns_step;
+		f.stop_after = 6;
+		if (run() != 0)
+			_exit(80);
+		for (unsigned i = 0; i < f.calls && i < 8; i++)
+			dprintf(pfd[1], "%s\n", f.causes[i]);
+		_exit(0);
+	}
+	close(pfd[1]);
+	for (ssize_t k; (k = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0;)
+		got += (size_t)k;
+	out[got] = '\0';
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		print_message("skip: cannot create a network namespace here\n");
+		skip();
+		return;
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *line = out;
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *nl = strchr(line, '\n');
+
+		assert_non_null(nl);
+		*nl = '\0';
+		assert_string_equal(line, want[i]);
+		line = nl + 1;
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lasting_failures_logged_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_netns, setup, teardown),
+	};
+
+	log_setup(LOG_LVL_INFO, false);
+	return cmocka_run_group_tests_name("daemon_sys", tests, NULL, NULL);
+}
