@@ -17,9 +17,14 @@ Environment (all optional):
   MUTATE_TIMEOUT=SECONDS        per mutant, whole suite (default max(60, 10 x the clean run))
   MQ_TEST_TIMEOUT=10            per test (tests/harness.c)
   MUTATE_CFLAGS=-O0     CFLAGS of the scratch build
+  MUTATE_SAN=1          build the scratch tree with ASan+UBSan, as `make asan` runs the unit
+                        tests (slower; catches reads and writes one past the end)
   MUTATE_JOBS=2         make -j of the scratch build
   MUTATE_KEEP=1         keep the scratch tree (its path is printed)
   MUTATE_LIST=1         only list the sampled mutants, run nothing
+  MUTATE_REPLAY=FILE    run the mutants of an earlier mutants.tsv instead of a sample: each is
+                        found again by file, operator and its old and new line (the nearest one
+                        if the line moved), so a sample outlives edits elsewhere in the file
 """
 import fnmatch
 import os
@@ -286,7 +291,7 @@ exec build/tests/$1 >/dev/null 2>&1
 class Scratch:
     """One copy of the tree; one mutant at a time, restored after each."""
 
-    def __init__(self, root, jobs, cflags):
+    def __init__(self, root, jobs, cflags, san=False):
         self.dir = tempfile.mkdtemp(prefix="mq-mutate-")
         files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                                cwd=root, check=True, stdout=subprocess.PIPE).stdout
@@ -298,6 +303,9 @@ class Scratch:
         self.tests = sorted(os.path.basename(f)[:-2] for f in os.listdir(os.path.join(self.dir, "tests"))
                             if re.fullmatch(r"test_\w+\.c", f) and not f.startswith("test_live_"))
         self.make = ["make", "--no-print-directory", "-j%d" % jobs, "BUILD=build", "CFLAGS=" + cflags]
+        if san:  # the Makefile's SAN_FLAGS; CFLAGS on the command line would drop its `+=`
+            flags = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+            self.make = self.make[:-1] + ["CFLAGS=%s %s" % (cflags, flags), "LDFLAGS=" + flags]
         self.targets = ["build/tests/" + t for t in self.tests]
         # Temporary files of killed tests go with the scratch tree.
         os.makedirs(os.path.join(self.dir, "tmp"))
@@ -416,13 +424,21 @@ def main():
         sys.exit("mutate: no product .c file matches MUTATE_FILES=%r" % " ".join(pats))
     texts = {f: open(f).read() for f in files}
     allm = [(f,) + c for f in files for c in sorted(candidates(f, texts[f])) if c[3] in ops]
-    # A shuffle, then the first N: a smaller MUTATE_N runs a subset of a larger one.
-    sample = list(allm)
-    random.Random(seed).shuffle(sample)
-    sample = sample[:want] if want else sample
+    replay = os.environ.get("MUTATE_REPLAY")
+    if replay:
+        sample, lost = replayed(replay, allm, texts)
+        for r in lost:
+            print("mutate: not found again, left out: %s:%s %s: %s -> %s" % tuple(r[:5]))
+        print("mutate: %d candidate mutants in %d files; running %d of %s (%d not found again)"
+              % (len(allm), len(files), len(sample), replay, len(lost)), flush=True)
+    else:
+        # A shuffle, then the first N: a smaller MUTATE_N runs a subset of a larger one.
+        sample = list(allm)
+        random.Random(seed).shuffle(sample)
+        sample = sample[:want] if want else sample
+        print("mutate: %d candidate mutants in %d files; running %d (MUTATE_SEED=%d)"
+              % (len(allm), len(files), len(sample), seed), flush=True)
     sample.sort(key=lambda m: (m[0], m[1], m[4], m[3]))
-    print("mutate: %d candidate mutants in %d files; running %d (MUTATE_SEED=%d)"
-          % (len(allm), len(files), len(sample), seed), flush=True)
 
     rows = []
     for f, s, e, rep, op in sample:
@@ -436,7 +452,7 @@ def main():
         return 0
 
     scratch = Scratch(root, int(os.environ.get("MUTATE_JOBS", "2")),
-                      os.environ.get("MUTATE_CFLAGS", "-O0"))
+                      os.environ.get("MUTATE_CFLAGS", "-O0"), os.environ.get("MUTATE_SAN") == "1")
     try:
         t0 = time.monotonic()
         rc, out = scratch.build()
@@ -491,12 +507,39 @@ def main():
     return 0
 
 
+def replayed(path, allm, texts):
+    """The mutants of an earlier mutants.tsv in today's files: same file, operator,
+    old and new line; of several, the one nearest the recorded line."""
+    by_key = {}
+    for m in allm:
+        f, s, e, rep, op = m
+        old, new = one_line(texts[f], s, e, rep)
+        by_key.setdefault((f, op, old, new), []).append((texts[f].count("\n", 0, s) + 1, m))
+    sample, lost, taken = [], [], set()
+    with open(path) as fh:
+        head = fh.readline().rstrip("\n").split("\t")
+        for line in fh:
+            r = dict(zip(head, line.rstrip("\n").split("\t")))
+            key = (r["file"], r["op"], r["old"], r["new"])
+            near = sorted((abs(ln - int(r["line"])), ln, m) for ln, m in by_key.get(key, [])
+                          if m not in taken)
+            if near:
+                taken.add(near[0][2])
+                sample.append(near[0][2])
+            else:
+                lost.append((r["file"], r["line"], r["op"], r["old"], r["new"]))
+    return sample, lost
+
+
 def render(rows, seed, ncand, secs):
     by_file = {}
     for r in rows:
         by_file.setdefault(r["file"], []).append(r)
-    lines = ["", "mutation testing: seed %d, %d of %d candidate mutants, %.0f s"
-             % (seed, len(rows), ncand, secs),
+    what = ("the mutants of " + os.environ["MUTATE_REPLAY"]) if os.environ.get("MUTATE_REPLAY") \
+        else "seed %d" % seed
+    lines = ["", "mutation testing: %s, %d of %d candidate mutants, %.0f s%s"
+             % (what, len(rows), ncand, secs,
+                ", ASan+UBSan build" if os.environ.get("MUTATE_SAN") == "1" else ""),
              "%-24s %7s %7s %8s %9s %9s %6s" % ("file", "mutants", "killed", "timeout", "survived",
                                                   "no-build", "kill%")]
 
