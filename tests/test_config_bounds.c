@@ -265,6 +265,8 @@ static void test_api(void **state)
 	assert_null(c.sections);
 	assert_int_equal(c.nsections, 0);
 	assert_int_equal(c.nfiles, 0);
+	assert_null(c.files[0]); /* freed: nothing left to free twice */
+	config_free(&c);
 	/* No path: "(config)" in messages, "" in the result. */
 	assert_int_equal(config_parse("", NULL, &c, NULL, 5), 0);
 	assert_string_equal(c.path, "");

@@ -102,9 +102,19 @@ static void test_revert_plan_restores(void **state)
 
 	/* only eth1 named: eth0 stays tuned */
 	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth1"}, 1, &rp), 0);
-	for (unsigned i = 0; i < rp.n; i++)
+	assert_true(rp.n > 0);
+	for (unsigned i = 0; i < rp.n; i++) {
 		assert_string_equal(rp.items[i].ifname, "eth1");
+		assert_int_not_equal(rp.items[i].kind, PLAN_CHANNELS); /* none recorded for it */
+	}
 	plan_free(&rp);
+	/* channels recorded, but not readable now: nothing to compare, no step */
+	s.nics[0].ch.source = CHANNELS_NONE;
+	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
+	for (unsigned i = 0; i < rp.n; i++)
+		assert_int_not_equal(rp.items[i].kind, PLAN_CHANNELS);
+	plan_free(&rp);
+	s.nics[0].ch.source = CHANNELS_NETLINK;
 
 	assert_int_equal(state_revert_plan(&st, &s, NULL, 0, &rp), 0);
 	assert_true(plan_changes(&rp) > 0);
