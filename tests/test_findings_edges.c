@@ -262,28 +262,48 @@ static void test_busy_cpu_thresholds(void **state)
 	assert_null(find(FIND_CPU_SOFTIRQ_BUSY));
 }
 
+/* CPU 1 70% in softirq, most of it from eth0 queue 0's input IRQ, the other CPUs idle. */
+static void busy_from_queue0(unsigned ncpus, unsigned queues)
+{
+	struct mq_nic *n = nic(ncpus, queues, queues, (const int[]){1, 0, 2, 3});
+
+	n->irqs[1].per_cpu = calloc(ncpus, sizeof(uint64_t));
+	assert_non_null(n->irqs[1].per_cpu);
+	n->irqs[1].n_per_cpu = ncpus;
+	second_sample();
+	e.now.nics[0].irqs[1].per_cpu[1] = 4000;
+	for (unsigned c = 0; c < ncpus; c++)
+		softirq(c, c == 1 ? 70 : 1);
+	run();
+}
+
 /* A busy CPU on a device with fewer queues than usable CPUs, all in use: the host must add queues. */
 static void test_busy_cpu_host_fix(void **state)
 {
-	struct mq_nic *n;
 	const struct mq_finding *f;
 	(void)state;
 
-	n = nic(4, 2, 2, (const int[]){1, 1});
-	n->irqs[1].per_cpu = calloc(4, sizeof(uint64_t));
-	assert_non_null(n->irqs[1].per_cpu);
-	n->irqs[1].n_per_cpu = 4;
-	second_sample();
-	e.now.nics[0].irqs[1].per_cpu[1] = 4000;
-	for (unsigned c = 0; c < 4; c++)
-		softirq(c, c == 1 ? 70 : 1);
-	run();
+	busy_from_queue0(4, 2);
 	f = find(FIND_CPU_SOFTIRQ_BUSY);
 	assert_non_null(f);
 	assert_string_equal(f->ifname, "eth0");
 	assert_string_equal(f->message, "CPU 1 spends 70% of its time in softirq while CPU 0 idles (1%): "
 					"most of it from eth0 queue 0 (IRQ 25, 4000/s)");
 	assert_int_equal(f->fix_kind, FIX_HOST);
+}
+
+/* The same with as many queues as usable CPUs: more queues would not help, RPS may. */
+static void test_busy_cpu_admin_fix(void **state)
+{
+	const struct mq_finding *f;
+	(void)state;
+
+	busy_from_queue0(2, 2);
+	f = find(FIND_CPU_SOFTIRQ_BUSY);
+	assert_non_null(f);
+	assert_string_equal(f->ifname, "eth0");
+	assert_int_equal(f->fix_kind, FIX_ADMIN);
+	assert_non_null(strstr(f->fix, "rps = on in [eth0]"));
 }
 
 int main(void)
@@ -295,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_managed_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_thresholds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_host_fix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cpu_admin_fix, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
 }
