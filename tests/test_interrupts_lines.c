@@ -71,6 +71,7 @@ static void test_name_paths(void **state)
 		{"48: 7x 2 PCI-MSI 1-edge  x", "x", MQ_NA, 0},                  /* glued, not last */
 		{"49: PCI-MSI 1-edge  x", "x", MQ_NA, 0},
 		{"50: 1 2GIC-0 3 Level  x", "x", 1, 3},                         /* glued, last: split */
+		{"51: 18446744073709551617 2 PCI-MSI 1-edge  x", "x", MQ_NA, 0}, /* 2^64 + 1: not 1 */
 	};
 	char text[4096] = "CPU0 CPU1\r\n";
 	struct irq_table t;
@@ -81,7 +82,8 @@ static void test_name_paths(void **state)
 		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\r\n", cases[i].line);
 	/* Not IRQ lines: beyond unsigned, a number too big for any type, no colon. */
 	o += (size_t)snprintf(text + o, sizeof(text) - o, "4294967295: 1 2 X 1-edge  no\n"
-			      "99999999999999999999: 1 2 X 1-edge  no\n 51 1 2 X 1-edge  no\n");
+			      "99999999999999999999: 1 2 X 1-edge  no\n 52 1 2 X 1-edge  no\n"
+			      "18446744073709551669: 1 2 X 1-edge  no\n"); /* 2^64 + 53 */
 	assert_int_equal(parse_mem(text, o, 0, &t), 0);
 	assert_int_equal(t.n, sizeof(cases) / sizeof(cases[0]));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -94,7 +96,8 @@ static void test_name_paths(void **state)
 				 (uintmax_t)interrupts_count(&t, l, 0), (uintmax_t)l->total);
 	}
 	assert_null(interrupts_find(&t, 4294967295u));
-	assert_null(interrupts_find(&t, 51));
+	assert_null(interrupts_find(&t, 52));
+	assert_null(interrupts_find(&t, 53));
 	interrupts_free(&t);
 	interrupts_free(NULL);
 	assert_null(interrupts_find(NULL, 1));

@@ -197,6 +197,9 @@ static void test_uevent_parse(void **state)
 				     "SUBSYSTEM=cpu\0";
 	static const char other[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpufreq\0"
 				    "SUBSYSTEM=cpu\0";
+	/* the path of a CPU, but another subsystem's event: not a hotplug */
+	static const char notcpu[] = "offline@/devices/system/cpu/cpu3\0ACTION=offline\0"
+				     "DEVPATH=/devices/system/cpu/cpu3\0SUBSYSTEM=machinecheck\0";
 	struct mq_event e;
 	(void)state;
 
@@ -209,6 +212,9 @@ static void test_uevent_parse(void **state)
 	assert_int_equal(monitor_uevent_parse(net, sizeof(net), &e), 0);
 	assert_int_equal(monitor_uevent_parse(add, sizeof(add), &e), 0);
 	assert_int_equal(monitor_uevent_parse(other, sizeof(other), &e), 0);
+	e.type = EV_OVERRUN;
+	assert_int_equal(monitor_uevent_parse(notcpu, sizeof(notcpu), &e), 0);
+	assert_int_equal(e.type, EV_OVERRUN); /* untouched */
 	assert_int_equal(monitor_uevent_parse(bigcpu, sizeof(bigcpu), &e), -EINVAL);
 	assert_int_equal(monitor_uevent_parse(badcpu, sizeof(badcpu), &e), -EINVAL);
 	assert_int_equal(monitor_uevent_parse("libudev\0\xfe\xed", 10, &e), 0);

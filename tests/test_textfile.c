@@ -249,9 +249,23 @@ static void test_bad_arguments(void **state)
  * namespace of a child process (root ignores permissions, not these).
  * The child exits 0 (pass), 77 (cannot set up: skip) or 1.
  */
+static unsigned open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	if (!d)
+		return 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
 static int full_and_readonly(const char *dir, const char *file)
 {
 	char err[512], buf[64], filler[512];
+	unsigned fds;
 	int fd, r;
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
@@ -269,9 +283,12 @@ static int full_and_readonly(const char *dir, const char *file)
 			break;
 	close(fd);
 
+	fds = open_fds();
 	r = textfile_write(file, render_big, NULL, err, sizeof(err));
 	if (r != -ENOSPC || !strstr(err, strerror(ENOSPC)) || !strstr(err, dir))
 		return fprintf(stderr, "full: %d %s\n", r, err), 1;
+	if (open_fds() != fds) /* the daemon writes at every interval: a leak would add up */
+		return fprintf(stderr, "full: %u descriptors open after, %u before\n", open_fds(), fds), 1;
 	read_file(file, buf, sizeof(buf));
 	if (strcmp(buf, "old 1\n") || count_entries(dir) != 2)
 		return fprintf(stderr, "full: old file lost or temporary left\n"), 1;
