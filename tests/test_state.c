@@ -16,6 +16,29 @@
 #include "output/state.h"
 #include "tests/snapbuild.h"
 
+/* Reads of the state file itself fail with these errnos, one per read, while any are left. */
+static int read_faults[4];
+static unsigned nread_faults;
+
+ssize_t __real_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+	char link[64], target[4096];
+	ssize_t n;
+
+	if (nread_faults) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 6 && memcmp(target + n - 6, "/state", 6) == 0) {
+			errno = read_faults[0];
+			memmove(read_faults, read_faults + 1, --nread_faults * sizeof(read_faults[0]));
+			return -1;
+		}
+	}
+	return __real_read(fd, buf, len);
+}
+
 static char *render(const struct mq_state *st, size_t *ret_len)
 {
 	char *buf = NULL;
@@ -300,6 +323,52 @@ static void test_load_missing(void **state)
 	rmdir(dir);
 }
 
+/* A read of the state file interrupted by a signal is retried; a failing one is the error. */
+static void test_load_read_faults(void **state)
+{
+	char dir[] = "/tmp/mq-state.XXXXXX", path[64], err[256], *old = getenv("MQBALANCE_STATE_DIR");
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_state st = {0}, back;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	old = old ? strdup(old) : NULL;
+	setenv("MQBALANCE_STATE_DIR", dir, 1);
+	assert_int_equal(state_file_load(&st, err, sizeof(err)), 0); /* none yet: this boot's id */
+	machine(&s);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_int_equal(state_record(&st, &s, &a.plan, 1), 2);
+	assert_int_equal(state_file_save(&st, err, sizeof(err)), 0);
+
+	read_faults[0] = EINTR;
+	read_faults[1] = EINTR;
+	nread_faults = 2;
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), 0);
+	assert_int_equal(nread_faults, 0);
+	assert_int_equal(back.n, 2);
+	state_free(&back);
+
+	read_faults[0] = EIO;
+	nread_faults = 1;
+	err[0] = '\0';
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), -EIO);
+	snprintf(path, sizeof(path), "%s/state: %s", dir, strerror(EIO));
+	assert_string_equal(err, path);
+
+	nread_faults = 0;
+	unlink(strcat(strcpy(path, dir), "/state"));
+	rmdir(dir);
+	if (old)
+		setenv("MQBALANCE_STATE_DIR", old, 1);
+	else
+		unsetenv("MQBALANCE_STATE_DIR");
+	free(old);
+	state_free(&st);
+	assessment_free(&a);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_rss_record_revert),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_load_read_faults),
 	};
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
 }

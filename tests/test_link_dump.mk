@@ -1,0 +1,2 @@
+# tests/test_link_dump.c answers rtnetlink link dumps itself (libnl's send and receive).
+LDFLAGS_test_link_dump := -Wl,--wrap=nl_send_auto,--wrap=nl_recvmsgs_default
