@@ -354,6 +354,26 @@ static void test_open_real(void **state)
 	monitor_close_all(&m);
 	assert_string_equal(monitor_src_to_string(MON_ETHTOOL), "ethtool netlink");
 	assert_string_equal(monitor_src_to_string(_MON_SRC_MAX), "unknown");
+
+	/* This kernel's ethtool netlink monitor (listening only): opened and closed as libmnl's. */
+	r = mqnl_open(&nl);
+	if (r < 0 || !nl.ethtool_id || !nl.ethtool_monitor_grp) {
+		print_message("ethtool netlink monitor not available here (%s), not checked\n",
+			      r < 0 ? strerror(-r) : "no family or group");
+		if (r == 0)
+			mqnl_close(&nl);
+		return;
+	}
+	monitor_init(&m, &nl);
+	assert_int_equal(monitor_open(&m, MON_ETHTOOL), 0);
+	assert_non_null(m.genl);
+	assert_int_equal(m.fd[MON_ETHTOOL], mnl_socket_get_fd(m.genl));
+	assert_int_equal(monitor_recv(&m, MON_ETHTOOL, buf.b, sizeof(buf.b)), -EAGAIN);
+	monitor_close(&m, MON_ETHTOOL);
+	assert_null(m.genl); /* closed through libmnl, which frees its socket */
+	assert_int_equal(m.fd[MON_ETHTOOL], -1);
+	monitor_close_all(&m);
+	mqnl_close(&nl);
 }
 
 int main(void)
