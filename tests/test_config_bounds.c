@@ -274,6 +274,23 @@ static void test_api(void **state)
 	config_free(&c);
 	assert_int_equal(config_parse("bad", NULL, &c, buf, sizeof(buf)), -EINVAL);
 	assert_string_equal(buf, "(config):1: expected 'key = value' or '[interface]', got 'bad'");
+	/* A drop-in of one line, each key: merged, and exactly 0 (not "more than 0") */
+	{
+		static const char *const one[] = {
+			"queues = 2\n", "exclude = x\n", "irq_affinity = off\n", "xps = off\n",
+			"rps = on\n", "rss = off\n", "banned_cpus = 1\n", "banned_cpus = none\n",
+			"interval = 5\n", "prom_file = /run/x.prom\n", "prom_file = off\n",
+			"drift_check = 60\n", "[eth0]\n", "[eth0]\nexclude = yes\n", "future = 1\n",
+		};
+
+		for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+			config_init(&c);
+			assert_int_equal(config_merge(&c, one[i], "/etc/mqbalance.conf.d/a.conf", buf,
+						      sizeof(buf)), 0);
+			assert_string_equal(buf, "");
+			config_free(&c);
+		}
+	}
 	assert_string_equal(queues_mode_to_string(QUEUES_MAX), "max");
 	assert_string_equal(queues_mode_to_string(_QUEUES_MODE_MAX), "unknown");
 }

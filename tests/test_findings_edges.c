@@ -248,6 +248,15 @@ static void test_busy_cpu_thresholds(void **state)
 	assert_int_equal(f->fix_kind, FIX_ADMIN);
 	assert_non_null(strstr(f->fix, "rps = on"));
 
+	/* the idle CPU's share as the message rounds it: 9.49% is 9% */
+	e.now.cpus.cpu[0].cnt.ticks_total = e.before.cpus.cpu[0].cnt.ticks_total + 10000;
+	e.now.cpus.cpu[0].cnt.ticks_softirq = e.before.cpus.cpu[0].cnt.ticks_softirq + 949;
+	run();
+	f = find(FIND_CPU_SOFTIRQ_BUSY);
+	assert_non_null(f);
+	assert_string_equal(f->message, "CPU 1 spends 50% of its time in softirq while CPU 0 idles (9%)");
+
+	softirq(0, 9);
 	softirq(1, 49);
 	run();
 	assert_null(find(FIND_CPU_SOFTIRQ_BUSY));

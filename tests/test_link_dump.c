@@ -3,11 +3,13 @@
  * The rtnetlink link dump's outcomes (probes/link.c), with libnl's send and
  * receive answered here: an interrupted dump (NLM_F_DUMP_INTR) is retried
  * once, a second one is -EAGAIN, libnl's out of memory is -ENOMEM, anything
- * else -EIO. The replies themselves are tests/test_linkparse.c's.
+ * else -EIO; a request libnl cannot allocate is -ENOMEM. The replies
+ * themselves are tests/test_linkparse.c's.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,15 @@
 
 #include "probes/nl.h"
 #include "probes/probe.h"
+
+static bool alloc_fails;
+
+struct nl_msg *__real_nlmsg_alloc_simple(int type, int flags);
+struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags);
+struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags)
+{
+	return alloc_fails ? NULL : __real_nlmsg_alloc_simple(type, flags);
+}
 
 static int replies[4]; /* what each nl_recvmsgs_default() returns, in order; then 0 */
 static unsigned nreplies, sends, recvs;
@@ -101,6 +112,13 @@ static void test_list(void **state)
 	assert_int_equal(link_list(&nl, &nics, &n), -EIO);
 	assert_int_equal(recvs, 0);
 	assert_int_equal(link_list(NULL, &nics, &n), -EBADF);
+	/* libnl cannot allocate the request: -ENOMEM, nothing sent */
+	send_result = 20;
+	script(0);
+	alloc_fails = true;
+	assert_int_equal(link_list(&nl, &nics, &n), -ENOMEM);
+	alloc_fails = false;
+	assert_int_equal(sends, 0);
 }
 
 static void test_stats_dump(void **state)

@@ -376,12 +376,47 @@ static void test_open_real(void **state)
 	mqnl_close(&nl);
 }
 
+/*
+ * Only the kernel (port 0) speaks on a monitor socket: a datagram another
+ * process sends to our port is dropped (0), not an event and not an error.
+ * NETLINK_USERSOCK lets any process unicast, which is what a spoofer does.
+ */
+static void test_foreign_sender(void **state)
+{
+	struct sockaddr_nl self = {.nl_family = AF_NETLINK}, to = {.nl_family = AF_NETLINK};
+	socklen_t len = sizeof(self);
+	struct mq_monitor m;
+	int a, b;
+	(void)state;
+
+	a = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	b = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	if (a < 0 || b < 0 || bind(a, (struct sockaddr *)&self, sizeof(self)) < 0 ||
+	    getsockname(a, (struct sockaddr *)&self, &len) < 0) {
+		print_message("netlink user sockets not available here (%s), not checked\n", strerror(errno));
+		if (a >= 0)
+			close(a);
+		if (b >= 0)
+			close(b);
+		return;
+	}
+	to.nl_pid = self.nl_pid;
+	monitor_init(&m, NULL);
+	monitor_adopt(&m, MON_RTNL, a);
+	assert_int_equal(sendto(b, "spoofed!", 8, 0, (struct sockaddr *)&to, sizeof(to)), 8);
+	assert_int_equal(monitor_recv(&m, MON_RTNL, buf.b, sizeof(buf.b)), 0);
+	assert_int_equal(monitor_recv(&m, MON_RTNL, buf.b, sizeof(buf.b)), -EAGAIN); /* consumed */
+	monitor_close_all(&m);
+	close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_parse),
 		cmocka_unit_test(test_ethtool_parse),
 		cmocka_unit_test(test_uevent_parse),
+		cmocka_unit_test(test_foreign_sender),
 		cmocka_unit_test(test_parse_walk),
 		cmocka_unit_test(test_recv),
 		cmocka_unit_test(test_open_real),

@@ -327,12 +327,72 @@ static void test_read_unsupported(void **state)
 	assert_int_equal(fake.calls, 0);
 }
 
+/* A queue reply (QUEUE_GET) and a NAPI reply (NAPI_GET) for ifindex 2. */
+static struct nlmsghdr *queue_in(unsigned slot, uint32_t id, uint32_t type, uint32_t napi)
+{
+	struct nlmsghdr *nlh = msg_in(slot, MQ_NETDEV_CMD_QUEUE_GET);
+
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QUEUE_ID, id);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QUEUE_IFINDEX, 2);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QUEUE_TYPE, type);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_QUEUE_NAPI_ID, napi);
+	return nlh;
+}
+
+static struct nlmsghdr *napi_in(unsigned slot, uint32_t id, uint32_t irq)
+{
+	struct nlmsghdr *nlh = msg_in(slot, MQ_NETDEV_CMD_NAPI_GET);
+
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_NAPI_IFINDEX, 2);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_NAPI_ID, id);
+	mnl_attr_put_u32(nlh, MQ_NETDEV_A_NAPI_IRQ, irq);
+	return nlh;
+}
+
+/* Queues to NAPI instances to IRQs, from both dumps: one IRQ per queue pair, as virtio_net has it. */
+static void test_irqmap_from_dumps(void **state)
+{
+	struct mq_nl nl = {.netdev_id = 21, .genl = (struct mnl_socket *)&nl};
+	struct mq_queue q[2] = {{.irq_rx = -1, .irq_tx = -1}, {.irq_rx = -1, .irq_tx = -1}};
+	struct mq_nic nic = {.ifindex = 2, .nqueues = 2, .queues = q};
+	(void)state;
+
+	memset(&fake, 0, sizeof(fake));
+	script(0, queue_in(1, 0, MQ_NETDEV_QUEUE_TYPE_RX, 8193));
+	script(0, queue_in(2, 0, MQ_NETDEV_QUEUE_TYPE_TX, 8193));
+	script(0, queue_in(3, 1, MQ_NETDEV_QUEUE_TYPE_RX, 8194));
+	script(0, queue_in(4, 1, MQ_NETDEV_QUEUE_TYPE_TX, 8194));
+	script(1, napi_in(5, 8193, 40));
+	script(1, napi_in(6, 8194, 41));
+	assert_int_equal(netdev_irqmap(&nl, &nic, NULL), 1);
+	assert_int_equal(fake.calls, 2);
+	assert_int_equal(nic.irqmap_source, IRQMAP_NETDEV);
+	assert_int_equal(nic.nirqs, 2);
+	assert_int_equal(q[0].napi_id, 8193);
+	assert_int_equal(q[1].napi_id, 8194);
+	assert_true(q[0].irq_rx >= 0 && q[0].irq_rx == q[0].irq_tx);
+	assert_int_equal(nic.irqs[q[0].irq_rx].irq, 40);
+	assert_int_equal(nic.irqs[q[1].irq_rx].irq, 41);
+	assert_int_equal(nic.irqs[q[1].irq_tx].queue, 1);
+	free(nic.irqs);
+	cpuset_pool_free(&nic.sets);
+
+	/* the second dump failing: its error, the map left as it was */
+	memset(&fake, 0, sizeof(fake));
+	nic.irqs = NULL;
+	nic.nirqs = 0;
+	fake.rc[1] = -EIO;
+	assert_int_equal(netdev_irqmap(&nl, &nic, NULL), -EIO);
+	assert_int_equal(nic.nirqs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qstats_checks),  cmocka_unit_test(test_queue_checks),
 		cmocka_unit_test(test_napi_checks),    cmocka_unit_test(test_read_lands),
 		cmocka_unit_test(test_read_retry),     cmocka_unit_test(test_read_unsupported),
+		cmocka_unit_test(test_irqmap_from_dumps),
 	};
 	return cmocka_run_group_tests_name("netdev", tests, NULL, NULL);
 }

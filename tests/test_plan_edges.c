@@ -165,12 +165,88 @@ static void test_xps_with_irq_affinity_off(void **state)
 	snap_free(&s);
 }
 
+/*
+ * A device that can set only one direction: rx channels and no tx (or the
+ * other way round) is channel control all the same, and gets its target.
+ */
+static void test_one_direction_channels(void **state)
+{
+	static const struct mq_channels chs[] = {
+		{.source = CHANNELS_NETLINK, .rx = 1, .rx_max = 8},
+		{.source = CHANNELS_NETLINK, .tx = 1, .tx_max = 8},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(chs) / sizeof(chs[0]); i++) {
+		struct mq_snapshot s;
+		struct mq_assessment a;
+		const struct plan_item *it;
+		struct mq_nic *n;
+
+		snap_init(&s, 4, 1, 1);
+		n = add_nic(&s, "eth0", &(struct nic_spec){ST_RXTX, 8, 1, -1});
+		n->ch = chs[i];
+		assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+		assert_int_equal(a.nics[0].hold, HOLD_NONE);
+		it = find_item(&a.plan, PLAN_CHANNELS, -1);
+		assert_non_null(it);
+		assert_true(it->change);
+		assert_int_equal(i == 0 ? it->ch_target.rx : it->ch_target.tx, 4);
+		assert_int_equal(i == 0 ? it->ch_target.tx : it->ch_target.rx, 0);
+		assessment_free(&a);
+		snap_free(&s);
+	}
+}
+
+/* A queue's IRQ by the queue's own index even when its role says nothing (an odd name). */
+static void test_irq_is_queue(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_nic *n;
+	(void)state;
+
+	snap_init(&s, 2, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_PAIR, 2, 2, -1});
+	assert_true(nic_irq_is_queue(n, 0));
+	assert_int_equal(n->irqs[1].queue, 1);
+	n->queues[1].irq_rx = n->queues[1].irq_tx = 1;
+	n->irqs[1].role = IRQ_ROLE_OTHER;
+	n->irqs[1].queue = -1;
+	assert_true(nic_irq_is_queue(n, 1)); /* queues[1].irq_rx still names it */
+	n->queues[1].irq_rx = n->queues[1].irq_tx = -1;
+	assert_false(nic_irq_is_queue(n, 1));
+	assert_false(nic_irq_is_queue(n, n->nirqs));
+	snap_free(&s);
+}
+
+/* A freed plan holds nothing: freeing it again, or reading its items, is safe. */
+static void test_plan_free(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_plan p;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	assert_true(p.n > 0);
+	plan_free(&p);
+	assert_null(p.items);
+	assert_int_equal(p.n, 0);
+	plan_free(&p);
+	plan_free(NULL);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smt4),
 		cmocka_unit_test(test_smt3_two_nics),
 		cmocka_unit_test(test_xps_with_irq_affinity_off),
+		cmocka_unit_test(test_one_direction_channels),
+		cmocka_unit_test(test_irq_is_queue),
+		cmocka_unit_test(test_plan_free),
 	};
 	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
 }

@@ -130,12 +130,66 @@ static void test_kept_free(void **state)
 	fx_free(&now);
 }
 
+/*
+ * Idle queues collapse into one line of at most 100 columns listing where
+ * each queue's IRQs land; an entry is kept only while " ..." still fits
+ * after it, the last one needs no such room. Checked for 2..70 queues
+ * against that rule, which puts the cut at every possible column.
+ */
+static void test_idle_line_width(void **state)
+{
+	(void)state;
+
+	for (unsigned nq = 2; nq <= 70; nq++) {
+		struct mq_snapshot now;
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
+		struct mq_nic *n;
+		char want[256], *text, *l, *e;
+		int cpus[70];
+		size_t len;
+
+		for (unsigned q = 0; q < nq; q++)
+			cpus[q] = (int)(q * 7 % 16);
+		fx_init(&now, 16);
+		n = fx_nic(&now, "eth0", "virtio_net", nq, nq);
+		fx_virtio_irqs(n, 24, cpus);
+		fx_assess(&a, &now, NULL, NULL);
+		len = (size_t)snprintf(want, sizeof(want), "  queues 0-%u: idle", nq - 1);
+		for (unsigned q = 0; q < nq; q++) {
+			char entry[16];
+			size_t k = (size_t)snprintf(entry, sizeof(entry), "%s%d", q ? " " : ", irq cpus ",
+						    cpus[q]);
+
+			if (len + k + (q + 1 < nq ? 4 : 0) > 100) {
+				snprintf(want + len, sizeof(want) - len, " ...");
+				break;
+			}
+			memcpy(want + len, entry, k + 1);
+			len += k;
+		}
+		text = render(&in);
+		l = strstr(text, "  queues 0-");
+		assert_non_null(l);
+		e = strchr(l, '\n');
+		assert_non_null(e);
+		*e = '\0';
+		if (strcmp(l, want) != 0)
+			fail_msg("%u queues:\n got '%s'\nwant '%s'", nq, l, want);
+		assert_true(strlen(l) <= 100);
+		free(text);
+		assessment_free(&a);
+		fx_free(&now);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_num),
 		cmocka_unit_test(test_one_second),
 		cmocka_unit_test(test_kept_free),
+		cmocka_unit_test(test_idle_line_width),
 	};
 	return cmocka_run_group_tests_name("report_edges", tests, NULL, NULL);
 }

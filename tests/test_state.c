@@ -131,6 +131,27 @@ static void test_revert_plan_restores(void **state)
 		assert_int_not_equal(rp.items[i].kind, PLAN_CHANNELS); /* none recorded for it */
 	}
 	plan_free(&rp);
+	/* XPS recorded, RPS not: an XPS step only; XPS not readable now: no step for it either */
+	st.nics[0].queues[0].has_rps = false;
+	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
+	{
+		unsigned xps = 0, rps = 0;
+
+		for (unsigned i = 0; i < rp.n; i++) {
+			xps += rp.items[i].kind == PLAN_XPS && rp.items[i].queue == 0;
+			rps += rp.items[i].kind == PLAN_RPS;
+		}
+		assert_int_equal(xps, 1);
+		assert_int_equal(rps, 0);
+	}
+	plan_free(&rp);
+	s.nics[0].queues[0].has_xps = false;
+	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
+	for (unsigned i = 0; i < rp.n; i++)
+		assert_true(rp.items[i].kind != PLAN_XPS && rp.items[i].kind != PLAN_RPS);
+	plan_free(&rp);
+	s.nics[0].queues[0].has_xps = true;
+	st.nics[0].queues[0].has_rps = true;
 	/* channels recorded, but not readable now: nothing to compare, no step */
 	s.nics[0].ch.source = CHANNELS_NONE;
 	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
@@ -297,6 +318,46 @@ static void test_parse_errors(void **state)
 	}
 	assert_int_equal(st.n, 1);
 	state_free(&st);
+	/* A line of the longest length kept: a comment of MQ_CPULIST_MAX + 127 bytes; one more is not. */
+	{
+		size_t n = 18 + MQ_CPULIST_MAX + 127 + 1;
+		char *big = malloc(n + 1);
+
+		assert_non_null(big);
+		memcpy(big, "mqbalance-state 1\n", 18);
+		memset(big + 18, '#', n - 19);
+		big[n - 1] = '\n';
+		assert_int_equal(state_parse(big, n, &st, err, sizeof(err)), 0);
+		state_free(&st);
+		big[n - 1] = '#';
+		big[n] = '\n';
+		assert_int_equal(state_parse(big, n + 1, &st, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "line 2: line longer than"));
+		free(big);
+	}
+}
+
+/* Records of two NICs interleaved: each lands with the NIC it names. */
+static void test_parse_interleaved(void **state)
+{
+	static const char text[] = "mqbalance-state 1\nnic eth0 2 1\nnic eth1 3 1\n"
+				   "irq eth0 24 0-3\nchannels eth0 0 0 0 1\nxps eth0 0 1\nirq eth1 30 2\n";
+	struct mq_state st;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(state_parse(text, sizeof(text) - 1, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 2);
+	assert_string_equal(st.nics[0].ifname, "eth0");
+	assert_int_equal(st.nics[0].nirqs, 1);
+	assert_int_equal(st.nics[0].irqs[0].irq, 24);
+	assert_true(st.nics[0].has_channels && st.nics[0].channels.combined == 1);
+	assert_int_equal(st.nics[0].nqueues, 1);
+	assert_int_equal(st.nics[1].nirqs, 1);
+	assert_int_equal(st.nics[1].irqs[0].irq, 30);
+	assert_false(st.nics[1].has_channels);
+	assert_int_equal(st.nics[1].nqueues, 0);
+	state_free(&st);
 }
 
 /* No state file yet: an empty record, every field of it (its set pool too) safe to free. */
@@ -376,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_revert_plan_restores),
 		cmocka_unit_test(test_rss_record_revert),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_interleaved),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_load_read_faults),
 	};

@@ -277,6 +277,14 @@ static void test_paths(void **state)
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/nope"), 0);
 	assert_int_equal(dup2(saved, 0), 0);
 	close(saved);
+
+	/* A link's last component: whole, or -ENAMETOOLONG, never cut short. */
+	assert_int_equal(sysfs_link_name(buf, 5, "/sys/class/net/eth0"), 4);
+	assert_string_equal(buf, "eth0");
+	assert_int_equal(sysfs_link_name(buf, 4, "/sys/class/net/eth0"), -ENAMETOOLONG);
+	/* "../../../..", 11 bytes: a reply that fills the room may be cut, so one byte more is asked */
+	assert_int_equal(sysfs_readlink(buf, 12, "/sys/class/net/evil"), -ENAMETOOLONG);
+	assert_int_equal(sysfs_readlink(buf, 13, "/sys/class/net/evil"), 11);
 }
 
 int main(void)

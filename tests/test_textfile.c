@@ -324,6 +324,29 @@ static void test_full_and_readonly(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * The temporary name is ".NAME.xxxxxx": a NAME of 247 bytes makes one of
+ * 255, the longest a directory entry may have; 248 cannot be written safely.
+ */
+static void test_long_names(void **state)
+{
+	struct dir *d = *state;
+	char path[512], err[512], buf[16];
+	size_t o = (size_t)snprintf(path, sizeof(path), "%s/", d->path);
+	(void)state;
+
+	memset(path + o, 'n', 247);
+	path[o + 247] = '\0';
+	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), 0);
+	read_file(path, buf, sizeof(buf));
+	assert_string_equal(buf, "long\n");
+	assert_int_equal(count_entries(d->path), 1);
+	unlink(path);
+	strcat(path, "n");
+	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), -ENAMETOOLONG);
+	assert_int_equal(count_entries(d->path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test_setup_teardown(test_full_and_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,8 +16,10 @@
 
 #include <cmocka.h>
 
+#include "agent/channels.h"
 #include "agent/log.h"
 #include "agent/tune.h"
+#include "probes/sysfs.h"
 #include "tests/snapbuild.h"
 
 static int probe_result;   /* what the next snapshot_take() returns when < 0 */
@@ -33,6 +35,23 @@ int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq
 	if (probe_result < 0)
 		return probe_result;
 	build(ret);
+	return 0;
+}
+
+static struct mq_channels set_to; /* what channels_set() was asked for */
+static unsigned sets;
+
+int __wrap_channels_set(struct mq_nl *nl, const struct mq_nic *nic, const struct mq_channels *want,
+			char *ret_msg, size_t msglen);
+int __wrap_channels_set(struct mq_nl *nl, const struct mq_nic *nic, const struct mq_channels *want,
+			char *ret_msg, size_t msglen)
+{
+	(void)nl;
+	(void)nic;
+	sets++;
+	set_to = *want;
+	if (msglen)
+		ret_msg[0] = '\0';
 	return 0;
 }
 
@@ -158,11 +177,88 @@ static void test_probe_fails(void **state)
 	tune_free(&t);
 }
 
+/* 4 CPUs; eth0 with separate rx and tx channels, 1 of 4 each (gve-like). */
+static void rxtx_1of4(struct mq_snapshot *s)
+{
+	snap_init(s, 4, 1, 1);
+	add_nic(s, "eth0", &(struct nic_spec){ST_RXTX, 4, 1, -1});
+}
+
+/*
+ * A pass that applies, with the sysfs root an empty directory (the NIC is
+ * not there for the IRQ and XPS steps, nothing outside it is written): the
+ * channel change asks for rx 4 and tx 4 and nothing else, and the summary
+ * counts what was done.
+ */
+static void test_apply_pass(void **state)
+{
+	char root[] = "/tmp/mq-tune-root.XXXXXX";
+	struct tune t;
+	struct tune_pass pass;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	assert_string_equal(sysfs_root(), root);
+	build = rxtx_1of4;
+	sets = 0;
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, false, &pass), 0);
+	assert_int_equal(sets, 1);
+	assert_int_equal(set_to.rx, 4);
+	assert_int_equal(set_to.tx, 4);
+	assert_int_equal(set_to.combined, 0);
+	assert_int_equal(set_to.other, 0);
+	assert_int_equal(set_to.rx_max, 4); /* the rest as the NIC has it */
+	/* no /sys/class/net/eth0 under the root: its other steps are skipped as vanished */
+	assert_int_equal(pass.tally.ok, 1);
+	assert_int_equal(pass.tally.failed, 0);
+	assert_true(pass.tally.skipped > 0);
+	assert_int_equal(probes, 2); /* the re-probe after the channel change */
+	assert_string_equal(pass.summary, "1 channel change, 0 IRQs moved, 0 XPS and 0 RPS masks set, "
+					  "0 RSS tables reset, 0 failed");
+	tune_pass_free(&pass);
+	tune_free(&t);
+	sysfs_set_root("");
+	rmdir(root);
+	/* the way back was recorded before the change */
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/state", dir);
+		assert_int_equal(access(path, R_OK), 0);
+		unlink(path);
+	}
+}
+
+/* Interfaces named on the command line are the selection; else [NAME] sections bring theirs in. */
+static void test_probe_opts(void **state)
+{
+	const char *names[MQ_IFS_MAX];
+	char *given[] = {"eth3"};
+	struct probe_opts po = {0};
+	(void)state;
+
+	assert_int_equal(config_parse("[eth9]\n[veth*]\n[driver=ena]\n[tap0]\nexclude = yes\n[br0]\n",
+				      "/etc/mqbalance.conf", &cfg, NULL, 0), 0);
+	tune_probe_opts(&cfg, &po, names);
+	assert_int_equal(po.nextra, 2);
+	assert_ptr_equal(po.extra, names);
+	assert_string_equal(names[0], "eth9");
+	assert_string_equal(names[1], "br0");
+	po = (struct probe_opts){.ifnames = given, .nifnames = 1};
+	tune_probe_opts(&cfg, &po, names);
+	assert_null(po.extra);
+	assert_int_equal(po.nextra, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_opts, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("tune", tests, NULL, NULL);
 }
