@@ -67,7 +67,7 @@ Q := @
 endif
 
 .SECONDARY:
-.PHONY: all tests check check-unit asan report deps install uninstall deb clean bench fuzz FORCE
+.PHONY: all tests check check-unit asan report deps install uninstall deb clean bench fuzz mutate FORCE
 all: $(BIN)
 
 # Per-test extras (e.g. LDFLAGS_test_apply := -Wl,--wrap=...) live beside the test.
@@ -95,9 +95,11 @@ $(BIN): $(BUILD)/agent/main.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
+# tests/harness.c: a per-test timeout that names the test that hung.
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/harness.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ -lcmocka $(ALL_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(LDFLAGS_test_$*) -Wl,--wrap=_cmocka_run_group_tests \
+		-o $@ $^ -lcmocka $(ALL_LDLIBS)
 
 tests: $(TESTS) $(BENCH_BINS)
 
@@ -117,6 +119,12 @@ check:
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 BIN=build/asan/mqbalance all tests
 	$(Q)tests/run --unit build/asan
+
+# Mutation testing of the unit suite in a scratch copy of the tree
+# (docs/robustness.md): MUTATE_N, MUTATE_SEED, MUTATE_FILES, ... on the command line.
+mutate:
+	$(Q)scripts/deps.sh mutate
+	$(Q)MUTATE_OUT=$${MUTATE_OUT:-$(BUILD)/mutate} python3 tests/mutate.py
 
 # The README's first command: a report of this machine.
 report:

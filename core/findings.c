@@ -314,7 +314,7 @@ static void check_shared(struct ctx *x, const struct mq_nic *n, const struct mq_
  * carrying none. Returns that load in queues (input.N and output.N of one
  * queue on one CPU are one queue), 0 on no memory.
  */
-static unsigned stacking(const struct ctx *x, const struct mq_nic *n, unsigned active, int *ret_cpu,
+static unsigned stacking(struct ctx *x, const struct mq_nic *n, unsigned active, int *ret_cpu,
 			 struct mq_cpuset *ret_idle)
 {
 	int *cpu = calloc(active ? active : 1, sizeof(*cpu));
@@ -322,8 +322,10 @@ static unsigned stacking(const struct ctx *x, const struct mq_nic *n, unsigned a
 
 	*ret_cpu = -1;
 	cpuset_copy(ret_idle, x->a->usable);
-	if (!cpu)
+	if (!cpu) {
+		x->oom = true; /* not "nothing stacked": findings_build() says -ENOMEM */
 		return 0;
+	}
 	for (unsigned q = 0; q < active; q++) {
 		unsigned idx[8], k = nic_queue_irqs(n, q, idx, 8);
 

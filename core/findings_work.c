@@ -4,6 +4,7 @@
  * an idle one, softnet drops and squeezes, an RX queue that carries most
  * packets, and an RSS table that leaves active queues out. Pure.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,11 +36,21 @@
 #define CPU_IDLE 0.10
 #define SQUEEZE_MIN 1.0
 
+/* rss_nic_analyse(); no memory is not "no table": findings_build() says -ENOMEM. */
+static int analyse(struct ctx *x, const struct mq_nic *n, struct rss_spread *ret)
+{
+	int r = rss_nic_analyse(n, ret);
+
+	if (r == -ENOMEM)
+		x->oom = true;
+	return r;
+}
+
 void check_imbalance(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdict *v)
 {
 	const struct plan_item *rss = assess_item(x->a, v, PLAN_RSS);
 	struct rss_spread sp;
-	bool table = rss_nic_analyse(n, &sp) == 0;
+	bool table = analyse(x, n, &sp) == 0;
 	const struct mq_snapshot *before = x->a->before;
 	uint64_t total = 0, top = 0;
 	unsigned active = 0, top_q = 0;
@@ -111,7 +122,7 @@ void check_rss(struct ctx *x, const struct mq_nic *n, const struct mq_nic_verdic
 	struct mq_finding *f;
 	char q[96];
 
-	if (rss_nic_analyse(n, &sp) < 0)
+	if (analyse(x, n, &sp) < 0)
 		return;
 	if (sp.left_out) {
 		f = finding_add(x, planned ? SEV_WARNING : SEV_INFO, FIND_RSS_LEAVES_OUT,
@@ -174,7 +185,7 @@ static void busy_fix(struct ctx *x, const struct cpuload_irq *irq, struct mq_fin
 		f->fix_kind = FIX_APPLY;
 		snprintf(f->fix, sizeof(f->fix), "more queues: run `mqbalance --apply` (%s to %u channels)",
 			 n->name, v->queues_target);
-	} else if (n && v->queues_max && v->queues_max < x->a->nusable && v->queues_active >= v->queues_max &&
+	} else if (n && v && v->queues_max && v->queues_max < x->a->nusable && v->queues_active >= v->queues_max &&
 		   n->has_device && driver_host_fix(&x->a->now->platform, n, v->queues_max, x->a->nusable,
 						    f->fix, sizeof(f->fix))) {
 		f->fix_kind = FIX_HOST;

@@ -37,13 +37,14 @@ const char *link_names_get(const struct link_names *t, int ifindex)
 
 bool link_names_track(struct link_names *t, const struct mq_event *e, struct mq_event *ret_rename)
 {
-	const char *old = link_names_get(t, e->ifindex);
+	/* By slot, not by link_names_get()'s pointer: the analyzer took a NULL name for a NULL t. */
+	int i = e->ifindex > 0 ? slot(t, e->ifindex) : -1;
 	struct mq_event r;
 
 	switch (e->type) {
 	case EV_LINK_DEL:
-		if (old)
-			memset(&t->e[slot(t, e->ifindex)], 0, sizeof(t->e[0]));
+		if (i >= 0)
+			memset(&t->e[i], 0, sizeof(t->e[0]));
 		return false;
 	case EV_LINK_NEW:
 		link_names_set(t, e->ifindex, e->ifname);
@@ -55,15 +56,15 @@ bool link_names_track(struct link_names *t, const struct mq_event *e, struct mq_
 	default:
 		return false;
 	}
-	if (old && strcmp(old, e->ifname) == 0)
+	if (i >= 0 && strcmp(t->e[i].name, e->ifname) == 0)
 		return false;
-	if (!old) {
+	if (i < 0) {
 		link_names_set(t, e->ifindex, e->ifname);
 		return false;
 	}
 	r = *e;
 	r.type = EV_LINK_RENAME;
-	snprintf(r.oldname, sizeof(r.oldname), "%s", old);
+	snprintf(r.oldname, sizeof(r.oldname), "%s", t->e[i].name);
 	link_names_set(t, e->ifindex, e->ifname);
 	*ret_rename = r;
 	return true;

@@ -117,6 +117,8 @@ void plan_queue_sets(const struct mq_snapshot *s, const struct mq_cpuset *usable
 {
 	unsigned cursor = 0;
 
+	if (q == 0) /* no queue to chain a CPU to (plan.c never asks) */
+		return;
 	for (unsigned k = 0; k < q; k++)
 		qc->first[k] = qc->last[k] = -1;
 	CPUSET_FOREACH(cpu, usable) {

@@ -3,6 +3,7 @@
 #   scripts/deps.sh build   compiler, pkg-config, libmnl, libnl-3
 #   scripts/deps.sh deb     build + debian/control's Build-Depends, dpkg-dev (`make deb`)
 #   scripts/deps.sh test    build + deb + cmocka, iproute2, ethtool, qemu, lintian, ... for `make check`
+#   scripts/deps.sh mutate  build + cmocka, python3 for `make mutate`
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -13,13 +14,14 @@ deb="$build dpkg-dev $(sed -n '/^Build-Depends:/,/^[A-Z][A-Za-z-]*:/p' debian/co
 	sed -e 's/[(<[].*//' -e 's/[[:space:]]//g' -e 's/^debhelper-compat$/debhelper/')"
 test="$deb lintian libcmocka-dev iproute2 ethtool kmod cpio busybox-static qemu-system-x86
       iperf3 prometheus prometheus-node-exporter clang libclang-rt-14-dev curl
-      python3 jq xz-utils debootstrap e2fsprogs cppcheck tmux strace"
+      python3 jq xz-utils debootstrap e2fsprogs cppcheck clang-tools tmux strace"
 
 case "${1:-build}" in
 build) want=$build ;;
 deb) want=$deb ;;
 test) want=$test ;;
-*) echo "usage: $0 build|deb|test" >&2; exit 2 ;;
+mutate) want="$build libcmocka-dev python3" ;;
+*) echo "usage: $0 build|deb|test|mutate" >&2; exit 2 ;;
 esac
 
 missing=

@@ -161,14 +161,12 @@ static inline int setup(void **state)
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	sysfs_set_root("/nonexistent-mqbalance-root");
-	alarm(10); /* a loop that never ends fails the test instead of hanging it */
 	return 0;
 }
 
 static inline int teardown(void **state)
 {
 	(void)state;
-	alarm(0);
 	for (int i = 0; i < 3; i++)
 		close(ours[i]);
 	monitor_close_all(&mon);
@@ -242,7 +240,8 @@ static inline void send_channels(int ifindex, const char *name, uint32_t combine
 	g->version = 1;
 	nest = mnl_attr_nest_start(nlh, ETHTOOL_A_CHANNELS_HEADER);
 	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, (uint32_t)ifindex);
-	mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, name);
+	if (name) /* NULL: a notification with the index only */
+		mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, name);
 	mnl_attr_nest_end(nlh, nest);
 	mnl_attr_put_u32(nlh, ETHTOOL_A_CHANNELS_COMBINED_MAX, 8);
 	mnl_attr_put_u32(nlh, ETHTOOL_A_CHANNELS_COMBINED_COUNT, combined);

@@ -376,7 +376,18 @@ static void test_apply_eio_managed(void **state)
 	/* next pass: remembered, held by the plan, skipped quietly, not a failure */
 	fixture_read();
 	assert_true(irq_memory_has(&mem, irq));
-	irq_memory_mark(&mem, &k.s);
+	/* eth0's IRQ array with one more behind its last, holding the remembered IRQ */
+	{
+		struct mq_nic *n = &k.s.nics[0];
+		struct mq_irq *more = realloc(n->irqs, (n->nirqs + 1) * sizeof(*more));
+
+		assert_non_null(more);
+		n->irqs = more;
+		n->irqs[n->nirqs] = (struct mq_irq){.irq = irq};
+		irq_memory_mark(&mem, &k.s);
+		assert_false(n->irqs[n->nirqs].managed); /* past nirqs: not eth0's, not read */
+	}
+	assert_true(k.s.nics[1].irqs[1].managed);
 	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
 	assert_int_equal(item(&p, "eth1", PLAN_IRQ_AFFINITY, 1)->hold, HOLD_MANAGED);
 	assert_int_equal(apply_run(&p, &e), 0);
@@ -468,9 +479,15 @@ static void test_apply_vanish_between_steps(void **state)
 static void test_apply_reprobe_fails(void **state)
 {
 	struct mq_plan p;
+	struct plan_item guard;
 	(void)state;
 	k.reprobe_fails = true;
 	assert_int_equal(plan_of(&k.s, &k.cfg, &p), 0);
+	/* Past the last item, one that would make eth1 "not re-probed" if it were read. */
+	guard = *item(&p, "eth1", PLAN_IRQ_AFFINITY, 1);
+	guard.kind = PLAN_CHANNELS;
+	assert_int_equal(plan_push_item(&p, &guard), 0);
+	p.items[--p.n].status = STEP_OK;
 	assert_int_equal(apply_run(&p, &env), 0);
 	assert_false(p.reprobed);
 	assert_int_equal(p.reprobe_err, -EIO);

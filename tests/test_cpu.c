@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -170,6 +172,189 @@ static void test_big96(void **state)
 	cpu_free(&c);
 }
 
+/* A sysfs tree of our own, for shapes the generated fixtures do not have. */
+static char tree[256];
+
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/%s", tree, rel);
+	for (char *p = path + strlen(tree) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
+static void tree_new(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(tree, sizeof(tree), "%s/mq-cpu-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(tree));
+	sysfs_set_root(tree);
+}
+
+/* Teardown: the tree goes also when an assertion failed half-way. */
+static int tree_gone(void **state)
+{
+	(void)state;
+	if (tree[0])
+		nftw(tree, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tree[0] = '\0';
+	return 0;
+}
+
+static void tree_rm(const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/%s", tree, rel);
+	assert_int_equal(nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void link_node(unsigned cpu, unsigned node)
+{
+	char path[512], target[64];
+
+	put("cpu/possible", "0-5\n"); /* makes cpu/ */
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/cpu%u", tree, cpu);
+	mkdir(path, 0755);
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/node%u", node);
+	snprintf(target, sizeof(target), "../../node/node%u", node);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+/*
+ * Nodes from node/nodeN/cpulist, else the cpuN/nodeM link; odd entries in
+ * node/ are skipped; distinct nodes and L3 groups count online CPUs only.
+ * Topology values out of range and caches that are not a level-3 "indexN"
+ * read as unknown (-1); CPUs not present are not read at all.
+ */
+static void test_odd_tree(void **state)
+{
+	struct mq_cpus c;
+	(void)state;
+	tree_new();
+	link_node(0, 0); /* node0 lists no CPU (memory only): the link says */
+	link_node(3, 7); /* offline: in no cpulist */
+	put("cpu/possible", "0-5\n");
+	put("cpu/present", "0-3\n");
+	put("cpu/online", "0-2\n");
+	put("node/node0/cpulist", "\n");
+	put("node/node1/cpulist", "1-2\n");
+	put("node/node9000/cpulist", "3\n"); /* beyond any node id we keep (MQ_MAX_CPUS) */
+	put("node/node1x/cpulist", "3\n");
+	put("node/has_cpu", "0-3\n");
+	put("cpu/cpu0/topology/core_id", "-5\n");
+	put("cpu/cpu1/topology/core_id", "2147483648\n");
+	put("cpu/cpu2/topology/core_id", "2147483647\n");
+	put("cpu/cpu5/topology/core_id", "9\n"); /* not present */
+	put("cpu/cpu0/cache/index3/level", "3\n");
+	put("cpu/cpu0/cache/index3/shared_cpu_list", "0-1\n");
+	put("cpu/cpu1/cache/index2/level", "2\n");
+	put("cpu/cpu1/cache/index2/shared_cpu_list", "1\n");
+	put("cpu/cpu2/cache/index3x/level", "3\n");
+	put("cpu/cpu2/cache/index3x/shared_cpu_list", "2\n");
+
+	assert_int_equal(cpu_probe(&c), 0);
+	assert_int_equal(c.n, 4); /* present ones only: 4 and 5 are hotplug slots */
+	assert_int_equal(c.nr_cpu_ids, 6);
+	assert_int_equal(c.cpu[0].node, 0);
+	assert_int_equal(c.cpu[1].node, 1);
+	assert_int_equal(c.cpu[2].node, 1);
+	assert_int_equal(c.cpu[3].node, 7);
+	assert_int_equal(c.n_nodes, 2);
+	assert_int_equal(c.cpu[0].core, -1);
+	assert_int_equal(c.cpu[1].core, -1);
+	assert_int_equal(c.cpu[2].core, 2147483647);
+	assert_int_equal(c.cpu[3].core, -1);
+	assert_int_equal(c.cpu[0].l3, 0);
+	assert_int_equal(c.cpu[1].l3, -1);
+	assert_int_equal(c.cpu[2].l3, -1);
+	assert_int_equal(c.cpu[3].l3, -1);
+	assert_int_equal(c.n_l3, 1);
+	cpu_free(&c);
+	assert_int_equal(c.n, 0);
+	cpu_free(NULL);
+
+	/*
+	 * No node/, no cache/, no node links (one beyond the node ids we keep),
+	 * a present CPU without a directory: one node, one L3 group, each
+	 * CPU's unknown.
+	 */
+	tree_rm("node");
+	tree_rm("cpu/cpu0/cache");
+	tree_rm("cpu/cpu0/node0");
+	tree_rm("cpu/cpu2");
+	link_node(1, 8192);
+	assert_int_equal(cpu_probe(&c), 0);
+	assert_int_equal(c.cpu[0].node, -1);
+	assert_int_equal(c.cpu[1].node, -1);
+	assert_int_equal(c.cpu[2].node, -1);
+	assert_int_equal(c.cpu[0].l3, -1);
+	assert_int_equal(c.n_nodes, 1);
+	assert_int_equal(c.n_l3, 1);
+	cpu_free(&c);
+}
+
+/* possible, present, online: each falls back to the one before when absent. */
+static void test_mask_files(void **state)
+{
+	struct mq_cpus c;
+	(void)state;
+	tree_new();
+	put("cpu/present", "0-2\n");
+	put("cpu/online", "0-1\n");
+	assert_int_equal(cpu_probe(&c), 0); /* possible = present */
+	assert_int_equal(c.n, 3);
+	assert_list(c.possible, "0-2");
+	cpu_free(&c);
+
+	put("cpu/possible", "0-3\n");
+	tree_rm("cpu/present");
+	assert_int_equal(cpu_probe(&c), 0); /* present = possible */
+	assert_list(c.present, "0-3");
+	assert_true(c.cpu[3].present);
+	assert_list(c.online, "0-1");
+	cpu_free(&c);
+
+	tree_rm("cpu/online");
+	assert_int_equal(cpu_probe(&c), 0); /* online = present */
+	assert_list(c.online, "0-3");
+	assert_int_equal(c.n_online, 4);
+	cpu_free(&c);
+
+	put("cpu/online", "zz\n");
+	assert_int_equal(cpu_probe(&c), -EINVAL);
+	put("cpu/online", "0\n");
+	put("cpu/present", "zz\n");
+	assert_int_equal(cpu_probe(&c), -EINVAL);
+
+	put("cpu/possible", "0\n"); /* one CPU */
+	put("cpu/present", "0\n");
+	assert_int_equal(cpu_probe(&c), 0);
+	assert_int_equal(c.n, 1);
+	cpu_free(&c);
+
+	put("cpu/possible", "\n"); /* no CPU at all */
+	put("cpu/present", "\n");
+	put("cpu/online", "\n");
+	assert_int_equal(cpu_probe(&c), -ENODATA);
+}
+
 static void test_missing(void **state)
 {
 	struct mq_cpus c;
@@ -185,6 +370,8 @@ int main(void)
 		cmocka_unit_test(test_numa2x4), cmocka_unit_test(test_isolated),
 		cmocka_unit_test(test_offline), cmocka_unit_test(test_big96),
 		cmocka_unit_test(test_missing),
+		cmocka_unit_test_teardown(test_odd_tree, tree_gone),
+		cmocka_unit_test_teardown(test_mask_files, tree_gone),
 	};
 	return cmocka_run_group_tests_name("cpu", tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,182 @@ static void test_pool(void **state)
 	cpuset_pool_free(&p); /* twice is fine */
 }
 
+/* Past the last CPU: writes ignored, reads empty, nothing beyond the words touched. */
+static void test_bounds(void **state)
+{
+	CPUSET_DEFINE(s);
+	(void)state;
+	cpuset_set(s, MQ_MAX_CPUS);
+	assert_true(cpuset_empty(s));
+	assert_int_equal(cpuset_size(s), sizeof(uint64_t));
+	cpuset_set(s, 63);
+	cpuset_clear(s, MQ_MAX_CPUS);
+	cpuset_clear(s, 64); /* beyond the words in use: nothing to clear */
+	assert_int_equal(cpuset_count(s), 1);
+	assert_int_equal(cpuset_size(s), 2 * sizeof(uint64_t));
+	assert_false(cpuset_isset(s, MQ_MAX_CPUS));
+	assert_false(cpuset_isset(s, 127));
+	assert_int_equal(cpuset_next(s, MQ_MAX_CPUS), -1);
+	assert_int_equal(cpuset_next(s, 63), 63);
+	assert_int_equal(cpuset_next(s, 64), -1);
+	assert_int_equal(cpuset_last(s), 63);
+}
+
+/* The last word (CPUs 8128-8191) is as much a part of the set as the first. */
+static void test_high_cpus(void **state)
+{
+	CPUSET_DEFINE(s);
+	CPUSET_DEFINE(d);
+	(void)state;
+	assert_int_equal(cpuset_parse_list("8191", s), 0);
+	assert_int_equal(cpuset_count(s), 1);
+	assert_false(cpuset_empty(s));
+	assert_int_equal(cpuset_parse_list("8128", s), 0);
+	assert_true(cpuset_isset(s, 8128));
+	assert_false(cpuset_isset(s, 8064));
+	assert_int_equal(cpuset_last(s), 8128);
+	cpuset_or(d, NULL, s);
+	assert_true(cpuset_equal(d, s));
+	cpuset_or(d, s, NULL);
+	assert_true(cpuset_equal(d, s));
+	cpuset_and(d, s, NULL);
+	assert_true(cpuset_empty(d));
+	assert_int_equal(cpuset_size(d), sizeof(uint64_t));
+	cpuset_andnot(d, s, NULL);
+	assert_true(cpuset_equal(d, s));
+	cpuset_andnot(d, NULL, s);
+	assert_true(cpuset_empty(d));
+	/* next() from inside a word masks that word only. */
+	assert_int_equal(cpuset_parse_list("1,64", s), 0);
+	assert_int_equal(cpuset_next(s, 2), 64);
+	assert_int_equal(cpuset_next(s, 1), 1);
+	assert_int_equal(cpuset_next(s, 65), -1);
+	assert_int_equal(cpuset_last(s), 64);
+	assert_int_equal(cpuset_parse_list("0", s), 0);
+	assert_int_equal(cpuset_last(s), 0);
+}
+
+static void test_clear(void **state)
+{
+	CPUSET_DEFINE(s);
+	(void)state;
+	assert_int_equal(cpuset_parse_list("0-8191", s), 0);
+	cpuset_clear(s, 63);
+	cpuset_clear(s, 64);
+	cpuset_clear(s, 100);
+	cpuset_clear(s, 8191);
+	assert_int_equal(cpuset_count(s), 8188);
+	assert_false(cpuset_isset(s, 63) || cpuset_isset(s, 64) || cpuset_isset(s, 100) ||
+		     cpuset_isset(s, 8191));
+	assert_true(cpuset_isset(s, 62) && cpuset_isset(s, 65) && cpuset_isset(s, 99) &&
+		    cpuset_isset(s, 101) && cpuset_isset(s, 8190));
+	assert_int_equal(cpuset_last(s), 8190);
+	/* Emptying the top word trims it away, so equal sets compare equal. */
+	assert_int_equal(cpuset_parse_list("1,128", s), 0);
+	cpuset_clear(s, 128);
+	assert_int_equal(cpuset_size(s), 2 * sizeof(uint64_t));
+	cpuset_clear(s, 1);
+	assert_true(cpuset_empty(s));
+	assert_true(cpuset_equal(s, NULL));
+}
+
+static void test_list_syntax(void **state)
+{
+	CPUSET_DEFINE(s);
+	char buf[64];
+	(void)state;
+	assert_int_equal(cpuset_parse_list(" \t0-1", s), 0);
+	assert_int_equal(cpuset_count(s), 2);
+	assert_int_equal(cpuset_parse_list("2-2", s), 0);
+	assert_int_equal(cpuset_count(s), 1);
+	assert_true(cpuset_isset(s, 2));
+	assert_int_equal(cpuset_parse_list("1, 3", s), 0);
+	assert_true(cpuset_isset(s, 1) && cpuset_isset(s, 3) && cpuset_count(s) == 2);
+	assert_int_equal(cpuset_parse_list("1 3", s), 0);
+	assert_true(cpuset_isset(s, 1) && cpuset_isset(s, 3) && cpuset_count(s) == 2);
+	/* Only a comma or a space separates; text after the newline is not ours. */
+	assert_int_equal(cpuset_parse_list("1\t2", s), -EINVAL);
+	assert_int_equal(cpuset_parse_list("0\n1", s), -EINVAL);
+	assert_int_equal(cpuset_parse_list("1;2", s), -EINVAL);
+	/* Formatting: an empty set is "", a full buffer is -ENOSPC, never cut. */
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(cpuset_parse_list("", s), 0);
+	assert_int_equal(cpuset_format_list(s, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(cpuset_format_list(s, buf, 0), -ENOSPC);
+	assert_int_equal(cpuset_parse_list("0-3", s), 0);
+	assert_int_equal(cpuset_format_list(s, buf, 3), -ENOSPC);
+	assert_int_equal(cpuset_format_list(s, buf, 4), 3);
+	assert_string_equal(buf, "0-3");
+	assert_int_equal(cpuset_parse_list("0,2-3", s), 0);
+	assert_int_equal(cpuset_format_list(s, buf, 4), -ENOSPC);
+	assert_int_equal(cpuset_format_list(s, buf, 6), 5);
+	assert_string_equal(buf, "0,2-3");
+}
+
+static void test_mask_digits(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *list;
+	} cases[] = {
+		{"9", "0,3"}, {"a", "1,3"}, {"f", "0-3"}, {"A", "1,3"}, {"F", "0-3"},
+		{"B0", "4-5,7"}, {"E", "1-3"}, {"0", ""}, {"00000000,0", ""},
+	};
+	CPUSET_DEFINE(s);
+	char buf[64], *big = malloc(2100);
+	(void)state;
+	assert_non_null(big);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(cpuset_parse_mask(cases[i].text, s), 0);
+		assert_true(cpuset_format_list(s, buf, sizeof(buf)) >= 0);
+		assert_string_equal(buf, cases[i].list);
+	}
+	assert_int_equal(cpuset_parse_mask("1\n2", s), -EINVAL);
+	assert_int_equal(cpuset_parse_mask("G", s), -EINVAL);
+	assert_int_equal(cpuset_parse_mask("g", s), -EINVAL);
+	assert_int_equal(cpuset_parse_mask("/", s), -EINVAL);
+	/* Bit 8192, one past the set: 2049 hex digits. */
+	memset(big, '0', 2049);
+	big[0] = '1';
+	big[2049] = '\0';
+	assert_int_equal(cpuset_parse_mask(big, s), -ERANGE);
+	big[1] = '8';
+	assert_int_equal(cpuset_parse_mask(big + 1, s), 0);
+	assert_int_equal(cpuset_last(s), 8191);
+	free(big);
+}
+
+static void test_mask_format(void **state)
+{
+	CPUSET_DEFINE(s);
+	char buf[300];
+	(void)state;
+	cpuset_set(s, 0);
+	assert_int_equal(cpuset_format_mask(s, 33, buf, sizeof(buf)), 17);
+	assert_string_equal(buf, "00000000,00000001");
+	assert_int_equal(cpuset_format_mask(s, 32, buf, sizeof(buf)), 8);
+	assert_int_equal(cpuset_format_mask(s, 0, buf, sizeof(buf)), -ERANGE);
+	assert_int_equal(cpuset_format_mask(s, 1, buf, sizeof(buf)), 8);
+	assert_int_equal(cpuset_format_mask(s, 1024, buf, sizeof(buf)), 32 * 9 - 1);
+	assert_int_equal(cpuset_format_mask(s, 1, buf, 0), -ENOSPC);
+	cpuset_zero(s);
+	assert_int_equal(cpuset_format_mask(s, 0, buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "00000000");
+	/* Upper and lower halves of a 64-bit word. */
+	cpuset_set(s, 33);
+	assert_int_equal(cpuset_format_mask(s, 64, buf, sizeof(buf)), 17);
+	assert_string_equal(buf, "00000002,00000000");
+	assert_int_equal(cpuset_format_mask(s, 34, buf, sizeof(buf)), 17);
+	assert_int_equal(cpuset_format_mask(s, 33, buf, sizeof(buf)), -ERANGE);
+	assert_int_equal(cpuset_format_mask(s, 64, buf, 17), -ENOSPC);
+	assert_int_equal(cpuset_format_mask(s, 64, buf, 9), -ENOSPC);
+	assert_int_equal(cpuset_format_mask(s, 64, buf, 18), 17);
+	/* nr_cpus at the limit is fine, one past it is not. */
+	assert_int_equal(cpuset_format_mask(s, MQ_MAX_CPUS, NULL, 0), -ENOSPC);
+	assert_int_equal(cpuset_format_mask(s, MQ_MAX_CPUS + 1, NULL, 0), -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +440,12 @@ int main(void)
 		cmocka_unit_test(test_size_follows_width),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_pool_memory),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_high_cpus),
+		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_list_syntax),
+		cmocka_unit_test(test_mask_digits),
+		cmocka_unit_test(test_mask_format),
 	};
 	return cmocka_run_group_tests_name("cpuset", tests, NULL, NULL);
 }

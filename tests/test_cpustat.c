@@ -380,7 +380,10 @@ static void test_bad_input(void **state)
 	assert_int_equal(parse_str(STAT, "cpu0 1 1 1 1\n", NULL, NULL, 0), 0);
 	assert_int_equal(parse_str(STAT, "garbage\n", NULL, NULL, 0), -EINVAL);
 	assert_int_equal(cpustat_parse_stat(NULL, c, N), -EINVAL);
+	assert_int_equal(cpustat_parse_softirqs(NULL, c, N), -EINVAL);
+	assert_int_equal(cpustat_parse_softnet(NULL, NULL, c, N), -EINVAL);
 	assert_int_equal(cpustat_parse_softirqs(stdin, NULL, 1), -EINVAL);
+	assert_int_equal(cpustat_parse_softnet(stdin, NULL, NULL, 1), -EINVAL);
 }
 
 /* A line past the cap: -E2BIG; more lines than MQ_MAX_CPUS allow: -EFBIG. Bounded. */

@@ -90,6 +90,19 @@ static void test_channels_by_someone_else(void **state)
 	assert_string_equal(f.causes[1], "eth0 channels changed by someone else (to 2)");
 }
 
+/* A notification with the index only: named after the link it is, or by its index if unknown. */
+static void test_channels_without_name(void **state)
+{
+	(void)state;
+	send_link(RTM_NEWLINK, 5, "eth0", IFF_UP, 0, NULL);
+	send_channels(5, NULL, 2);
+	send_channels(9, NULL, 3);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "eth0 channels changed by someone else (to 2), "
+					 "ifindex9 channels changed by someone else (to 3)");
+}
+
 /* Pinned follows the merged config: a glob section pins eth1, and [eth1] setting auto unpins it. */
 static void test_channels_pinned_by_glob(void **state)
 {
@@ -355,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cpu_burst_coalesced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_without_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_pinned_by_glob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),

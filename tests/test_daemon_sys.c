@@ -150,7 +150,8 @@ static void test_real_netns(void **state)
 	(void)state;
 
 	if (geteuid() != 0 || system("command -v ip >/dev/null && command -v ethtool >/dev/null")) {
-		skip(); /* needs root, ip and ethtool */
+		print_message("skip: needs root, ip and ethtool\n");
+		skip();
 		return;
 	}
 	assert_int_equal(pipe(pfd), 0);
@@ -187,7 +188,8 @@ static void test_real_netns(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	if (WEXITSTATUS(status) == 77) {
-		skip(); /* cannot create a network namespace here */
+		print_message("skip: cannot create a network namespace here\n");
+		skip();
 		return;
 	}
 	assert_int_equal(WEXITSTATUS(status), 0);

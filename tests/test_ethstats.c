@@ -18,10 +18,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/driver.h"
+#include "probes/nl.h"
 #include "probes/probe.h"
 #include "probes/uapi.h"
 #include "tests/fixture_snapshot.h"
@@ -527,6 +530,58 @@ static void test_fill(void **state)
 	fx_free(&s);
 }
 
+/*
+ * The queue a key names, against the queues there are: rx_queue_2_* of a
+ * 2-queue NIC lands nowhere, not one past the end (a queue array with a
+ * guard entry after it shows such a write without ASan).
+ */
+static void test_fill_bounds(void **state)
+{
+	static const char *const names[] = {"rx_queue_1_packets", "tx_queue_1_bytes",
+					    "rx_queue_2_packets", "tx_queue_2_bytes", "rx_queue_0_bytes"};
+	char keys[5 * ETH_GSTRING_LEN] = {0};
+	const uint64_t vals[5] = {11, 12, 21, 22, 3};
+	struct mq_queue q[3];
+	struct mq_nic nic = {.nqueues = 2, .queues = q};
+	(void)state;
+
+	for (unsigned i = 0; i < 3; i++)
+		q[i] = (struct mq_queue){.rx_packets = 777, .rx_bytes = 777, .tx_bytes = 777};
+	for (unsigned i = 0; i < 5; i++)
+		strcpy(keys + i * ETH_GSTRING_LEN, names[i]);
+	assert_int_equal(ethstats_fill(&nic, driver_find("virtio_net"), STATS_COLS_ALL, keys, vals, 5), 3);
+	assert_true(q[1].rx_packets == 11 && q[1].tx_bytes == 12 && q[0].rx_bytes == 3);
+	assert_true(q[0].rx_packets == 777 && q[1].rx_bytes == 777);
+	assert_true(q[2].rx_packets == 777 && q[2].tx_bytes == 777); /* the guard: untouched */
+}
+
+/* The ethtool -S buffers: reused while big enough, a bigger one maps anew, closing unmaps. */
+static void test_buffers(void **state)
+{
+	struct mq_nl nl;
+	long page = sysconf(_SC_PAGESIZE);
+	void *first;
+	(void)state;
+
+	memset(&nl, 0, sizeof(nl));
+	nl.ioctl_fd = -1;
+	assert_int_equal(mqnl_buf(&nl.stat_keys, 100), 0);
+	first = nl.stat_keys.base;
+	assert_ptr_equal((char *)nl.stat_keys.p + 104, (char *)first + page); /* ends at the guard */
+	assert_int_equal(mqnl_buf(&nl.stat_keys, 200), 0);
+	assert_ptr_equal(nl.stat_keys.base, first); /* still fits: the same mapping */
+	assert_int_equal(mqnl_buf(&nl.stat_keys, (size_t)page + 1), 0);
+	assert_int_equal(nl.stat_keys.maplen, (size_t)page * 3);
+	assert_int_equal(msync(nl.stat_keys.base, (size_t)page, MS_ASYNC), 0);
+	first = nl.stat_keys.base;
+	mqnl_close(&nl);
+	assert_null(nl.stat_keys.base);
+	assert_int_equal(nl.ioctl_fd, -1);
+	/* unmapped: msync on it fails with ENOMEM */
+	assert_int_equal(msync(first, (size_t)page, MS_ASYNC), -1);
+	assert_int_equal(errno, ENOMEM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +593,8 @@ int main(void)
 		cmocka_unit_test(test_merge_down),
 		cmocka_unit_test(test_merge_no_drop_keys),
 		cmocka_unit_test(test_fill),
+		cmocka_unit_test(test_fill_bounds),
+		cmocka_unit_test(test_buffers),
 	};
 	return cmocka_run_group_tests_name("ethstats", tests, NULL, NULL);
 }

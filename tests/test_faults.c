@@ -788,9 +788,7 @@ static void test_daemon_recv_faults(void **state)
 	F.rm_fd = sp[0][1];
 	script(F.rm, &F.nrm, 2, ENOBUFS, EIO);
 	send_uevent(sp[2][0], "offline", 1);
-	alarm(10);
-	assert_int_equal(daemon_run(&o), 0);
-	alarm(0);
+	assert_int_equal(daemon_run(&o), 0); /* a hang: tests/harness.c names it */
 	/* Both in one burst, or one after the other: either way both are named. */
 	assert_true(d.calls == 2 || d.calls == 3);
 	assert_string_equal(d.causes[0], "startup");

@@ -514,9 +514,19 @@ static void test_affinity(void **state)
 	assert_true(cpuset_isset(irq.affinity, 2) && cpuset_isset(irq.affinity, 3));
 	assert_int_equal(cpuset_count(irq.affinity), 2);
 
-	irq = (struct mq_irq){.irq = 4242};
-	assert_int_equal(irq_affinity_read(&sets, &irq), -ENOENT);
-	assert_false(irq.has_affinity || irq.has_effective);
+	/* Missing: the sets it had are left alone, only the flags say so. */
+	{
+		const struct mq_cpuset *before = irq.affinity;
+
+		irq.irq = 4242;
+		irq.effective = before;
+		assert_int_equal(irq_affinity_read(&sets, &irq), -ENOENT);
+		assert_false(irq.has_affinity || irq.has_effective);
+		assert_ptr_equal(irq.affinity, before);
+		assert_ptr_equal(irq.effective, before);
+	}
+	assert_int_equal(irq_affinity_read(&sets, NULL), -EINVAL);
+	assert_int_equal(irq_affinity_read(NULL, &irq), -EINVAL);
 
 	use_root("does-not-exist");
 	assert_int_equal(interrupts_read(0, &t), -ENOENT);

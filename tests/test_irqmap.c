@@ -182,6 +182,13 @@ static void test_virtio(void **state)
 	assert_int_equal(n.irqs[0].total, 10);
 	assert_true(cpuset_isset(n.irqs[0].effective, 3));
 	nic_free(&n);
+	/* freed: nothing dangles, a second free frees nothing */
+	assert_null(n.irqs);
+	assert_null(n.queues);
+	assert_int_equal(n.nirqs, 0);
+	assert_int_equal(n.nqueues, 0);
+	nic_free(&n);
+	nic_free(NULL);
 
 	/* Fewer active queues than IRQs: the extra IRQs stay, unindexed. */
 	n = make_nic("eth0", "virtio_net", 2);

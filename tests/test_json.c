@@ -200,7 +200,8 @@ static void test_pretty_python(void **state)
 		assessment_free(&a);
 		fx_free(&now);
 		fx_free(&before);
-		skip(); /* reason: python3 not installed */
+		print_message("skip: python3 not installed\n");
+		skip();
 	}
 	snprintf(cmd, sizeof(cmd), "python3 -c \"$MQ_PYCHECK\" %s", path);
 	setenv("MQ_PYCHECK", check, 1);
@@ -245,10 +246,82 @@ static void test_fuzzed_strings(void **state)
 	}
 }
 
+/*
+ * cpu_load: every per-CPU number with its value, over exactly 1 s (the
+ * default interval), and null where a CPU has no counters or no interval.
+ */
+static void test_cpu_load(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	size_t len;
+	char *text;
+	(void)state;
+
+	fx_init(&before, 2);
+	n = fx_nic(&before, "eth0", "virtio_net", 2, 2);
+	fx_virtio_irqs(n, 24, (int[]){0, 1});
+	for (unsigned i = 1; i < n->nirqs; i++) {
+		n->irqs[i].per_cpu = calloc(2, sizeof(uint64_t));
+		assert_non_null(n->irqs[i].per_cpu);
+		n->irqs[i].n_per_cpu = 2;
+	}
+	before.cpus.cpu[0].cnt = (struct mq_cpu_counters){
+		.net_rx = 100, .net_tx = 50, .ticks_total = 10000, .ticks_irq = 10, .ticks_softirq = 100,
+		.ticks_steal = 5, .softnet_processed = 1000, .softnet_dropped = 1, .softnet_squeezed = 2};
+	before.cpus.cpu[1].cnt = before.cpus.cpu[0].cnt;
+	fx_copy(&now, &before);
+	now.taken.tv_sec += 1;
+	now.cpus.cpu[0].cnt = (struct mq_cpu_counters){
+		.net_rx = 350, .net_tx = 60, .ticks_total = 10100, .ticks_irq = 12, .ticks_softirq = 125,
+		.ticks_steal = 6, .softnet_processed = 1400, .softnet_dropped = 4, .softnet_squeezed = 9};
+	now.cpus.cpu[1].cnt = before.cpus.cpu[1].cnt; /* no tick passed: shares unknown */
+	n = &now.nics[0];
+	n->irqs[1].per_cpu[0] = 300; /* input.0 on CPU 0: 300 IRQs in the second */
+	n->irqs[2].per_cpu[0] = 20;  /* output.0 */
+	n->irqs[3].per_cpu[1] = 7;   /* input.1 on CPU 1 */
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in, &len);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s\n", text);
+	assert_true(json_valid(text, len));
+	has(text, "\"interval\":1.000,");
+	has(text, "\"cpu_load\":[{\"cpu\":0,\"softirq_share\":0.2500,\"irq_share\":0.0200,"
+		  "\"steal_share\":0.0100,\"net_rx_softirqs_per_sec\":250.000,"
+		  "\"net_tx_softirqs_per_sec\":10.000,\"softnet_processed_per_sec\":400.000,"
+		  "\"softnet_dropped_per_sec\":3.000,\"softnet_squeezed_per_sec\":7.000,"
+		  "\"queue_irqs_per_sec\":320.000,\"irqs\":[{\"interface\":\"eth0\",\"irq\":25,\"queue\":0,"
+		  "\"role\":\"rx\",\"affine\":true,\"per_sec\":300.000},{\"interface\":\"eth0\",\"irq\":26,"
+		  "\"queue\":0,\"role\":\"tx\",\"affine\":true,\"per_sec\":20.000}]},");
+	has(text, "{\"cpu\":1,\"softirq_share\":null,\"irq_share\":null,\"steal_share\":null,"
+		  "\"net_rx_softirqs_per_sec\":0.000,");
+	has(text, "\"queue_irqs_per_sec\":7.000,\"irqs\":[{\"interface\":\"eth0\",\"irq\":27,\"queue\":1,"
+		  "\"role\":\"rx\",\"affine\":true,\"per_sec\":7.000},");
+	free(text);
+	assessment_free(&a);
+
+	/* One sample: no rates at all, the IRQs each CPU serves still listed. */
+	fx_assess(&a, &now, NULL, NULL);
+	text = render(&in, &len);
+	assert_true(json_valid(text, len));
+	has(text, "{\"cpu\":0,\"softirq_share\":null,\"irq_share\":null,\"steal_share\":null,"
+		  "\"net_rx_softirqs_per_sec\":null,\"net_tx_softirqs_per_sec\":null,"
+		  "\"softnet_processed_per_sec\":null,\"softnet_dropped_per_sec\":null,"
+		  "\"softnet_squeezed_per_sec\":null,\"queue_irqs_per_sec\":null,\"irqs\":[{\"interface\":"
+		  "\"eth0\",\"irq\":25,\"queue\":0,\"role\":\"rx\",\"affine\":true,\"per_sec\":null}");
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+	fx_free(&before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_content),
+		cmocka_unit_test(test_cpu_load),
 		cmocka_unit_test(test_pretty_python),
 		cmocka_unit_test(test_fuzzed_strings),
 	};

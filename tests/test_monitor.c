@@ -197,6 +197,9 @@ static void test_uevent_parse(void **state)
 				     "SUBSYSTEM=cpu\0";
 	static const char other[] = "online@x\0ACTION=online\0DEVPATH=/devices/system/cpu/cpufreq\0"
 				    "SUBSYSTEM=cpu\0";
+	/* the path of a CPU, but another subsystem's event: not a hotplug */
+	static const char notcpu[] = "offline@/devices/system/cpu/cpu3\0ACTION=offline\0"
+				     "DEVPATH=/devices/system/cpu/cpu3\0SUBSYSTEM=machinecheck\0";
 	struct mq_event e;
 	(void)state;
 
@@ -209,6 +212,9 @@ static void test_uevent_parse(void **state)
 	assert_int_equal(monitor_uevent_parse(net, sizeof(net), &e), 0);
 	assert_int_equal(monitor_uevent_parse(add, sizeof(add), &e), 0);
 	assert_int_equal(monitor_uevent_parse(other, sizeof(other), &e), 0);
+	e.type = EV_OVERRUN;
+	assert_int_equal(monitor_uevent_parse(notcpu, sizeof(notcpu), &e), 0);
+	assert_int_equal(e.type, EV_OVERRUN); /* untouched */
 	assert_int_equal(monitor_uevent_parse(bigcpu, sizeof(bigcpu), &e), -EINVAL);
 	assert_int_equal(monitor_uevent_parse(badcpu, sizeof(badcpu), &e), -EINVAL);
 	assert_int_equal(monitor_uevent_parse("libudev\0\xfe\xed", 10, &e), 0);
@@ -348,6 +354,60 @@ static void test_open_real(void **state)
 	monitor_close_all(&m);
 	assert_string_equal(monitor_src_to_string(MON_ETHTOOL), "ethtool netlink");
 	assert_string_equal(monitor_src_to_string(_MON_SRC_MAX), "unknown");
+
+	/* This kernel's ethtool netlink monitor (listening only): opened and closed as libmnl's. */
+	r = mqnl_open(&nl);
+	if (r < 0 || !nl.ethtool_id || !nl.ethtool_monitor_grp) {
+		print_message("ethtool netlink monitor not available here (%s), not checked\n",
+			      r < 0 ? strerror(-r) : "no family or group");
+		if (r == 0)
+			mqnl_close(&nl);
+		return;
+	}
+	monitor_init(&m, &nl);
+	assert_int_equal(monitor_open(&m, MON_ETHTOOL), 0);
+	assert_non_null(m.genl);
+	assert_int_equal(m.fd[MON_ETHTOOL], mnl_socket_get_fd(m.genl));
+	assert_int_equal(monitor_recv(&m, MON_ETHTOOL, buf.b, sizeof(buf.b)), -EAGAIN);
+	monitor_close(&m, MON_ETHTOOL);
+	assert_null(m.genl); /* closed through libmnl, which frees its socket */
+	assert_int_equal(m.fd[MON_ETHTOOL], -1);
+	monitor_close_all(&m);
+	mqnl_close(&nl);
+}
+
+/*
+ * Only the kernel (port 0) speaks on a monitor socket: a datagram another
+ * process sends to our port is dropped (0), not an event and not an error.
+ * NETLINK_USERSOCK lets any process unicast, which is what a spoofer does.
+ */
+static void test_foreign_sender(void **state)
+{
+	struct sockaddr_nl self = {.nl_family = AF_NETLINK}, to = {.nl_family = AF_NETLINK};
+	socklen_t len = sizeof(self);
+	struct mq_monitor m;
+	int a, b;
+	(void)state;
+
+	a = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	b = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	if (a < 0 || b < 0 || bind(a, (struct sockaddr *)&self, sizeof(self)) < 0 ||
+	    getsockname(a, (struct sockaddr *)&self, &len) < 0) {
+		print_message("netlink user sockets not available here (%s), not checked\n", strerror(errno));
+		if (a >= 0)
+			close(a);
+		if (b >= 0)
+			close(b);
+		return;
+	}
+	to.nl_pid = self.nl_pid;
+	monitor_init(&m, NULL);
+	monitor_adopt(&m, MON_RTNL, a);
+	assert_int_equal(sendto(b, "spoofed!", 8, 0, (struct sockaddr *)&to, sizeof(to)), 8);
+	assert_int_equal(monitor_recv(&m, MON_RTNL, buf.b, sizeof(buf.b)), 0);
+	assert_int_equal(monitor_recv(&m, MON_RTNL, buf.b, sizeof(buf.b)), -EAGAIN); /* consumed */
+	monitor_close_all(&m);
+	close(b);
 }
 
 int main(void)
@@ -356,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_link_parse),
 		cmocka_unit_test(test_ethtool_parse),
 		cmocka_unit_test(test_uevent_parse),
+		cmocka_unit_test(test_foreign_sender),
 		cmocka_unit_test(test_parse_walk),
 		cmocka_unit_test(test_recv),
 		cmocka_unit_test(test_open_real),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The owned-IRQ set (core/assess.c) and its file for irqbalance's policy script (agent/owned.c). */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -230,6 +231,23 @@ static void test_write_fails(void **state)
 	snprintf(e->path, sizeof(e->path), "%s/run", e->dir);
 	unlink(e->path);
 	snprintf(e->path, sizeof(e->path), "%s/run/irqs", e->dir);
+
+	/* A directory part of PATH_MAX bytes: too long to make, refused, nothing overrun (ASan) */
+	{
+		char *p = malloc(PATH_MAX + 8);
+		struct mq_assessment a;
+
+		assert_non_null(p);
+		memset(p, 'a', PATH_MAX + 7);
+		p[0] = '/';
+		p[PATH_MAX] = '/';
+		p[PATH_MAX + 7] = '\0';
+		fx_assess(&a, &e->s, NULL, &e->cfg);
+		assert_int_equal(owned_irqs_write(p, &a, &last, err, sizeof(err)), -ENAMETOOLONG);
+		assert_false(last.known);
+		assessment_free(&a);
+		free(p);
+	}
 }
 
 /* SIGHUP only to an irqbalance that runs our policy script. */

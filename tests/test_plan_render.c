@@ -195,6 +195,38 @@ static void test_json(void **state)
 	snap_free(&s);
 }
 
+/* A channel change names the types the device has: combined, rx/tx only (gve), or both. */
+static void test_channels_text(void **state)
+{
+	static const struct {
+		struct mq_counts cur, target, max;
+		const char *want;
+	} cases[] = {
+		{{0, 0, 0, 1}, {0, 0, 0, 4}, {0, 0, 0, 8}, "eth0 channels combined 1 -> 4"},
+		{{2, 2, 0, 0}, {4, 4, 0, 0}, {16, 16, 0, 0}, "eth0 channels rx 2 -> 4 tx 2 -> 4"},
+		{{2, 2, 0, 0}, {2, 4, 0, 0}, {16, 16, 0, 0}, "eth0 channels rx 2 -> 2 tx 2 -> 4"},
+		{{1, 0, 0, 4}, {0, 0, 0, 4}, {0, 0, 0, 8}, "eth0 channels combined 4 -> 4 rx 1 -> 0"},
+		{{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, "eth0 channels combined 0"},
+	};
+	struct plan_item it;
+	char line[256];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&it, 0, sizeof(it));
+		it.kind = PLAN_CHANNELS;
+		it.queue = -1;
+		it.change = true;
+		snprintf(it.ifname, sizeof(it.ifname), "eth0");
+		it.ch_current = cases[i].cur;
+		it.ch_target = cases[i].target;
+		it.ch_max = cases[i].max;
+		assert_true(plan_item_string(&it, line, sizeof(line)) > 0);
+		if (strcmp(line, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, line, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_results_text),
 		cmocka_unit_test(test_holds_text),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_channels_text),
 	};
 	return cmocka_run_group_tests_name("plan_render", tests, NULL, NULL);
 }

@@ -41,6 +41,9 @@ static void test_clouds(void **state)
 		{"vmware", "vmware", "", "VMware, Inc."},
 		{"openstack", "kvm", "openstack", "OpenStack Foundation"},
 		{"qemu", "kvm", "", "QEMU"},
+		/* each KVM hint alone is enough: the chassis tag, the vendor */
+		{"oci", "kvm", "", "Oracle Corporation"},
+		{"alibaba", "kvm", "", "Alibaba Cloud"},
 		{"does-not-exist", "", "", ""},
 	};
 	(void)state;

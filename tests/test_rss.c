@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,10 @@ static struct {
 } K;
 static struct ethtool_rxfh last_set; /* the last SRSSH request (no table follows it) */
 
+static bool calloc_fails;
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size) { return calloc_fails ? NULL : __real_calloc(n, size); }
 int __wrap_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...)
 {
@@ -505,6 +510,11 @@ static void test_get_errors(void **state)
 	assert_int_equal(ethtool_rss_get(&nl, &nic, &nic.rss), -EINVAL);
 	assert_int_equal(K.gets, 2);
 	assert_null(nic.rss.indir);
+	K.grow_after_head = 0;
+	calloc_fails = true; /* no memory for the table: said, not "no table" */
+	assert_int_equal(ethtool_rss_get(&nl, &nic, &nic.rss), -ENOMEM);
+	calloc_fails = false;
+	assert_int_equal(nic.rss.err, -ENOMEM);
 	nl.ioctl_fd = -1;
 	assert_int_equal(ethtool_rss_get(&nl, &nic, &nic.rss), -EBADF);
 	assert_int_equal(ethtool_rss_get(NULL, &nic, &nic.rss), -EINVAL);

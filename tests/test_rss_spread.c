@@ -177,6 +177,11 @@ static void test_analyse_nic(void **state)
 	assert_int_equal(rss_nic_analyse(&nic, &s), -ENODATA); /* not probed */
 	nic.rss = (struct mq_rss){.source = RSS_NONE, .err = -EOPNOTSUPP};
 	assert_int_equal(rss_nic_analyse(&nic, &s), -ENODATA);
+	/* a table is judged only when its read says it was read */
+	nic.rss = (struct mq_rss){.source = RSS_NONE, .n = 128, .indir = spread2};
+	assert_int_equal(rss_nic_analyse(&nic, &s), -ENODATA);
+	nic.rss = (struct mq_rss){.source = RSS_NETLINK, .n = 0, .key_size = 40}; /* a key, no table */
+	assert_int_equal(rss_nic_analyse(&nic, &s), -ENODATA);
 	nic.rss = (struct mq_rss){.source = RSS_NETLINK, .n = 128, .indir = spread2};
 	assert_int_equal(rss_nic_analyse(&nic, &s), 0);
 	assert_int_equal(s.nqueues, 4);

@@ -16,6 +16,29 @@
 #include "output/state.h"
 #include "tests/snapbuild.h"
 
+/* Reads of the state file itself fail with these errnos, one per read, while any are left. */
+static int read_faults[4];
+static unsigned nread_faults;
+
+ssize_t __real_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+	char link[64], target[4096];
+	ssize_t n;
+
+	if (nread_faults) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 6 && memcmp(target + n - 6, "/state", 6) == 0) {
+			errno = read_faults[0];
+			memmove(read_faults, read_faults + 1, --nread_faults * sizeof(read_faults[0]));
+			return -1;
+		}
+	}
+	return __real_read(fd, buf, len);
+}
+
 static char *render(const struct mq_state *st, size_t *ret_len)
 {
 	char *buf = NULL;
@@ -102,9 +125,40 @@ static void test_revert_plan_restores(void **state)
 
 	/* only eth1 named: eth0 stays tuned */
 	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth1"}, 1, &rp), 0);
-	for (unsigned i = 0; i < rp.n; i++)
+	assert_true(rp.n > 0);
+	for (unsigned i = 0; i < rp.n; i++) {
 		assert_string_equal(rp.items[i].ifname, "eth1");
+		assert_int_not_equal(rp.items[i].kind, PLAN_CHANNELS); /* none recorded for it */
+	}
 	plan_free(&rp);
+	/* XPS recorded, RPS not: an XPS step only; XPS not readable now: no step for it either */
+	st.nics[0].queues[0].has_rps = false;
+	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
+	{
+		unsigned xps = 0, rps = 0;
+
+		for (unsigned i = 0; i < rp.n; i++) {
+			xps += rp.items[i].kind == PLAN_XPS && rp.items[i].queue == 0;
+			rps += rp.items[i].kind == PLAN_RPS;
+		}
+		assert_int_equal(xps, 1);
+		assert_int_equal(rps, 0);
+	}
+	plan_free(&rp);
+	s.nics[0].queues[0].has_xps = false;
+	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
+	for (unsigned i = 0; i < rp.n; i++)
+		assert_true(rp.items[i].kind != PLAN_XPS && rp.items[i].kind != PLAN_RPS);
+	plan_free(&rp);
+	s.nics[0].queues[0].has_xps = true;
+	st.nics[0].queues[0].has_rps = true;
+	/* channels recorded, but not readable now: nothing to compare, no step */
+	s.nics[0].ch.source = CHANNELS_NONE;
+	assert_int_equal(state_revert_plan(&st, &s, (const char *[]){"eth0"}, 1, &rp), 0);
+	for (unsigned i = 0; i < rp.n; i++)
+		assert_int_not_equal(rp.items[i].kind, PLAN_CHANNELS);
+	plan_free(&rp);
+	s.nics[0].ch.source = CHANNELS_NETLINK;
 
 	assert_int_equal(state_revert_plan(&st, &s, NULL, 0, &rp), 0);
 	assert_true(plan_changes(&rp) > 0);
@@ -264,6 +318,46 @@ static void test_parse_errors(void **state)
 	}
 	assert_int_equal(st.n, 1);
 	state_free(&st);
+	/* A line of the longest length kept: a comment of MQ_CPULIST_MAX + 127 bytes; one more is not. */
+	{
+		size_t n = 18 + MQ_CPULIST_MAX + 127 + 1;
+		char *big = malloc(n + 1);
+
+		assert_non_null(big);
+		memcpy(big, "mqbalance-state 1\n", 18);
+		memset(big + 18, '#', n - 19);
+		big[n - 1] = '\n';
+		assert_int_equal(state_parse(big, n, &st, err, sizeof(err)), 0);
+		state_free(&st);
+		big[n - 1] = '#';
+		big[n] = '\n';
+		assert_int_equal(state_parse(big, n + 1, &st, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "line 2: line longer than"));
+		free(big);
+	}
+}
+
+/* Records of two NICs interleaved: each lands with the NIC it names. */
+static void test_parse_interleaved(void **state)
+{
+	static const char text[] = "mqbalance-state 1\nnic eth0 2 1\nnic eth1 3 1\n"
+				   "irq eth0 24 0-3\nchannels eth0 0 0 0 1\nxps eth0 0 1\nirq eth1 30 2\n";
+	struct mq_state st;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(state_parse(text, sizeof(text) - 1, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 2);
+	assert_string_equal(st.nics[0].ifname, "eth0");
+	assert_int_equal(st.nics[0].nirqs, 1);
+	assert_int_equal(st.nics[0].irqs[0].irq, 24);
+	assert_true(st.nics[0].has_channels && st.nics[0].channels.combined == 1);
+	assert_int_equal(st.nics[0].nqueues, 1);
+	assert_int_equal(st.nics[1].nirqs, 1);
+	assert_int_equal(st.nics[1].irqs[0].irq, 30);
+	assert_false(st.nics[1].has_channels);
+	assert_int_equal(st.nics[1].nqueues, 0);
+	state_free(&st);
 }
 
 /* No state file yet: an empty record, every field of it (its set pool too) safe to free. */
@@ -290,6 +384,52 @@ static void test_load_missing(void **state)
 	rmdir(dir);
 }
 
+/* A read of the state file interrupted by a signal is retried; a failing one is the error. */
+static void test_load_read_faults(void **state)
+{
+	char dir[] = "/tmp/mq-state.XXXXXX", path[64], err[256], *old = getenv("MQBALANCE_STATE_DIR");
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_state st = {0}, back;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	old = old ? strdup(old) : NULL;
+	setenv("MQBALANCE_STATE_DIR", dir, 1);
+	assert_int_equal(state_file_load(&st, err, sizeof(err)), 0); /* none yet: this boot's id */
+	machine(&s);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_int_equal(state_record(&st, &s, &a.plan, 1), 2);
+	assert_int_equal(state_file_save(&st, err, sizeof(err)), 0);
+
+	read_faults[0] = EINTR;
+	read_faults[1] = EINTR;
+	nread_faults = 2;
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), 0);
+	assert_int_equal(nread_faults, 0);
+	assert_int_equal(back.n, 2);
+	state_free(&back);
+
+	read_faults[0] = EIO;
+	nread_faults = 1;
+	err[0] = '\0';
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), -EIO);
+	snprintf(path, sizeof(path), "%s/state: %s", dir, strerror(EIO));
+	assert_string_equal(err, path);
+
+	nread_faults = 0;
+	unlink(strcat(strcpy(path, dir), "/state"));
+	rmdir(dir);
+	if (old)
+		setenv("MQBALANCE_STATE_DIR", old, 1);
+	else
+		unsetenv("MQBALANCE_STATE_DIR");
+	free(old);
+	state_free(&st);
+	assessment_free(&a);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,7 +437,9 @@ int main(void)
 		cmocka_unit_test(test_revert_plan_restores),
 		cmocka_unit_test(test_rss_record_revert),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_interleaved),
 		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_load_read_faults),
 	};
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
 }

@@ -249,9 +249,23 @@ static void test_bad_arguments(void **state)
  * namespace of a child process (root ignores permissions, not these).
  * The child exits 0 (pass), 77 (cannot set up: skip) or 1.
  */
+static unsigned open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	if (!d)
+		return 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
 static int full_and_readonly(const char *dir, const char *file)
 {
 	char err[512], buf[64], filler[512];
+	unsigned fds;
 	int fd, r;
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
@@ -269,9 +283,12 @@ static int full_and_readonly(const char *dir, const char *file)
 			break;
 	close(fd);
 
+	fds = open_fds();
 	r = textfile_write(file, render_big, NULL, err, sizeof(err));
 	if (r != -ENOSPC || !strstr(err, strerror(ENOSPC)) || !strstr(err, dir))
 		return fprintf(stderr, "full: %d %s\n", r, err), 1;
+	if (open_fds() != fds) /* the daemon writes at every interval: a leak would add up */
+		return fprintf(stderr, "full: %u descriptors open after, %u before\n", open_fds(), fds), 1;
 	read_file(file, buf, sizeof(buf));
 	if (strcmp(buf, "old 1\n") || count_entries(dir) != 2)
 		return fprintf(stderr, "full: old file lost or temporary left\n"), 1;
@@ -299,9 +316,35 @@ static void test_full_and_readonly(void **state)
 		_exit(full_and_readonly(d->path, d->file));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == 77)
-		skip(); /* no CAP_SYS_ADMIN: covered by tests/integration/prom.sh when root */
+	if (WEXITSTATUS(status) == 77) {
+		/* covered by tests/integration/prom.sh when root */
+		print_message("skip: no CAP_SYS_ADMIN to mount a full tmpfs\n");
+		skip();
+	}
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
+ * The temporary name is ".NAME.xxxxxx": a NAME of 247 bytes makes one of
+ * 255, the longest a directory entry may have; 248 cannot be written safely.
+ */
+static void test_long_names(void **state)
+{
+	struct dir *d = *state;
+	char path[512], err[512], buf[16];
+	size_t o = (size_t)snprintf(path, sizeof(path), "%s/", d->path);
+	(void)state;
+
+	memset(path + o, 'n', 247);
+	path[o + 247] = '\0';
+	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), 0);
+	read_file(path, buf, sizeof(buf));
+	assert_string_equal(buf, "long\n");
+	assert_int_equal(count_entries(d->path), 1);
+	unlink(path);
+	strcat(path, "n");
+	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), -ENAMETOOLONG);
+	assert_int_equal(count_entries(d->path), 0);
 }
 
 int main(void)
@@ -314,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test_setup_teardown(test_full_and_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

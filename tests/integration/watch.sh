@@ -58,4 +58,13 @@ n=$(grep -c '^mqbalance --watch' "$tmp/blocks")
 check "watch: without a terminal, one block per interval ($n in 2 s)" test "$n" -ge 3 -a "$n" -le 5
 check "watch: SIGINT ends it with status 0 (got $rc)" test "$rc" = 0
 check "watch: no terminal control codes without a terminal" test "$(grep -c $'\033' "$tmp/blocks")" = 0
+
+# A state file that does not parse: the view goes on without "tuned since" marks.
+mkdir -p "$MQBALANCE_STATE_DIR"
+printf 'not a state file\n' > "$MQBALANCE_STATE_DIR/state"
+timeout -s INT --preserve-status 2 ip netns exec "$NS" "$MQ" --watch --interval 0.5 wa > "$tmp/blocks" 2>&1
+rc=$?
+n=$(grep -c '^mqbalance --watch' "$tmp/blocks")
+rm -f "$MQBALANCE_STATE_DIR/state"
+check "watch: a broken state file changes nothing ($n blocks in 2 s, status $rc)" test "$n" -ge 3 -a "$rc" = 0
 finish

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Findings at their thresholds (core/findings.c, core/findings_work.c): the
+ * RX imbalance at 1000 packets/s and at each share limit, IRQ stacking at a
+ * load of exactly two queues, a busy CPU at exactly half its time in
+ * softirq, and which fix each gets. tests/test_findings.c has the cases
+ * away from the edges.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/assess.h"
+#include "core/findings.h"
+#include "tests/fixture_snapshot.h"
+
+struct env {
+	struct mq_snapshot now, before;
+	struct mq_config cfg;
+	struct mq_assessment a;
+	bool has_before, assessed;
+};
+
+static struct env e;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	fx_config(&e.cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (e.assessed)
+		assessment_free(&e.a);
+	config_free(&e.cfg);
+	fx_free(&e.now);
+	if (e.has_before)
+		fx_free(&e.before);
+	return 0;
+}
+
+/* ncpus CPUs; eth0 virtio_net, active of max queues, queue q's IRQs on cpus[q]. */
+static struct mq_nic *nic(unsigned ncpus, unsigned active, unsigned max, const int *cpus)
+{
+	struct mq_nic *n;
+
+	fx_init(&e.now, ncpus);
+	n = fx_nic(&e.now, "eth0", "virtio_net", active, max);
+	fx_virtio_irqs(n, 24, cpus);
+	fx_xps_from_irqs(n);
+	return n;
+}
+
+/* The earlier sample, 1 s before now: now's counters get the traffic from here on. */
+static void second_sample(void)
+{
+	fx_copy(&e.before, &e.now);
+	e.has_before = true;
+	e.now.taken.tv_sec += 1;
+}
+
+static void rx(const uint64_t *per_queue, unsigned n)
+{
+	for (unsigned q = 0; q < n; q++)
+		e.now.nics[0].queues[q].rx_packets += per_queue[q];
+}
+
+/* CPU c spent share (in hundredths) of the last second in softirq. */
+static void softirq(unsigned c, unsigned hundredths)
+{
+	e.before.cpus.cpu[c].cnt.ticks_total = 10000;
+	e.now.cpus.cpu[c].cnt = e.before.cpus.cpu[c].cnt;
+	e.now.cpus.cpu[c].cnt.ticks_total += 100;
+	e.now.cpus.cpu[c].cnt.ticks_softirq += hundredths;
+}
+
+static void run(void)
+{
+	if (e.assessed)
+		assessment_free(&e.a);
+	fx_assess(&e.a, &e.now, e.has_before ? &e.before : NULL, &e.cfg);
+	e.assessed = true;
+}
+
+static const struct mq_finding *find(enum finding_code code)
+{
+	for (unsigned i = 0; i < e.a.nfindings; i++)
+		if (e.a.findings[i].code == code)
+			return &e.a.findings[i];
+	return NULL;
+}
+
+static const int spread[] = {0, 1, 2, 3, 4, 5, 6, 7};
+
+/* 1000 RX packets/s is enough to judge, 999 is not; above 60% is a note, 90% a warning. */
+static void test_imbalance_thresholds(void **state)
+{
+	static const struct {
+		uint64_t rx[4];
+		bool found;
+		enum finding_severity sev;
+		const char *msg;
+	} cases[] = {
+		{{610, 130, 130, 130}, true, SEV_INFO,
+		 "eth0: rx-0 carries 61% of 1000 RX packets/s over 1.0 s (4 of 4 RX queues had traffic)"},
+		{{610, 130, 130, 129}, false, 0, NULL},     /* 999 packets/s */
+		{{600, 200, 200, 0}, false, 0, NULL},       /* exactly 60%: not more */
+		{{601, 199, 200, 0}, true, SEV_INFO,
+		 "eth0: rx-0 carries 60% of 1000 RX packets/s over 1.0 s (3 of 4 RX queues had traffic)"},
+		{{100, 899, 1, 0}, true, SEV_INFO, NULL},   /* 89.9% */
+		{{100, 900, 0, 0}, true, SEV_WARNING,       /* exactly 90% */
+		 "eth0: rx-1 carries 90% of 1000 RX packets/s over 1.0 s (2 of 4 RX queues had traffic)"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mq_finding *f;
+
+		teardown(NULL);
+		setup(NULL);
+		nic(4, 4, 4, spread);
+		second_sample();
+		rx(cases[i].rx, 4);
+		run();
+		f = find(FIND_RX_IMBALANCE);
+		if (!f != !cases[i].found)
+			fail_msg("case %zu: finding %s, want %s", i, f ? "made" : "none",
+				 cases[i].found ? "one" : "none");
+		if (!f)
+			continue;
+		assert_int_equal(f->severity, cases[i].sev);
+		if (cases[i].msg)
+			assert_string_equal(f->message, cases[i].msg);
+	}
+}
+
+/* With two queues 60-90% is hashing luck: only more than 90% counts, and never as a warning. */
+static void test_imbalance_two_queues(void **state)
+{
+	const struct mq_finding *f;
+	(void)state;
+
+	nic(4, 2, 2, spread);
+	second_sample();
+	rx((uint64_t[]){900, 100}, 2);
+	run();
+	assert_null(find(FIND_RX_IMBALANCE));
+	teardown(NULL);
+	setup(NULL);
+	nic(4, 2, 2, spread);
+	second_sample();
+	rx((uint64_t[]){10, 990}, 2);
+	run();
+	f = find(FIND_RX_IMBALANCE);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_INFO);
+	assert_string_equal(f->message,
+			    "eth0: rx-1 carries 99% of 1000 RX packets/s over 1.0 s (2 of 2 RX queues had traffic)");
+}
+
+/*
+ * Two queues on one CPU while another usable CPU has none is stacking; one
+ * queue per CPU is not, and neither are two on one when no CPU is left idle.
+ */
+static void test_stacking_threshold(void **state)
+{
+	const struct mq_finding *f;
+	(void)state;
+
+	nic(4, 3, 3, (const int[]){0, 0, 1});
+	run();
+	f = find(FIND_IRQS_STACKED);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_int_equal(f->fix_kind, FIX_APPLY);
+	assert_string_equal(f->message, "eth0: IRQs of 2 queues land on CPU 0 while usable CPUs 2-3 have none");
+	assert_string_equal(f->fix, "run `mqbalance --apply` to spread queue IRQs one per CPU (4 IRQs to move)"); /* queues 1 and 2, input and output */
+
+	/* the same layout with irq_affinity = off: mqbalance leaves it, the admin may not */
+	e.cfg.defaults.irq_affinity = false;
+	run();
+	f = find(FIND_IRQS_STACKED);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_INFO);
+	assert_int_equal(f->fix_kind, FIX_ADMIN);
+	assert_non_null(strstr(f->fix, "irq_affinity = off in the config leaves them"));
+
+	/* no CPU left idle: 3 queues on 2 CPUs must share */
+	teardown(NULL);
+	setup(NULL);
+	nic(2, 3, 3, (const int[]){0, 0, 1});
+	run();
+	assert_null(find(FIND_IRQS_STACKED));
+
+	/* one queue per CPU, input and output of a queue together: load 1 */
+	teardown(NULL);
+	setup(NULL);
+	nic(3, 3, 3, (const int[]){0, 1, 2});
+	run();
+	assert_int_equal(e.a.nfindings, 0);
+}
+
+/* Kernel-managed IRQs in the wrong place: said once, as nothing user space can change. */
+static void test_managed_held(void **state)
+{
+	struct mq_nic *n;
+	const struct mq_finding *f;
+	(void)state;
+
+	n = nic(4, 4, 4, (const int[]){1, 0, 2, 3});
+	for (unsigned i = 0; i < n->nirqs; i++)
+		n->irqs[i].managed = true;
+	run();
+	f = find(FIND_IRQS_MANAGED);
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_INFO);
+	assert_int_equal(f->fix_kind, FIX_NONE);
+	assert_string_equal(f->message, "eth0: 4 queue IRQs are kernel-managed: the kernel places them, "
+					"mqbalance leaves them alone");
+	assert_null(find(FIND_IRQS_STACKED));
+	assert_null(find(FIND_IRQS_PENDING));
+}
+
+/* CPU 1 at exactly 50% softirq next to an idle CPU 0: busy. 49% is not, nor next to a 10% one. */
+static void test_busy_cpu_thresholds(void **state)
+{
+	const struct mq_finding *f;
+	(void)state;
+
+	nic(2, 2, 2, spread);
+	second_sample();
+	softirq(0, 9);
+	softirq(1, 50);
+	run();
+	f = find(FIND_CPU_SOFTIRQ_BUSY);
+	assert_non_null(f);
+	assert_string_equal(f->message, "CPU 1 spends 50% of its time in softirq while CPU 0 idles (9%)");
+	/* as many queues as usable CPUs already: spreading is RPS's job, not the host's */
+	assert_int_equal(f->fix_kind, FIX_ADMIN);
+	assert_non_null(strstr(f->fix, "rps = on"));
+
+	/* the idle CPU's share as the message rounds it: 9.49% is 9% */
+	e.now.cpus.cpu[0].cnt.ticks_total = e.before.cpus.cpu[0].cnt.ticks_total + 10000;
+	e.now.cpus.cpu[0].cnt.ticks_softirq = e.before.cpus.cpu[0].cnt.ticks_softirq + 949;
+	run();
+	f = find(FIND_CPU_SOFTIRQ_BUSY);
+	assert_non_null(f);
+	assert_string_equal(f->message, "CPU 1 spends 50% of its time in softirq while CPU 0 idles (9%)");
+
+	softirq(0, 9);
+	softirq(1, 49);
+	run();
+	assert_null(find(FIND_CPU_SOFTIRQ_BUSY));
+	softirq(1, 80);
+	softirq(0, 10);
+	run();
+	assert_null(find(FIND_CPU_SOFTIRQ_BUSY));
+	/* an offline CPU is neither busy nor idle, whatever its counters say */
+	softirq(0, 0);
+	e.now.cpus.cpu[1].online = false;
+	run();
+	assert_null(find(FIND_CPU_SOFTIRQ_BUSY));
+}
+
+/* CPU 1 70% in softirq, most of it from eth0 queue 0's input IRQ, the other CPUs idle. */
+static void busy_from_queue0(unsigned ncpus, unsigned queues)
+{
+	struct mq_nic *n = nic(ncpus, queues, queues, (const int[]){1, 0, 2, 3});
+
+	n->irqs[1].per_cpu = calloc(ncpus, sizeof(uint64_t));
+	assert_non_null(n->irqs[1].per_cpu);
+	n->irqs[1].n_per_cpu = ncpus;
+	second_sample();
+	e.now.nics[0].irqs[1].per_cpu[1] = 4000;
+	for (unsigned c = 0; c < ncpus; c++)
+		softirq(c, c == 1 ? 70 : 1);
+	run();
+}
+
+/* A busy CPU on a device with fewer queues than usable CPUs, all in use: the host must add queues. */
+static void test_busy_cpu_host_fix(void **state)
+{
+	const struct mq_finding *f;
+	(void)state;
+
+	busy_from_queue0(4, 2);
+	f = find(FIND_CPU_SOFTIRQ_BUSY);
+	assert_non_null(f);
+	assert_string_equal(f->ifname, "eth0");
+	assert_string_equal(f->message, "CPU 1 spends 70% of its time in softirq while CPU 0 idles (1%): "
+					"most of it from eth0 queue 0 (IRQ 25, 4000/s)");
+	assert_int_equal(f->fix_kind, FIX_HOST);
+}
+
+/* The same with as many queues as usable CPUs: more queues would not help, RPS may. */
+static void test_busy_cpu_admin_fix(void **state)
+{
+	const struct mq_finding *f;
+	(void)state;
+
+	busy_from_queue0(2, 2);
+	f = find(FIND_CPU_SOFTIRQ_BUSY);
+	assert_non_null(f);
+	assert_string_equal(f->ifname, "eth0");
+	assert_int_equal(f->fix_kind, FIX_ADMIN);
+	assert_non_null(strstr(f->fix, "rps = on in [eth0]"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_imbalance_thresholds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_imbalance_two_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stacking_threshold, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_managed_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cpu_thresholds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cpu_host_fix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cpu_admin_fix, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
+}

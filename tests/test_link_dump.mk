@@ -1,0 +1,3 @@
+# tests/test_link_dump.c answers rtnetlink link dumps itself (libnl's send and receive),
+# and makes libnl's message allocation fail on cue.
+LDFLAGS_test_link_dump := -Wl,--wrap=nl_send_auto,--wrap=nl_recvmsgs_default,--wrap=nlmsg_alloc_simple

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The planner where the ordinary tables do not reach (core/plan.c,
+ * core/plan_cpus.c): cores with four threads, and XPS that follows where
+ * the queue IRQs already are when irq_affinity = off.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/snapbuild.h"
+
+static const struct plan_item *find_item(const struct mq_plan *p, enum plan_kind k, int queue)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->items[i].kind == k && p->items[i].queue == queue)
+			return &p->items[i];
+	return NULL;
+}
+
+/* The CPU queue q's IRQs are given, -1 if none planned. */
+static int planned_cpu(const struct mq_plan *p, int q)
+{
+	const struct plan_item *it = find_item(p, PLAN_IRQ_AFFINITY, q);
+
+	return it ? cpuset_next(it->target, 0) : -1;
+}
+
+static void expect_xps(const struct mq_plan *p, int q, const char *list)
+{
+	const struct plan_item *it = find_item(p, PLAN_XPS, q);
+	char got[64];
+
+	assert_non_null(it);
+	assert_true(cpuset_format_list(it->target, got, sizeof(got)) >= 0);
+	if (strcmp(got, list) != 0)
+		fail_msg("tx-%d xps %s, want %s", q, got, list);
+}
+
+/*
+ * Cores of four threads (SMT4: POWER guests, some x86 hosts pass it
+ * through), cores {0-3} {4-7}: first threads first, then the second thread
+ * of each core, then the third; a queue's siblings join its XPS.
+ */
+static void test_smt4(void **state)
+{
+	static const struct {
+		unsigned queues;
+		int cpu[8];
+		const char *xps[8];
+	} cases[] = {
+		{2, {0, 4}, {"0-3", "4-7"}},
+		{4, {0, 4, 1, 5}, {"0,2-3", "4,6-7", "1", "5"}},
+		{6, {0, 4, 1, 5, 2, 6}, {"0,3", "4,7", "1", "5", "2", "6"}},
+		{8, {0, 4, 1, 5, 2, 6, 3, 7}, {"0", "4", "1", "5", "2", "6", "3", "7"}},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_snapshot s;
+		struct mq_plan p;
+
+		snap_init(&s, 8, 4, 1);
+		add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, cases[i].queues, cases[i].queues, -1});
+		assert_int_equal(plan_of(&s, NULL, &p), 0);
+		for (unsigned q = 0; q < cases[i].queues; q++) {
+			if (planned_cpu(&p, (int)q) != cases[i].cpu[q])
+				fail_msg("%u queues: queue %u on CPU %d, want %d", cases[i].queues, q,
+					 planned_cpu(&p, (int)q), cases[i].cpu[q]);
+			expect_xps(&p, (int)q, cases[i].xps[q]);
+		}
+		plan_free(&p);
+		snap_free(&s);
+	}
+}
+
+/* Three threads per core, 9 CPUs, and a second NIC: it carries on where the first left off. */
+static void test_smt3_two_nics(void **state)
+{
+	static const int eth0[] = {0, 3, 6}, eth1[] = {1, 4, 7};
+	struct mq_snapshot s;
+	struct mq_plan p;
+	(void)state;
+
+	snap_init(&s, 9, 3, 1); /* cores {0-2} {3-5} {6-8} */
+	add_nic(&s, "eth0", &(struct nic_spec){ST_PAIR, 3, 3, -1});
+	add_nic(&s, "eth1", &(struct nic_spec){ST_PAIR, 3, 3, -1});
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	for (unsigned i = 0; i < p.n; i++) {
+		const struct plan_item *it = &p.items[i];
+
+		if (it->kind != PLAN_IRQ_AFFINITY)
+			continue;
+		assert_int_equal(cpuset_next(it->target, 0),
+				 (strcmp(it->ifname, "eth0") == 0 ? eth0 : eth1)[it->queue]);
+	}
+	plan_free(&p);
+	snap_free(&s);
+}
+
+/* Where queue q's IRQs are now: RX on rx_cpu, TX on tx_cpu (-1: unknown). */
+static void place(struct mq_nic *n, unsigned q, int rx_cpu, int tx_cpu)
+{
+	for (unsigned i = 0; i < n->nirqs; i++) {
+		struct mq_irq *irq = &n->irqs[i];
+		int cpu = irq->role == IRQ_ROLE_RX ? rx_cpu : tx_cpu;
+
+		if (irq->queue != (int)q)
+			continue;
+		irq->has_affinity = irq->has_effective = cpu >= 0;
+		irq->affinity = irq->effective = cpu >= 0 ? fx_cpu(&n->sets, (unsigned)cpu) : NULL;
+	}
+}
+
+/*
+ * irq_affinity = off: the IRQs stay where they are and XPS follows them, by
+ * the CPU of the queue's TX interrupt (it completes the sends), by the RX
+ * one when that is all there is to go by.
+ */
+static void test_xps_with_irq_affinity_off(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_config cfg;
+	struct mq_plan p;
+	struct mq_nic *n;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
+	place(n, 0, 1, 2);
+	place(n, 1, 0, 3);
+	place(n, 2, 3, 0);
+	place(n, 3, 1, -1); /* output.3's CPU unknown: input.3's */
+	config_init(&cfg);
+	cfg.defaults.irq_affinity = false;
+	assert_int_equal(plan_of(&s, &cfg, &p), 0);
+	for (unsigned i = 0; i < p.n; i++)
+		assert_int_not_equal(p.items[i].kind, PLAN_IRQ_AFFINITY);
+	expect_xps(&p, 0, "2");
+	expect_xps(&p, 1, "3");
+	expect_xps(&p, 2, "0");
+	expect_xps(&p, 3, "1");
+	plan_free(&p);
+
+	/* two queues on CPUs 2 and 3: CPUs 0 and 1 join them, one each */
+	nic_queues(n, 2);
+	n->ch.combined = 2;
+	for (unsigned i = 0; i < n->nirqs; i++)
+		if (n->irqs[i].queue >= 2)
+			n->irqs[i].queue = -1, n->irqs[i].role = IRQ_ROLE_OTHER;
+	place(n, 0, 2, 2);
+	place(n, 1, 3, 3);
+	cfg.defaults.queues_mode = QUEUES_N;
+	cfg.defaults.queues = 2;
+	assert_int_equal(plan_of(&s, &cfg, &p), 0);
+	expect_xps(&p, 0, "0,2");
+	expect_xps(&p, 1, "1,3");
+	plan_free(&p);
+	config_free(&cfg);
+	snap_free(&s);
+}
+
+/*
+ * A device that can set only one direction: rx channels and no tx (or the
+ * other way round) is channel control all the same, and gets its target.
+ */
+static void test_one_direction_channels(void **state)
+{
+	static const struct mq_channels chs[] = {
+		{.source = CHANNELS_NETLINK, .rx = 1, .rx_max = 8},
+		{.source = CHANNELS_NETLINK, .tx = 1, .tx_max = 8},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(chs) / sizeof(chs[0]); i++) {
+		struct mq_snapshot s;
+		struct mq_assessment a;
+		const struct plan_item *it;
+		struct mq_nic *n;
+
+		snap_init(&s, 4, 1, 1);
+		n = add_nic(&s, "eth0", &(struct nic_spec){ST_RXTX, 8, 1, -1});
+		n->ch = chs[i];
+		assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+		assert_int_equal(a.nics[0].hold, HOLD_NONE);
+		it = find_item(&a.plan, PLAN_CHANNELS, -1);
+		assert_non_null(it);
+		assert_true(it->change);
+		assert_int_equal(i == 0 ? it->ch_target.rx : it->ch_target.tx, 4);
+		assert_int_equal(i == 0 ? it->ch_target.tx : it->ch_target.rx, 0);
+		assessment_free(&a);
+		snap_free(&s);
+	}
+}
+
+/* A queue's IRQ by the queue's own index even when its role says nothing (an odd name). */
+static void test_irq_is_queue(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_nic *n;
+	(void)state;
+
+	snap_init(&s, 2, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_PAIR, 2, 2, -1});
+	assert_true(nic_irq_is_queue(n, 0));
+	assert_int_equal(n->irqs[1].queue, 1);
+	n->queues[1].irq_rx = n->queues[1].irq_tx = 1;
+	n->irqs[1].role = IRQ_ROLE_OTHER;
+	n->irqs[1].queue = -1;
+	assert_true(nic_irq_is_queue(n, 1)); /* queues[1].irq_rx still names it */
+	n->queues[1].irq_rx = n->queues[1].irq_tx = -1;
+	assert_false(nic_irq_is_queue(n, 1));
+	assert_false(nic_irq_is_queue(n, n->nirqs));
+	snap_free(&s);
+}
+
+/* A freed plan holds nothing: freeing it again, or reading its items, is safe. */
+static void test_plan_free(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_plan p;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	assert_true(p.n > 0);
+	plan_free(&p);
+	assert_null(p.items);
+	assert_int_equal(p.n, 0);
+	plan_free(&p);
+	plan_free(NULL);
+	snap_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smt4),
+		cmocka_unit_test(test_smt3_two_nics),
+		cmocka_unit_test(test_xps_with_irq_affinity_off),
+		cmocka_unit_test(test_one_direction_channels),
+		cmocka_unit_test(test_irq_is_queue),
+		cmocka_unit_test(test_plan_free),
+	};
+	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The text report at its edges (output/report.c, output/text.c): number
+ * formats at each boundary, rates over exactly one second, every "kept
+ * free" kind of CPU. tests/test_report.c has the ordinary report.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output/report.h"
+#include "output/text.h"
+#include "tests/fixture_snapshot.h"
+
+static char *render(const struct report_input *in)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(report_render_text(f, in), 0);
+	assert_int_equal(fclose(f), 0);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", text);
+	return text;
+}
+
+/* Each branch of a table cell: "-", one decimal below 10, whole numbers, k M G past 99999. */
+static void test_text_num(void **state)
+{
+	static const struct {
+		double v;
+		const char *want;
+	} cases[] = {
+		{NAN, "-"},          {0, "0"},          {0.25, "0.2"},        {9.95, "9.9"},
+		{9.96, "10.0"},      {10, "10"},        {3, "3"},             {99999, "99999"},
+		{99999.4, "99999"},  {100000, "100.0k"}, {123456, "123.5k"}, {999949, "999.9k"},
+		{1000000, "1.0M"},   {2.5e9, "2.5G"},   {7.5e12, "7.5T"},     {3e18, "3.0E"},       {5e21, "5000.0E"},
+		{-5, "-5"},
+	};
+	char buf[32];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(text_num(cases[i].v, buf, sizeof(buf)), cases[i].want) != 0)
+			fail_msg("text_num(%g) = '%s', want '%s'", cases[i].v, buf, cases[i].want);
+	assert_ptr_equal(text_num(1, buf, sizeof(buf)), buf);
+}
+
+/* One queue, 30 MB and 20000 packets received over exactly 1 s (the default interval). */
+static void test_one_second(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	char *text;
+	(void)state;
+
+	fx_init(&before, 2);
+	n = fx_nic(&before, "eth0", "virtio_net", 2, 2);
+	fx_virtio_irqs(n, 24, (int[]){0, 1});
+	fx_xps_from_irqs(n);
+	fx_counters(n, 0, 1000, 100000, 0, 0);
+	fx_counters(n, 1, 0, 0, 0, 0);
+	n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = 0;
+	fx_copy(&now, &before);
+	now.taken.tv_sec += 1;
+	n = &now.nics[0];
+	n->queues[0].rx_packets += 20000;
+	n->queues[0].rx_bytes += 30000000;
+	n->queues[1].tx_packets += 3;
+	n->queues[1].tx_bytes += 1500;
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, "rates over 1.0 s"));
+	/* rx B/s in MB/s with one decimal, not a bare count: the rate path, not the totals one */
+	assert_non_null(strstr(text, "  0      25,26       0      0            20000      30.0         0       0.0"));
+	assert_non_null(strstr(text, "  1      27,28       1      1                0       0.0         3       0.0"));
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+	fx_free(&before);
+}
+
+/* Isolated, nohz_full and banned CPUs: each named once on the "kept free" line. */
+static void test_kept_free(void **state)
+{
+	struct mq_snapshot now;
+	struct mq_config cfg;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	char *text;
+	(void)state;
+
+	fx_init(&now, 8);
+	fx_config(&cfg);
+	fx_nic(&now, "eth0", "virtio_net", 1, 1);
+	now.cpus.nohz_full = fx_set(&now.cpus.sets, "5-7");
+	fx_assess(&a, &now, NULL, &cfg);
+	text = render(&in);
+	assert_non_null(strstr(text, "            kept free: nohz_full 5-7;\n"));
+	assert_null(strstr(text, "isolated"));
+	free(text);
+	assessment_free(&a);
+
+	now.cpus.isolated = fx_set(&now.cpus.sets, "6-7");
+	cpuset_set(cpuset_buf(&cfg.banned_cpus), 1);
+	fx_assess(&a, &now, NULL, &cfg);
+	text = render(&in);
+	assert_non_null(strstr(text, "            kept free: isolated 6-7; nohz_full 5-7; banned 1;\n"));
+	free(text);
+	assessment_free(&a);
+
+	now.cpus.isolated = now.cpus.nohz_full = NULL;
+	cpuset_zero(cpuset_buf(&cfg.banned_cpus));
+	fx_assess(&a, &now, NULL, &cfg);
+	text = render(&in);
+	assert_null(strstr(text, "kept free"));
+	free(text);
+	assessment_free(&a);
+	config_free(&cfg);
+	fx_free(&now);
+}
+
+/*
+ * Idle queues collapse into one line of at most 100 columns listing where
+ * each queue's IRQs land; an entry is kept only while " ..." still fits
+ * after it, the last one needs no such room. Checked for 2..70 queues
+ * against that rule, which puts the cut at every possible column.
+ */
+static void test_idle_line_width(void **state)
+{
+	(void)state;
+
+	for (unsigned nq = 2; nq <= 70; nq++) {
+		struct mq_snapshot now;
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
+		struct mq_nic *n;
+		char want[256], *text, *l, *e;
+		int cpus[70];
+		size_t len;
+
+		for (unsigned q = 0; q < nq; q++)
+			cpus[q] = (int)(q * 7 % 16);
+		fx_init(&now, 16);
+		n = fx_nic(&now, "eth0", "virtio_net", nq, nq);
+		fx_virtio_irqs(n, 24, cpus);
+		fx_assess(&a, &now, NULL, NULL);
+		len = (size_t)snprintf(want, sizeof(want), "  queues 0-%u: idle", nq - 1);
+		for (unsigned q = 0; q < nq; q++) {
+			char entry[16];
+			size_t k = (size_t)snprintf(entry, sizeof(entry), "%s%d", q ? " " : ", irq cpus ",
+						    cpus[q]);
+
+			if (len + k + (q + 1 < nq ? 4 : 0) > 100) {
+				snprintf(want + len, sizeof(want) - len, " ...");
+				break;
+			}
+			memcpy(want + len, entry, k + 1);
+			len += k;
+		}
+		text = render(&in);
+		l = strstr(text, "  queues 0-");
+		assert_non_null(l);
+		e = strchr(l, '\n');
+		assert_non_null(e);
+		*e = '\0';
+		if (strcmp(l, want) != 0)
+			fail_msg("%u queues:\n got '%s'\nwant '%s'", nq, l, want);
+		assert_true(strlen(l) <= 100);
+		free(text);
+		assessment_free(&a);
+		fx_free(&now);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_num),
+		cmocka_unit_test(test_one_second),
+		cmocka_unit_test(test_kept_free),
+		cmocka_unit_test(test_idle_line_width),
+	};
+	return cmocka_run_group_tests_name("report_edges", tests, NULL, NULL);
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One tuning pass (agent/tune.c) with the probe answered here
+ * (--wrap=snapshot_take): what a dry run counts and says, a probe that
+ * fails, and the log lines the daemon writes. The applier and the state
+ * file have tests of their own (test_apply.c, test_state.c).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent/channels.h"
+#include "agent/log.h"
+#include "agent/tune.h"
+#include "probes/sysfs.h"
+#include "tests/snapbuild.h"
+
+static int probe_result;   /* what the next snapshot_take() returns when < 0 */
+static unsigned probes;
+static void (*build)(struct mq_snapshot *s);
+
+int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret);
+int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret)
+{
+	(void)nl;
+	(void)o;
+	probes++;
+	if (probe_result < 0)
+		return probe_result;
+	build(ret);
+	return 0;
+}
+
+static struct mq_channels set_to; /* what channels_set() was asked for */
+static unsigned sets;
+
+int __wrap_channels_set(struct mq_nl *nl, const struct mq_nic *nic, const struct mq_channels *want,
+			char *ret_msg, size_t msglen);
+int __wrap_channels_set(struct mq_nl *nl, const struct mq_nic *nic, const struct mq_channels *want,
+			char *ret_msg, size_t msglen)
+{
+	(void)nl;
+	(void)nic;
+	sets++;
+	set_to = *want;
+	if (msglen)
+		ret_msg[0] = '\0';
+	return 0;
+}
+
+/* 4 CPUs; eth0 virtio 1 of 4 queues, every IRQ on CPU 0; eth1 an e1000. */
+static void untuned(struct mq_snapshot *s)
+{
+	snap_init(s, 4, 1, 1);
+	add_nic(s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	add_nic(s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
+}
+
+/* 2 CPUs, eth0 2 of 2 queues one per CPU, XPS to match: nothing to do. */
+static void tuned(struct mq_snapshot *s)
+{
+	struct mq_nic *n;
+
+	snap_init(s, 2, 1, 1);
+	n = add_nic(s, "eth0", &(struct nic_spec){ST_VIRTIO, 2, 2, -1});
+	for (unsigned i = 0; i < n->nirqs; i++)
+		if (n->irqs[i].queue == 1)
+			n->irqs[i].affinity = n->irqs[i].effective = fx_cpu(&n->sets, 1);
+	for (unsigned q = 0; q < 2; q++) {
+		n->queues[q].xps = fx_cpu(&n->sets, q);
+		n->queues[q].has_rps = false;
+	}
+}
+
+static char dir[32];
+static struct mq_config cfg;
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/mq-tune.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	setenv("MQBALANCE_STATE_DIR", dir, 1); /* no state file: nothing recorded yet */
+	config_init(&cfg);
+	probe_result = 0;
+	probes = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("MQBALANCE_STATE_DIR");
+	rmdir(dir);
+	config_free(&cfg);
+	return 0;
+}
+
+/* Run fn with stderr into buf. */
+static void captured(void (*fn)(const struct tune_pass *p), const struct tune_pass *p, char *buf,
+		     size_t len)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	size_t n;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	log_setup(LOG_LVL_INFO, false);
+	fn(p);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, len - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+}
+
+static void log_dry(const struct tune_pass *p) { tune_log(p, "startup", true, true); }
+
+static void test_dry_run(void **state)
+{
+	struct tune t;
+	struct tune_pass pass;
+	char out[8192];
+	(void)state;
+
+	build = untuned;
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, true, &pass), 0);
+	assert_int_equal(probes, 1);
+	assert_null(pass.stage);
+	/* eth0: channels 1 -> 4, queues 1-3's input and output IRQs, XPS of tx-0 (the only one yet) */
+	assert_int_equal(pass.changes, plan_changes(&pass.a.plan));
+	assert_string_equal(pass.summary, "would make 1 channel change, 6 IRQs moved, 1 XPS and 0 RPS "
+					  "masks set, 0 RSS tables reset, 0 failed");
+	captured(log_dry, &pass, out, sizeof(out));
+	assert_non_null(strstr(out, "mqbalance: would set eth0 channels combined 1 -> 4 (startup)\n"));
+	assert_non_null(strstr(out, "mqbalance: would set eth0 queue 3 irq 31 cpus 0 -> 3 (startup)\n"));
+	assert_null(strstr(out, "eth1"));
+	tune_pass_free(&pass);
+
+	build = tuned;
+	assert_int_equal(tune_run(&t, true, &pass), 0);
+	assert_int_equal(pass.changes, 0);
+	assert_string_equal(pass.summary, "nothing to do");
+	captured(log_dry, &pass, out, sizeof(out));
+	assert_string_equal(out, "");
+	tune_pass_free(&pass);
+	tune_free(&t);
+}
+
+/* A probe that fails: its -errno, the stage that failed, nothing assessed. */
+static void test_probe_fails(void **state)
+{
+	struct tune t;
+	struct tune_pass pass;
+	(void)state;
+
+	build = untuned;
+	probe_result = -EIO;
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, true, &pass), -EIO);
+	assert_string_equal(pass.stage, "probe");
+	assert_int_equal(pass.a.plan.n, 0);
+	tune_pass_free(&pass);
+	tune_free(&t);
+}
+
+/* 4 CPUs; eth0 with separate rx and tx channels, 1 of 4 each (gve-like). */
+static void rxtx_1of4(struct mq_snapshot *s)
+{
+	snap_init(s, 4, 1, 1);
+	add_nic(s, "eth0", &(struct nic_spec){ST_RXTX, 4, 1, -1});
+}
+
+/*
+ * A pass that applies, with the sysfs root an empty directory (the NIC is
+ * not there for the IRQ and XPS steps, nothing outside it is written): the
+ * channel change asks for rx 4 and tx 4 and nothing else, and the summary
+ * counts what was done.
+ */
+static void test_apply_pass(void **state)
+{
+	char root[] = "/tmp/mq-tune-root.XXXXXX";
+	struct tune t;
+	struct tune_pass pass;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	assert_string_equal(sysfs_root(), root);
+	build = rxtx_1of4;
+	sets = 0;
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, false, &pass), 0);
+	assert_int_equal(sets, 1);
+	assert_int_equal(set_to.rx, 4);
+	assert_int_equal(set_to.tx, 4);
+	assert_int_equal(set_to.combined, 0);
+	assert_int_equal(set_to.other, 0);
+	assert_int_equal(set_to.rx_max, 4); /* the rest as the NIC has it */
+	/* no /sys/class/net/eth0 under the root: its other steps are skipped as vanished */
+	assert_int_equal(pass.tally.ok, 1);
+	assert_int_equal(pass.tally.failed, 0);
+	assert_true(pass.tally.skipped > 0);
+	assert_int_equal(probes, 2); /* the re-probe after the channel change */
+	assert_string_equal(pass.summary, "1 channel change, 0 IRQs moved, 0 XPS and 0 RPS masks set, "
+					  "0 RSS tables reset, 0 failed");
+	tune_pass_free(&pass);
+	tune_free(&t);
+	sysfs_set_root("");
+	rmdir(root);
+	/* the way back was recorded before the change */
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/state", dir);
+		assert_int_equal(access(path, R_OK), 0);
+		unlink(path);
+	}
+}
+
+/* Interfaces named on the command line are the selection; else [NAME] sections bring theirs in. */
+static void test_probe_opts(void **state)
+{
+	const char *names[MQ_IFS_MAX];
+	char *given[] = {"eth3"};
+	struct probe_opts po = {0};
+	(void)state;
+
+	assert_int_equal(config_parse("[eth9]\n[veth*]\n[driver=ena]\n[tap0]\nexclude = yes\n[br0]\n",
+				      "/etc/mqbalance.conf", &cfg, NULL, 0), 0);
+	tune_probe_opts(&cfg, &po, names);
+	assert_int_equal(po.nextra, 2);
+	assert_ptr_equal(po.extra, names);
+	assert_string_equal(names[0], "eth9");
+	assert_string_equal(names[1], "br0");
+	po = (struct probe_opts){.ifnames = given, .nifnames = 1};
+	tune_probe_opts(&cfg, &po, names);
+	assert_null(po.extra);
+	assert_int_equal(po.nextra, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_opts, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("tune", tests, NULL, NULL);
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The daemon's event intake (agent/watch.c) on a loop of its own:
+ * socketpairs stand in for the rtnetlink and uevent sockets. Whatever slot
+ * of the loop a source gets, its events arrive, stamped, renames first; a
+ * source that ends is closed and the others go on.
+ */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libmnl/libmnl.h>
+
+#include "agent/watch.h"
+
+static struct {
+	struct mq_event ev[8];
+	unsigned n, stop_at;
+	struct mq_loop *loop;
+} got;
+
+static void collect(const struct mq_event *e, void *ctx)
+{
+	(void)ctx;
+	if (got.n < 8)
+		got.ev[got.n] = *e;
+	if (++got.n >= got.stop_at)
+		loop_stop(got.loop, 0);
+}
+
+static void stop(struct mq_loop *l, void *ctx)
+{
+	(void)ctx;
+	loop_stop(l, 0);
+}
+
+static void send_link(int fd, int ifindex, const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	assert_int_equal(send(fd, buf, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
+}
+
+static void test_events_from_slot_zero(void **state)
+{
+	static const char uevent[] = "offline@/devices/system/cpu/cpu1\0ACTION=offline\0"
+				     "DEVPATH=/devices/system/cpu/cpu1\0SUBSYSTEM=cpu\0";
+	static struct mq_watch w;
+	struct mq_monitor mon;
+	int rt[2], ue[2];
+	(void)state;
+
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(loop_new(&got.loop), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, rt), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, ue), 0);
+	monitor_init(&mon, NULL);
+	monitor_adopt(&mon, MON_RTNL, rt[1]);
+	monitor_adopt(&mon, MON_UEVENT, ue[1]);
+	/* a fresh loop: rtnetlink, the first source watched, gets slot 0 */
+	assert_int_equal(watch_start(&w, got.loop, &mon, 30, collect, NULL), 0);
+	assert_int_equal(w.src[MON_RTNL].id, 0);
+	assert_int_equal(w.src[MON_ETHTOOL].id, -1); /* none given, none opened */
+
+	send_link(rt[0], 7, "eth7");
+	send_link(rt[0], 7, "wan0"); /* renamed: told before the change itself */
+	assert_int_equal(send(ue[0], uevent, sizeof(uevent), 0), (ssize_t)sizeof(uevent));
+	got.stop_at = 4;
+	assert_int_equal(loop_run(got.loop), 0);
+	assert_int_equal(got.n, 4);
+	/* sources are read in slot order: the uevent's slot is not first */
+	assert_int_equal(got.ev[0].ifindex, 7);
+	assert_string_equal(got.ev[0].ifname, "eth7");
+	assert_int_equal(got.ev[1].type, EV_LINK_RENAME);
+	assert_string_equal(got.ev[1].oldname, "eth7");
+	assert_string_equal(got.ev[1].ifname, "wan0");
+	assert_string_equal(got.ev[2].ifname, "wan0");
+	assert_int_equal(got.ev[3].type, EV_CPU_OFFLINE);
+	assert_int_equal(got.ev[3].cpu, 1);
+	for (unsigned i = 0; i < 4; i++)
+		assert_true(got.ev[i].t_ms > 0);
+
+	/* rtnetlink ends (an empty datagram: end of stream): closed and marked lost; uevents go on */
+	assert_int_equal(send(rt[0], "", 0, 0), 0);
+	assert_int_equal(send(ue[0], uevent, sizeof(uevent), 0), (ssize_t)sizeof(uevent));
+	got.n = 0;
+	got.stop_at = 100;
+	assert_true(loop_add_timer(got.loop, 200, stop, NULL) >= 0); /* both read by then */
+	assert_int_equal(loop_run(got.loop), 0);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.ev[0].type, EV_CPU_OFFLINE);
+	assert_true(w.src[MON_RTNL].lost);
+	assert_int_equal(w.src[MON_RTNL].id, -1);
+	assert_int_equal(mon.fd[MON_RTNL], -1);
+	watch_reopen(&w); /* a handed-over source cannot be reopened: it stays lost, quietly */
+	assert_true(w.src[MON_RTNL].lost);
+
+	monitor_close_all(&mon);
+	close(rt[0]);
+	close(ue[0]);
+	loop_free(got.loop);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_events_from_slot_zero),
+	};
+	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
+}
