@@ -343,18 +343,29 @@ int link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n)
 	return 0;
 }
 
+/* One dump, redone whole once if the kernel interrupted it. */
+static int dump_whole(struct mq_nl *nl, struct link_dump *d, bool stats)
+{
+	int r = -EAGAIN;
+
+	for (int attempt = 0; attempt < 2 && r == -EAGAIN; attempt++) {
+		d->filled = 0;
+		r = dump(nl, d, stats);
+	}
+	return r;
+}
+
 int link_stats_dump(struct mq_nl *nl, struct mq_snapshot *s)
 {
 	struct link_dump d = {.totals = s};
-	int r = -EAGAIN;
+	int r;
 
 	if (!nl || !nl->rt || !s)
 		return -EINVAL;
-	/* An interrupted dump is redone whole; a kernel without RTM_GETSTATS gets the link dump. */
-	for (int attempt = 0; attempt < 3 && r < 0; attempt++) {
-		d.filled = 0;
-		r = dump(nl, &d, attempt == 0 || (attempt == 1 && r == -EAGAIN));
-	}
+	r = dump_whole(nl, &d, true);
+	/* a kernel without RTM_GETSTATS (before 4.7) answers with an error: the link dump has them */
+	if (r < 0 && r != -EAGAIN && r != -ENOMEM)
+		r = dump_whole(nl, &d, false);
 	return r < 0 ? r : d.filled;
 }
 

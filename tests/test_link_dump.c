@@ -133,6 +133,14 @@ static void test_stats_dump(void **state)
 	assert_int_equal(link_stats_dump(&nl, &s), -EAGAIN);
 	script(1, -NLE_NOMEM);
 	assert_int_equal(link_stats_dump(&nl, &s), -ENOMEM);
+	assert_int_equal(sends, 1); /* out of memory: no fallback */
+	/* a kernel without RTM_GETSTATS refuses it: the link dump instead */
+	script(1, -NLE_OPNOTSUPP);
+	assert_int_equal(link_stats_dump(&nl, &s), 0);
+	assert_int_equal(sends, 2);
+	script(3, -NLE_FAILURE, -NLE_DUMP_INTR, -NLE_DUMP_INTR);
+	assert_int_equal(link_stats_dump(&nl, &s), -EAGAIN);
+	assert_int_equal(sends, 3);
 	assert_int_equal(link_stats_dump(&nl, NULL), -EINVAL);
 }
 
