@@ -147,8 +147,8 @@ check "netns-report: no ANSI codes in a file" no_ansi "$txt"
 # The same through the CLI, when it is built. --report exits 0 whenever it ran
 # (findings are its output, not its status); this veth has no warning either,
 # so 0 holds under the older "1 for warnings" rule as well.
-# TODO(--check): run `--check $IF` here and assert its exact status: 0 for this
-# veth (no warning finding), 1 once a warning is planted (e.g. channels 1 of 4).
+# --check runs the same assessment and exits 0 only when its own JSON shows
+# nothing wrong and nothing pending, 1 otherwise: compare the two.
 if [ -x "$MQ" ]; then
 	in_ns "$MQ" --report --json --interval 1 $IF >"$OUT/cli.json" 2>"$OUT/cli.err"
 	rc=$?
@@ -158,6 +158,26 @@ if [ -x "$MQ" ]; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(0 if [i["ifname"] for i in d["interfaces"]] == [sys.argv[2]] else 1)' "$OUT/cli.json" $IF
+	in_ns "$MQ" --check --json --interval 0 $IF >"$OUT/check.json" 2>"$OUT/check.err"
+	rc=$?
+	want=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = d["pending_changes"] > 0 or any(f["severity"] != "info" for f in d["findings"])
+print(1 if bad else 0)' "$OUT/check.json")
+	check "netns-report: --check exits $want as its JSON says (pending, warnings) (got $rc)" \
+		test "$rc" = "$want"
+	# Plant a warning --apply would clear: one channel of four.
+	if in_ns ethtool -L $IF rx 1 tx 1 2>/dev/null; then
+		in_ns "$MQ" --check --interval 0 $IF >"$OUT/check1.txt" 2>&1
+		rc=$?
+		check "netns-report: --check exits 1 with one channel of four (got $rc)" test $rc -eq 1
+		check "netns-report: --check names the channel finding" \
+			grep -q 'channels_below_target\|uses 1 of' "$OUT/check1.txt"
+		in_ns ethtool -L $IF rx 4 tx 4
+	else
+		fail "netns-report: ethtool -L $IF rx 1 tx 1 failed"
+	fi
 	in_ns "$MQ" --report --interval 0 $IF >"$OUT/cli.txt" 2>&1
 	rc=$?
 	check "netns-report: mqbalance --report to a file exits 0 (got $rc)" test $rc -eq 0
