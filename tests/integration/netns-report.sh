@@ -173,7 +173,7 @@ print(1 if bad else 0)' "$OUT/check.json")
 		rc=$?
 		check "netns-report: --check exits 1 with one channel of four (got $rc)" test $rc -eq 1
 		check "netns-report: --check names the channel finding" \
-			grep -q 'channels_below_target\|uses 1 of' "$OUT/check1.txt"
+			grep -q 'uses rx 1, tx 1 of 4 channels' "$OUT/check1.txt"
 		in_ns ethtool -L $IF rx 4 tx 4
 	else
 		fail "netns-report: ethtool -L $IF rx 1 tx 1 failed"
