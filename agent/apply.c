@@ -130,6 +130,18 @@ static void failed(struct plan_item *it, int r, const char *kmsg)
 		set_result(it, STEP_FAILED, r, "%s", strerror(-r));
 }
 
+/* A netlink step's outcome: done, its NIC gone, or the kernel's refusal. */
+static int netlink_done(struct run *run, struct plan_item *it, int r, const char *kmsg)
+{
+	if (r == 0)
+		set_result(it, STEP_OK, 0, NULL);
+	else if (r == -ENODEV)
+		return vanished(run, it, r);
+	else
+		failed(it, r, kmsg);
+	return 0;
+}
+
 static bool zero_channels(const struct plan_item *it)
 {
 	const struct mq_counts *t = &it->ch_target;
@@ -153,13 +165,7 @@ static int step_channels(struct run *run, struct plan_item *it)
 	}
 	run->channels_called = true;
 	r = run->env->channels_set(run->env->ctx, it, kmsg, sizeof(kmsg));
-	if (r == 0)
-		set_result(it, STEP_OK, 0, NULL);
-	else if (r == -ENODEV)
-		return vanished(run, it, r);
-	else
-		failed(it, r, kmsg);
-	return 0;
+	return netlink_done(run, it, r, kmsg);
 }
 
 static int step_rss(struct run *run, struct plan_item *it)
@@ -176,13 +182,7 @@ static int step_rss(struct run *run, struct plan_item *it)
 		return 0;
 	}
 	r = run->env->rss_reset(run->env->ctx, it, kmsg, sizeof(kmsg));
-	if (r == 0)
-		set_result(it, STEP_OK, 0, NULL);
-	else if (r == -ENODEV)
-		return vanished(run, it, r);
-	else
-		failed(it, r, kmsg);
-	return 0;
+	return netlink_done(run, it, r, kmsg);
 }
 
 static void read_effective(struct run *run, struct plan_item *it)
