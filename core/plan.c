@@ -171,7 +171,7 @@ static bool xdp_blocks_channels(const struct mq_nic *nic)
 	return strcmp(nic->driver, "virtio_net") == 0;
 }
 
-static void item_init(struct plan_item *it, enum plan_kind kind, const struct mq_nic *nic)
+void plan_item_init(struct plan_item *it, enum plan_kind kind, const struct mq_nic *nic)
 {
 	memset(it, 0, sizeof(*it));
 	it->kind = kind;
@@ -211,7 +211,7 @@ static int plan_channels(struct mq_plan *p, const struct mq_nic *nic, const stru
 	v->clamped_device = ic->queues_mode == QUEUES_N && v->queues_wanted > devmax;
 	n = max_u(min_u(min_u(v->queues_wanted, nusable), devmax), 1);
 
-	item_init(&it, PLAN_CHANNELS, nic);
+	plan_item_init(&it, PLAN_CHANNELS, nic);
 	it.ch_current = counts_of(c, false);
 	it.ch_max = counts_of(c, true);
 	it.ch_target = it.ch_current;
@@ -277,7 +277,7 @@ static int plan_irqs(struct mq_plan *p, const struct mq_nic *nic, const int *qcp
 
 			if (!irq_role_is_queue(irq->role) || irq->queue != (int)k || qcpu[k] < 0)
 				continue;
-			item_init(&it, PLAN_IRQ_AFFINITY, nic);
+			plan_item_init(&it, PLAN_IRQ_AFFINITY, nic);
 			it.queue = (int)k;
 			it.irq = (int)irq->irq;
 			cpuset_set(target, (unsigned)qcpu[k]);
@@ -313,7 +313,7 @@ static int plan_masks(struct mq_plan *p, const struct mq_nic *nic, const struct 
 
 			if (kind == PLAN_XPS ? !mq->has_tx || !mq->has_xps : !mq->has_rx || !mq->has_rps)
 				continue;
-			item_init(&it, (enum plan_kind)kind, nic);
+			plan_item_init(&it, (enum plan_kind)kind, nic);
 			it.queue = (int)k;
 			it.current = kind == PLAN_XPS ? mq->xps : mq->rps;
 			it.has_current = true;
@@ -343,7 +343,7 @@ static int plan_rss(struct mq_plan *p, const struct mq_nic *nic, const struct mq
 
 	if (!ic->rss || rss_nic_analyse(nic, &sp) < 0)
 		return 0;
-	item_init(&it, PLAN_RSS, nic);
+	plan_item_init(&it, PLAN_RSS, nic);
 	it.has_current = true;
 	it.rss.entries = sp.n;
 	it.rss.queues = sp.nqueues;

@@ -90,6 +90,8 @@ struct plan_tally {
 	unsigned ok, unchanged, failed, skipped, planned;
 };
 
+/* A planned item of NIC nic with no queue and no IRQ yet. */
+void plan_item_init(struct plan_item *it, enum plan_kind kind, const struct mq_nic *nic);
 void plan_free(struct mq_plan *p);
 /* Items with change set. */
 unsigned plan_changes(const struct mq_plan *p);

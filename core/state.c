@@ -437,14 +437,10 @@ static bool named(const char *const *names, unsigned n, const char *ifname)
 	return n == 0;
 }
 
+/* A revert item: its target is the recorded value, its current what the NIC has. */
 static void item_init(struct plan_item *it, enum plan_kind kind, const struct mq_nic *nic)
 {
-	memset(it, 0, sizeof(*it));
-	it->kind = kind;
-	it->ifindex = nic->ifindex;
-	snprintf(it->ifname, sizeof(it->ifname), "%s", nic->name);
-	it->queue = -1;
-	it->irq = -1;
+	plan_item_init(it, kind, nic);
 	it->has_current = true;
 }
 
