@@ -133,8 +133,8 @@ static void test_watch_frame(void **state)
 		fx_counters(n, q, 1000, 100000, 1000, 100000);
 	/* a second NIC past nnics: an array slot the frame must not count */
 	n = fx_nic(&before, "eth1", "virtio_net", 64, 64);
-	before.nnics = 1;
 	fx_copy(&now, &before);
+	now.nnics = before.nnics = 1;
 	now.taken.tv_sec += 2;
 	fx_assess(&a, &now, &before, NULL);
 	text = watch(&a, 100);
