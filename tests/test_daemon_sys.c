@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "agent/lock.h"
 #include "agent/log.h"
 #include "tests/daemon_fake.h"
 #include "probes/nl.h"
@@ -174,8 +175,18 @@ static void test_real_netns(void **state)
 		f.nsections = 2;
 		f.hook = netns_step;
 		f.stop_after = 6;
+		/* every source opens here: not one "cannot watch" in the log */
+		FILE *log = tmpfile();
+		char text[4096];
+		if (!log || dup2(fileno(log), STDERR_FILENO) < 0)
+			_exit(82);
 		if (run() != 0)
 			_exit(80);
+		fflush(stderr);
+		rewind(log);
+		text[fread(text, 1, sizeof(text) - 1, log)] = '\0';
+		if (strstr(text, "cannot watch"))
+			_exit(83);
 		for (unsigned i = 0; i < f.calls && i < 8; i++)
 			dprintf(pfd[1], "%s\n", f.causes[i]);
 		_exit(0);
@@ -204,12 +215,47 @@ static void test_real_netns(void **state)
 	}
 }
 
+/* The run lock: its directory made when missing, the holder named to a second taker. */
+static void test_lock(void **state)
+{
+	char top[] = "/tmp/mq-lock.XXXXXX", dir[64], path[96], holder[32], err[256], text[64];
+	pid_t pid;
+	FILE *lf;
+	int fd;
+	(void)state;
+
+	assert_non_null(mkdtemp(top));
+	snprintf(dir, sizeof(dir), "%s/run", top);
+	setenv("MQBALANCE_RUN_DIR", dir, 1);
+	errno = 0;
+	fd = lock_take("daemon", &pid, holder, sizeof(holder), err, sizeof(err));
+	if (fd < 0)
+		fail_msg("lock_take: %s", err);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	lf = fopen(path, "r");
+	assert_non_null(lf);
+	assert_non_null(fgets(text, sizeof(text), lf));
+	fclose(lf);
+	snprintf(err, sizeof(err), "%ld daemon\n", (long)getpid());
+	assert_string_equal(text, err);
+	/* another open file description of the same lock: refused, the holder named */
+	assert_int_equal(lock_take("apply", &pid, holder, sizeof(holder), err, sizeof(err)), -EWOULDBLOCK);
+	assert_int_equal(pid, getpid());
+	assert_string_equal(holder, "daemon");
+	close(fd);
+	unsetenv("MQBALANCE_RUN_DIR");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(rmdir(top), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lasting_failures_logged_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_netns, setup, teardown),
+		cmocka_unit_test(test_lock),
 	};
 
 	log_setup(LOG_LVL_INFO, false);

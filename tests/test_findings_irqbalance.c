@@ -113,6 +113,12 @@ static void test_banirq(void **state)
 	memcpy(p->irqbalance_banirq + 6, (unsigned[]){27, 26, 25}, 3 * sizeof(unsigned));
 	assert_null(finding(&a, &s, &cfg));
 	assessment_free(&a);
+	/* only the first nbanirq entries count: 25, left in the array, is not banned */
+	p->irqbalance_nbanirq = 8;
+	f = finding(&a, &s, &cfg);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "1 queue IRQ"));
+	assessment_free(&a);
 	fx_free(&s);
 }
 

@@ -472,6 +472,15 @@ static void test_regress_memory(void **state)
 	assert_int_equal(r, -EFBIG);
 	assert_true(mem_peak - mem_live < (64U << 20));
 	free(buf);
+	/* and what the report says about it: the cap in MiB */
+	{
+		char err[256];
+
+		probe_file_error(err, sizeof(err), "/proc/interrupts", r, MQ_PROC_INTERRUPTS_MAX);
+		assert_non_null(strstr(err, "/proc/interrupts: more than 32 MiB"));
+		probe_file_error(err, sizeof(err), "/proc/interrupts", -E2BIG, MQ_PROC_INTERRUPTS_MAX);
+		assert_non_null(strstr(err, "a line longer than"));
+	}
 }
 
 static void use_root(const char *sub)

@@ -168,12 +168,30 @@ static void test_columns(void **state)
 	assert_int_equal(interrupts_parse(NULL, 0, &t), -EINVAL);
 }
 
+/* Only the words Level and Edge are skipped after a bare hwirq: "Edgy" is not a flow. */
+static void test_level_edge_word(void **state)
+{
+	static const char text[] = "CPU0 CPU1\n"
+				   "60: 1 2 GICv3 27 Edge  a  b\n"
+				   "61: 1 2 GICv3 27 Edgy  a  b\n"
+				   "62: 1 2 GICv3 27 Levels  a  b\n";
+	struct irq_table t;
+	(void)state;
+
+	assert_int_equal(parse_mem(text, sizeof(text) - 1, 0, &t), 0);
+	assert_string_equal(get(&t, 60)->name, "a  b");
+	assert_string_equal(get(&t, 61)->name, "b"); /* the last-gap fallback */
+	assert_string_equal(get(&t, 62)->name, "b");
+	interrupts_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_paths),
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_level_edge_word),
 	};
 	return cmocka_run_group_tests_name("interrupts_lines", tests, NULL, NULL);
 }

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -383,6 +387,76 @@ static void test_mlx5(void **state)
 	interrupts_free(&t);
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* mkdir -p of root/sub */
+static void mkdirs(char *p, size_t len, const char *root, const char *sub)
+{
+	snprintf(p, len, "%s%s", root, sub);
+	for (char *c = p + strlen(root) + 1;; *c++ = '/') {
+		c = strchr(c, '/');
+		if (c)
+			*c = '\0';
+		assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
+		if (!c)
+			break;
+	}
+}
+
+/*
+ * eth9 with nvec MSI vectors in sysfs (IRQs 100..), each with a line in
+ * /proc/interrupts; a root of its own (mkdtemp). Returns irqmap_by_names().
+ */
+static int many_vectors(unsigned nvec, struct mq_nic *n)
+{
+	char root[64] = "/tmp/mqirqmap.XXXXXX", p[256];
+	struct irq_table t;
+	FILE *f;
+	int r;
+
+	assert_non_null(mkdtemp(root));
+	mkdirs(p, sizeof(p), root, "/sys/0000:00:09.0/msi_irqs");
+	mkdirs(p, sizeof(p), root, "/sys/class/net/eth9");
+	snprintf(p, sizeof(p), "%s/sys/class/net/eth9/device", root);
+	assert_int_equal(symlink("../../../0000:00:09.0", p), 0);
+	mkdirs(p, sizeof(p), root, "/proc");
+	snprintf(p, sizeof(p), "%s/proc/interrupts", root);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "           CPU0\n");
+	for (unsigned i = 0; i < nvec; i++) {
+		snprintf(p, sizeof(p), "%s/sys/0000:00:09.0/msi_irqs/%u", root, 100 + i);
+		assert_int_equal(close(open(p, O_WRONLY | O_CREAT, 0644)), 0);
+		fprintf(f, "%5u: 1 PCI-MSI %u-edge  eth9-%u\n", 100 + i, i, i);
+	}
+	assert_int_equal(fclose(f), 0);
+	sysfs_set_root(root);
+	t = table();
+	*n = make_nic("eth9", "", 0);
+	r = irqmap_by_names(n, &t);
+	interrupts_free(&t);
+	sysfs_set_root("");
+	assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	return r;
+}
+
+/* A device has at most 4096 vectors (irqmap.c MAX_DEV_IRQS): every one of them is read. */
+static void test_vector_cap(void **state)
+{
+	struct mq_nic n;
+	(void)state;
+
+	assert_int_equal(many_vectors(4096, &n), 4096);
+	assert_int_equal(n.nirqs, 4096);
+	nic_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,7 +464,7 @@ int main(void)
 		cmocka_unit_test(test_virtio_shared), cmocka_unit_test(test_ena),
 		cmocka_unit_test(test_gve),      cmocka_unit_test(test_legacy),
 		cmocka_unit_test(test_xen),      cmocka_unit_test(test_vmxnet3),
-		cmocka_unit_test(test_mlx5),
+		cmocka_unit_test(test_mlx5),     cmocka_unit_test(test_vector_cap),
 	};
 	return cmocka_run_group_tests_name("irqmap", tests, NULL, NULL);
 }

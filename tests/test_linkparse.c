@@ -73,6 +73,9 @@ static void test_odd(void **state)
 	nlh = link_msg(RTM_NEWLINK, 3);
 	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
 	assert_int_equal(link_parse(nlh, &nic), -EINVAL);
+	/* An empty name attribute is no name either. */
+	mnl_attr_put(nlh, IFLA_IFNAME, 0, "");
+	assert_int_equal(link_parse(nlh, &nic), -EINVAL);
 	/* RTM_DELLINK carries the same attributes (the daemon's monitor reads it); others do not. */
 	nlh = link_msg(RTM_DELLINK, 3);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");

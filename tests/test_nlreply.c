@@ -269,6 +269,28 @@ static void test_kernel_errors(void **state)
 	assert_int_equal(feed(&r, dgram, dlen), 0);
 	assert_int_equal(mqnl_reply_result(&r), -EINVAL);
 	assert_string_equal(extack, "requested channel count exceeds maximum");
+	/* Not capped: the whole request is echoed (genl header, one attribute), the TLVs after it. */
+	r = reply(&s);
+	reset();
+	{
+		struct nlmsghdr *nlh = put(NLMSG_ERROR, NLM_F_ACK_TLVS, SEQ);
+		struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+		uint8_t *body = mnl_nlmsg_put_extra_header(nlh, 12);
+		struct nlattr a = {.nla_len = 8, .nla_type = ETHTOOL_A_CHANNELS_COMBINED_COUNT};
+
+		e->error = -EINVAL;
+		e->msg.nlmsg_len = sizeof(struct nlmsghdr) + 12;
+		e->msg.nlmsg_seq = SEQ;
+		body[0] = ETHTOOL_MSG_CHANNELS_SET;
+		body[1] = 1;
+		memcpy(body + 4, &a, sizeof(a));
+		body[8] = 64;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "past the request");
+		end(nlh);
+	}
+	assert_int_equal(feed(&r, dgram, dlen), 0);
+	assert_int_equal(mqnl_reply_result(&r), -EINVAL);
+	assert_string_equal(extack, "past the request");
 	/* Not errnos: INT_MIN (whose negation overflows), positive, beyond -4095. */
 	static const int32_t odd[] = {INT_MIN, 5, -4096};
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -225,6 +227,7 @@ static void test_cpuid_signatures(void **state)
 		{" lrpepyh  vr", "parallels", " lrpepyh  vr"},
 		{"QNXQVMBSQG\0\0", "qnx", "QNXQVMBSQG"},   {"Jailhouse\0\0\0", "jailhouse", "Jailhouse"},
 		{"NewVisor\x01\xff\0\0", "", "NewVisor??"}, /* unknown: no name, printable signature */
+		{"DEL\x7f~Visor\0\0", "", "DEL?~Visor"},   /* DEL is not printable, ~ is */
 		{"\0\0\0\0\0\0\0\0\0\0\0\0", "", ""},
 	};
 	char name[32], sig[13];
@@ -362,6 +365,45 @@ static void test_containers(void **state)
 	}
 }
 
+/* PID 1's environment is read up to 32 kB - 1: a container= cut by that limit is not taken. */
+static void test_environ_limit(void **state)
+{
+	char root[64] = "/tmp/mqplatform.XXXXXX", p[128];
+	struct mq_platform pl;
+	FILE *f;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/proc", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/proc/1", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/proc/1/environ", root);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	/* "container=" at offset 32758: its '=' is byte 32767, one past what is read */
+	fputs("F=", f);
+	for (unsigned i = 0; i < 32758 - 3; i++)
+		fputc('a', f);
+	fputc('\0', f);
+	assert_int_equal(ftell(f), 32758);
+	fputs("container=lxc", f);
+	fputc('\0', f);
+	assert_int_equal(fclose(f), 0);
+	sysfs_set_root(root);
+	memset(&pl, 0x5a, sizeof(pl));
+	assert_int_equal(platform_probe(&pl), 0);
+	assert_string_equal(pl.container, "");
+	assert_string_equal(pl.container_source, "");
+	sysfs_set_root("");
+	assert_int_equal(remove(p), 0);
+	snprintf(p, sizeof(p), "%s/proc/1", root);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/proc", root);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(root), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_signatures),
 		cmocka_unit_test(test_hypervisor_sources),
 		cmocka_unit_test(test_containers),
+		cmocka_unit_test(test_environ_limit),
 	};
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
 }

@@ -126,10 +126,37 @@ static void test_queue_counters(void **state)
 	fx_free(&s);
 }
 
+/* Only the snapshot's NICs: one in the array past nnics is not written (ASan: nor read). */
+static void test_only_nnics(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct prom_input in = {.a = &a, .version = "t"};
+	struct mq_nic *n;
+	char *out;
+	(void)state;
+
+	fx_init(&s, 2);
+	n = fx_nic(&s, "eth0", "virtio_net", 2, 2);
+	fx_virtio_irqs(n, 24, (const int[]){0, 1});
+	n = fx_nic(&s, "eth9", "virtio_net", 2, 2);
+	fx_virtio_irqs(n, 40, (const int[]){0, 1});
+	s.nnics = 1;
+	fx_assess(&a, &s, NULL, NULL);
+	out = render(&in);
+	assert_non_null(strstr(out, "mqbalance_irq_info{device=\"eth0\""));
+	assert_null(strstr(out, "eth9"));
+	free(out);
+	assessment_free(&a);
+	s.nnics = 2;
+	fx_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_counters),
+		cmocka_unit_test(test_only_nnics),
 	};
 	return cmocka_run_group_tests_name("prom_values", tests, NULL, NULL);
 }

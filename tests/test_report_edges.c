@@ -90,6 +90,69 @@ static void test_one_second(void **state)
 	fx_free(&before);
 }
 
+static char *watch(const struct mq_assessment *a, unsigned rows)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(watch_render(f, a, 80, rows, "12:00:00"), 0);
+	assert_int_equal(fclose(f), 0);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", text);
+	return text;
+}
+
+static unsigned count_of(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+/*
+ * A --watch frame (output/watch.c): at most 8 CPU rows, the rest named on
+ * one line; only the NICs of the snapshot count as queues; a frame too short
+ * for every queue says so.
+ */
+static void test_watch_frame(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_assessment a;
+	struct mq_nic *n;
+	char *text;
+	(void)state;
+
+	fx_init(&before, 16);
+	n = fx_nic(&before, "eth0", "virtio_net", 4, 4);
+	fx_virtio_irqs(n, 24, (int[]){0, 1, 2, 3});
+	for (unsigned q = 0; q < 4; q++)
+		fx_counters(n, q, 1000, 100000, 1000, 100000);
+	/* a second NIC past nnics: an array slot the frame must not count */
+	n = fx_nic(&before, "eth1", "virtio_net", 64, 64);
+	fx_copy(&now, &before);
+	now.nnics = before.nnics = 1;
+	now.taken.tv_sec += 2;
+	fx_assess(&a, &now, &before, NULL);
+	text = watch(&a, 100);
+	assert_non_null(strstr(text, "mqbalance --watch  12:00:00  every 2.0 s"));
+	assert_int_equal(count_of(text, "\n   15 "), 0);
+	assert_non_null(strstr(text, "  (8 more: 8-15)\n"));
+	assert_null(strstr(text, "more queues than fit"));
+	free(text);
+	/* 20 rows: 8 of them CPUs, room for 3 of the 4 queues */
+	text = watch(&a, 20);
+	assert_non_null(strstr(text, "(more queues than fit: a taller terminal shows them)"));
+	free(text);
+	assessment_free(&a);
+	now.nnics = before.nnics = 2;
+	fx_free(&now);
+	fx_free(&before);
+}
+
 /* Isolated, nohz_full and banned CPUs: each named once on the "kept free" line. */
 static void test_kept_free(void **state)
 {
@@ -190,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_one_second),
 		cmocka_unit_test(test_kept_free),
 		cmocka_unit_test(test_idle_line_width),
+		cmocka_unit_test(test_watch_frame),
 	};
 	return cmocka_run_group_tests_name("report_edges", tests, NULL, NULL);
 }

@@ -148,7 +148,18 @@ static void test_analyse_edges(void **state)
 	assert_true(s.is_default);
 	assert_int_equal(s.covered, 1);
 	assert_true(fabs(s.max_share - 1.0) < 1e-9);
+	assert_int_equal(s.target_max_weight, 128);
 	assert_false(s.reset_helps);
+	/* 5 entries over 4 queues: one queue must take 2, so 2, 1, 1, 1 is already the best. */
+	{
+		uint32_t five[5] = {1, 0, 2, 3, 0};
+
+		assert_int_equal(rss_table_analyse(five, 5, 4, &s), 0);
+		assert_false(s.is_default);
+		assert_int_equal(s.max_weight, 2);
+		assert_int_equal(s.target_max_weight, 2);
+		assert_false(s.reset_helps);
+	}
 	/* A table smaller than the queue count cannot cover them all, not even after a reset. */
 	assert_int_equal(rss_table_analyse(t, 4, 8, &s), 0);
 	assert_true(s.is_default);

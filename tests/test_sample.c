@@ -122,10 +122,40 @@ static void test_sample(void **state)
 	fx_free(&s);
 }
 
+/* With the files kept open (the daemon's refresh), /proc/interrupts is read through its descriptor. */
+static void test_sample_kept_open(void **state)
+{
+	struct probe_files files;
+	struct mq_snapshot s;
+	struct mq_nic *n;
+	char path[512];
+	(void)state;
+
+	put("proc/interrupts", "           CPU0       CPU1\n"
+			       " 25:        100        200   PCI-MSI 1-edge      virtio0-input.0\n");
+	fx_init(&s, 2);
+	n = fx_nic(&s, "eth0", "virtio_net", 1, 1);
+	fx_irq(n, 25, "virtio0-input.0", IRQ_ROLE_RX, 0, 0);
+	probe_files_init(&files);
+	assert_int_equal(snapshot_sample_with(NULL, &files, SAMPLE_IRQS, &s), 0);
+	assert_true(s.nics[0].irqs[0].total == 300);
+	/* the path gone, the file it names still open: read all the same, not opened again */
+	snprintf(path, sizeof(path), "%s/proc/interrupts", root);
+	assert_int_equal(unlink(path), 0);
+	s.nics[0].irqs[0].total = 0;
+	assert_int_equal(snapshot_sample_with(NULL, &files, SAMPLE_IRQS, &s), 0);
+	assert_true(s.nics[0].irqs[0].total == 300);
+	probe_files_close(&files);
+	/* without them it is opened for each read: gone is an error */
+	assert_int_equal(snapshot_sample_with(NULL, NULL, SAMPLE_IRQS, &s), -ENOENT);
+	fx_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sample, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sample_kept_open, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }

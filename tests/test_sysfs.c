@@ -97,6 +97,10 @@ static int setup(void **state)
 	at(p, sizeof(p), "sys/devices/system/cpu/online");
 	assert_int_equal(symlink(outside, p), 0); /* absolute, out of the tree */
 	link_at("../../../../../outside", "sys/devices/system/cpu/possible"); /* relative, out */
+	/* a sibling whose name starts with the root's: out all the same */
+	snprintf(p, sizeof(p), "%s/rootless", top);
+	put_file(p, "0-7\n");
+	link_at("../../../../../rootless", "sys/devices/system/cpu/present");
 	mkdirs("proc/irq/5/smp_affinity_list"); /* a directory where a value should be */
 	mkdirs("proc/irq/6");
 	at(p, sizeof(p), "proc/interrupts");
@@ -157,6 +161,11 @@ static int checks(void)
 	EXPECT(sysfs_write("3", "/sys/class/net/eth0/queues/tx-0/xps_cpus") == 0);
 	EXPECT(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/queues/tx-0/xps_cpus") == 1 &&
 	       !strcmp(buf, "3"));
+	/* The root itself is in the tree. */
+	d = sysfs_opendir("/");
+	EXPECT(d != NULL);
+	if (d)
+		closedir(d);
 	/* A link's own text is read, wherever it points. */
 	EXPECT(sysfs_readlink(buf, sizeof(buf), "/sys/class/net/evil") > 0 && !strcmp(buf, "../../../.."));
 	EXPECT(sysfs_link_name(buf, sizeof(buf), "/sys/class/net/eth0") == 4 && !strcmp(buf, "eth0"));
@@ -164,6 +173,7 @@ static int checks(void)
 	/* Out of the tree: absolute and relative symlinks, "..", a directory link. */
 	EXPECT(sysfs_read(buf, sizeof(buf), "/sys/devices/system/cpu/online") == -EXDEV);
 	EXPECT(sysfs_read(buf, sizeof(buf), "/sys/devices/system/cpu/possible") == -EXDEV);
+	EXPECT(sysfs_read(buf, sizeof(buf), "/sys/devices/system/cpu/present") == -EXDEV);
 	EXPECT(sysfs_read(buf, sizeof(buf), "/../outside") == -EXDEV);
 	EXPECT(sysfs_read(buf, sizeof(buf), "/sys/class/net/evil/outside") == -EXDEV);
 	EXPECT(sysfs_exists("/sys/class/net/evil/outside") == 0);
@@ -275,7 +285,11 @@ static void test_paths(void **state)
 	close(0);
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/mtu"), 1);
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/nope"), 0);
+	assert_int_equal(sysfs_write("9000", "/sys/class/net/eth0/mtu"), 0); /* written on fd 0 */
 	assert_int_equal(dup2(saved, 0), 0);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), 4);
+	assert_string_equal(buf, "9000");
+	assert_int_equal(sysfs_write("1500", "/sys/class/net/eth0/mtu"), 0);
 	close(saved);
 
 	/* A link's last component: whole, or -ENAMETOOLONG, never cut short. */

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +133,29 @@ static void test_render_failure_keeps_old(void **state)
 	assert_int_equal(textfile_write(d->file, render_half, NULL, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, d->file));
 	assert_non_null(strstr(err, strerror(EPROTO)));
+	read_file(d->file, buf, sizeof(buf));
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(count_entries(d->path), 1);
+}
+
+/* A write that fails part-way (here RLIMIT_FSIZE: EFBIG): the old file stays, no temporary left. */
+static void test_write_failure_keeps_old(void **state)
+{
+	struct dir *d = *state;
+	char err[256], buf[64];
+	struct rlimit old, small;
+	void (*was)(int);
+
+	assert_int_equal(textfile_write(d->file, render_text, "old\n", err, sizeof(err)), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = (struct rlimit){.rlim_cur = 4, .rlim_max = old.rlim_max};
+	was = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(textfile_write(d->file, render_text, "newer and longer\n", err, sizeof(err)),
+			 -EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	assert_non_null(strstr(err, "write of"));
 	read_file(d->file, buf, sizeof(buf));
 	assert_string_equal(buf, "old\n");
 	assert_int_equal(count_entries(d->path), 1);
@@ -352,6 +377,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_failure_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_failure_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_under_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_directories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),

@@ -11,6 +11,7 @@
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +24,33 @@
 #include "agent/textfile.h"
 
 static unsigned fsyncs;
+static bool fail_next_close; /* the close of the next file synced fails with EIO (NFS can) */
+static int fail_close_fd = -1;
 
 int __real_fsync(int fd);
 int __wrap_fsync(int fd);
 int __wrap_fsync(int fd)
 {
 	fsyncs++;
+	if (fail_next_close) {
+		fail_next_close = false;
+		fail_close_fd = fd;
+	}
 	return __real_fsync(fd);
+}
+
+int __real_close(int fd);
+int __wrap_close(int fd);
+int __wrap_close(int fd)
+{
+	int r = __real_close(fd);
+
+	if (fd >= 0 && fd == fail_close_fd) {
+		fail_close_fd = -1;
+		errno = EIO;
+		return -1;
+	}
+	return r;
 }
 
 static char top[32];
@@ -123,6 +144,20 @@ static void test_sync_only_one_shot(void **state)
 	assert_int_equal(textfile_write_at(&kept, 0, path, render_text, "a 3\n", err, sizeof(err)), 0);
 	assert_int_equal(fsyncs, 4);
 	assert_file(path, "a 3\n");
+}
+
+/* The new file's close fails (EIO, as NFS reports a write-back error): the old file stays. */
+static void test_close_failure_keeps_old(void **state)
+{
+	char path[96], err[256];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/m.prom", top);
+	assert_int_equal(textfile_write(path, render_text, "a 1\n", err, sizeof(err)), 0);
+	fail_next_close = true;
+	assert_int_equal(textfile_write(path, render_text, "a 2\n", err, sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "close of"));
+	assert_file(path, "a 1\n");
 }
 
 /* The directory removed and made again: the write opens the new one and succeeds. */
@@ -278,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_kept_and_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_only_one_shot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_failure_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_renamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_directory, setup, teardown),

@@ -231,6 +231,35 @@ static void test_apply_pass(void **state)
 	}
 }
 
+/* A revert that finds eth0 as recorded (every item unchanged) is done: eth0 is forgotten. */
+static void test_revert_forgets(void **state)
+{
+	char root[] = "/tmp/mq-tune-root.XXXXXX", path[64];
+	struct tune t;
+	struct tune_pass pass;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	build = rxtx_1of4; /* the probe after the change still sees 1 of 4: the way it was */
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, false, &pass), 0);
+	tune_pass_free(&pass);
+	assert_non_null(state_find(&t.saved, "eth0"));
+	assert_int_equal(tune_revert(&t, NULL, 0, &pass), 0);
+	assert_true(pass.a.plan.n > 0);
+	for (unsigned i = 0; i < pass.a.plan.n; i++)
+		assert_int_equal(pass.a.plan.items[i].status, STEP_UNCHANGED);
+	assert_null(state_find(&t.saved, "eth0"));
+	assert_int_equal(t.saved.n, 0);
+	tune_pass_free(&pass);
+	tune_free(&t);
+	sysfs_set_root("");
+	rmdir(root);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	unlink(path);
+}
+
 /* Interfaces named on the command line are the selection; else [NAME] sections bring theirs in. */
 static void test_probe_opts(void **state)
 {
@@ -258,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revert_forgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_opts, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("tune", tests, NULL, NULL);
