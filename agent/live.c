@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * mqbalance --watch: probe every interval, assess against the previous
+ * mqbalance --watch: sample every interval, assess against the previous
  * sample, draw a frame (output/watch.c). On a terminal the frame is redrawn
  * in place on the alternate screen, fitted to the window (redrawn at once on
  * a resize), and `q` quits; without one, one block per interval until a
  * signal. The terminal is put back however it ends.
+ *
+ * Like the daemon between events (agent/steady.c), an interval re-reads
+ * counters only, into a twin of the last probe. The whole machine is probed
+ * again when the daemon's event sources (probes/monitor.h) say something
+ * changed (a link, its channels, a CPU), and every LIVE_PROBE_MS for what
+ * raises no event (an IRQ moved, XPS, RPS or the RSS table written by hand).
  */
 #include <errno.h>
 #include <poll.h>
@@ -22,6 +28,10 @@
 #include "agent/state_file.h"
 #include "core/assess.h"
 #include "output/report.h"
+#include "probes/monitor.h"
+
+/* What raises no event shows within this long. */
+#define LIVE_PROBE_MS 10000
 
 struct live {
 	bool tty, keys;
@@ -29,7 +39,24 @@ struct live {
 	unsigned cols, rows;
 	struct mq_snapshot prev, now;
 	bool have_prev, have_now;
+	bool twin;                /* prev is a copy of now's shape: refresh counters into it */
+	bool stale;               /* an event: probe everything at the next interval */
+	int64_t probed_ms;        /* when now was probed whole */
+	struct probe_files files; /* the /proc files of every refresh, kept open */
+	struct mq_monitor mon;
+	union {
+		struct nlmsghdr align;
+		char b[65536];
+	} buf;
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void window(struct live *l)
 {
@@ -66,7 +93,7 @@ static void draw(struct live *l, const struct mq_config *cfg)
 	assessment_free(&a);
 }
 
-static int sample(struct live *l, struct mq_nl *nl, const struct probe_opts *po)
+static int probe(struct live *l, struct mq_nl *nl, const struct probe_opts *po)
 {
 	struct mq_snapshot s;
 	struct mq_state st;
@@ -84,7 +111,59 @@ static int sample(struct live *l, struct mq_nl *nl, const struct probe_opts *po)
 	l->have_prev = l->have_now;
 	l->now = s;
 	l->have_now = true;
+	l->twin = l->stale = false;
+	l->probed_ms = now_ms();
 	return 0;
+}
+
+static int sample(struct live *l, struct mq_nl *nl, const struct probe_opts *po)
+{
+	struct mq_snapshot tmp;
+	int r;
+
+	if (!l->have_now || l->stale || now_ms() - l->probed_ms >= LIVE_PROBE_MS)
+		return probe(l, nl, po);
+	if (!l->twin) {
+		if (l->have_prev)
+			snapshot_free(&l->prev);
+		l->have_prev = false;
+		r = snapshot_copy(&l->now, &l->prev);
+		if (r < 0)
+			return r;
+		l->have_prev = l->twin = true;
+	}
+	/* /proc/interrupts unreadable: the IRQ rates are unknown, the rest stands */
+	(void)snapshot_sample_with(nl, &l->files, SAMPLE_ALL, &l->prev);
+	tmp = l->now;
+	l->now = l->prev;
+	l->prev = tmp;
+	return 0;
+}
+
+static void on_event(const struct mq_event *e, void *ctx)
+{
+	(void)e;
+	*(bool *)ctx = true;
+}
+
+/* Everything waiting on source s; a broken source is closed (the periodic probe covers). */
+static void drain(struct live *l, enum mon_src s)
+{
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = monitor_recv(&l->mon, s, l->buf.b, sizeof(l->buf.b));
+
+		if (n == -EAGAIN)
+			return;
+		if (n == -ENOBUFS || n == -EMSGSIZE) {
+			l->stale = true; /* events lost */
+		} else if (n < 0) {
+			monitor_close(&l->mon, s);
+			return;
+		} else if (n > 0) {
+			(void)monitor_parse(s, l->mon.ethtool_family, l->buf.b, (size_t)n, on_event,
+					    &l->stale);
+		}
+	}
 }
 
 static void terminal_on(struct live *l)
@@ -114,14 +193,6 @@ static void terminal_off(struct live *l)
 		tcsetattr(STDIN_FILENO, TCSANOW, &l->saved);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int live_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_opts *po,
 	     double interval)
 {
@@ -143,6 +214,11 @@ int live_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return r;
 	}
+	probe_files_init(&l.files);
+	/* before the first probe: what changes after it raises an event */
+	monitor_init(&l.mon, nl);
+	for (int i = 0; i < _MON_SRC_MAX; i++)
+		(void)monitor_open(&l.mon, (enum mon_src)i); /* without: the periodic probe */
 	r = sample(&l, nl, po);
 	if (r < 0)
 		goto out;
@@ -151,10 +227,16 @@ int live_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 	draw(&l, cfg);
 	next = now_ms() + (int64_t)(interval * 1000);
 	for (;;) {
-		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = l.keys ? STDIN_FILENO : -1,
-								     .events = POLLIN}};
+		struct pollfd p[2 + _MON_SRC_MAX] = {
+			{.fd = sfd, .events = POLLIN},
+			{.fd = l.keys ? STDIN_FILENO : -1, .events = POLLIN},
+		};
 		int64_t wait = next - now_ms();
-		int n = poll(p, 2, wait > 0 ? (int)wait : 0);
+		int n;
+
+		for (int i = 0; i < _MON_SRC_MAX; i++)
+			p[2 + i] = (struct pollfd){.fd = l.mon.fd[i], .events = POLLIN};
+		n = poll(p, 2 + _MON_SRC_MAX, wait > 0 ? (int)wait : 0);
 
 		if (n < 0 && errno != EINTR) {
 			r = -errno;
@@ -176,6 +258,9 @@ int live_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 			if (read(STDIN_FILENO, &c, 1) <= 0 || c == 'q' || c == 'Q')
 				break;
 		}
+		for (int i = 0; n > 0 && i < _MON_SRC_MAX; i++)
+			if (p[2 + i].revents)
+				drain(&l, (enum mon_src)i);
 		if (now_ms() >= next) {
 			r = sample(&l, nl, po);
 			if (r < 0)
@@ -188,6 +273,8 @@ int live_run(struct mq_nl *nl, const struct mq_config *cfg, const struct probe_o
 	}
 	terminal_off(&l);
 out:
+	monitor_close_all(&l.mon);
+	probe_files_close(&l.files);
 	if (l.have_prev)
 		snapshot_free(&l.prev);
 	if (l.have_now)

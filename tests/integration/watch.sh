@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # --watch through a real terminal (tmux): it fits 80x24, redraws at once on a
 # resize, `q` quits with status 0 and gives the terminal back; without a
-# terminal it prints one block per interval. Read-only: a veth pair in a
-# private namespace gives it queues to show.
+# terminal it prints one block per interval; between events an interval
+# reads counters only, and a channel change shows in the next block.
+# Read-only but for one `ethtool -L` on a veth pair in a private namespace.
 . "$(dirname "$0")/../lib.sh"
 need_root "watch"
-need_tools watch ip tmux
+need_tools watch ip tmux strace ethtool
 make_netns || { fail "watch: cannot create a network namespace"; finish; }
 tmp=$(mktemp -d)
 sock="$tmp/tmux"
@@ -67,4 +68,20 @@ rc=$?
 n=$(grep -c '^mqbalance --watch' "$tmp/blocks")
 rm -f "$MQBALANCE_STATE_DIR/state"
 check "watch: a broken state file changes nothing ($n blocks in 2 s, status $rc)" test "$n" -ge 3 -a "$rc" = 0
+
+# Between events an interval refreshes counters, not the machine: over seven
+# intervals the queues' XPS files are read by two probes only, the first and
+# the one the channel change (an ethtool netlink event) brought.
+in_ns ethtool -L wa rx 4 tx 4
+timeout -s INT --preserve-status 2.2 ip netns exec "$NS" strace -f -e trace=openat -o "$tmp/strace" \
+	"$MQ" --watch --interval 0.3 wa >"$tmp/blocks" 2>&1 &
+sleep 1
+in_ns ethtool -L wa rx 2 tx 2
+wait
+n=$(grep -c '^mqbalance --watch' "$tmp/blocks")
+xps=$(grep -c '/xps_cpus"' "$tmp/strace")
+check "watch: $n blocks, the queues' XPS read $xps times: two probes (4 + 2 queues), not one per block" \
+	test "$n" -ge 5 -a "$xps" = 6
+check "watch: the channel change shows in the next blocks (4 queues, then 2)" \
+	test "$(grep '^wa veth' "$tmp/blocks" | uniq | awk '{print $3}' | tr '\n' ' ')" = "4 2 "
 finish
