@@ -386,6 +386,7 @@ int report_render_json(FILE *f, const struct report_input *in)
 	render_cpus(&w, a);
 	render_platform(&w, &a->now->platform);
 	jsonw_kv_bool(&w, "unprivileged", a->now->unprivileged);
+	jsonw_kv_string_or_null(&w, "probe_error", a->now->errmsg);
 	jsonw_key(&w, "interfaces");
 	jsonw_array_begin(&w);
 	for (unsigned i = 0; i < a->now->nnics; i++)

@@ -147,8 +147,14 @@ static void test_content(void **state)
 	text = render(&in, &len);
 	assert_true(json_valid(text, len));
 	has(text, "\"interval\":null,");
+	has(text, "\"unprivileged\":false,\"probe_error\":null,\"interfaces\"");
 	has(text, "\"rx_packets_per_sec\":null");
 	assert_null(strstr(text, "_per_sec\":0"));
+	free(text);
+	/* A machine-wide file that could not be read: said, not only logged. */
+	snprintf(now.errmsg, sizeof(now.errmsg), "/proc/interrupts: Permission denied");
+	text = render(&in, &len);
+	has(text, "\"probe_error\":\"/proc/interrupts: Permission denied\",\"interfaces\"");
 	free(text);
 	assessment_free(&a);
 	config_free(&cfg);
