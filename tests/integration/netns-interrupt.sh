@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGTERM during --apply and --revert, on a veth pair (8/8 queues, set to
+# SIGTERM (and one real SIGINT) during --apply and --revert, on a veth pair (8/8 queues, set to
 # rx 1 tx 1) in a private network namespace. MQBALANCE_TEST_SIGTERM_AFTER=N
 # makes the pass send itself SIGTERM after N changes: it must finish that
 # change, make no other, list each change done and not done, exit 143, and
@@ -47,7 +47,7 @@ matches() { # matches OUTPUT
 			q=${BASH_REMATCH[1]} cur=${BASH_REMATCH[2]} tgt=${BASH_REMATCH[3]}
 			case ${BASH_REMATCH[4]} in
 			ok*) want=$tgt ;;
-			*"not done: interrupted by SIGTERM") want=$cur ;;
+			*"not done: interrupted by SIG"*) want=$cur ;;
 			*) echo "unexpected: $line" >&2; return 1 ;;
 			esac
 			got=$(xps "$q")
@@ -113,6 +113,25 @@ good = all(i["status"] == "skipped" and i["errno"] == 4 and i["change"] for i in
 print("exit=%d ok=%d not_done=%s" % (d["summary"]["exit_status"], ok, "yes" if nd and good else "no"))' <<<"$json")
 check "netns-interrupt [json]: exit 143, one ok, the rest skipped with EINTR ($verdict)" \
 	test $rc = 143 -a "$verdict" = "exit=143 ok=1 not_done=yes"
+
+# A real SIGINT, no test hook: it is pending when mqbalance starts (blocked
+# and raised before exec, both kept across execve), so the pass sees it before
+# its first change: nothing made, everything listed as not done, exit 130.
+reset
+rm -rf "$MQBALANCE_STATE_DIR"
+out=$(in_ns python3 -c '
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+os.kill(os.getpid(), signal.SIGINT)
+os.execv(sys.argv[1], sys.argv[1:])' "$MQ" --apply --config "$cfg" $IF 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/    /'
+check "netns-interrupt [SIGINT]: --apply exits 130 (got $rc)" test $rc = 130
+check "netns-interrupt [SIGINT]: the summary says so" \
+	grep -q "^interrupted by SIGINT: 0 changes made, 0 failed, [1-9][0-9]* not done" <<<"$out"
+check "netns-interrupt [SIGINT]: nothing changed (ethtool -l $(chan), tx-0 XPS $(xps 0))" \
+	sh -c '[ "$1" = "1 1" ]' _ "$(chan)"
+check "netns-interrupt [SIGINT]: tx-0's XPS still empty" xps_empty 0
 
 # ---- --revert stopped after its first change, then run again ----------------------
 in_ns "$MQ" --apply --config "$cfg" $IF >/dev/null 2>&1
