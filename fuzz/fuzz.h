@@ -64,3 +64,31 @@ static inline void fuzz_nl_walk(const uint8_t *data, size_t size,
 		size -= step;
 	}
 }
+
+/*
+ * The next record of a stream of datagrams, [len LE16][bytes] (a length past
+ * the end takes what is left), as an exactly-sized heap copy (malloc: aligned
+ * for struct nlmsghdr; an overread past it hits ASan) that the caller frees.
+ * NULL at the end of the stream or out of memory.
+ */
+static inline void *fuzz_record(const uint8_t **data, size_t *size, size_t *ret_len)
+{
+	size_t len;
+	void *copy;
+
+	if (*size < 2)
+		return NULL;
+	len = (size_t)(*data)[0] | (size_t)(*data)[1] << 8;
+	*data += 2;
+	*size -= 2;
+	if (len > *size)
+		len = *size;
+	copy = malloc(len ? len : 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, *data, len);
+	*data += len;
+	*size -= len;
+	*ret_len = len;
+	return copy;
+}

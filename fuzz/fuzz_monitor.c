@@ -46,23 +46,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	while (size >= 3) {
 		enum mon_src s = (enum mon_src)(data[0] % _MON_SRC_MAX);
-		size_t len = (size_t)data[1] | (size_t)data[2] << 8;
+		size_t len;
 		void *copy;
 		int bad;
 
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
-		copy = malloc(len ? len : 1); /* malloc: aligned for struct nlmsghdr */
+		data++;
+		size--;
+		copy = fuzz_record(&data, &size, &len);
 		if (!copy)
 			return 0;
-		memcpy(copy, data, len);
 		bad = monitor_parse(s, FAMILY, copy, len, check, &s);
 		FUZZ_CHECK(bad >= 0 && (size_t)bad <= len / sizeof(struct nlmsghdr) + 1);
 		free(copy);
-		data += len;
-		size -= len;
 	}
 	return 0;
 }

@@ -53,18 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       .extack = extack, .extack_len = sizeof(extack)};
 
 	while (size >= 2 && !r.done) {
-		size_t len = (size_t)data[0] | (size_t)data[1] << 8;
-		char *copy;
+		size_t len;
+		char *copy = fuzz_record(&data, &size, &len);
 		int k;
 
-		data += 2;
-		size -= 2;
-		if (len > size)
-			len = size;
-		copy = malloc(len ? len : 1); /* malloc: aligned for struct nlmsghdr */
 		if (!copy)
 			return 0;
-		memcpy(copy, data, len);
 		c.lo = copy;
 		c.hi = copy + len;
 		k = mqnl_reply_feed(&r, copy, len);
@@ -72,8 +66,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(k == 0 || k == -EBADMSG || k == -EPROTO || k == -ESRCH);
 		if (k < 0)
 			return 0;
-		data += len;
-		size -= len;
 	}
 	FUZZ_CHECK(memchr(extack, '\0', sizeof(extack)));
 	if (r.done) {
