@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -154,7 +155,7 @@ int link_stats_parse(const struct nlmsghdr *nlh, struct mq_nic *ret)
 	    nlmsg_parse(h, sizeof(*ifs), tb, IFLA_STATS_MAX, NULL) < 0)
 		return -EINVAL;
 	ifs = nlmsg_data(h);
-	if (ifs->ifindex <= 0 || !tb[IFLA_STATS_LINK_64])
+	if (ifs->ifindex == 0 || ifs->ifindex > INT_MAX || !tb[IFLA_STATS_LINK_64])
 		return -EINVAL;
 	nic.rx_packets = nic.tx_packets = nic.rx_bytes = nic.tx_bytes = MQ_NA;
 	nic.rx_dropped = nic.tx_dropped = MQ_NA;

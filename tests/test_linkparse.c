@@ -157,6 +157,10 @@ static void test_stats(void **state)
 	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
 	nlh = stats_msg(9);
 	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
+	/* an ifindex no link has: the u32 past INT_MAX would be a negative one (found by fuzz_nl_link) */
+	nlh = stats_msg((int)0xfdff0000);
+	mnl_attr_put(nlh, IFLA_STATS_LINK_64, sizeof(st), &st);
+	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
 	nlh = stats_msg(0);
 	mnl_attr_put(nlh, IFLA_STATS_LINK_64, sizeof(st), &st);
 	assert_int_equal(link_stats_parse(nlh, &nic), -EINVAL);
