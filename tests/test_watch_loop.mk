@@ -1,0 +1,5 @@
+# tests/test_watch_loop.c runs live_run() (--watch) on a fake clock, fake
+# probes and fake event sources: no netlink, no /proc, no waiting.
+LDFLAGS_test_watch_loop := -Wl,--wrap=snapshot_take,--wrap=snapshot_sample_with,--wrap=state_file_load \
+	-Wl,--wrap=monitor_open,--wrap=monitor_recv,--wrap=monitor_parse,--wrap=monitor_close \
+	-Wl,--wrap=poll,--wrap=clock_gettime
