@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +36,8 @@ struct step {
 	int signo;           /* raised and reported on the signalfd */
 	int src;             /* an event source reported readable, -1 none */
 	ssize_t recv[3];     /* what monitor_recv() returns on it, then -EAGAIN */
+	unsigned messages;   /* or this many messages of 48 bytes */
+	int key;             /* a key pressed (EOF: stdin closed) */
 };
 
 static struct {
@@ -46,7 +50,72 @@ static struct {
 	int fds[MAX_POLLS][_MON_SRC_MAX]; /* the event fds each poll was given */
 	unsigned nrecv;
 	uint64_t rx;                   /* queue 0's counter, 1000 per sample */
+	bool tty;                      /* stdin and stdout are a 100x20 terminal */
+	int tcset_err, tcsets, key;
+	struct termios raw, set;       /* what the first and the last tcsetattr() set */
 } f;
+
+int __wrap_isatty(int fd);
+int __wrap_isatty(int fd)
+{
+	return f.tty && (fd == STDIN_FILENO || fd == STDOUT_FILENO);
+}
+
+int __wrap_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	struct winsize *ws;
+	va_list ap;
+
+	assert_int_equal(fd, STDOUT_FILENO);
+	assert_int_equal(req, TIOCGWINSZ);
+	assert_true(f.tty);
+	va_start(ap, req);
+	ws = va_arg(ap, struct winsize *);
+	va_end(ap);
+	*ws = (struct winsize){.ws_row = 20, .ws_col = 100};
+	return 0;
+}
+
+int __wrap_tcgetattr(int fd, struct termios *t);
+int __wrap_tcgetattr(int fd, struct termios *t)
+{
+	assert_int_equal(fd, STDIN_FILENO);
+	memset(t, 0, sizeof(*t));
+	t->c_lflag = ICANON | ECHO | ISIG;
+	t->c_cc[VMIN] = 7;
+	t->c_cc[VTIME] = 9;
+	return 0;
+}
+
+int __wrap_tcsetattr(int fd, int how, const struct termios *t);
+int __wrap_tcsetattr(int fd, int how, const struct termios *t)
+{
+	assert_int_equal(fd, STDIN_FILENO);
+	assert_int_equal(how, TCSANOW);
+	f.tcsets++;
+	if (f.tcset_err) {
+		errno = f.tcset_err;
+		return -1;
+	}
+	if (f.tcsets == 1)
+		f.raw = *t;
+	f.set = *t;
+	return 0;
+}
+
+ssize_t __real_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+	if (fd != STDIN_FILENO)
+		return __real_read(fd, buf, len);
+	assert_int_equal(len, 1);
+	if (f.key == EOF)
+		return 0;
+	*(char *)buf = (char)f.key;
+	return 1;
+}
 
 int __wrap_clock_gettime(clockid_t id, struct timespec *ts);
 int __wrap_clock_gettime(clockid_t id, struct timespec *ts)
@@ -136,6 +205,10 @@ ssize_t __wrap_monitor_recv(const struct mq_monitor *m, enum mon_src s, void *bu
 	assert_int_equal(s, st->src);
 	assert_true(len >= 65536);
 	f.recvs++;
+	if (f.nrecv < st->messages) {
+		f.nrecv++;
+		return 48;
+	}
 	if (f.nrecv < 3 && st->recv[f.nrecv]) {
 		memset(buf, 0, 16);
 		return st->recv[f.nrecv++];
@@ -174,7 +247,7 @@ int __wrap_poll(struct pollfd *p, nfds_t n, int timeout)
 	f.timeouts[f.polls] = timeout;
 	for (int i = 0; i < _MON_SRC_MAX; i++)
 		f.fds[f.polls][i] = p[2 + i].fd;
-	assert_int_equal(p[1].fd, -1); /* no terminal: no keys */
+	assert_int_equal(p[1].fd, f.tty && !f.tcset_err ? STDIN_FILENO : -1); /* keys on a terminal */
 	st = &f.steps[f.polls++];
 	f.nrecv = 0;
 	f.ms += st->advance_ms < 0 ? timeout : st->advance_ms;
@@ -186,7 +259,11 @@ int __wrap_poll(struct pollfd *p, nfds_t n, int timeout)
 	}
 	if (st->src >= 0)
 		p[2 + st->src].revents = POLLIN;
-	return st->signo || st->src >= 0 ? 1 : 0;
+	if (st->key) {
+		f.key = st->key;
+		p[1].revents = POLLIN;
+	}
+	return st->signo || st->src >= 0 || st->key ? 1 : 0;
 }
 
 static int setup(void **state)
@@ -363,6 +440,82 @@ static void test_probe_fails(void **state)
 	free(text);
 }
 
+/* At most 64 messages per wakeup from one source: a flood does not starve the rest. */
+static void test_drain_bounded(void **state)
+{
+	char *text;
+	int r;
+	(void)state;
+
+	f.steps[0] = (struct step){.advance_ms = 0, .src = MON_ETHTOOL, .messages = 70};
+	f.nsteps = 1;
+	text = run(1.0, &r);
+	assert_int_equal(r, 0);
+	assert_int_equal(f.parses, 64);
+	free(text);
+}
+
+/*
+ * On a terminal: the alternate screen, cleared for each frame, fitted to the
+ * window with the last line free and its size by the clock; keys without
+ * echo one at a time; `q` quits and the terminal is put back.
+ */
+static void test_terminal(void **state)
+{
+	char *text;
+	int r;
+	(void)state;
+
+	f.tty = true;
+	f.steps[0] = (struct step){.advance_ms = 0, .key = 'x', .src = -1};
+	f.steps[1] = (struct step){.advance_ms = 0, .key = 'q', .src = -1};
+	f.nsteps = 3;
+	text = run(1.0, &r);
+	assert_int_equal(r, 0);
+	assert_int_equal(f.polls, 2);
+	assert_int_equal(strncmp(text, "\033[?1049h\033[?25l\033[H\033[2Jmqbalance --watch  ", 39), 0);
+	assert_non_null(strstr(text, "  100x20  every 0.0 s  q quits\n"));
+	assert_int_equal(count_of(text, "\033[H\033[2J"), 1);
+	assert_int_equal(count_of(text, "\n"), 9); /* 19 rows would hold more: all of it */
+	assert_non_null(strstr(text, "eth0 1\n\033[?25h\033[?1049l"));
+	assert_int_equal(f.tcsets, 2);
+	/* raw: what tcgetattr() said, without ICANON and ECHO, reads of one byte */
+	assert_int_equal(f.raw.c_lflag, ISIG);
+	assert_int_equal(f.raw.c_cc[VMIN], 1);
+	assert_int_equal(f.raw.c_cc[VTIME], 0);
+	assert_int_equal(f.set.c_lflag, ICANON | ECHO | ISIG); /* put back */
+	assert_int_equal(f.set.c_cc[VMIN], 7);
+	free(text);
+
+	setup(NULL);
+	f.tty = true;
+	f.steps[0] = (struct step){.advance_ms = 0, .key = 'Q', .src = -1};
+	f.nsteps = 2;
+	text = run(1.0, &r);
+	assert_int_equal(f.polls, 1);
+	free(text);
+
+	/* stdin closed: the end, as `q` */
+	setup(NULL);
+	f.tty = true;
+	f.steps[0] = (struct step){.advance_ms = 0, .key = EOF, .src = -1};
+	f.nsteps = 2;
+	text = run(1.0, &r);
+	assert_int_equal(f.polls, 1);
+	free(text);
+
+	/* no raw mode: no keys, the terminal left as it was */
+	setup(NULL);
+	f.tty = true;
+	f.tcset_err = EIO;
+	f.nsteps = 1;
+	text = run(1.0, &r);
+	assert_int_equal(r, 0);
+	assert_int_equal(f.tcsets, 1);
+	assert_non_null(strstr(text, "\033[?25h\033[?1049l"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +524,8 @@ int main(void)
 		cmocka_unit_test_setup(test_events, setup),
 		cmocka_unit_test_setup(test_winch_and_late, setup),
 		cmocka_unit_test_setup(test_probe_fails, setup),
+		cmocka_unit_test_setup(test_drain_bounded, setup),
+		cmocka_unit_test_setup(test_terminal, setup),
 	};
 	return cmocka_run_group_tests_name("watch_loop", tests, NULL, NULL);
 }

@@ -2,4 +2,5 @@
 # probes and fake event sources: no netlink, no /proc, no waiting.
 LDFLAGS_test_watch_loop := -Wl,--wrap=snapshot_take,--wrap=snapshot_sample_with,--wrap=state_file_load \
 	-Wl,--wrap=monitor_open,--wrap=monitor_recv,--wrap=monitor_parse,--wrap=monitor_close \
-	-Wl,--wrap=poll,--wrap=clock_gettime
+	-Wl,--wrap=poll,--wrap=clock_gettime,--wrap=isatty,--wrap=ioctl,--wrap=tcgetattr,--wrap=tcsetattr \
+	-Wl,--wrap=read
