@@ -329,6 +329,8 @@ static void test_frames(void **state)
 	assert_int_equal(r, 0);
 	assert_int_equal(f.takes, 1);
 	assert_int_equal(f.samples, 3);
+	assert_int_equal(strncmp(text, "mqbalance --watch  ", 19), 0);
+	assert_null(strchr(text, '\033')); /* no terminal: no escape sequences */
 	assert_int_equal(count_of(text, "mqbalance --watch  "), 4);
 	assert_int_equal(count_of(text, "\n\nmqbalance --watch  "), 3); /* a blank line between */
 	assert_int_equal(count_of(text, "  every 0.0 s  q quits\n"), 1);
