@@ -274,7 +274,7 @@ static void test_nic_details(void **state)
 	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
 	fx_copy(&now, &before);
 	now.taken.tv_nsec += 500000000; /* 0.5 s */
-	now.nics[0].tx_bytes = 3000000; /* 6 MB/s: MB/s, not kB/s as per interval */
+	now.nics[0].tx_bytes = 600000; /* 1.2 MB/s: MB/s, though 600 kB in the interval */
 	now.nics[0].queues[0].rx_bytes = 400000;
 	now.nics[0].queues[0].rx_packets = 400;
 	now.nics[0].tuned_since = 0;
@@ -283,7 +283,7 @@ static void test_nic_details(void **state)
 	assert_null(strstr(text, "tuned by"));
 	assert_non_null(strstr(text, "  rss:      4 entries, toeplitz, 40-byte key: even over 2 RX queues (busiest 50%)\n"));
 	assert_non_null(strstr(text, "  queue  irqs        cpus   xps       rx pkt/s   rx MB/s  tx pkt/s   tx MB/s  drop/s    rx%\n"));
-	assert_non_null(strstr(text, "  device                                     0       0.0         0       6.0       0      -\n"));
+	assert_non_null(strstr(text, "  device                                     0       0.0         0       1.2       0      -\n"));
 	assert_non_null(strstr(text, "\n  0      25,26       0      0              800       0.8         0       0.0       0  100.0\n"));
 	assert_non_null(strstr(text, "\neth1: unknown driver 0000:00:04.0, up, mtu 1500\n"));
 	free(text);
@@ -299,6 +299,17 @@ static void test_nic_details(void **state)
 		free(json);
 	}
 	assessment_free(&a);
+	/* two samples of one moment: no rates (not a division by zero), the counts since boot */
+	now.taken = before.taken;
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, ": counters since boot, no rates (k = 1000, B = bytes)\n"));
+	assert_null(strstr(text, "inf "));
+	assert_null(strstr(text, "inf\n"));
+	assert_null(strstr(text, "nan"));
+	free(text);
+	assessment_free(&a);
+	now.taken.tv_nsec += 500000000;
 	now.nics[0].tuned_since = 365 * 86400;
 	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
