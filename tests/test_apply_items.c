@@ -180,6 +180,35 @@ static void test_reprobe_failed(void **state)
 	assert_string_equal(items[2].msg, "skipped: not re-probed after the channel change (Input/output error)");
 }
 
+/* Every target CPU offline: skipped without a write, and the next IRQ still gets its turn. */
+static void test_target_offline(void **state)
+{
+	struct plan_item items[2] = {
+		{.kind = PLAN_IRQ_AFFINITY, .ifindex = 2, .ifname = "eth0", .queue = 0, .irq = 30, .change = true},
+		{.kind = PLAN_IRQ_AFFINITY, .ifindex = 2, .ifname = "eth0", .queue = 1, .irq = 31, .change = true},
+	};
+	struct mq_plan p = {.n = 2, .items = items};
+	CPUSET_DEFINE(s);
+	(void)state;
+
+	cpuset_set(s, 0);
+	cpuset_set(s, 1);
+	assert_int_equal(plan_set(&p, &p.online, s), 0);
+	cpuset_zero(s);
+	cpuset_set(s, 3);
+	assert_int_equal(plan_set(&p, &items[0].target, s), 0);
+	cpuset_set(s, 2);
+	assert_int_equal(plan_set(&p, &items[1].target, s), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(items[i].status, STEP_SKIPPED);
+		assert_int_equal(items[i].err, -EINVAL);
+		assert_string_equal(items[i].msg, "no online CPU left in the target");
+	}
+	assert_string_equal(calls, "");
+	cpuset_pool_free(&p.sets);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +216,7 @@ int main(void)
 		cmocka_unit_test_setup(test_zero_channels, setup),
 		cmocka_unit_test_setup(test_replanned_channels, setup),
 		cmocka_unit_test_setup(test_reprobe_failed, setup),
+		cmocka_unit_test_setup(test_target_offline, setup),
 	};
 	return cmocka_run_group_tests_name("apply_items", tests, NULL, NULL);
 }

@@ -401,6 +401,13 @@ static void tune(const struct daemon_opts *o)
 	assert_non_null(strstr(f.log, "4 irqbalance (pid 321): cannot ask for a rescan: Operation not permitted, ignoring\n"));
 
 	f.log[0] = '\0';
+	f.tell_r = 0; /* no irqbalance with our policy script: nothing to ask, nothing to warn */
+	f.items[0].err = -EAGAIN;
+	assert_int_equal(h->tune(h->ctx, &c, "drift", &r), 0);
+	assert_non_null(strstr(f.log, "/irqs: 4 queue IRQs for irqbalance to leave alone\n"));
+	assert_null(strstr(f.log, "rescan"));
+
+	f.log[0] = '\0';
 	f.owned_r = -EROFS;
 	assert_int_equal(h->tune(h->ctx, &c, "drift", &r), 0);
 	assert_int_equal(h->tune(h->ctx, &c, "drift", &r), 0);

@@ -260,14 +260,30 @@ static void test_render_rest(void **state)
 	free(out);
 	assert_int_equal(plan_item_string(&p->items[0], line, 0), -ENOSPC);
 
+	/* not applied, one change left: singular; an item skipped without a change is still shown */
+	p->applied = false;
 	p->interrupted = 0;
 	p->reprobe_err = 0;
+	for (unsigned i = 0; i < p->n; i++) {
+		p->items[i].change = i == 0;
+		p->items[i].status = STEP_UNCHANGED;
+		p->items[i].err = 0;
+	}
+	p->items[1].status = STEP_SKIPPED;
+	snprintf(p->items[1].msg, sizeof(p->items[1].msg), "eth0 vanished");
+	out = render(&a);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s\n", out);
+	assert_non_null(strstr(out, "\ndry run: 1 change planned, nothing written\n"));
+	assert_non_null(strstr(out, "eth0 queue 0 irq 24 cpus 0 -> 0: skipped: eth0 vanished\n"));
+	free(out);
+
 	out = render_json(&a, 0, false);
 	if (getenv("MQ_TEST_VERBOSE"))
 		print_message("%s\n", out);
 	assert_non_null(strstr(out, "\"cpus\":{\"online\":[0,1,2,3],\"usable\":[0,1,2,3],\"nr_cpu_ids\":4}"));
 	assert_non_null(strstr(out, "{\"kind\":\"xps\",\"ifname\":\"eth0\",\"ifindex\":2,\"queue\":0,"
-				    "\"current_cpus\":[],\"target_cpus\":[0],\"change\":true,"));
+				    "\"current_cpus\":[],\"target_cpus\":[0],\"change\":false,"));
 	assert_non_null(strstr(out, "\"irq\":24,\"irq_name\":\"virtio1-input.0\",")); /* the NIC's first IRQ */
 	free(out);
 	assessment_free(&a);

@@ -35,6 +35,8 @@ ssize_t __wrap_read(int fd, void *buf, size_t len)
 			int e = read_faults[0];
 
 			memmove(read_faults, read_faults + 1, --nread_faults * sizeof(read_faults[0]));
+			if (e < 0) /* a short read */
+				return __real_read(fd, buf, len < 5 ? len : 5);
 			errno = e ? e : EAGAIN; /* 0: end of file (it shrank), errno left stale */
 			return e ? -1 : 0;
 		}
@@ -406,8 +408,10 @@ static void test_load_read_faults(void **state)
 	assert_int_equal(state_file_save(&st, err, sizeof(err)), 0);
 
 	read_faults[0] = EINTR;
-	read_faults[1] = EINTR;
-	nread_faults = 2;
+	read_faults[1] = -1;
+	read_faults[2] = EINTR;
+	read_faults[3] = -1;
+	nread_faults = 4;
 	assert_int_equal(state_file_load(&back, err, sizeof(err)), 0);
 	assert_int_equal(nread_faults, 0);
 	assert_int_equal(back.n, 2);

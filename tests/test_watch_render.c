@@ -183,6 +183,17 @@ static void test_small_frame(void **state)
 			fail_msg("%u rows: %u queue lines, want %u:\n%s", rows, got, want, text);
 		free(text);
 	}
+	/* 3 findings take 3 rows: at 17 rows two queues */
+	{
+		struct mq_finding three[3] = {findings[0], findings[1], findings[1]};
+
+		fx_findings(&a, three, 3);
+		text = watch(&a, 80, 17);
+		assert_non_null(strstr(text, "\n      1    1-2 "));
+		assert_null(strstr(text, "\n      2      3 "));
+		free(text);
+		fx_findings(&a, findings, 2);
+	}
 	/* 0x0 is 80x24 */
 	text = watch(&a, 0, 0);
 	assert_non_null(strstr(text, "of an SSH termi\n"));
