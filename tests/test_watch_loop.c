@@ -266,6 +266,22 @@ int __wrap_poll(struct pollfd *p, nfds_t n, int timeout)
 	return st->signo || st->src >= 0 || st->key ? 1 : 0;
 }
 
+int __wrap___poll_chk(struct pollfd *p, nfds_t n, int timeout, size_t plen);
+int __wrap___poll_chk(struct pollfd *p, nfds_t n, int timeout, size_t plen)
+{
+	assert_true(plen >= n * sizeof(*p));
+	return __wrap_poll(p, n, timeout);
+}
+
+ssize_t __real___read_chk(int fd, void *buf, size_t len, size_t buflen);
+ssize_t __wrap___read_chk(int fd, void *buf, size_t len, size_t buflen);
+ssize_t __wrap___read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	if (fd != STDIN_FILENO)
+		return __real___read_chk(fd, buf, len, buflen);
+	return __wrap_read(fd, buf, len);
+}
+
 static int setup(void **state)
 {
 	(void)state;
