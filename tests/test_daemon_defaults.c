@@ -46,7 +46,7 @@ int __wrap_daemon_run(const struct daemon_opts *o)
 	return 7;
 }
 
-void __wrap_log_msg(enum log_level lvl, const char *fmt, ...);
+void __wrap_log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void __wrap_log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	size_t n = strlen(f.log);
