@@ -206,6 +206,8 @@ static void test_channels_text(void **state)
 		{{2, 2, 0, 0}, {4, 4, 0, 0}, {16, 16, 0, 0}, "eth0 channels rx 2 -> 4 tx 2 -> 4"},
 		{{2, 2, 0, 0}, {2, 4, 0, 0}, {16, 16, 0, 0}, "eth0 channels rx 2 -> 2 tx 2 -> 4"},
 		{{1, 0, 0, 4}, {0, 0, 0, 4}, {0, 0, 0, 8}, "eth0 channels combined 4 -> 4 rx 1 -> 0"},
+		{{2, 2, 0, 0}, {4, 2, 0, 0}, {16, 16, 0, 0}, "eth0 channels rx 2 -> 4 tx 2 -> 2"},
+		{{2, 2, 0, 0}, {2, 2, 0, 0}, {16, 0, 0, 0}, "eth0 channels rx 2 -> 2"},
 		{{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, "eth0 channels combined 0"},
 	};
 	struct plan_item it;
@@ -227,6 +229,67 @@ static void test_channels_text(void **state)
 	}
 }
 
+/*
+ * The rest of the text: items of a NIC shown whatever its verdict, every
+ * step not done counted after a signal, a failed re-probe; JSON items carry
+ * "irq" only for IRQs, the CPU lists of the machine, and every IRQ's name.
+ */
+static void test_render_rest(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_plan *p = &a.plan;
+	char *out, line[256];
+	(void)state;
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	add_nic(&s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	a.nics[0].tuned = false;
+	p->applied = true;
+	p->interrupted = SIGINT;
+	for (unsigned i = 0; i < p->n; i++) {
+		p->items[i].status = i < 2 ? STEP_SKIPPED : STEP_UNCHANGED;
+		p->items[i].err = -EINTR;
+	}
+	p->reprobe_err = -ENODEV;
+	out = render(&a);
+	assert_non_null(strstr(out, "eth0 channels combined 1 -> 4: skipped: \n"));
+	assert_non_null(strstr(out, "\ninterrupted by SIGINT: 0 changes made, 0 failed, 2 not done; "));
+	assert_non_null(strstr(out, "\nre-probe after the channel change failed: No such device\n"));
+	free(out);
+	assert_int_equal(plan_item_string(&p->items[0], line, 0), -ENOSPC);
+
+	/* not applied, one change left: singular; an item skipped without a change is still shown */
+	p->applied = false;
+	p->interrupted = 0;
+	p->reprobe_err = 0;
+	for (unsigned i = 0; i < p->n; i++) {
+		p->items[i].change = i == 0;
+		p->items[i].status = STEP_UNCHANGED;
+		p->items[i].err = 0;
+	}
+	p->items[1].status = STEP_SKIPPED;
+	snprintf(p->items[1].msg, sizeof(p->items[1].msg), "eth0 vanished");
+	out = render(&a);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s\n", out);
+	assert_non_null(strstr(out, "\ndry run: 1 change planned, nothing written\n"));
+	assert_non_null(strstr(out, "eth0 queue 0 irq 24 cpus 0 -> 0: skipped: eth0 vanished\n"));
+	free(out);
+
+	out = render_json(&a, 0, false);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s\n", out);
+	assert_non_null(strstr(out, "\"cpus\":{\"online\":[0,1,2,3],\"usable\":[0,1,2,3],\"nr_cpu_ids\":4}"));
+	assert_non_null(strstr(out, "{\"kind\":\"xps\",\"ifname\":\"eth0\",\"ifindex\":2,\"queue\":0,"
+				    "\"current_cpus\":[],\"target_cpus\":[0],\"change\":false,"));
+	assert_non_null(strstr(out, "\"irq\":24,\"irq_name\":\"virtio1-input.0\",")); /* the NIC's first IRQ */
+	free(out);
+	assessment_free(&a);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_holds_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_channels_text),
+		cmocka_unit_test(test_render_rest),
 	};
 	return cmocka_run_group_tests_name("plan_render", tests, NULL, NULL);
 }

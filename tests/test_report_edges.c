@@ -4,6 +4,7 @@
  * formats at each boundary, rates over exactly one second, every "kept
  * free" kind of CPU. tests/test_report.c has the ordinary report.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -246,6 +247,79 @@ static void test_idle_line_width(void **state)
 	}
 }
 
+/*
+ * A NIC's header and table: "tuned by mqbalance since" only once it was;
+ * the RSS line of an even table; the byte unit from the busiest of queues
+ * and device (here the device's transmit side) per second, also over less
+ * than a second. JSON says why channels are unknown from the errno alone.
+ */
+static void test_nic_details(void **state)
+{
+	struct mq_snapshot now, before;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	char *text;
+	(void)state;
+
+	fx_init(&before, 2);
+	n = fx_nic(&before, "eth0", "virtio_net", 2, 2);
+	fx_virtio_irqs(n, 24, (int[]){0, 1});
+	fx_xps_from_irqs(n);
+	n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = 0;
+	n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 4, .key_size = 40, .hfunc = 1};
+	n->rss.indir = fx_xcalloc(4, sizeof(uint32_t));
+	n->rss.indir[1] = n->rss.indir[3] = 1;
+	n = fx_nic(&before, "eth1", "", 1, 1);
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EOPNOTSUPP};
+	fx_copy(&now, &before);
+	now.taken.tv_nsec += 500000000; /* 0.5 s */
+	now.nics[0].tx_bytes = 600000; /* 1.2 MB/s: MB/s, though 600 kB in the interval */
+	now.nics[0].queues[0].rx_bytes = 400000;
+	now.nics[0].queues[0].rx_packets = 400;
+	now.nics[0].tuned_since = 0;
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	assert_null(strstr(text, "tuned by"));
+	assert_non_null(strstr(text, "  rss:      4 entries, toeplitz, 40-byte key: even over 2 RX queues (busiest 50%)\n"));
+	assert_non_null(strstr(text, "  queue  irqs        cpus   xps       rx pkt/s   rx MB/s  tx pkt/s   tx MB/s  drop/s    rx%\n"));
+	assert_non_null(strstr(text, "  device                                     0       0.0         0       1.2       0      -\n"));
+	assert_non_null(strstr(text, "\n  0      25,26       0      0              800       0.8         0       0.0       0  100.0\n"));
+	assert_non_null(strstr(text, "\neth1: unknown driver 0000:00:04.0, up, mtu 1500\n"));
+	free(text);
+	{
+		char *json = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&json, &len);
+
+		assert_non_null(f);
+		assert_int_equal(report_render_json(f, &in), 0);
+		assert_int_equal(fclose(f), 0);
+		assert_non_null(strstr(json, "\"channels\":null,\"channels_error\":\"Operation not supported\""));
+		free(json);
+	}
+	assessment_free(&a);
+	/* two samples of one moment: no rates (not a division by zero), the counts since boot */
+	now.taken = before.taken;
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, ": counters since boot, no rates (k = 1000, B = bytes)\n"));
+	assert_null(strstr(text, "inf "));
+	assert_null(strstr(text, "inf\n"));
+	assert_null(strstr(text, "nan"));
+	free(text);
+	assessment_free(&a);
+	now.taken.tv_nsec += 500000000;
+	now.nics[0].tuned_since = 365 * 86400;
+	fx_assess(&a, &now, &before, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, ", tuned by mqbalance since 1971-01-01 00:00 UTC\n"));
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+	fx_free(&before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_kept_free),
 		cmocka_unit_test(test_idle_line_width),
 		cmocka_unit_test(test_watch_frame),
+		cmocka_unit_test(test_nic_details),
 	};
 	return cmocka_run_group_tests_name("report_edges", tests, NULL, NULL);
 }

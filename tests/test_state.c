@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -31,9 +32,13 @@ ssize_t __wrap_read(int fd, void *buf, size_t len)
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n > 6 && memcmp(target + n - 6, "/state", 6) == 0) {
-			errno = read_faults[0];
+			int e = read_faults[0];
+
 			memmove(read_faults, read_faults + 1, --nread_faults * sizeof(read_faults[0]));
-			return -1;
+			if (e < 0) /* a short read */
+				return __real_read(fd, buf, len < 5 ? len : 5);
+			errno = e ? e : EAGAIN; /* 0: end of file (it shrank), errno left stale */
+			return e ? -1 : 0;
 		}
 	}
 	return __real_read(fd, buf, len);
@@ -403,8 +408,10 @@ static void test_load_read_faults(void **state)
 	assert_int_equal(state_file_save(&st, err, sizeof(err)), 0);
 
 	read_faults[0] = EINTR;
-	read_faults[1] = EINTR;
-	nread_faults = 2;
+	read_faults[1] = -1;
+	read_faults[2] = EINTR;
+	read_faults[3] = -1;
+	nread_faults = 4;
 	assert_int_equal(state_file_load(&back, err, sizeof(err)), 0);
 	assert_int_equal(nread_faults, 0);
 	assert_int_equal(back.n, 2);
@@ -417,8 +424,69 @@ static void test_load_read_faults(void **state)
 	snprintf(path, sizeof(path), "%s/state: %s", dir, strerror(EIO));
 	assert_string_equal(err, path);
 
+	/* shorter than fstat() said: what was read, here nothing */
+	read_faults[0] = 0;
+	nread_faults = 1;
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), -EINVAL);
+	snprintf(path, sizeof(path), "%s/state: empty file", dir);
+	assert_string_equal(err, path);
+
 	nread_faults = 0;
 	unlink(strcat(strcpy(path, dir), "/state"));
+	rmdir(dir);
+	if (old)
+		setenv("MQBALANCE_STATE_DIR", old, 1);
+	else
+		unsetenv("MQBALANCE_STATE_DIR");
+	free(old);
+	state_free(&st);
+	assessment_free(&a);
+	snap_free(&s);
+}
+
+/*
+ * What an earlier boot recorded is dropped on load (its IRQ numbers and
+ * devices are gone); saving an empty record removes the file.
+ */
+static void test_file_other_boot(void **state)
+{
+	char dir[] = "/tmp/mq-state.XXXXXX", path[64], id[MQ_STATE_BOOT_ID_MAX], err[256];
+	char *old = getenv("MQBALANCE_STATE_DIR");
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_state st = {0}, back;
+	struct stat sb;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	old = old ? strdup(old) : NULL;
+	setenv("MQBALANCE_STATE_DIR", dir, 1);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	assert_int_equal(state_file_load(&st, err, sizeof(err)), 0);
+	snprintf(id, sizeof(id), "%s", st.boot_id);
+	assert_true(strlen(id) > 1);
+	machine(&s);
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_int_equal(state_record(&st, &s, &a.plan, 1), 2);
+	assert_int_equal(state_file_save(&st, err, sizeof(err)), 0);
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), 0);
+	assert_int_equal(back.n, 2); /* this boot: kept */
+	state_free(&back);
+
+	snprintf(st.boot_id, sizeof(st.boot_id), "an-earlier-boot");
+	assert_int_equal(state_file_save(&st, err, sizeof(err)), 0);
+	assert_int_equal(state_file_load(&back, err, sizeof(err)), 0);
+	assert_int_equal(back.n, 0);
+	assert_null(back.nics);
+	assert_string_equal(back.boot_id, id);
+	assert_int_equal(stat(path, &sb), 0);
+
+	assert_int_equal(state_file_save(&back, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(state_file_save(&back, err, sizeof(err)), 0); /* nothing to remove: fine */
+	state_free(&back);
+
 	rmdir(dir);
 	if (old)
 		setenv("MQBALANCE_STATE_DIR", old, 1);
@@ -440,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_parse_interleaved),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_load_read_faults),
+		cmocka_unit_test(test_file_other_boot),
 	};
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -262,6 +263,8 @@ static void test_bad_arguments(void **state)
 	(void)state;
 	assert_int_equal(textfile_write("", render_text, "", err, sizeof(err)), -EINVAL);
 	assert_int_equal(textfile_write("/tmp/", render_text, "", err, sizeof(err)), -EISDIR);
+	assert_int_equal(textfile_write("/tmp/..", render_text, "", err, sizeof(err)), -EISDIR);
+	assert_string_equal(err, "/tmp/..: Is a directory");
 	assert_int_equal(textfile_write("/tmp/x", NULL, "", err, sizeof(err)), -EINVAL);
 	/* a tiny or absent error buffer is fine */
 	assert_int_equal(textfile_write("/nonexistent-mq/x.prom", render_text, "", err, 4), -ENOENT);
@@ -370,6 +373,13 @@ static void test_long_names(void **state)
 	strcat(path, "n");
 	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), -ENAMETOOLONG);
 	assert_int_equal(count_entries(d->path), 0);
+	assert_non_null(strstr(err, "nnnn: cannot create a temporary file beside it: File name too long"));
+	/* longer than a name can be: said of the name itself */
+	memset(path + o, 'n', NAME_MAX + 1);
+	path[o + NAME_MAX + 1] = '\0';
+	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), -ENAMETOOLONG);
+	assert_non_null(strstr(err, "nnnn: File name too long"));
+	assert_null(strstr(err, "temporary"));
 }
 
 int main(void)

@@ -259,6 +259,14 @@ static void test_swap(void **state)
 	FILE *old;
 	(void)state;
 
+	/* nothing to swap with yet: a plain rename */
+	snprintf(path, sizeof(path), "%s/fresh.prom", top);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(textfile_write_at(&kept, TEXTFILE_NO_SYNC, path, render_text, "f 1\n", err,
+					   sizeof(err)), 0);
+	assert_file(path, "f 1\n");
+	assert_int_equal(unlink(path), 0);
+
 	snprintf(path, sizeof(path), "%s/m.prom", top);
 	assert_int_equal(textfile_write_at(&kept, TEXTFILE_NO_SYNC, path, render_text, "old 1\n", err,
 					   sizeof(err)), 0);

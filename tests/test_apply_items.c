@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * apply_run() (agent/apply.c) on plans built by hand, channel and RSS items
+ * only, through fake setters: the order of the steps, which channel counts
+ * it refuses, what a re-plan and a failed re-probe leave. tests/test_apply.c
+ * has the sysfs writes.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "agent/apply.h"
+
+static char calls[256]; /* "rss:eth0 ch:eth0 ..." */
+static int reprobe_r;
+static struct plan_item replanned[3];
+
+static void called(const char *what, const struct plan_item *it)
+{
+	size_t n = strlen(calls);
+
+	snprintf(calls + n, sizeof(calls) - n, "%s%s:%s", n ? " " : "", what, it->ifname);
+}
+
+static int fake_channels_set(void *ctx, const struct plan_item *it, char *msg, size_t msglen)
+{
+	(void)ctx;
+	called("ch", it);
+	if (msglen)
+		msg[0] = '\0';
+	return 0;
+}
+
+static int fake_rss_reset(void *ctx, const struct plan_item *it, char *msg, size_t msglen)
+{
+	(void)ctx;
+	called("rss", it);
+	if (msglen)
+		msg[0] = '\0';
+	return 0;
+}
+
+/* The re-plan: eth0's channel item keeps its result, eth1 now has a channel change too. */
+static int fake_reprobe(void *ctx, struct mq_plan *p)
+{
+	(void)ctx;
+	snprintf(calls + strlen(calls), sizeof(calls) - strlen(calls), " reprobe");
+	if (reprobe_r)
+		return reprobe_r;
+	replanned[0] = p->items[0];
+	replanned[1] = (struct plan_item){.kind = PLAN_CHANNELS, .ifindex = 3, .ifname = "eth1",
+					  .queue = -1, .irq = -1, .change = true,
+					  .ch_target = {.combined = 2}};
+	replanned[2] = (struct plan_item){.kind = PLAN_CHANNELS, .ifindex = 4, .ifname = "eth2",
+					  .queue = -1, .irq = -1};
+	p->items = replanned;
+	p->n = 3;
+	return 0;
+}
+
+static const struct apply_env env = {
+	.channels_set = fake_channels_set, .rss_reset = fake_rss_reset, .reprobe = fake_reprobe};
+
+static struct plan_item channels(const char *ifname, int ifindex, struct mq_counts target)
+{
+	struct plan_item it = {.kind = PLAN_CHANNELS, .ifindex = ifindex, .queue = -1, .irq = -1,
+			       .change = true, .ch_target = target};
+
+	snprintf(it.ifname, sizeof(it.ifname), "%s", ifname);
+	return it;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	calls[0] = '\0';
+	reprobe_r = 0;
+	return 0;
+}
+
+/* A hand-set RSS table first (it can make the driver refuse fewer channels), then channels. */
+static void test_rss_before_channels(void **state)
+{
+	struct plan_item items[2] = {channels("eth0", 2, (struct mq_counts){.combined = 4}),
+				     {.kind = PLAN_RSS, .ifindex = 2, .ifname = "eth0", .queue = -1,
+				      .irq = -1, .change = true}};
+	struct mq_plan p = {.n = 2, .items = items};
+	(void)state;
+
+	reprobe_r = -EIO;
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_string_equal(calls, "rss:eth0 ch:eth0 reprobe");
+	assert_int_equal(p.items[0].status, STEP_OK);
+	assert_int_equal(p.items[1].status, STEP_OK);
+	assert_true(p.applied);
+}
+
+/*
+ * No RX or no TX channel left is refused; rx/tx counts beside combined ones
+ * count toward both.
+ */
+static void test_zero_channels(void **state)
+{
+	static const struct {
+		struct mq_counts target;
+		bool refused;
+	} cases[] = {
+		{{.combined = 0, .rx = 1, .tx = 1}, false},
+		{{.combined = 0, .rx = 2, .tx = 0}, true},
+		{{.combined = 0, .rx = 0, .tx = 2}, true},
+		{{.combined = 2, .rx = 0, .tx = 2}, false},
+		{{.combined = 0, .rx = 1, .tx = 5}, false},
+		{{.combined = 0}, true},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plan_item it = channels("eth0", 2, cases[i].target);
+		struct mq_plan p = {.n = 1, .items = &it};
+
+		setup(NULL);
+		reprobe_r = -EIO;
+		assert_int_equal(apply_run(&p, &env), 0);
+		if (cases[i].refused) {
+			assert_int_equal(it.status, STEP_FAILED);
+			assert_int_equal(it.err, -EINVAL);
+			assert_string_equal(it.msg, "refusing to leave eth0 without RX or TX channels");
+			assert_string_equal(calls, "");
+		} else if (it.status != STEP_OK) {
+			fail_msg("case %zu: status %d, '%s'", i, it.status, it.msg);
+		}
+	}
+}
+
+/*
+ * After the re-plan, a channel change planned for a NIC not changed in this
+ * pass waits for the next one; one without a change is unchanged.
+ */
+static void test_replanned_channels(void **state)
+{
+	struct plan_item items[1] = {channels("eth0", 2, (struct mq_counts){.combined = 4})};
+	struct mq_plan p = {.n = 1, .items = items};
+	(void)state;
+
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_string_equal(calls, "ch:eth0 reprobe");
+	assert_true(p.reprobed);
+	assert_int_equal(p.items[0].status, STEP_OK);
+	assert_int_equal(p.items[1].status, STEP_SKIPPED);
+	assert_int_equal(p.items[1].err, 0);
+	assert_string_equal(p.items[1].msg, "re-planned after a channel change: next pass");
+	assert_int_equal(p.items[2].status, STEP_UNCHANGED);
+}
+
+/* The re-probe failed: that NIC's other items are skipped (not failed) with the reason. */
+static void test_reprobe_failed(void **state)
+{
+	struct plan_item items[3] = {
+		channels("eth0", 2, (struct mq_counts){.combined = 4}),
+		{.kind = PLAN_RSS, .ifindex = 2, .ifname = "eth0", .queue = -1, .irq = -1},
+		{.kind = PLAN_IRQ_AFFINITY, .ifindex = 2, .ifname = "eth0", .queue = 0, .irq = 30,
+		 .change = true},
+	};
+	struct mq_plan p = {.n = 3, .items = items};
+	(void)state;
+
+	items[1].change = true;
+	reprobe_r = -EIO;
+	assert_int_equal(apply_run(&p, &env), 0);
+	assert_int_equal(p.reprobe_err, -EIO);
+	assert_false(p.reprobed);
+	assert_string_equal(calls, "rss:eth0 ch:eth0 reprobe");
+	assert_int_equal(items[2].status, STEP_SKIPPED);
+	assert_int_equal(items[2].err, 0);
+	assert_string_equal(items[2].msg, "skipped: not re-probed after the channel change (Input/output error)");
+}
+
+/* Every target CPU offline: skipped without a write, and the next IRQ still gets its turn. */
+static void test_target_offline(void **state)
+{
+	struct plan_item items[2] = {
+		{.kind = PLAN_IRQ_AFFINITY, .ifindex = 2, .ifname = "eth0", .queue = 0, .irq = 30, .change = true},
+		{.kind = PLAN_IRQ_AFFINITY, .ifindex = 2, .ifname = "eth0", .queue = 1, .irq = 31, .change = true},
+	};
+	struct mq_plan p = {.n = 2, .items = items};
+	CPUSET_DEFINE(s);
+	(void)state;
+
+	cpuset_set(s, 0);
+	cpuset_set(s, 1);
+	assert_int_equal(plan_set(&p, &p.online, s), 0);
+	cpuset_zero(s);
+	cpuset_set(s, 3);
+	assert_int_equal(plan_set(&p, &items[0].target, s), 0);
+	cpuset_set(s, 2);
+	assert_int_equal(plan_set(&p, &items[1].target, s), 0);
+	assert_int_equal(apply_run(&p, &env), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(items[i].status, STEP_SKIPPED);
+		assert_int_equal(items[i].err, -EINVAL);
+		assert_string_equal(items[i].msg, "no online CPU left in the target");
+	}
+	assert_string_equal(calls, "");
+	cpuset_pool_free(&p.sets);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_rss_before_channels, setup),
+		cmocka_unit_test_setup(test_zero_channels, setup),
+		cmocka_unit_test_setup(test_replanned_channels, setup),
+		cmocka_unit_test_setup(test_reprobe_failed, setup),
+		cmocka_unit_test_setup(test_target_offline, setup),
+	};
+	return cmocka_run_group_tests_name("apply_items", tests, NULL, NULL);
+}
