@@ -301,12 +301,61 @@ static void test_paths(void **state)
 	assert_int_equal(sysfs_readlink(buf, 13, "/sys/class/net/evil"), 11);
 }
 
+/* Setting the root again closes the old one's descriptor, whatever its number. */
+static void test_root_again(void **state)
+{
+	int saved, a, b;
+	(void)state;
+
+	saved = dup(0);
+	assert_true(saved > 0);
+	close(0);
+	sysfs_set_root(root); /* its descriptor is 0 now */
+	a = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(a > 0);
+	close(a);
+	sysfs_set_root(root);
+	sysfs_set_root(root);
+	b = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	close(b);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	sysfs_set_root(root);
+	assert_int_equal(a, b); /* nothing leaked */
+}
+
+/*
+ * A missing file is an answer of openat2, not a sign it is gone: the next
+ * lookup still has the kernel check it, which refuses even an absolute link
+ * into the tree (the fallback, racy, would follow it).
+ */
+static void test_openat2_kept(void **state)
+{
+	char p[512], target[512], buf[16];
+	(void)state;
+
+	if (syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0) < 0 && errno == ENOSYS) {
+		print_message("[  SKIP    ] no openat2 in this kernel\n");
+		skip();
+	}
+	at(target, sizeof(target), "sys/devices/virtual/net/eth0/mtu");
+	at(p, sizeof(p), "sys/abs-mtu");
+	assert_int_equal(symlink(target, p), 0);
+	sysfs_set_root(root);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/nosuch"), -ENOENT);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/abs-mtu"), -EXDEV);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), 4);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_confined),
 		cmocka_unit_test(test_fallback_without_openat2),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_root_again),
+		cmocka_unit_test(test_openat2_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
