@@ -30,6 +30,7 @@ struct fake_link {
 	const char *name;
 	bool has_device, up;
 	uint64_t rx_packets; /* what the link dump gave; MQ_NA none */
+	const char *errmsg;  /* a problem the link list already had with it */
 };
 static struct fake_link links[6];
 static unsigned nlinks;
@@ -55,6 +56,7 @@ int __wrap_link_list(struct mq_nl *nl, struct mq_nic **ret, unsigned *ret_n)
 		all[i].admin_up = links[i].up;
 		all[i].rx_packets = all[i].tx_packets = links[i].rx_packets;
 		all[i].numa_node = -1;
+		snprintf(all[i].errmsg, sizeof(all[i].errmsg), "%s", links[i].errmsg ? links[i].errmsg : "");
 	}
 	*ret = all;
 	*ret_n = nlinks;
@@ -176,7 +178,7 @@ static void link_add(const char *name, bool has_device, bool up, uint64_t rx_pac
 {
 	char rel[128];
 
-	links[nlinks++] = (struct fake_link){name, has_device, up, rx_packets};
+	links[nlinks++] = (struct fake_link){name, has_device, up, rx_packets, NULL};
 	snprintf(rel, sizeof(rel), "sys/class/net/%s/queues/rx-0/rps_cpus", name);
 	put(rel, "0\n");
 	snprintf(rel, sizeof(rel), "sys/class/net/%s/queues/tx-0/xps_cpus", name);
@@ -298,6 +300,13 @@ static void test_take_nic_errors(void **state)
 	assert_false(s.have_netdev_nl);
 	snapshot_free(&s);
 
+	/* the first problem is the one a NIC reports */
+	links[1].errmsg = "driver: Operation not permitted";
+	assert_int_equal(snapshot_take(&nl, NULL, &s), 0);
+	assert_string_equal(s.nics[1].errmsg, "driver: Operation not permitted");
+	snapshot_free(&s);
+	links[1].errmsg = NULL;
+
 	/* the query's own error stays; no IRQ names of ours (-ENOENT) is no problem */
 	channels_own_err = -EPERM;
 	irqmap_names = -ENOENT;
@@ -386,6 +395,34 @@ static void test_take_counters(void **state)
 	snapshot_free(&s);
 }
 
+/* The per-CPU load counters are read unless nothing will compute rates from them. */
+static void test_take_cpu_load(void **state)
+{
+	struct mq_snapshot s;
+	(void)state;
+
+	put("proc/stat", "cpu  10 0 10 100 0 0 5 0 0 0\n"
+			 "cpu0 5 0 5 50 0 0 3 0 0 0\n"
+			 "cpu1 5 0 5 50 0 0 2 0 0 0\n");
+	assert_int_equal(snapshot_take(NULL, NULL, &s), 0);
+	assert_true(s.cpus.cpu[0].cnt.ticks_softirq == 3 && s.cpus.cpu[1].cnt.ticks_softirq == 2);
+	snapshot_free(&s);
+	assert_int_equal(snapshot_take(NULL, &(struct probe_opts){.no_cpu_load = true}, &s), 0);
+	assert_true(s.cpus.cpu[0].cnt.ticks_softirq == MQ_NA);
+	snapshot_free(&s);
+	assert_int_equal(snapshot_take(NULL, &(struct probe_opts){0}, &s), 0);
+	assert_true(s.cpus.cpu[0].cnt.ticks_softirq == 3);
+	/* a refresh without SAMPLE_CPU_LOAD leaves them, with it reads them again */
+	put("proc/stat", "cpu  10 0 10 100 0 0 5 0 0 0\n"
+			 "cpu0 5 0 5 50 0 0 9 0 0 0\n"
+			 "cpu1 5 0 5 50 0 0 2 0 0 0\n");
+	assert_int_equal(snapshot_sample_with(NULL, NULL, SAMPLE_TOTALS, &s), 0);
+	assert_true(s.cpus.cpu[0].cnt.ticks_softirq == 3);
+	assert_int_equal(snapshot_sample(NULL, &s), 0);
+	assert_true(s.cpus.cpu[0].cnt.ticks_softirq == 9);
+	snapshot_free(&s);
+}
+
 /* A refresh dumps qstats again only when a NIC had a column from them. */
 static void test_sample_qstats_again(void **state)
 {
@@ -450,6 +487,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_take_nic_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_take_irqmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_take_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_take_cpu_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_qstats_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_irq_bounds, setup, teardown),
 	};
