@@ -184,6 +184,22 @@ static void test_overflow(void **state)
 	assert_string_equal(cause, "cpu1 came online");
 }
 
+/* The count of a burst stops at its maximum: it never wraps back to a small number. */
+static void test_count_saturates(void **state)
+{
+	struct ev_state *s = *state;
+	char cause[1024];
+
+	for (int i = 1; i <= 9; i++)
+		push(s, ev_link(EV_LINK_NEW, i, "veth"));
+	s->nevents = UINT32_MAX - 1; /* a burst of four billion, as if pushed one by one */
+	push(s, ev_link(EV_LINK_NEW, 10, "veth"));
+	push(s, ev_link(EV_LINK_NEW, 11, "veth"));
+	assert_int_equal(s->nevents, UINT32_MAX);
+	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
+	assert_non_null(strstr(cause, "many events (4294967295): "));
+}
+
 static void test_cause_truncated(void **state)
 {
 	struct ev_state *s = *state;
@@ -324,6 +340,7 @@ int main(void)
 		cmocka_unit_test_setup(test_all_kinds_fit, setup),
 		cmocka_unit_test_setup(test_rename_chain, setup),
 		cmocka_unit_test_setup(test_overflow, setup),
+		cmocka_unit_test_setup(test_count_saturates, setup),
 		cmocka_unit_test_setup(test_cause_truncated, setup),
 		cmocka_unit_test_setup(test_own_change_suppressed, setup),
 		cmocka_unit_test_setup(test_own_change_all_and_table_full, setup),

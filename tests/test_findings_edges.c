@@ -315,6 +315,41 @@ static void test_busy_cpu_admin_fix(void **state)
 	assert_non_null(strstr(f->fix, "rps = on in [eth0]"));
 }
 
+/* Without effective_affinity_list (older kernels) an IRQ lands where its single-CPU affinity says. */
+static void test_stacking_affinity_only(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 3, 3, (const int[]){0, 0, 1});
+	for (unsigned i = 0; i < n->nirqs; i++) {
+		n->irqs[i].has_effective = false;
+		n->irqs[i].effective = NULL;
+	}
+	run();
+	assert_non_null(find(FIND_IRQS_STACKED));
+	assert_string_equal(find(FIND_IRQS_STACKED)->message,
+			    "eth0: IRQs of 2 queues land on CPU 0 while usable CPUs 2-3 have none");
+}
+
+/* Fewer device queues than CPUs is the host's to fix only for a real device. */
+static void test_fewer_queues_real_device_only(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 1, 1, spread);
+	run();
+	assert_non_null(find(FIND_DEVICE_FEWER_QUEUES));
+	n->has_device = false; /* a virtual link: no host-side queue setting */
+	run();
+	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
+	n->has_device = true;
+	snprintf(n->kind, sizeof(n->kind), "veth");
+	run();
+	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +360,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_cpu_thresholds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_host_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_admin_fix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stacking_affinity_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fewer_queues_real_device_only, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
 }
