@@ -76,6 +76,7 @@ static void test_irqbalance(void **state)
 	/* Two matching processes: the lowest pid. "irqbalancer" is not irqbalance. */
 	assert_int_equal(probe("aws-nitro").irqbalance_pid, 812);
 	assert_int_equal(probe("none").irqbalance_pid, 0);
+	assert_int_equal(probe("irqbalance-pid").irqbalance_pid, 19); /* the lowest of two */
 	assert_int_equal(probe("gce").irqbalance_pid, 0); /* no /proc at all */
 }
 
@@ -258,6 +259,10 @@ static void test_cpuid_signatures(void **state)
 	set_fake(true, "Microsoft Hv", 12, "XenVMMXenVMM");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "xen");
+	/* only Hyper-V's leaf is followed: Xen's own is the answer */
+	set_fake(true, "XenVMMXenVMM", 12, "KVMKVMKVM");
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "xen");
 	set_fake(true, "Microsoft Hv", 12, "garbage");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "hyperv");
@@ -338,7 +343,7 @@ static void test_containers(void **state)
 		const char *dir, *container, *src;
 	} cases[] = {
 		{"ctr-nspawn", "systemd-nspawn", "/run/systemd/container"},
-		{"ctr-odd", "weird", "/run/systemd/container"},
+		{"ctr-odd", "Weird-A_1.x", "/run/systemd/container"}, /* up to the first odd character */
 		{"ctr-hostmgr", "podman", "/run/host/container-manager"},
 		{"ctr-environ", "lxc", "/proc/1/environ"},
 		{"ctr-environ-other", "", ""},
