@@ -299,6 +299,19 @@ static void test_paths(void **state)
 	/* "../../../..", 11 bytes: a reply that fills the room may be cut, so one byte more is asked */
 	assert_int_equal(sysfs_readlink(buf, 12, "/sys/class/net/evil"), -ENAMETOOLONG);
 	assert_int_equal(sysfs_readlink(buf, 13, "/sys/class/net/evil"), 11);
+	/* not a link: the kernel's answer, not "too long" */
+	assert_int_equal(sysfs_readlink(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), -EINVAL);
+	/* a number longer than any long fills the buffer exactly: refused, nothing written past it */
+	{
+		char p[512];
+		long v;
+
+		memset(big, '1', sizeof(big) - 1);
+		at(p, sizeof(p), "sys/devices/virtual/net/eth0/big");
+		put_file(p, big);
+		assert_int_equal(sysfs_read_long(&v, "/sys/class/net/eth0/big"), -EINVAL);
+		unlink(p);
+	}
 }
 
 /* Setting the root again closes the old one's descriptor, whatever its number. */
