@@ -211,6 +211,15 @@ static void test_cause_truncated(void **state)
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
 	assert_int_equal(strlen(cause), sizeof(cause) - 1);
 	assert_string_equal(cause, "eth1 link up, eth2 l...");
+	/* too small for "...": cut short, nothing written before the buffer */
+	push(s, ev_link(EV_LINK_UP, 2, "eth1"));
+	cause[0] = 'x';
+	assert_int_equal(events_poll(s, now + 200, cause + 1, 3), EV_ACT_RETUNE);
+	assert_string_equal(cause, "xet");
+	/* nothing due: no cause, not the last one's text; no buffer at all is fine */
+	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), 0);
+	assert_string_equal(cause, "");
+	assert_int_equal(events_poll(s, now + 200, NULL, 0), 0);
 }
 
 static void test_own_change_suppressed(void **state)

@@ -330,6 +330,15 @@ static void test_stacking_affinity_only(void **state)
 	assert_non_null(find(FIND_IRQS_STACKED));
 	assert_string_equal(find(FIND_IRQS_STACKED)->message,
 			    "eth0: IRQs of 2 queues land on CPU 0 while usable CPUs 2-3 have none");
+	/* and the other way round: where it landed, with no affinity read */
+	for (unsigned i = 0; i < n->nirqs; i++) {
+		n->irqs[i].has_effective = true;
+		n->irqs[i].effective = n->irqs[i].affinity;
+		n->irqs[i].has_affinity = false;
+		n->irqs[i].affinity = NULL;
+	}
+	run();
+	assert_non_null(find(FIND_IRQS_STACKED));
 }
 
 /* Fewer device queues than CPUs is the host's to fix only for a real device. */
