@@ -6,6 +6,7 @@
  * softirq, and which fix each gets. tests/test_findings.c has the cases
  * away from the edges.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -359,6 +360,38 @@ static void test_fewer_queues_real_device_only(void **state)
 	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
 }
 
+/* Channel counts unknown: said for a device with the kernel's words and errno, never for a virtual link. */
+static void test_channels_unknown(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 4, 4, spread);
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EPROTO};
+	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "odd reply");
+	run();
+	assert_non_null(find(FIND_CHANNELS_UNKNOWN));
+	assert_string_equal(find(FIND_CHANNELS_UNKNOWN)->message,
+			    "eth0: channel counts unknown: odd reply (Protocol error)");
+	n->has_device = false;
+	run();
+	assert_null(find(FIND_CHANNELS_UNKNOWN));
+}
+
+/* One shared vector and no queue known: the host needs vectors for one queue at least. */
+static void test_shared_vector_no_queues(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	fx_init(&e.now, 2);
+	n = fx_nic(&e.now, "eth0", "virtio_net", 0, 0);
+	n->irq_shared = true;
+	run();
+	assert_non_null(find(FIND_IRQ_SHARED_VECTOR));
+	assert_non_null(strstr(find(FIND_IRQ_SHARED_VECTOR)->fix, "vectors=4"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +404,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_cpu_admin_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stacking_affinity_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fewer_queues_real_device_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_vector_no_queues, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
 }
