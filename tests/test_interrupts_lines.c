@@ -174,7 +174,8 @@ static void test_level_edge_word(void **state)
 	static const char text[] = "CPU0 CPU1\n"
 				   "60: 1 2 GICv3 27 Edge  a  b\n"
 				   "61: 1 2 GICv3 27 Edgy  a  b\n"
-				   "62: 1 2 GICv3 27 Levels  a  b\n";
+				   "62: 1 2 GICv3 27 Levels  a  b\n"
+				   "63: 1 2 PCI-MSI 1-edge\tx  y  z\n"; /* one tab is one gap, not two */
 	struct irq_table t;
 	(void)state;
 
@@ -182,6 +183,7 @@ static void test_level_edge_word(void **state)
 	assert_string_equal(get(&t, 60)->name, "a  b");
 	assert_string_equal(get(&t, 61)->name, "b"); /* the last-gap fallback */
 	assert_string_equal(get(&t, 62)->name, "b");
+	assert_string_equal(get(&t, 63)->name, "z");
 	interrupts_free(&t);
 }
 
