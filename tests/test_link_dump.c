@@ -17,6 +17,10 @@
 
 #include <cmocka.h>
 #include <netlink/errno.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
@@ -30,6 +34,42 @@ struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags);
 struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags)
 {
 	return alloc_fails ? NULL : __real_nlmsg_alloc_simple(type, flags);
+}
+
+/* The parser dump() installs, to hand it the stats replies of deliver[] (ifindex, rx_packets). */
+static nl_recvmsg_msg_cb_t valid_cb;
+static void *valid_arg;
+static int deliver[4][2];
+static unsigned ndeliver;
+
+int __real_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl_cb_kind kind,
+			       nl_recvmsg_msg_cb_t func, void *arg);
+int __wrap_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl_cb_kind kind,
+			       nl_recvmsg_msg_cb_t func, void *arg);
+int __wrap_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl_cb_kind kind,
+			       nl_recvmsg_msg_cb_t func, void *arg)
+{
+	if (type == NL_CB_VALID) {
+		valid_cb = kind == NL_CB_CUSTOM ? func : NULL;
+		valid_arg = arg;
+	}
+	return __real_nl_socket_modify_cb(sk, type, kind, func, arg);
+}
+
+static void deliver_stats(void)
+{
+	for (unsigned i = 0; valid_cb && i < ndeliver; i++) {
+		struct if_stats_msg ifs = {.ifindex = (uint32_t)deliver[i][0]};
+		struct rtnl_link_stats64 st = {.rx_packets = (uint64_t)deliver[i][1], .tx_packets = 1};
+		struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWSTATS, NLM_F_MULTI);
+
+		assert_non_null(m);
+		assert_int_equal(nlmsg_append(m, &ifs, sizeof(ifs), NLMSG_ALIGNTO), 0);
+		assert_int_equal(nla_put(m, IFLA_STATS_LINK_64, sizeof(st), &st), 0);
+		valid_cb(m, valid_arg);
+		nlmsg_free(m);
+	}
+	ndeliver = 0;
 }
 
 static int replies[4]; /* what each nl_recvmsgs_default() returns, in order; then 0 */
@@ -52,6 +92,8 @@ int __wrap_nl_recvmsgs_default(struct nl_sock *sk)
 
 	(void)sk;
 	recvs++;
+	if (r == 0)
+		deliver_stats();
 	return r;
 }
 
@@ -144,10 +186,35 @@ static void test_stats_dump(void **state)
 	assert_int_equal(link_stats_dump(&nl, NULL), -EINVAL);
 }
 
+/* The dump's totals land on the NICs with their ifindex, in whatever order they come. */
+static void test_stats_dump_totals(void **state)
+{
+	struct mq_nic nics[3] = {{.ifindex = 2}, {.ifindex = 3}, {.ifindex = 4}};
+	struct mq_snapshot s = {.nics = nics, .nnics = 3};
+	static const int in_order[4][2] = {{2, 20}, {3, 30}, {4, 40}, {9, 90}};
+	static const int other[3][2] = {{4, 41}, {2, 21}, {3, 31}};
+	(void)state;
+
+	for (unsigned i = 0; i < 3; i++)
+		nics[i].rx_packets = MQ_NA;
+	script(0);
+	memcpy(deliver, in_order, sizeof(in_order));
+	ndeliver = 4; /* ifindex 9 is not one of ours */
+	assert_int_equal(link_stats_dump(&nl, &s), 3);
+	assert_true(nics[0].rx_packets == 20 && nics[1].rx_packets == 30 && nics[2].rx_packets == 40);
+	assert_true(nics[0].tx_packets == 1);
+	script(0);
+	memcpy(deliver, other, sizeof(other));
+	ndeliver = 3;
+	assert_int_equal(link_stats_dump(&nl, &s), 3);
+	assert_true(nics[0].rx_packets == 21 && nics[1].rx_packets == 31 && nics[2].rx_packets == 41);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_dump_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_dump, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("link_dump", tests, NULL, NULL);
