@@ -36,6 +36,7 @@ static void test_clouds(void **state)
 		{"none", "", "", ""},
 		{"aws-nitro", "kvm", "aws", "Amazon EC2"},
 		{"aws-xen", "xen", "aws", "Xen"},
+		{"aws-board", "xen", "aws", ""}, /* only the board's vendor says so; Xen by its type */
 		{"xen", "xen", "", "Xen"},
 		{"gce", "kvm", "gce", "Google"},
 		{"azure", "hyperv", "azure", "Microsoft Corporation"},
@@ -143,6 +144,7 @@ static void test_irqbalance_cmdline(void **state)
 	assert_string_equal(p.irqbalance_policy, "");
 	/* "--" ends the options; a lone "-" and non-options are skipped */
 	assert_string_equal(PARSE("irqbalance\0-\0x\0--\0-l/s\0").irqbalance_policy, "");
+	assert_string_equal(PARSE("irqbalance\0xl/t\0").irqbalance_policy, ""); /* not "-l/t" */
 	/* a missing argument at the end */
 	assert_string_equal(PARSE("irqbalance\0--policyscript\0").irqbalance_policy, "");
 	/* --banirq and -i, repeatable; strtoull's reading: digits then anything */
@@ -182,7 +184,7 @@ static void test_irqbalance_cmdline(void **state)
 
 /* The fake CPU: leaf 1's hypervisor bit and the signatures at 0x40000000/0x100. */
 static struct {
-	bool x86, hv_bit;
+	bool x86, hv_bit, fail_second; /* fail_second: leaf 0x40000100 fills regs, answers false */
 	char sig[13], sig2[13];
 	unsigned calls;
 } fake;
@@ -195,6 +197,10 @@ static bool fake_cpuid(uint32_t leaf, uint32_t regs[4])
 	if (!fake.x86)
 		return false;
 	memset(regs, 0, 4 * sizeof(*regs));
+	if (fake.fail_second && leaf == 0x40000100U) {
+		memcpy(&regs[1], "KVMKVMKVM\0\0\0", 12);
+		return false;
+	}
 	if (leaf == 1) {
 		regs[2] = fake.hv_bit ? 1U << 31 : 0;
 		return true;
@@ -263,6 +269,11 @@ static void test_cpuid_signatures(void **state)
 	set_fake(true, "XenVMMXenVMM", 12, "KVMKVMKVM");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "xen");
+	/* a leaf that is not answered: whatever it left in the registers is not read */
+	set_fake(true, "Microsoft Hv", 12, NULL);
+	fake.fail_second = true;
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "hyperv");
 	set_fake(true, "Microsoft Hv", 12, "garbage");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "hyperv");

@@ -299,6 +299,9 @@ static void test_paths(void **state)
 	/* "../../../..", 11 bytes: a reply that fills the room may be cut, so one byte more is asked */
 	assert_int_equal(sysfs_readlink(buf, 12, "/sys/class/net/evil"), -ENAMETOOLONG);
 	assert_int_equal(sysfs_readlink(buf, 13, "/sys/class/net/evil"), 11);
+	/* a value longer than the buffer is refused, not cut: "1500" does not fit in 3 */
+	assert_int_equal(sysfs_read(buf, 3, "/sys/class/net/eth0/mtu"), -EFBIG);
+	assert_int_equal(sysfs_read(buf, 6, "/sys/class/net/eth0/mtu"), 4); /* with its newline */
 	/* not a link: the kernel's answer, not "too long" */
 	assert_int_equal(sysfs_readlink(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), -EINVAL);
 	/* a number longer than any long fills the buffer exactly: refused, nothing written past it */
