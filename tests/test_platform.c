@@ -180,6 +180,21 @@ static void test_irqbalance_cmdline(void **state)
 	assert_int_equal(platform_parse_irqbalance_cmdline(NULL, 0, &p), -EINVAL);
 }
 
+/* The real instruction: under a hypervisor (CPUID.1 bit 31) its leaf answers, one past the basic ones. */
+static void test_cpuid_native(void **state)
+{
+	uint32_t r[4] = {0};
+	(void)state;
+
+	if (!platform_cpuid_native(1, r) || !(r[2] & (1U << 31))) {
+		print_message("[  SKIP    ] no hypervisor bit (bare metal or not x86): nothing to ask\n");
+		skip();
+	}
+	memset(r, 0, sizeof(r));
+	assert_true(platform_cpuid_native(0x40000000U, r));
+	assert_true(r[1] || r[2] || r[3]);
+}
+
 /* ---- CPUID, injected ---------------------------------------------------- */
 
 /* The fake CPU: leaf 1's hypervisor bit and the signatures at 0x40000000/0x100. */
@@ -431,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_signatures),
 		cmocka_unit_test(test_hypervisor_sources),
 		cmocka_unit_test(test_containers),
+		cmocka_unit_test(test_cpuid_native),
 		cmocka_unit_test(test_environ_limit),
 	};
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
