@@ -174,8 +174,11 @@ static void test_overflow(void **state)
 	}
 	assert_int_equal(s->ncauses, EV_MAX_CAUSES);
 	assert_true(s->overflow);
+	/* one more with no room for its cause still asks for a retune */
+	assert_true(events_push(s, &(struct mq_event){.type = EV_LINK_NEW, .t_ms = now, .ifindex = 41,
+						       .ifname = "veth41", .cpu = -1}));
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
-	assert_string_equal(cause, "many events (40): veth1 appeared, veth2 appeared, veth3 appeared, "
+	assert_string_equal(cause, "many events (41): veth1 appeared, veth2 appeared, veth3 appeared, "
 				   "veth4 appeared, veth5 appeared, veth6 appeared, veth7 appeared, "
 				   "veth8 appeared, ...");
 	/* The next burst starts clean. */

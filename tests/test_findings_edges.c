@@ -390,6 +390,21 @@ static void test_shared_vector_no_queues(void **state)
 	run();
 	assert_non_null(find(FIND_IRQ_SHARED_VECTOR));
 	assert_non_null(strstr(find(FIND_IRQ_SHARED_VECTOR)->fix, "vectors=4"));
+	assert_int_equal(assess_worst(&e.a), SEV_WARNING);
+}
+
+/* The vectors asked of the host are for every queue the device could use, not only the active ones. */
+static void test_shared_vector_for_max_queues(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	fx_init(&e.now, 8);
+	n = fx_nic(&e.now, "eth0", "virtio_net", 2, 8);
+	n->irq_shared = true;
+	run();
+	assert_non_null(find(FIND_IRQ_SHARED_VECTOR));
+	assert_non_null(strstr(find(FIND_IRQ_SHARED_VECTOR)->fix, "vectors=18"));
 }
 
 int main(void)
@@ -406,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fewer_queues_real_device_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_vector_no_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_vector_for_max_queues, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
 }
