@@ -187,6 +187,25 @@ static void test_level_edge_word(void **state)
 	interrupts_free(&t);
 }
 
+/* Lines that are not numbered IRQs are skipped wherever they come, first ones included. */
+static void test_other_lines_first(void **state)
+{
+	static const char text[] = "CPU0 CPU1\n"
+				   "NMI: 1 2 Non-maskable interrupts\n"
+				   "ERR: 0\n"
+				   "4294967295: 1 2 X 1-edge  big\n"
+				   " 5: 3 4 X 1-edge  y\n"
+				   "LOC: 7 8 Local timer interrupts\n";
+	struct irq_table t;
+	(void)state;
+
+	assert_int_equal(parse_mem(text, sizeof(text) - 1, 0, &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.lines[0].irq, 5);
+	assert_true(t.lines[0].total == 7);
+	interrupts_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_level_edge_word),
+		cmocka_unit_test(test_other_lines_first),
 	};
 	return cmocka_run_group_tests_name("interrupts_lines", tests, NULL, NULL);
 }
