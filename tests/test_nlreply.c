@@ -278,7 +278,7 @@ static void test_kernel_errors(void **state)
 	/* An error with the kernel's words. */
 	r = reply(&s);
 	reset();
-	error_msg(-EINVAL, "requested channel count exceeds maximum\n");
+	error_msg(-EINVAL, "requested channel count exceeds maximum \n ");
 	assert_int_equal(feed(&r, dgram, dlen), 0);
 	assert_int_equal(mqnl_reply_result(&r), -EINVAL);
 	assert_string_equal(extack, "requested channel count exceeds maximum");

@@ -39,6 +39,7 @@ static void test_clouds(void **state)
 		{"aws-board", "xen", "aws", ""}, /* only the board's vendor says so; Xen by its type */
 		{"xen", "xen", "", "Xen"},
 		{"gce", "kvm", "gce", "Google"},
+		{"gce-product", "kvm", "gce", ""}, /* the product name alone */
 		{"azure", "hyperv", "azure", "Microsoft Corporation"},
 		{"hyperv", "hyperv", "", "Microsoft Corporation"},
 		{"vmware", "vmware", "", "VMware, Inc."},
@@ -184,8 +185,29 @@ static void test_irqbalance_cmdline(void **state)
 static void test_cpuid_native(void **state)
 {
 	uint32_t r[4] = {0};
+	char line[512], vendor[13] = "", *v;
+	bool hv_flag = false;
+	FILE *f = fopen("/proc/cpuinfo", "re");
 	(void)state;
 
+	/* x86: leaf 0 is the vendor, leaf 1 bit 31 the flag /proc/cpuinfo calls "hypervisor" */
+	while (f && fgets(line, sizeof(line), f))
+		if (!vendor[0] && strncmp(line, "vendor_id", 9) == 0 && (v = strchr(line, ':')))
+			sscanf(v + 1, "%12s", vendor);
+		else if (strncmp(line, "flags", 5) == 0 && strstr(line, " hypervisor"))
+			hv_flag = true;
+	if (f)
+		fclose(f);
+	if (vendor[0]) { /* x86 */
+		char got[13];
+
+		assert_true(platform_cpuid_native(0, r));
+		memcpy(got, &r[1], 4), memcpy(got + 4, &r[3], 4), memcpy(got + 8, &r[2], 4);
+		got[12] = '\0';
+		assert_string_equal(got, vendor);
+		assert_true(platform_cpuid_native(1, r));
+		assert_int_equal(!!(r[2] & (1U << 31)), hv_flag);
+	}
 	if (!platform_cpuid_native(1, r) || !(r[2] & (1U << 31))) {
 		print_message("[  SKIP    ] no hypervisor bit (bare metal or not x86): nothing to ask\n");
 		skip();

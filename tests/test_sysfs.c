@@ -255,6 +255,7 @@ static void test_paths(void **state)
 {
 	char buf[64], big[200];
 	int saved;
+	long v;
 	(void)state;
 
 	sysfs_set_root("/a/b//");
@@ -277,6 +278,10 @@ static void test_paths(void **state)
 	assert_string_equal(buf, "/proc/x");
 	sysfs_set_root(NULL);
 	assert_int_equal(sysfs_path(buf, sizeof(buf), "/proc"), 5);
+	sysfs_set_root("/"); /* the real root is no prefix */
+	assert_string_equal(sysfs_root(), "");
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/proc/sys/kernel/ostype"), 5);
+	assert_string_equal(buf, "Linux");
 
 	/* With stdin closed, 0 is the descriptor a lookup gets: it is one all the same. */
 	sysfs_set_root(root);
@@ -286,6 +291,8 @@ static void test_paths(void **state)
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/mtu"), 1);
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/nope"), 0);
 	assert_int_equal(sysfs_write("9000", "/sys/class/net/eth0/mtu"), 0); /* written on fd 0 */
+	assert_int_equal(sysfs_read_long(&v, "/sys/class/net/eth0/mtu"), 0); /* read on fd 0 */
+	assert_int_equal(v, 9000);
 	assert_int_equal(dup2(saved, 0), 0);
 	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), 4);
 	assert_string_equal(buf, "9000");
@@ -307,7 +314,6 @@ static void test_paths(void **state)
 	/* a number longer than any long fills the buffer exactly: refused, nothing written past it */
 	{
 		char p[512];
-		long v;
 
 		memset(big, '1', sizeof(big) - 1);
 		at(p, sizeof(p), "sys/devices/virtual/net/eth0/big");

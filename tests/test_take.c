@@ -454,6 +454,27 @@ static void test_sample_qstats_again(void **state)
 	snapshot_free(&s);
 }
 
+/* Queues read again: the same shape keeps what was read into them, a new shape is a new array. */
+static void test_queues_reread(void **state)
+{
+	struct mq_nic n = {.name = "eth0"};
+	(void)state;
+
+	link_add("eth0", true, true, MQ_NA);
+	assert_int_equal(link_queues_read(&n), 0);
+	assert_int_equal(n.nqueues, 1);
+	n.queues[0].rx_packets = 5;
+	assert_int_equal(link_queues_read(&n), 0);
+	assert_true(n.queues[0].rx_packets == 5);
+	put("sys/class/net/eth0/queues/rx-1/rps_cpus", "0\n");
+	put("sys/class/net/eth0/queues/tx-2/xps_cpus", "0\n");
+	assert_int_equal(link_queues_read(&n), 0);
+	assert_int_equal(n.nqueues, 3);
+	assert_true(n.real_rx_queues == 2 && n.real_tx_queues == 3);
+	assert_true(n.queues[2].index == 2 && n.queues[2].rx_packets == MQ_NA && !n.queues[2].has_rx);
+	nic_free(&n);
+}
+
 /* A refresh writes only the NIC's own IRQs, never the slot past the last. */
 static void test_sample_irq_bounds(void **state)
 {
@@ -490,6 +511,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_take_cpu_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_qstats_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_irq_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queues_reread, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("take", tests, NULL, NULL);
 }
