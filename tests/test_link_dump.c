@@ -305,6 +305,7 @@ static void test_list_completes(void **state)
 	deliver_names[0] = "mqtest0";
 	assert_int_equal(link_get(&nl, "mqtest0", &nic), 0);
 	assert_true(nic.has_device && nic.nqueues == 1);
+	assert_string_equal(nic.errmsg, ""); /* read fine: nothing to say */
 	nic_free(&nic);
 	sysfs_set_root("");
 	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
