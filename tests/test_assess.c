@@ -137,6 +137,22 @@ static void test_apply_then_nothing_to_recommend(void **state)
 	}
 }
 
+/* A NIC's verdict by its address: only for the snapshot's own NICs, none for one beside them. */
+static void test_verdict_lookup(void **state)
+{
+	struct mq_nic arr[3] = {{.ifindex = 1}, {.ifindex = 2}, {.ifindex = 3}};
+	struct mq_snapshot s = {.nics = &arr[1], .nnics = 1};
+	struct mq_nic_verdict v[1] = {{0}};
+	struct mq_assessment a = {.now = &s, .nics = v};
+	(void)state;
+
+	assert_ptr_equal(assess_nic(&a, &arr[1]), &v[0]);
+	assert_null(assess_nic(&a, &arr[0]));
+	assert_null(assess_nic(&a, &arr[2]));
+	s.nics = NULL;
+	assert_null(assess_nic(&a, &arr[1]));
+}
+
 /* The clamp is said once, as info, and not as something --apply would fix. */
 static void test_clamp_is_info(void **state)
 {
@@ -146,6 +162,8 @@ static void test_clamp_is_info(void **state)
 	char err[256];
 	unsigned clamped = 0;
 	(void)state;
+
+	assessment_free(NULL); /* a no-op, as free(NULL): error paths call it on nothing */
 
 	assert_int_equal(config_parse("[eth0]\nqueues = 8\n", "t", &cfg, err, sizeof(err)), 0);
 	snap_init(&s, 2, 1, 1);
@@ -259,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_then_nothing_to_recommend),
 		cmocka_unit_test(test_clamp_is_info),
+		cmocka_unit_test(test_verdict_lookup),
 		cmocka_unit_test(test_rxtx_one_maximum),
 		cmocka_unit_test(test_rss_table),
 	};

@@ -215,7 +215,11 @@ static void test_nothing_to_keep(void **state)
 	config_init(&cfg);
 	assert_int_equal(assess(&s[0], NULL, &cfg, &kept), 0);
 	assert_int_equal(kept.nfindings, 0);
+	assert_int_equal(assess_worst(&kept), -1); /* no finding: below every severity */
 	assert_int_equal(snapshot_copy(&s[0], &s[1]), 0);
+	/* a reading taken at the same instant is no interval: nothing to compare with */
+	assert_int_equal(assess_counters(&kept, &s[1], &s[0], &cfg), 0);
+	assert_null(kept.before);
 	s[1].taken.tv_sec++;
 	for (unsigned c = 0; c < 2; c++) {
 		s[1].cpus.cpu[c].cnt.ticks_total += 100;

@@ -360,10 +360,10 @@ static void test_bad_input(void **state)
 	assert_int_equal(parse_str(SOFTIRQS, "CPU0 CPU1\nNET_RX: 7x 8\n", NULL, c, N), 0);
 	assert_true(c[0].net_rx == NA && c[1].net_rx == NA);
 
-	/* softnet: ids beyond n and repeated ids ignored; uppercase hex fine. */
+	/* softnet: ids beyond n and repeated ids ignored; uppercase hex fine; blank lines skipped. */
 	clear(c, N);
 	assert_int_equal(parse_str(SOFTNET,
-				   "A 0 0 0 0 0 0 0 0 0 0 0 0\nB 0 0 0 0 0 0 0 0 0 0 0 9\n"
+				   "A 0 0 0 0 0 0 0 0 0 0 0 0\n \t\nB 0 0 0 0 0 0 0 0 0 0 0 9\n"
 				   "C 0 0 0 0 0 0 0 0 0 0 0 0\nFFFFFFFFFFFFFFFF 1 2 0 0 0 0 0 0 0 0 0 1\n",
 				   NULL, c, N),
 			 0);

@@ -174,14 +174,33 @@ static void test_overflow(void **state)
 	}
 	assert_int_equal(s->ncauses, EV_MAX_CAUSES);
 	assert_true(s->overflow);
+	/* one more with no room for its cause still asks for a retune */
+	assert_true(events_push(s, &(struct mq_event){.type = EV_LINK_NEW, .t_ms = now, .ifindex = 41,
+						       .ifname = "veth41", .cpu = -1}));
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
-	assert_string_equal(cause, "many events (40): veth1 appeared, veth2 appeared, veth3 appeared, "
+	assert_string_equal(cause, "many events (41): veth1 appeared, veth2 appeared, veth3 appeared, "
 				   "veth4 appeared, veth5 appeared, veth6 appeared, veth7 appeared, "
 				   "veth8 appeared, ...");
 	/* The next burst starts clean. */
 	push(s, ev_cpu(EV_CPU_ONLINE, 1));
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
 	assert_string_equal(cause, "cpu1 came online");
+}
+
+/* The count of a burst stops at its maximum: it never wraps back to a small number. */
+static void test_count_saturates(void **state)
+{
+	struct ev_state *s = *state;
+	char cause[1024];
+
+	for (int i = 1; i <= 9; i++)
+		push(s, ev_link(EV_LINK_NEW, i, "veth"));
+	s->nevents = UINT32_MAX - 1; /* a burst of four billion, as if pushed one by one */
+	push(s, ev_link(EV_LINK_NEW, 10, "veth"));
+	push(s, ev_link(EV_LINK_NEW, 11, "veth"));
+	assert_int_equal(s->nevents, UINT32_MAX);
+	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
+	assert_non_null(strstr(cause, "many events (4294967295): "));
 }
 
 static void test_cause_truncated(void **state)
@@ -195,6 +214,15 @@ static void test_cause_truncated(void **state)
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
 	assert_int_equal(strlen(cause), sizeof(cause) - 1);
 	assert_string_equal(cause, "eth1 link up, eth2 l...");
+	/* too small for "...": cut short, nothing written before the buffer */
+	push(s, ev_link(EV_LINK_UP, 2, "eth1"));
+	cause[0] = 'x';
+	assert_int_equal(events_poll(s, now + 200, cause + 1, 3), EV_ACT_RETUNE);
+	assert_string_equal(cause, "xet");
+	/* nothing due: no cause, not the last one's text; no buffer at all is fine */
+	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), 0);
+	assert_string_equal(cause, "");
+	assert_int_equal(events_poll(s, now + 200, NULL, 0), 0);
 }
 
 static void test_own_change_suppressed(void **state)
@@ -324,6 +352,7 @@ int main(void)
 		cmocka_unit_test_setup(test_all_kinds_fit, setup),
 		cmocka_unit_test_setup(test_rename_chain, setup),
 		cmocka_unit_test_setup(test_overflow, setup),
+		cmocka_unit_test_setup(test_count_saturates, setup),
 		cmocka_unit_test_setup(test_cause_truncated, setup),
 		cmocka_unit_test_setup(test_own_change_suppressed, setup),
 		cmocka_unit_test_setup(test_own_change_all_and_table_full, setup),

@@ -6,6 +6,7 @@
  * softirq, and which fix each gets. tests/test_findings.c has the cases
  * away from the edges.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -315,6 +316,97 @@ static void test_busy_cpu_admin_fix(void **state)
 	assert_non_null(strstr(f->fix, "rps = on in [eth0]"));
 }
 
+/* Without effective_affinity_list (older kernels) an IRQ lands where its single-CPU affinity says. */
+static void test_stacking_affinity_only(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 3, 3, (const int[]){0, 0, 1});
+	for (unsigned i = 0; i < n->nirqs; i++) {
+		n->irqs[i].has_effective = false;
+		n->irqs[i].effective = NULL;
+	}
+	run();
+	assert_non_null(find(FIND_IRQS_STACKED));
+	assert_string_equal(find(FIND_IRQS_STACKED)->message,
+			    "eth0: IRQs of 2 queues land on CPU 0 while usable CPUs 2-3 have none");
+	/* and the other way round: where it landed, with no affinity read */
+	for (unsigned i = 0; i < n->nirqs; i++) {
+		n->irqs[i].has_effective = true;
+		n->irqs[i].effective = n->irqs[i].affinity;
+		n->irqs[i].has_affinity = false;
+		n->irqs[i].affinity = NULL;
+	}
+	run();
+	assert_non_null(find(FIND_IRQS_STACKED));
+}
+
+/* Fewer device queues than CPUs is the host's to fix only for a real device. */
+static void test_fewer_queues_real_device_only(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 1, 1, spread);
+	run();
+	assert_non_null(find(FIND_DEVICE_FEWER_QUEUES));
+	n->has_device = false; /* a virtual link: no host-side queue setting */
+	run();
+	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
+	n->has_device = true;
+	snprintf(n->kind, sizeof(n->kind), "veth");
+	run();
+	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
+}
+
+/* Channel counts unknown: said for a device with the kernel's words and errno, never for a virtual link. */
+static void test_channels_unknown(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 4, 4, spread);
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EPROTO};
+	snprintf(n->ch.errmsg, sizeof(n->ch.errmsg), "odd reply");
+	run();
+	assert_non_null(find(FIND_CHANNELS_UNKNOWN));
+	assert_string_equal(find(FIND_CHANNELS_UNKNOWN)->message,
+			    "eth0: channel counts unknown: odd reply (Protocol error)");
+	n->has_device = false;
+	run();
+	assert_null(find(FIND_CHANNELS_UNKNOWN));
+}
+
+/* One shared vector and no queue known: the host needs vectors for one queue at least. */
+static void test_shared_vector_no_queues(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	fx_init(&e.now, 2);
+	n = fx_nic(&e.now, "eth0", "virtio_net", 0, 0);
+	n->irq_shared = true;
+	run();
+	assert_non_null(find(FIND_IRQ_SHARED_VECTOR));
+	assert_non_null(strstr(find(FIND_IRQ_SHARED_VECTOR)->fix, "vectors=4"));
+	assert_int_equal(assess_worst(&e.a), SEV_WARNING);
+}
+
+/* The vectors asked of the host are for every queue the device could use, not only the active ones. */
+static void test_shared_vector_for_max_queues(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	fx_init(&e.now, 8);
+	n = fx_nic(&e.now, "eth0", "virtio_net", 2, 8);
+	n->irq_shared = true;
+	run();
+	assert_non_null(find(FIND_IRQ_SHARED_VECTOR));
+	assert_non_null(strstr(find(FIND_IRQ_SHARED_VECTOR)->fix, "vectors=18"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +417,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_cpu_thresholds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_host_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_admin_fix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stacking_affinity_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fewer_queues_real_device_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_vector_no_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_vector_for_max_queues, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
 }

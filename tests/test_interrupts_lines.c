@@ -174,7 +174,8 @@ static void test_level_edge_word(void **state)
 	static const char text[] = "CPU0 CPU1\n"
 				   "60: 1 2 GICv3 27 Edge  a  b\n"
 				   "61: 1 2 GICv3 27 Edgy  a  b\n"
-				   "62: 1 2 GICv3 27 Levels  a  b\n";
+				   "62: 1 2 GICv3 27 Levels  a  b\n"
+				   "63: 1 2 PCI-MSI 1-edge\tx  y  z\n"; /* one tab is one gap, not two */
 	struct irq_table t;
 	(void)state;
 
@@ -182,6 +183,26 @@ static void test_level_edge_word(void **state)
 	assert_string_equal(get(&t, 60)->name, "a  b");
 	assert_string_equal(get(&t, 61)->name, "b"); /* the last-gap fallback */
 	assert_string_equal(get(&t, 62)->name, "b");
+	assert_string_equal(get(&t, 63)->name, "z");
+	interrupts_free(&t);
+}
+
+/* Lines that are not numbered IRQs are skipped wherever they come, first ones included. */
+static void test_other_lines_first(void **state)
+{
+	static const char text[] = "CPU0 CPU1\n"
+				   "NMI: 1 2 Non-maskable interrupts\n"
+				   "ERR: 0\n"
+				   "4294967295: 1 2 X 1-edge  big\n"
+				   " 5: 3 4 X 1-edge  y\n"
+				   "LOC: 7 8 Local timer interrupts\n";
+	struct irq_table t;
+	(void)state;
+
+	assert_int_equal(parse_mem(text, sizeof(text) - 1, 0, &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.lines[0].irq, 5);
+	assert_true(t.lines[0].total == 7);
 	interrupts_free(&t);
 }
 
@@ -192,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_level_edge_word),
+		cmocka_unit_test(test_other_lines_first),
 	};
 	return cmocka_run_group_tests_name("interrupts_lines", tests, NULL, NULL);
 }

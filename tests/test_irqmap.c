@@ -457,6 +457,92 @@ static void test_vector_cap(void **state)
 	nic_free(&n);
 }
 
+/*
+ * eth9 on PCI function 0000:00:09.0 with the given MSI vectors and INTx
+ * line in sysfs (intx NULL: no irq file) and /proc/interrupts as given; a
+ * root of its own. Returns irqmap_by_names() on n, which the caller made.
+ */
+static int small_tree(const unsigned *msi, unsigned nmsi, const char *intx, const char *interrupts,
+		      struct mq_nic *n)
+{
+	char root[64] = "/tmp/mqirqmap.XXXXXX", p[256];
+	struct irq_table t;
+	FILE *f;
+	int r;
+
+	assert_non_null(mkdtemp(root));
+	mkdirs(p, sizeof(p), root, "/sys/0000:00:09.0/msi_irqs");
+	mkdirs(p, sizeof(p), root, "/sys/class/net/eth9");
+	snprintf(p, sizeof(p), "%s/sys/class/net/eth9/device", root);
+	assert_int_equal(symlink("../../../0000:00:09.0", p), 0);
+	for (unsigned i = 0; i < nmsi; i++) {
+		snprintf(p, sizeof(p), "%s/sys/0000:00:09.0/msi_irqs/%u", root, msi[i]);
+		assert_int_equal(close(open(p, O_WRONLY | O_CREAT, 0644)), 0);
+	}
+	if (intx) {
+		snprintf(p, sizeof(p), "%s/sys/0000:00:09.0/irq", root);
+		f = fopen(p, "w");
+		assert_non_null(f);
+		fputs(intx, f);
+		assert_int_equal(fclose(f), 0);
+	}
+	mkdirs(p, sizeof(p), root, "/proc");
+	snprintf(p, sizeof(p), "%s/proc/interrupts", root);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "           CPU0\n%s", interrupts);
+	assert_int_equal(fclose(f), 0);
+	sysfs_set_root(root);
+	t = table();
+	r = irqmap_by_names(n, &t);
+	interrupts_free(&t);
+	sysfs_set_root("");
+	assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	return r;
+}
+
+/* INTx line 0 in sysfs is "none" (no legacy interrupt), not the timer's IRQ 0. */
+static void test_intx_zero(void **state)
+{
+	struct mq_nic n = make_nic("eth9", "e1000", 1);
+	(void)state;
+
+	assert_int_equal(small_tree(NULL, 0, "0\n", "  0: 45 IO-APIC 2-edge timer\n", &n), 0);
+	assert_int_equal(n.nirqs, 0);
+	nic_free(&n);
+	n = make_nic("eth9", "e1000", 1);
+	/* a real line is the device's even when only another device's name is on it */
+	assert_int_equal(small_tree(NULL, 0, "11\n", "  0: 45 IO-APIC 2-edge timer\n"
+				    " 11: 7 IO-APIC 11-fasteoi uhci_hcd:usb1\n", &n), 1);
+	assert_int_equal(n.irqs[0].irq, 11);
+	nic_free(&n);
+}
+
+/*
+ * With the device's vectors in sysfs, those are its IRQs: a line named like
+ * its own that sysfs does not list is not taken. A NIC mapped again keeps
+ * nothing of the last mapping (its IRQ name prefix included).
+ */
+static void test_sysfs_vectors_only(void **state)
+{
+	struct mq_nic n = make_nic("eth9", "e1000", 1);
+	(void)state;
+
+	snprintf(n.irq_prefix, sizeof(n.irq_prefix), "virtio7");
+	assert_int_equal(small_tree((const unsigned[]){100}, 1, NULL,
+				    "100: 1 PCI-MSI 0-edge eth9\n101: 1 PCI-MSI 1-edge eth9\n", &n), 1);
+	assert_int_equal(n.irqs[0].irq, 100);
+	assert_string_equal(n.irq_prefix, "eth9");
+	nic_free(&n);
+	/* no device link (a virtual NIC now): no IRQs, and no prefix left from before */
+	n = make_nic("eth8", "", 0);
+	snprintf(n.irq_prefix, sizeof(n.irq_prefix), "virtio7");
+	assert_int_equal(small_tree(NULL, 0, NULL, "100: 1 PCI-MSI 0-edge eth8\n", &n), 0);
+	assert_int_equal(n.nirqs, 0);
+	assert_string_equal(n.irq_prefix, "");
+	nic_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_gve),      cmocka_unit_test(test_legacy),
 		cmocka_unit_test(test_xen),      cmocka_unit_test(test_vmxnet3),
 		cmocka_unit_test(test_mlx5),     cmocka_unit_test(test_vector_cap),
+		cmocka_unit_test(test_intx_zero), cmocka_unit_test(test_sysfs_vectors_only),
 	};
 	return cmocka_run_group_tests_name("irqmap", tests, NULL, NULL);
 }

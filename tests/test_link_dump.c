@@ -7,6 +7,10 @@
  * themselves are tests/test_linkparse.c's.
  */
 #include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,11 +21,16 @@
 
 #include <cmocka.h>
 #include <netlink/errno.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
 #include "probes/nl.h"
 #include "probes/probe.h"
+#include "probes/sysfs.h"
 
 static bool alloc_fails;
 
@@ -30,6 +39,60 @@ struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags);
 struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags)
 {
 	return alloc_fails ? NULL : __real_nlmsg_alloc_simple(type, flags);
+}
+
+/* The parser dump() installs, to hand it the stats replies of deliver[] (ifindex, rx_packets). */
+static nl_recvmsg_msg_cb_t valid_cb;
+static void *valid_arg;
+static int deliver[4][2];
+static unsigned ndeliver;
+
+int __real_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl_cb_kind kind,
+			       nl_recvmsg_msg_cb_t func, void *arg);
+int __wrap_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl_cb_kind kind,
+			       nl_recvmsg_msg_cb_t func, void *arg);
+int __wrap_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl_cb_kind kind,
+			       nl_recvmsg_msg_cb_t func, void *arg)
+{
+	if (type == NL_CB_VALID) {
+		valid_cb = kind == NL_CB_CUSTOM ? func : NULL;
+		valid_arg = arg;
+	}
+	return __real_nl_socket_modify_cb(sk, type, kind, func, arg);
+}
+
+static const char *deliver_names[3]; /* or these links (RTM_NEWLINK), ifindex 5, 6, ... */
+
+static void deliver_links(void)
+{
+	for (unsigned i = 0; valid_cb && i < 3 && deliver_names[i]; i++) {
+		struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = 5 + (int)i};
+		struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_MULTI);
+
+		assert_non_null(m);
+		assert_int_equal(nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
+		assert_int_equal(nla_put_string(m, IFLA_IFNAME, deliver_names[i]), 0);
+		valid_cb(m, valid_arg);
+		nlmsg_free(m);
+	}
+	memset(deliver_names, 0, sizeof(deliver_names));
+}
+
+static void deliver_stats(void)
+{
+	deliver_links();
+	for (unsigned i = 0; valid_cb && i < ndeliver; i++) {
+		struct if_stats_msg ifs = {.ifindex = (uint32_t)deliver[i][0]};
+		struct rtnl_link_stats64 st = {.rx_packets = (uint64_t)deliver[i][1], .tx_packets = 1};
+		struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWSTATS, NLM_F_MULTI);
+
+		assert_non_null(m);
+		assert_int_equal(nlmsg_append(m, &ifs, sizeof(ifs), NLMSG_ALIGNTO), 0);
+		assert_int_equal(nla_put(m, IFLA_STATS_LINK_64, sizeof(st), &st), 0);
+		valid_cb(m, valid_arg);
+		nlmsg_free(m);
+	}
+	ndeliver = 0;
 }
 
 static int replies[4]; /* what each nl_recvmsgs_default() returns, in order; then 0 */
@@ -52,6 +115,8 @@ int __wrap_nl_recvmsgs_default(struct nl_sock *sk)
 
 	(void)sk;
 	recvs++;
+	if (r == 0)
+		deliver_stats();
 	return r;
 }
 
@@ -144,10 +209,115 @@ static void test_stats_dump(void **state)
 	assert_int_equal(link_stats_dump(&nl, NULL), -EINVAL);
 }
 
+/* The dump's totals land on the NICs with their ifindex, in whatever order they come. */
+static void test_stats_dump_totals(void **state)
+{
+	struct mq_nic nics[3] = {{.ifindex = 2}, {.ifindex = 3}, {.ifindex = 4}};
+	struct mq_snapshot s = {.nics = nics, .nnics = 3};
+	static const int in_order[4][2] = {{2, 20}, {3, 30}, {4, 40}, {9, 90}};
+	static const int other[3][2] = {{4, 41}, {2, 21}, {3, 31}};
+	(void)state;
+
+	for (unsigned i = 0; i < 3; i++)
+		nics[i].rx_packets = MQ_NA;
+	script(0);
+	memcpy(deliver, in_order, sizeof(in_order));
+	ndeliver = 4; /* ifindex 9 is not one of ours */
+	assert_int_equal(link_stats_dump(&nl, &s), 3);
+	assert_true(nics[0].rx_packets == 20 && nics[1].rx_packets == 30 && nics[2].rx_packets == 40);
+	assert_true(nics[0].tx_packets == 1);
+	script(0);
+	memcpy(deliver, other, sizeof(other));
+	ndeliver = 3;
+	assert_int_equal(link_stats_dump(&nl, &s), 3);
+	assert_true(nics[0].rx_packets == 21 && nics[1].rx_packets == 31 && nics[2].rx_packets == 41);
+}
+
+/* One link by name: that one from the dump, not the first; none of that name is -ENODEV. */
+static void test_link_get_by_name(void **state)
+{
+	struct mq_nic nic;
+	(void)state;
+
+	script(0);
+	deliver_names[0] = "mqtest0";
+	deliver_names[1] = "mqtest1";
+	assert_int_equal(link_get(&nl, "mqtest1", &nic), 0);
+	assert_int_equal(nic.ifindex, 6);
+	assert_string_equal(nic.name, "mqtest1");
+	nic_free(&nic);
+	script(0);
+	deliver_names[0] = "mqtest0";
+	assert_int_equal(link_get(&nl, "mqtest1", &nic), -ENODEV);
+}
+
+static void put(const char *root, const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *c = path + strlen(root) + 1; (c = strchr(c, '/')); c++) {
+		*c = '\0';
+		mkdir(path, 0755);
+		*c = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
+/*
+ * Every listed link is completed from sysfs (a device? its NUMA node), the
+ * first as much as the last; its queues are read only for link_get, a list
+ * leaves them to the caller for the links it keeps.
+ */
+static void test_list_completes(void **state)
+{
+	char root[64] = "/tmp/mq-linkdump.XXXXXX";
+	struct mq_nic *nics = NULL, nic;
+	unsigned n = 0;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	put(root, "sys/class/net/mqtest0/device/numa_node", "1\n");
+	put(root, "sys/class/net/mqtest0/queues/rx-0/rps_cpus", "0\n");
+	put(root, "sys/class/net/mqtest1/queues/rx-0/rps_cpus", "0\n");
+	sysfs_set_root(root);
+	script(0);
+	deliver_names[0] = "mqtest0";
+	deliver_names[1] = "mqtest1";
+	assert_int_equal(link_list(&nl, &nics, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(nics[0].has_device && nics[0].numa_node == 1);
+	assert_false(nics[1].has_device);
+	assert_true(nics[0].nqueues == 0 && nics[1].nqueues == 0);
+	assert_string_equal(nics[0].errmsg, "");
+	free(nics);
+	script(0);
+	deliver_names[0] = "mqtest0";
+	assert_int_equal(link_get(&nl, "mqtest0", &nic), 0);
+	assert_true(nic.has_device && nic.nqueues == 1);
+	assert_string_equal(nic.errmsg, ""); /* read fine: nothing to say */
+	nic_free(&nic);
+	sysfs_set_root("");
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_dump_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_get_by_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_completes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_dump, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("link_dump", tests, NULL, NULL);

@@ -99,6 +99,12 @@ static void test_odd(void **state)
 	assert_int_equal(strlen(nic.name), IF_NAMESIZE - 1);
 	assert_int_equal(nic.mtu, 0);
 	assert_string_equal(nic.operstate, "unknown");
+	/* three bytes of a u32 are no MTU either (and the fourth is not read) */
+	nlh = link_msg(RTM_NEWLINK, 4);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	mnl_attr_put(nlh, IFLA_MTU, 3, (const char[4]){1, 2, 3, 4});
+	assert_int_equal(link_parse(nlh, &nic), 0);
+	assert_int_equal(nic.mtu, 0);
 	/* An attribute running past the message: refused, ret untouched. */
 	nlh = link_msg(RTM_NEWLINK, 5);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");

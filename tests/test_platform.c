@@ -36,8 +36,10 @@ static void test_clouds(void **state)
 		{"none", "", "", ""},
 		{"aws-nitro", "kvm", "aws", "Amazon EC2"},
 		{"aws-xen", "xen", "aws", "Xen"},
+		{"aws-board", "xen", "aws", ""}, /* only the board's vendor says so; Xen by its type */
 		{"xen", "xen", "", "Xen"},
 		{"gce", "kvm", "gce", "Google"},
+		{"gce-product", "kvm", "gce", ""}, /* the product name alone */
 		{"azure", "hyperv", "azure", "Microsoft Corporation"},
 		{"hyperv", "hyperv", "", "Microsoft Corporation"},
 		{"vmware", "vmware", "", "VMware, Inc."},
@@ -76,6 +78,7 @@ static void test_irqbalance(void **state)
 	/* Two matching processes: the lowest pid. "irqbalancer" is not irqbalance. */
 	assert_int_equal(probe("aws-nitro").irqbalance_pid, 812);
 	assert_int_equal(probe("none").irqbalance_pid, 0);
+	assert_int_equal(probe("irqbalance-pid").irqbalance_pid, 19); /* the lowest of two */
 	assert_int_equal(probe("gce").irqbalance_pid, 0); /* no /proc at all */
 }
 
@@ -142,6 +145,7 @@ static void test_irqbalance_cmdline(void **state)
 	assert_string_equal(p.irqbalance_policy, "");
 	/* "--" ends the options; a lone "-" and non-options are skipped */
 	assert_string_equal(PARSE("irqbalance\0-\0x\0--\0-l/s\0").irqbalance_policy, "");
+	assert_string_equal(PARSE("irqbalance\0xl/t\0").irqbalance_policy, ""); /* not "-l/t" */
 	/* a missing argument at the end */
 	assert_string_equal(PARSE("irqbalance\0--policyscript\0").irqbalance_policy, "");
 	/* --banirq and -i, repeatable; strtoull's reading: digits then anything */
@@ -177,11 +181,47 @@ static void test_irqbalance_cmdline(void **state)
 	assert_int_equal(platform_parse_irqbalance_cmdline(NULL, 0, &p), -EINVAL);
 }
 
+/* The real instruction: under a hypervisor (CPUID.1 bit 31) its leaf answers, one past the basic ones. */
+static void test_cpuid_native(void **state)
+{
+	uint32_t r[4] = {0};
+	char line[512], vendor[13] = "", *v;
+	bool hv_flag = false;
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	(void)state;
+
+	/* x86: leaf 0 is the vendor, leaf 1 bit 31 the flag /proc/cpuinfo calls "hypervisor" */
+	while (f && fgets(line, sizeof(line), f))
+		if (!vendor[0] && strncmp(line, "vendor_id", 9) == 0 && (v = strchr(line, ':')))
+			sscanf(v + 1, "%12s", vendor);
+		else if (strncmp(line, "flags", 5) == 0 && strstr(line, " hypervisor"))
+			hv_flag = true;
+	if (f)
+		fclose(f);
+	if (vendor[0]) { /* x86 */
+		char got[13];
+
+		assert_true(platform_cpuid_native(0, r));
+		memcpy(got, &r[1], 4), memcpy(got + 4, &r[3], 4), memcpy(got + 8, &r[2], 4);
+		got[12] = '\0';
+		assert_string_equal(got, vendor);
+		assert_true(platform_cpuid_native(1, r));
+		assert_int_equal(!!(r[2] & (1U << 31)), hv_flag);
+	}
+	if (!platform_cpuid_native(1, r) || !(r[2] & (1U << 31))) {
+		print_message("[  SKIP    ] no hypervisor bit (bare metal or not x86): nothing to ask\n");
+		skip();
+	}
+	memset(r, 0, sizeof(r));
+	assert_true(platform_cpuid_native(0x40000000U, r));
+	assert_true(r[1] || r[2] || r[3]);
+}
+
 /* ---- CPUID, injected ---------------------------------------------------- */
 
 /* The fake CPU: leaf 1's hypervisor bit and the signatures at 0x40000000/0x100. */
 static struct {
-	bool x86, hv_bit;
+	bool x86, hv_bit, fail_second; /* fail_second: leaf 0x40000100 fills regs, answers false */
 	char sig[13], sig2[13];
 	unsigned calls;
 } fake;
@@ -194,6 +234,10 @@ static bool fake_cpuid(uint32_t leaf, uint32_t regs[4])
 	if (!fake.x86)
 		return false;
 	memset(regs, 0, 4 * sizeof(*regs));
+	if (fake.fail_second && leaf == 0x40000100U) {
+		memcpy(&regs[1], "KVMKVMKVM\0\0\0", 12);
+		return false;
+	}
 	if (leaf == 1) {
 		regs[2] = fake.hv_bit ? 1U << 31 : 0;
 		return true;
@@ -258,6 +302,15 @@ static void test_cpuid_signatures(void **state)
 	set_fake(true, "Microsoft Hv", 12, "XenVMMXenVMM");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "xen");
+	/* only Hyper-V's leaf is followed: Xen's own is the answer */
+	set_fake(true, "XenVMMXenVMM", 12, "KVMKVMKVM");
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "xen");
+	/* a leaf that is not answered: whatever it left in the registers is not read */
+	set_fake(true, "Microsoft Hv", 12, NULL);
+	fake.fail_second = true;
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "hyperv");
 	set_fake(true, "Microsoft Hv", 12, "garbage");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "hyperv");
@@ -338,7 +391,7 @@ static void test_containers(void **state)
 		const char *dir, *container, *src;
 	} cases[] = {
 		{"ctr-nspawn", "systemd-nspawn", "/run/systemd/container"},
-		{"ctr-odd", "weird", "/run/systemd/container"},
+		{"ctr-odd", "Weird-A_1.x", "/run/systemd/container"}, /* up to the first odd character */
 		{"ctr-hostmgr", "podman", "/run/host/container-manager"},
 		{"ctr-environ", "lxc", "/proc/1/environ"},
 		{"ctr-environ-other", "", ""},
@@ -415,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_signatures),
 		cmocka_unit_test(test_hypervisor_sources),
 		cmocka_unit_test(test_containers),
+		cmocka_unit_test(test_cpuid_native),
 		cmocka_unit_test(test_environ_limit),
 	};
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);

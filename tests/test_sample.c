@@ -122,6 +122,23 @@ static void test_sample(void **state)
 	fx_free(&s);
 }
 
+/* The sysfs totals alone: a negative number is no count; any value read is success. */
+static void test_link_stats_read(void **state)
+{
+	struct mq_nic n = {0};
+	(void)state;
+
+	snprintf(n.name, sizeof(n.name), "eth0");
+	assert_int_equal(link_stats_read(&n), -ENOENT);
+	assert_true(n.rx_packets == MQ_NA && n.tx_dropped == MQ_NA);
+	stats("eth0", (const char *const[]){"-5\n", "-\n", NULL, NULL, NULL, NULL});
+	assert_int_equal(link_stats_read(&n), -EINVAL);
+	assert_true(n.rx_packets == MQ_NA && n.tx_packets == MQ_NA);
+	stats("eth0", (const char *const[]){NULL, NULL, NULL, NULL, NULL, "3\n"});
+	assert_int_equal(link_stats_read(&n), 0);
+	assert_true(n.tx_dropped == 3 && n.rx_packets == MQ_NA);
+}
+
 /* With the files kept open (the daemon's refresh), /proc/interrupts is read through its descriptor. */
 static void test_sample_kept_open(void **state)
 {
@@ -156,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_kept_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_stats_read, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }

@@ -255,6 +255,7 @@ static void test_paths(void **state)
 {
 	char buf[64], big[200];
 	int saved;
+	long v;
 	(void)state;
 
 	sysfs_set_root("/a/b//");
@@ -277,6 +278,10 @@ static void test_paths(void **state)
 	assert_string_equal(buf, "/proc/x");
 	sysfs_set_root(NULL);
 	assert_int_equal(sysfs_path(buf, sizeof(buf), "/proc"), 5);
+	sysfs_set_root("/"); /* the real root is no prefix */
+	assert_string_equal(sysfs_root(), "");
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/proc/sys/kernel/ostype"), 5);
+	assert_string_equal(buf, "Linux");
 
 	/* With stdin closed, 0 is the descriptor a lookup gets: it is one all the same. */
 	sysfs_set_root(root);
@@ -286,6 +291,8 @@ static void test_paths(void **state)
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/mtu"), 1);
 	assert_int_equal(sysfs_exists("/sys/class/net/eth0/nope"), 0);
 	assert_int_equal(sysfs_write("9000", "/sys/class/net/eth0/mtu"), 0); /* written on fd 0 */
+	assert_int_equal(sysfs_read_long(&v, "/sys/class/net/eth0/mtu"), 0); /* read on fd 0 */
+	assert_int_equal(v, 9000);
 	assert_int_equal(dup2(saved, 0), 0);
 	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), 4);
 	assert_string_equal(buf, "9000");
@@ -299,6 +306,68 @@ static void test_paths(void **state)
 	/* "../../../..", 11 bytes: a reply that fills the room may be cut, so one byte more is asked */
 	assert_int_equal(sysfs_readlink(buf, 12, "/sys/class/net/evil"), -ENAMETOOLONG);
 	assert_int_equal(sysfs_readlink(buf, 13, "/sys/class/net/evil"), 11);
+	/* a value longer than the buffer is refused, not cut: "1500" does not fit in 3 */
+	assert_int_equal(sysfs_read(buf, 3, "/sys/class/net/eth0/mtu"), -EFBIG);
+	assert_int_equal(sysfs_read(buf, 6, "/sys/class/net/eth0/mtu"), 4); /* with its newline */
+	/* not a link: the kernel's answer, not "too long" */
+	assert_int_equal(sysfs_readlink(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), -EINVAL);
+	/* a number longer than any long fills the buffer exactly: refused, nothing written past it */
+	{
+		char p[512];
+
+		memset(big, '1', sizeof(big) - 1);
+		at(p, sizeof(p), "sys/devices/virtual/net/eth0/big");
+		put_file(p, big);
+		assert_int_equal(sysfs_read_long(&v, "/sys/class/net/eth0/big"), -EINVAL);
+		unlink(p);
+	}
+}
+
+/* Setting the root again closes the old one's descriptor, whatever its number. */
+static void test_root_again(void **state)
+{
+	int saved, a, b;
+	(void)state;
+
+	saved = dup(0);
+	assert_true(saved > 0);
+	close(0);
+	sysfs_set_root(root); /* its descriptor is 0 now */
+	a = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(a > 0);
+	close(a);
+	sysfs_set_root(root);
+	sysfs_set_root(root);
+	b = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	close(b);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	sysfs_set_root(root);
+	assert_int_equal(a, b); /* nothing leaked */
+}
+
+/*
+ * A missing file is an answer of openat2, not a sign it is gone: the next
+ * lookup still has the kernel check it, which refuses even an absolute link
+ * into the tree (the fallback, racy, would follow it).
+ */
+static void test_openat2_kept(void **state)
+{
+	char p[512], target[512], buf[16];
+	(void)state;
+
+	if (syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0) < 0 && errno == ENOSYS) {
+		print_message("[  SKIP    ] no openat2 in this kernel\n");
+		skip();
+	}
+	at(target, sizeof(target), "sys/devices/virtual/net/eth0/mtu");
+	at(p, sizeof(p), "sys/abs-mtu");
+	assert_int_equal(symlink(target, p), 0);
+	sysfs_set_root(root);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/nosuch"), -ENOENT);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/abs-mtu"), -EXDEV);
+	assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), 4);
+	unlink(p);
 }
 
 int main(void)
@@ -307,6 +376,8 @@ int main(void)
 		cmocka_unit_test(test_confined),
 		cmocka_unit_test(test_fallback_without_openat2),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_root_again),
+		cmocka_unit_test(test_openat2_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
