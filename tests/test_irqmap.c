@@ -534,6 +534,12 @@ static void test_sysfs_vectors_only(void **state)
 	assert_int_equal(n.irqs[0].irq, 100);
 	assert_string_equal(n.irq_prefix, "eth9");
 	nic_free(&n);
+	/* MSI vectors found: the legacy INTx line the device also lists is not one of its IRQs */
+	n = make_nic("eth9", "e1000", 1);
+	assert_int_equal(small_tree((const unsigned[]){100}, 1, "11\n",
+				    "100: 1 PCI-MSI 0-edge eth9\n 11: 7 IO-APIC 11-fasteoi eth9\n", &n), 1);
+	assert_int_equal(n.irqs[0].irq, 100);
+	nic_free(&n);
 	/* no device link (a virtual NIC now): no IRQs, and no prefix left from before */
 	n = make_nic("eth8", "", 0);
 	snprintf(n.irq_prefix, sizeof(n.irq_prefix), "virtio7");

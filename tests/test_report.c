@@ -410,6 +410,19 @@ static void test_wrap(void **state)
 	assert_non_null(strstr(text, "fix: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx word"));
 	free(text);
 	assessment_free(&a);
+
+	/* a word that ends exactly at column 100 stays on its line; one more column wraps */
+	memset(fd.fix, 0, sizeof(fd.fix));
+	memset(fd.message, 0, sizeof(fd.message));
+	memset(fd.message, 'y', 87);
+	strcat(fd.message, " x yy");
+	fx_assess(&a, &now, NULL, NULL);
+	fx_findings(&a, &fd, 1);
+	text = render(&in);
+	assert_non_null(strstr(text, "  info     yyyy"));
+	assert_non_null(strstr(text, "yyy x\n           yy\n"));
+	free(text);
+	assessment_free(&a);
 	fx_free(&now);
 }
 

@@ -125,6 +125,22 @@ static void test_replace(void **state)
 	assert_int_equal(count_entries(d->path), 1); /* no temporary file left behind */
 }
 
+/* "." is skipped, ".." climbs: the file lands where the path says. */
+static void test_dot_components(void **state)
+{
+	struct dir *d = *state;
+	char err[256], path[256], buf[64];
+
+	snprintf(path, sizeof(path), "%s/sub", d->path);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/./sub/../mqbalance.prom", d->path);
+	assert_int_equal(textfile_write(path, render_text, "dots 1\n", err, sizeof(err)), 0);
+	read_file(d->file, buf, sizeof(buf));
+	assert_string_equal(buf, "dots 1\n");
+	snprintf(path, sizeof(path), "%s/sub", d->path);
+	assert_int_equal(count_entries(path), 0);
+}
+
 static void test_render_failure_keeps_old(void **state)
 {
 	struct dir *d = *state;
@@ -386,6 +402,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dot_components, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_failure_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_under_umask, setup, teardown),
