@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <setjmp.h>
@@ -25,6 +24,7 @@
 #include "agent/apply.h"
 #include "probes/sysfs.h"
 #include "tests/snapbuild.h"
+#include "tests/tmptree.h"
 
 /* ---- the fake kernel ---------------------------------------------------------- */
 
@@ -44,17 +44,9 @@ static struct {
 int __real_sysfs_write(const char *val, const char *fmt, ...);
 int __wrap_sysfs_write(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void rm_rf(const char *path)
 {
-	assert_int_equal(nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmptree_rm(path), 0);
 }
 
 static void nic_dir_remove(const char *ifname)

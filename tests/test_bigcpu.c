@@ -29,6 +29,7 @@
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 #include "tests/memcount.h"
+#include "tests/tmptree.h"
 
 #define QUEUES 4
 
@@ -219,12 +220,6 @@ static int copy_one(const char *p, const struct stat *st, int flag, struct FTW *
 	return in < 0 || out < 0;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st, (void)flag, (void)f;
-	return remove(p);
-}
-
 static void test_apply_8192(void **state)
 {
 	char src[4096], buf[64];
@@ -263,7 +258,7 @@ static void test_apply_8192(void **state)
 	snapshot_free(&s);
 	irq_memory_free(&mem);
 	sysfs_set_root("");
-	nftw(copy_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm(copy_root);
 }
 
 /* ---- memory ------------------------------------------------------------------ */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Reading the configuration (agent/config_file.c): the main file, its drop-ins, what is refused. */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include "agent/config_file.h"
 #include "agent/log.h"
 #include "core/config.h"
+#include "tests/tmptree.h"
 
 static char dir[64];
 
@@ -30,18 +30,10 @@ static int mkdir_tmp(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int rm_tmp(void **state)
 {
 	(void)state;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tmptree_rm(dir);
 }
 
 static const char *at(char *buf, size_t len, const char *name)

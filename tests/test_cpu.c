@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +12,7 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static void use_case(const char *name)
 {
@@ -178,24 +178,9 @@ static char tree[256];
 static void put(const char *rel, const char *text)
 {
 	char path[512];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/sys/devices/system/%s", tree, rel);
-	for (char *p = path + strlen(tree) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
+	assert_int_equal(tmptree_put(path, strlen(tree) + 1, text), 0);
 }
 
 static void tree_new(void)
@@ -212,7 +197,7 @@ static int tree_gone(void **state)
 {
 	(void)state;
 	if (tree[0])
-		nftw(tree, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		tmptree_rm(tree);
 	tree[0] = '\0';
 	return 0;
 }
@@ -222,7 +207,7 @@ static void tree_rm(const char *rel)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/sys/devices/system/%s", tree, rel);
-	assert_int_equal(nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmptree_rm(path), 0);
 }
 
 static void link_node(unsigned cpu, unsigned node)

@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
@@ -45,6 +44,7 @@
 #include "probes/sysfs.h"
 #include "probes/uapi.h"
 #include "tests/snapbuild.h"
+#include "tests/tmptree.h"
 
 /* Sets of items being built; plan_push_item() copies them into the plan. */
 static struct cpuset_pool item_sets;
@@ -269,14 +269,6 @@ static size_t put_qstat(char *buf, unsigned q, uint64_t v, uint16_t flags)
 
 static char root[64];
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void put(const char *val, const char *rel)
 {
 	char p[PATH_MAX];
@@ -329,7 +321,7 @@ static int teardown(void **state)
 	memset(&F, 0, sizeof(F));
 	F.rm_fd = -1;
 	sysfs_set_root("");
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm(root);
 	cpuset_pool_free(&item_sets);
 	return 0;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +14,7 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static void use_case(const char *name)
 {
@@ -387,14 +387,6 @@ static void test_mlx5(void **state)
 	interrupts_free(&t);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* mkdir -p of root/sub */
 static void mkdirs(char *p, size_t len, const char *root, const char *sub)
 {
@@ -442,7 +434,7 @@ static int many_vectors(unsigned nvec, struct mq_nic *n)
 	r = irqmap_by_names(n, &t);
 	interrupts_free(&t);
 	sysfs_set_root("");
-	assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmptree_rm(root), 0);
 	return r;
 }
 
@@ -497,7 +489,7 @@ static int small_tree(const unsigned *msi, unsigned nmsi, const char *intx, cons
 	r = irqmap_by_names(n, &t);
 	interrupts_free(&t);
 	sysfs_set_root("");
-	assert_int_equal(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmptree_rm(root), 0);
 	return r;
 }
 

@@ -7,7 +7,6 @@
  * themselves are tests/test_linkparse.c's.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -31,6 +30,7 @@
 #include "probes/nl.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static bool alloc_fails;
 
@@ -254,24 +254,9 @@ static void test_link_get_by_name(void **state)
 static void put(const char *root, const char *rel, const char *text)
 {
 	char path[256];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *c = path + strlen(root) + 1; (c = strchr(c, '/')); c++) {
-		*c = '\0';
-		mkdir(path, 0755);
-		*c = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
+	assert_int_equal(tmptree_put(path, strlen(root) + 1, text), 0);
 }
 
 /*
@@ -308,7 +293,7 @@ static void test_list_completes(void **state)
 	assert_string_equal(nic.errmsg, ""); /* read fine: nothing to say */
 	nic_free(&nic);
 	sysfs_set_root("");
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm(root);
 }
 
 int main(void)

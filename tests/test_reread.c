@@ -2,7 +2,6 @@
 /* probes/reread.c: files kept open and read again from the start, through the sysfs root. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static char root[] = "/tmp/mqreread.XXXXXX";
 
@@ -49,14 +49,6 @@ static void dirs(const char *rel)
 	mkdir(p, 0755);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -71,7 +63,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	sysfs_set_root("");
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm(root);
 	memcpy(root + strlen(root) - 6, "XXXXXX", 6);
 	return 0;
 }

@@ -6,7 +6,6 @@
  * is missing is unknown (MQ_NA), never 0 or the old value.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,30 +20,16 @@
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 #include "tests/fixture_snapshot.h"
+#include "tests/tmptree.h"
 
 static char root[64];
 
 static void put(const char *rel, const char *text)
 {
 	char path[512];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
+	assert_int_equal(tmptree_put(path, strlen(root) + 1, text), 0);
 }
 
 static int setup(void **state)
@@ -61,7 +46,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	sysfs_set_root("");
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm(root);
 	return 0;
 }
 

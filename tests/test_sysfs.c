@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -31,6 +30,7 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static char top[64], root[128], outside[128];
 static bool have_device;
@@ -114,17 +114,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st, (void)flag, (void)f;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
 	sysfs_set_root("");
-	nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_rm(top);
 	return 0;
 }
 

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,6 +21,7 @@
 #include <cmocka.h>
 
 #include "agent/textfile.h"
+#include "tests/tmptree.h"
 
 static unsigned fsyncs;
 static bool fail_next_close; /* the close of the next file synced fails with EIO (NFS can) */
@@ -65,19 +65,11 @@ static int setup(void **state)
 	return mkdtemp(top) ? 0 : -1;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
 	textfile_dir_close(&kept);
-	return nftw(top, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	return tmptree_rm(top);
 }
 
 static int render_text(FILE *f, void *arg)
