@@ -280,6 +280,10 @@ out:
 	if (l.have_now)
 		snapshot_free(&l.now);
 	close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	/*
+	 * The signals stay blocked: the process ends next, and a second SIGINT
+	 * (timeout(1) and a terminal's ^C reach the process and its group) must
+	 * not turn the clean end of a watch into death by that signal.
+	 */
 	return r < 0 ? r : 0;
 }
