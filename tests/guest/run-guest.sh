@@ -162,7 +162,7 @@ qemu=(ip netns exec "$ns" qemu-system-x86_64
 	-kernel "$kernel" -initrd "$tmp/initrd"
 	-append "console=ttyS0 panic=-1 quiet mq.scenario=$name mq.label=$label mq.nics=$i ${append} ${MQ_GUEST_APPEND:-}"
 	"${qargs[@]}")
-run_qemu "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
+boot_guest "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
 
 # Relay the guest's TAP lines with the kernel in front.
 tr -d '\r' < "$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"

@@ -294,7 +294,7 @@ qemu=(ip netns exec "$ns" qemu-system-x86_64
 	-drive "file=$image,if=virtio,format=raw,snapshot=on,cache=unsafe"
 	-append "console=ttyS0 panic=-1 quiet systemd.firstboot=off systemd.show_status=1 net.ifnames=0"
 	"${qargs[@]}")
-run_qemu "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
+boot_guest "$interactive" "$timeout" "$tmp/qemu.out" "${qemu[@]}"
 
 say ok "$ok_install"
 tr -d '\r' <"$tmp/tap" | sed -nE "s/^(ok|not ok|skip) - /\1 - [$label] /p"
