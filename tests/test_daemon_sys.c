@@ -242,6 +242,29 @@ static void test_lock(void **state)
 	assert_int_equal(lock_take("apply", &pid, holder, sizeof(holder), err, sizeof(err)), -EWOULDBLOCK);
 	assert_int_equal(pid, getpid());
 	assert_string_equal(holder, "daemon");
+	/* What another program left in the lock: a line longer than the
+	 * reader's buffer, garbage, a PID beyond pid_t. Never more than the
+	 * buffer read, the holder cut to fit, a PID only when it is one. */
+	static const struct {
+		const char *text, *holder;
+		pid_t pid;
+	} left[] = {
+		{"4321 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+		 "xxxxxxxxxxxxxxxxxxx", 4321},
+		{"4321 daemon", "daemon", 4321},
+		{"what", "", 0},
+		{"99999999999 daemon\n", "daemon", 0},
+		{"-7 apply\n", "apply", 0},
+		{"", "", 0},
+	};
+	for (size_t i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		assert_int_equal(ftruncate(fd, 0), 0);
+		assert_int_equal(pwrite(fd, left[i].text, strlen(left[i].text), 0), (ssize_t)strlen(left[i].text));
+		pid = -1;
+		assert_int_equal(lock_take("apply", &pid, holder, 20, err, sizeof(err)), -EWOULDBLOCK);
+		assert_int_equal(pid, left[i].pid);
+		assert_string_equal(holder, left[i].holder);
+	}
 	close(fd);
 	unsetenv("MQBALANCE_RUN_DIR");
 	assert_int_equal(unlink(path), 0);

@@ -24,6 +24,7 @@
 #include <libmnl/libmnl.h>
 
 #include "probes/monitor.h"
+#include "tests/guard.h"
 
 #define FAMILY 42
 
@@ -220,9 +221,12 @@ static void test_uevent_parse(void **state)
 	assert_int_equal(monitor_uevent_parse("libudev\0\xfe\xed", 10, &e), 0);
 	assert_int_equal(monitor_uevent_parse("", 0, &e), -EINVAL);
 	assert_int_equal(monitor_uevent_parse("garbage", 7, &e), -EINVAL);
-	/* Every prefix of a real message: never read past the end, never crash. */
+	/* "libudev" without its NUL is not udev's header: nothing past it is read */
+	assert_int_equal(monitor_uevent_parse(guarded("libudev", 7), 7, &e), -EINVAL);
+	/* Every prefix of a real message, each ending at an unmapped page:
+	 * never read past the end, never crash. */
 	for (size_t n = 0; n < sizeof(offline); n++)
-		monitor_uevent_parse(offline, n, &e);
+		monitor_uevent_parse(guarded(offline, n), n, &e);
 }
 
 struct got {
@@ -312,6 +316,7 @@ static void test_recv(void **state)
 
 	monitor_init(&m, NULL);
 	assert_int_equal(monitor_recv(&m, MON_RTNL, buf.b, sizeof(buf.b)), -EBADF);
+	assert_int_equal(monitor_recv(&m, _MON_SRC_MAX, buf.b, sizeof(buf.b)), -EBADF);
 	assert_int_equal(monitor_open(&m, MON_RTNL), -EOPNOTSUPP); /* no struct mq_nl: adopt only */
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp), 0);
 	monitor_adopt(&m, MON_UEVENT, sp[1]);
