@@ -211,6 +211,31 @@ static void test_signals(void **state)
 	assert_int_equal(sigismember(&cur, SIGUSR2), 0);
 }
 
+/* Standard input closed (a daemon started with <&-): the signalfd is fd 0, and still read. */
+static void test_signals_on_fd0(void **state)
+{
+	struct mq_loop *l;
+	struct counter c;
+	struct guard g = {.until = loop_now_ms() + 2000};
+	int saved = dup(STDIN_FILENO);
+	(void)state;
+
+	assert_true(saved >= 0);
+	assert_int_equal(loop_new(&l), 0);
+	close(STDIN_FILENO);
+	counter_init(&c, 1, 4);
+	assert_true(loop_add_signal(l, SIGUSR1, on_signal, &c) >= 0);
+	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD), FD_CLOEXEC); /* the signalfd */
+	loop_set_prepare(l, prepare_guard, &g);
+	raise(SIGUSR1);
+	assert_int_equal(loop_run(l), 4);
+	assert_int_equal(c.last_signo, SIGUSR1);
+	loop_free(l);
+	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD), -1); /* closed with the loop */
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+
 static uint64_t prepare_twice(struct mq_loop *l, uint64_t now, void *ctx)
 {
 	struct guard *g = ctx;
@@ -316,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_fds_own_context),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_signals_on_fd0),
 		cmocka_unit_test(test_prepare_deadline),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_out_of_descriptors),
