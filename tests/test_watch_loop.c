@@ -38,6 +38,7 @@ struct step {
 	ssize_t recv[3];     /* what monitor_recv() returns on it, then -EAGAIN */
 	unsigned messages;   /* or this many messages of 48 bytes */
 	int key;             /* a key pressed (EOF: stdin closed) */
+	int err;             /* poll() fails with this errno instead */
 };
 
 static struct {
@@ -251,6 +252,10 @@ int __wrap_poll(struct pollfd *p, nfds_t n, int timeout)
 	st = &f.steps[f.polls++];
 	f.nrecv = 0;
 	f.ms += st->advance_ms < 0 ? timeout : st->advance_ms;
+	if (st->err) {
+		errno = st->err;
+		return -1;
+	}
 	for (nfds_t i = 0; i < n; i++)
 		p[i].revents = 0;
 	if (st->signo) {
@@ -410,6 +415,8 @@ static void test_events(void **state)
 	assert_int_equal(f.timeouts[0], 1000);
 	assert_int_equal(f.timeouts[1], 700);
 	assert_int_equal(f.timeouts[3], 900);
+	/* a probe after a probe still has the one before: rates in every frame but the first */
+	assert_int_equal(count_of(text, "  every 0.0 s  q quits\n"), 1);
 	free(text);
 }
 
@@ -442,10 +449,12 @@ static void test_probe_fails(void **state)
 	(void)state;
 
 	f.take_err[0] = -EACCES;
+	f.nsteps = 1; /* an interval it must not wait for */
 	text = run(1.0, &r);
 	assert_int_equal(r, -EACCES);
 	assert_string_equal(text, "");
 	assert_int_equal(f.polls, 0);
+	assert_int_equal(f.takes, 1);
 	free(text);
 
 	setup(NULL);
@@ -455,6 +464,23 @@ static void test_probe_fails(void **state)
 	assert_int_equal(r, -EIO);
 	assert_int_equal(f.polls, 2);
 	assert_int_equal(count_of(text, "mqbalance --watch  "), 2);
+	free(text);
+}
+
+/* poll() interrupted: waits again; failing otherwise: the end, with its error. */
+static void test_poll_fails(void **state)
+{
+	char *text;
+	int r;
+	(void)state;
+
+	f.steps[0] = (struct step){.advance_ms = 0, .src = -1, .err = EINTR};
+	f.steps[1] = (struct step){.advance_ms = 0, .src = -1, .err = ENOMEM};
+	f.nsteps = 3;
+	text = run(1.0, &r);
+	assert_int_equal(r, -ENOMEM);
+	assert_int_equal(f.polls, 2);
+	assert_int_equal(count_of(text, "mqbalance --watch  "), 1);
 	free(text);
 }
 
@@ -542,6 +568,7 @@ int main(void)
 		cmocka_unit_test_setup(test_events, setup),
 		cmocka_unit_test_setup(test_winch_and_late, setup),
 		cmocka_unit_test_setup(test_probe_fails, setup),
+		cmocka_unit_test_setup(test_poll_fails, setup),
 		cmocka_unit_test_setup(test_drain_bounded, setup),
 		cmocka_unit_test_setup(test_terminal, setup),
 	};
