@@ -18,6 +18,18 @@
 #include "agent/owned.h"
 #include "tests/fixture_snapshot.h"
 
+/* tests/test_owned.mk: the code under test allocates through here; the Nth allocation fails on cue. */
+void *__real_malloc(size_t n);
+void *__wrap_malloc(size_t n);
+static unsigned alloc_fail_at, allocs; /* 1-based, 0: off */
+
+void *__wrap_malloc(size_t n)
+{
+	if (alloc_fail_at && ++allocs == alloc_fail_at)
+		return NULL;
+	return __real_malloc(n);
+}
+
 struct env {
 	struct mq_snapshot s;
 	struct mq_config cfg;
@@ -191,6 +203,18 @@ static void test_write(void **state)
 	assert_true(fresh.known);
 	assert_int_equal(fresh.n, 2);
 	owned_irqs_free(&fresh);
+	/* ... our words and more after them: rewritten */
+	{
+		FILE *fp = fopen(e->path, "w");
+
+		assert_non_null(fp);
+		fputs("25\n26\n27\n", fp);
+		fclose(fp);
+	}
+	assert_int_equal(write_owned(e, &fresh, err, sizeof(err)), 1);
+	read_file(e->path, buf, sizeof(buf));
+	assert_string_equal(buf, "25\n26\n");
+	owned_irqs_free(&fresh);
 	/* ... or something else there: rewritten */
 	e->cfg.nsections = 0;
 	assert_int_equal(write_owned(e, &fresh, err, sizeof(err)), 1);
@@ -250,6 +274,46 @@ static void test_write_fails(void **state)
 	}
 }
 
+/* Each allocation failing in turn: -ENOMEM said and last untouched, or the file written anyway. */
+static void test_write_enomem(void **state)
+{
+	struct env *e = *state;
+	struct owned_irqs last = {0};
+	struct mq_assessment a;
+	char buf[256], err[256];
+	unsigned enomem = 0;
+	int r;
+
+	fx_assess(&a, &e->s, NULL, &e->cfg);
+	for (unsigned k = 1;; k++) {
+		allocs = 0;
+		alloc_fail_at = k;
+		r = owned_irqs_write(e->path, &a, &last, err, sizeof(err));
+		alloc_fail_at = 0;
+		if (allocs < k) { /* none failed: done */
+			assert_int_equal(r, 1);
+			break;
+		}
+		if (r < 0) {
+			assert_int_equal(r, -ENOMEM);
+			assert_non_null(strstr(err, e->path));
+			assert_non_null(strstr(err, strerror(ENOMEM)));
+			assert_false(last.known);
+			enomem++;
+			continue;
+		}
+		/* only the comparison with the file there could not be made: written */
+		assert_int_equal(r, 1);
+		read_file(e->path, buf, sizeof(buf));
+		assert_string_equal(buf, "25\n26\n41\n42\n43\n44\n45\n46\n47\n48\n");
+		owned_irqs_free(&last);
+		unlink(e->path);
+	}
+	assert_true(enomem >= 2); /* the set, and the text of the file */
+	owned_irqs_free(&last);
+	assessment_free(&a);
+}
+
 /* SIGHUP only to an irqbalance that runs our policy script. */
 static void test_tell_irqbalance(void **state)
 {
@@ -282,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_owned_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_enomem, setup, teardown),
 		cmocka_unit_test(test_tell_irqbalance),
 	};
 
