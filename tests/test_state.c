@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The way back: record before an apply, the text form both ways, the revert plan. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -444,6 +445,44 @@ static void test_load_read_faults(void **state)
 	snap_free(&s);
 }
 
+/* A state file that is no regular file, or larger than 8 MiB, is refused before it is read. */
+static void test_load_not_usable(void **state)
+{
+	char dir[] = "/tmp/mq-state.XXXXXX", path[64], want[128], err[256];
+	char *old = getenv("MQBALANCE_STATE_DIR");
+	struct mq_state st;
+	int fd;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	old = old ? strdup(old) : NULL;
+	setenv("MQBALANCE_STATE_DIR", dir, 1);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(state_file_load(&st, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	assert_string_equal(err, want);
+	assert_int_equal(rmdir(path), 0);
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 8 << 20), 0); /* sparse: no 8 MiB written */
+	assert_int_equal(state_file_load(&st, err, sizeof(err)), -EINVAL); /* read: the parser refuses */
+	assert_null(strstr(err, strerror(EFBIG)));
+	assert_int_equal(ftruncate(fd, (8 << 20) + 1), 0);
+	close(fd);
+	assert_int_equal(state_file_load(&st, err, sizeof(err)), -EFBIG);
+	snprintf(want, sizeof(want), "%s: %s", path, strerror(EFBIG));
+	assert_string_equal(err, want);
+	unlink(path);
+	rmdir(dir);
+	if (old)
+		setenv("MQBALANCE_STATE_DIR", old, 1);
+	else
+		unsetenv("MQBALANCE_STATE_DIR");
+	free(old);
+}
+
 /*
  * What an earlier boot recorded is dropped on load (its IRQ numbers and
  * devices are gone); saving an empty record removes the file.
@@ -508,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_parse_interleaved),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_load_read_faults),
+		cmocka_unit_test(test_load_not_usable),
 		cmocka_unit_test(test_file_other_boot),
 	};
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
