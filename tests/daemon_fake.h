@@ -55,6 +55,7 @@ static struct {
 	unsigned checks;
 	unsigned checks_quiet;   /* the drift check finds nothing moved this many times, then drift */
 	void (*check_hook)(unsigned n);
+	bool reopen;             /* monitor_open() hands over a new socketpair (test_daemon.mk) */
 } f;
 
 static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *cause,

@@ -18,6 +18,23 @@
 #include "agent/log.h"
 #include "tests/daemon_fake.h"
 
+/* A lost event source opened again: a new socketpair, our end in ours[] (f.reopen). */
+int __real_monitor_open(struct mq_monitor *m, enum mon_src s);
+int __wrap_monitor_open(struct mq_monitor *m, enum mon_src s);
+int __wrap_monitor_open(struct mq_monitor *m, enum mon_src s)
+{
+	int sp[2];
+
+	if (!f.reopen)
+		return __real_monitor_open(m, s);
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return -errno;
+	close(ours[s]);
+	ours[s] = sp[0];
+	monitor_adopt(m, s, sp[1]);
+	return 0;
+}
+
 /* ---- tests ------------------------------------------------------------------- */
 
 static void test_cpu_offline(void **state)
@@ -72,6 +89,22 @@ static void test_link_events(void **state)
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth7 appeared, eth7 renamed to wan7, wan7 link up, "
 					 "veth1 link up, eth9 went away");
+}
+
+/* A virtual link named on the command line counts; with names given, --all adds no other. */
+static void test_links_named(void **state)
+{
+	char *names[] = {"veth2"};
+	struct probe_opts sel = {.ifnames = names, .nifnames = 1, .all = true};
+	(void)state;
+
+	opts.select = &sel;
+	send_link(RTM_NEWLINK, 82, "veth2", IFF_UP, IFF_UP, "veth");
+	send_link(RTM_NEWLINK, 83, "veth3", IFF_UP, IFF_UP, "veth");
+	send_link(RTM_DELLINK, 90, "eth9", 0, 0, NULL);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "veth2 link up, eth9 went away");
 }
 
 static void test_channels_by_someone_else(void **state)
@@ -360,6 +393,29 @@ static void test_drift_check_without_link_events(void **state)
 	assert_string_equal(f.causes[2], "drift check");
 }
 
+static void term_at_second(unsigned n)
+{
+	if (n == 2)
+		kill(getpid(), SIGTERM);
+}
+
+/* Link events lost, then watched again: one drift check is a pass, the next ones checks again. */
+static void test_link_events_back(void **state)
+{
+	(void)state;
+	f.reopen = true;
+	send_bytes(ours[0], "", 0); /* end of stream: the rtnetlink source is closed */
+	opts.hooks.check = fake_check;
+	opts.drift_ms = 40;
+	f.checks_quiet = 1000;
+	f.check_hook = term_at_second;
+	f.stop_after = 3;
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "drift check");
+	assert_int_equal(f.checks, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +423,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tune_failure_not_fatal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_burst_coalesced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_links_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_without_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_pinned_by_glob, setup, teardown),
@@ -379,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drift_check_without_a_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_between_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_without_link_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_events_back, setup, teardown),
 	};
 
 	log_setup(LOG_LVL_INFO, false);
