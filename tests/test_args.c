@@ -153,6 +153,16 @@ static void test_values(void **state)
 	assert_int_equal(parse("eth0 eth1", &a, err, sizeof(err)), 0);
 	assert_int_equal(a.nifnames, 2);
 	assert_string_equal(a.ifnames[1], "eth1");
+	/* the paths given are the ones kept; none given: NULL */
+	assert_int_equal(parse("", &a, err, sizeof(err)), 0);
+	assert_null(a.prom_file);
+	assert_null(a.config);
+	assert_null(a.root);
+	assert_int_equal(parse("-p /tmp/x.prom -c /tmp/x.conf --root /tmp/r", &a, err, sizeof(err)), 0);
+	assert_true(a.prom_file && a.config && a.root);
+	assert_string_equal(a.prom_file, "/tmp/x.prom");
+	assert_string_equal(a.config, "/tmp/x.conf");
+	assert_string_equal(a.root, "/tmp/r");
 }
 
 static void test_usage_lists_every_mode(void **state)

@@ -286,19 +286,20 @@ static void test_example_file(void **state)
 	config_free(&c);
 }
 
-/* Warnings are logged up to MQ_WARNINGS_MAX, then how many more there were. */
-static void test_log_warnings(void **state)
+/* config_log_warnings() for a config with nwarn unknown keys, its stderr into out. */
+static void log_warnings(int nwarn, char *out, size_t outlen)
 {
-	char text[64 * 20], out[8192] = "";
+	char text[64 * 20];
 	FILE *tmp = tmpfile();
 	int saved = dup(STDERR_FILENO);
 	struct mq_config c;
 	size_t o = 0, n;
-	(void)state;
 
-	for (int k = 0; k < 20; k++)
+	for (int k = 0; k < nwarn; k++)
 		o += (size_t)snprintf(text + o, sizeof(text) - o, "unknown%d = 1\n", k);
+	text[o] = '\0';
 	assert_int_equal(config_parse(text, "/etc/mqbalance.conf", &c, NULL, 0), 0);
+	assert_int_equal(c.nwarnings, nwarn);
 	assert_non_null(tmp);
 	assert_true(saved >= 0);
 	fflush(stderr);
@@ -309,14 +310,27 @@ static void test_log_warnings(void **state)
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	rewind(tmp);
-	n = fread(out, 1, sizeof(out) - 1, tmp);
+	n = fread(out, 1, outlen - 1, tmp);
 	out[n] = '\0';
 	fclose(tmp);
 	config_free(&c);
+}
+
+/* Warnings are logged up to MQ_WARNINGS_MAX, then how many more there were. */
+static void test_log_warnings(void **state)
+{
+	char out[8192];
+	(void)state;
+
+	log_warnings(20, out, sizeof(out));
 	assert_non_null(strstr(out, "mqbalance: warning: /etc/mqbalance.conf:1: unknown key 'unknown0', ignored\n"));
 	assert_non_null(strstr(out, "mqbalance: warning: /etc/mqbalance.conf:16: unknown key 'unknown15', ignored\n"
 				    "mqbalance: warning: ... and 4 more configuration warnings\n"));
 	assert_null(strstr(out, "unknown16"));
+	/* exactly MQ_WARNINGS_MAX: each of them, and no "and 0 more" */
+	log_warnings(MQ_WARNINGS_MAX, out, sizeof(out));
+	assert_non_null(strstr(out, "unknown key 'unknown15', ignored\n"));
+	assert_null(strstr(out, "more configuration warnings"));
 }
 
 int main(void)

@@ -296,6 +296,25 @@ static void test_list_completes(void **state)
 	tmptree_rm(root);
 }
 
+/* No ioctl socket (none opened, or closed): no driver, -EBADF, nothing written. */
+static void test_driver_without_ioctl(void **state)
+{
+	char buf[16] = "stale";
+	struct mq_nic nic;
+	(void)state;
+
+	assert_int_equal(link_driver_get(&nl, "mqtest0", buf, sizeof(buf)), -EBADF);
+	assert_string_equal(buf, "stale");
+	assert_int_equal(link_driver_get(NULL, "mqtest0", buf, sizeof(buf)), -EBADF);
+	assert_string_equal(buf, "stale");
+	script(0);
+	deliver_names[0] = "mqtest0";
+	assert_int_equal(link_get(&nl, "mqtest0", &nic), 0);
+	assert_string_equal(nic.driver, "");
+	assert_string_equal(nic.bus_info, "");
+	nic_free(&nic);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_get_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_completes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_without_ioctl, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("link_dump", tests, NULL, NULL);
 }

@@ -362,8 +362,12 @@ static void test_irqmap_from_dumps(void **state)
 	script(0, queue_in(2, 0, MQ_NETDEV_QUEUE_TYPE_TX, 8193));
 	script(0, queue_in(3, 1, MQ_NETDEV_QUEUE_TYPE_RX, 8194));
 	script(0, queue_in(4, 1, MQ_NETDEV_QUEUE_TYPE_TX, 8194));
+	/* queue ids 0 and 1 only: id 2 (the count) is past the NIC's queues, ignored */
+	script(0, queue_in(7, 2, MQ_NETDEV_QUEUE_TYPE_RX, 8195));
+	script(0, queue_in(8, 2, MQ_NETDEV_QUEUE_TYPE_TX, 8195));
 	script(1, napi_in(5, 8193, 40));
 	script(1, napi_in(6, 8194, 41));
+	script(1, napi_in(9, 8195, 42));
 	assert_int_equal(netdev_irqmap(&nl, &nic, NULL), 1);
 	assert_int_equal(fake.calls, 2);
 	assert_int_equal(nic.irqmap_source, IRQMAP_NETDEV);

@@ -20,6 +20,7 @@ static struct mq_snapshot sys;   /* what the fakes read */
 static struct {
 	unsigned take, sample, channels, affinity, masks, rss;
 } calls;
+static int sample_r; /* what the counter refresh returns: -errno of /proc/interrupts */
 
 /* ---- counting fakes ------------------------------------------------------------ */
 
@@ -66,7 +67,7 @@ int __wrap_snapshot_sample_with(struct mq_nl *nl, struct probe_files *files, uns
 			memcpy(n->irqs[k].per_cpu, m->irqs[k].per_cpu,
 			       n->irqs[k].n_per_cpu * sizeof(uint64_t));
 	}
-	return 0;
+	return sample_r;
 }
 
 static const struct mq_nic *sys_nic(const char *name)
@@ -198,6 +199,7 @@ static int setup(void **state)
 	tune_init(&t, NULL, &cfg, NULL);
 	steady_init(&st);
 	memset(&calls, 0, sizeof(calls));
+	sample_r = 0;
 	return 0;
 }
 
@@ -323,6 +325,41 @@ static void test_drift_check_reads_what_the_plan_owns(void **state)
 	}
 	assert_int_equal(steady_check(&st, &t), 1);
 	assert_int_equal(calls.take + calls.sample, 0);
+}
+
+/*
+ * An IRQ the plan owns that the kernel no longer has (its /proc/irq read
+ * fails, the probe's struct left as it was given): a pass.
+ */
+static void test_drift_check_irq_gone(void **state)
+{
+	struct mq_irq *irq = &sys.nics[0].irqs[5];
+	unsigned was = irq->irq;
+	(void)state;
+	apply_plan(&sys);
+	assert_int_equal(steady_sample(&st, &t), 0);
+	assert_int_equal(steady_check(&st, &t), 1);
+	irq->irq = 999; /* the fake finds no IRQ `was` any more */
+	memset(&calls, 0, sizeof(calls));
+	assert_int_equal(steady_check(&st, &t), 0);
+	assert_true(calls.affinity >= 1);
+	irq->irq = was;
+	assert_int_equal(steady_check(&st, &t), 1);
+}
+
+/* /proc/interrupts unreadable in an interval: its error, the assessment of what was read kept. */
+static void test_sample_error(void **state)
+{
+	(void)state;
+	apply_plan(&sys);
+	assert_int_equal(steady_sample(&st, &t), 0); /* the probe */
+	sample_r = -EIO;
+	assert_int_equal(steady_sample(&st, &t), -EIO);
+	assert_true(st.have_a);
+	assert_int_equal(calls.sample, 1);
+	sample_r = 0;
+	assert_int_equal(steady_sample(&st, &t), 0);
+	assert_int_equal(calls.take, 1);
 }
 
 /* An untuned machine: the plan has work to do, so the check asks for a pass without reading. */
@@ -457,6 +494,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_intervals_refresh_counters_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_reads_what_the_plan_owns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drift_check_irq_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sample_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_with_changes_to_make, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_without_a_current_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_after_pass, setup, teardown),
