@@ -215,23 +215,43 @@ static void test_signals(void **state)
 static void test_signals_on_fd0(void **state)
 {
 	struct mq_loop *l;
-	struct counter c;
+	struct counter c, c2;
 	struct guard g = {.until = loop_now_ms() + 2000};
-	int saved = dup(STDIN_FILENO);
+	int saved = dup(STDIN_FILENO), id1, id2;
+	sigset_t pending;
 	(void)state;
 
 	assert_true(saved >= 0);
 	assert_int_equal(loop_new(&l), 0);
 	close(STDIN_FILENO);
 	counter_init(&c, 1, 4);
-	assert_true(loop_add_signal(l, SIGUSR1, on_signal, &c) >= 0);
+	id1 = loop_add_signal(l, SIGUSR1, on_signal, &c);
+	assert_true(id1 >= 0);
 	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD), FD_CLOEXEC); /* the signalfd */
 	loop_set_prepare(l, prepare_guard, &g);
 	raise(SIGUSR1);
 	assert_int_equal(loop_run(l), 4);
 	assert_int_equal(c.last_signo, SIGUSR1);
+	/* a second signal joins the same signalfd, still fd 0 */
+	counter_init(&c2, 1, 6);
+	id2 = loop_add_signal(l, SIGUSR2, on_signal, &c2);
+	assert_true(id2 >= 0);
+	raise(SIGUSR2);
+	assert_int_equal(loop_run(l), 6);
+	assert_int_equal(c2.last_signo, SIGUSR2);
+	/* the first removed: it stays blocked, and the signalfd no longer takes it */
+	loop_remove(l, id1);
+	raise(SIGUSR1);
+	g.until = loop_now_ms() + 50;
+	assert_int_equal(loop_run(l), -ETIMEDOUT);
+	assert_int_equal(c.n, 1);
+	sigemptyset(&pending);
+	assert_int_equal(sigpending(&pending), 0);
+	assert_true(sigismember(&pending, SIGUSR1));
+	signal(SIGUSR1, SIG_IGN); /* drops it before loop_free unblocks */
 	loop_free(l);
-	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD), -1); /* closed with the loop */
+	signal(SIGUSR1, SIG_DFL);
+	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD), -1); /* closed with the loop, and no other */
 	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
 	close(saved);
 }
