@@ -22,6 +22,7 @@
 
 static unsigned fail_at, allocs; /* fail the fail_at-th allocation (1-based) after arming; 0 off */
 static bool failed;
+static bool zero_null; /* malloc(0) and calloc(0, n) return NULL, as C allows */
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t a, size_t b);
@@ -38,8 +39,11 @@ static bool fails(void)
 	return true;
 }
 
-void *__wrap_malloc(size_t n) { return fails() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t a, size_t b) { return fails() ? NULL : __real_calloc(a, b); }
+void *__wrap_malloc(size_t n) { return fails() || (zero_null && !n) ? NULL : __real_malloc(n); }
+void *__wrap_calloc(size_t a, size_t b)
+{
+	return fails() || (zero_null && !(a && b)) ? NULL : __real_calloc(a, b);
+}
 void *__wrap_realloc(void *p, size_t n) { return fails() ? NULL : __real_realloc(p, n); }
 
 struct machine {
@@ -259,10 +263,54 @@ static void test_every_allocation_fails(void **state)
 	}
 }
 
+/* No CPU online (a broken probe): nothing is planned, with none of the buffers sized 0. */
+static void m_no_cpu(struct machine *m)
+{
+	base(m, 2, 2, 2, NULL);
+	m->now.cpus.online = NULL;
+}
+
+/* IRQs, but no queue active (channels 0, as while a driver resets). */
+static void m_no_queues(struct machine *m) { base(m, 4, 0, 4, NULL); }
+
+/*
+ * A libc whose malloc(0) is NULL (C and POSIX allow it) changes nothing:
+ * every buffer sized by a count that may be 0 asks for at least one element.
+ */
+static void test_zero_size_allocations(void **state)
+{
+	void (*const builds[])(struct machine *) = {m_no_cpu, m_no_queues, m_shared, m_xps,
+						     m_rss_left_out, m_busy};
+	char want[4096], got[4096];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(builds) / sizeof(builds[0]); i++) {
+		struct machine m;
+		struct mq_assessment a;
+
+		memset(&m, 0, sizeof(m));
+		builds[i](&m);
+		assert_int_equal(assess(&m.now, m.has_before ? &m.before : NULL, &m.cfg, &a), 0);
+		summary(&a, want, sizeof(want));
+		assessment_free(&a);
+		zero_null = true;
+		assert_int_equal(assess(&m.now, m.has_before ? &m.before : NULL, &m.cfg, &a), 0);
+		zero_null = false;
+		summary(&a, got, sizeof(got));
+		assessment_free(&a);
+		assert_string_equal(got, want);
+		config_free(&m.cfg);
+		fx_free(&m.now);
+		if (m.has_before)
+			fx_free(&m.before);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_allocation_fails),
+		cmocka_unit_test(test_zero_size_allocations),
 	};
 	return cmocka_run_group_tests_name("assess_oom", tests, NULL, NULL);
 }

@@ -233,6 +233,56 @@ static void test_sections_inherit(void **state)
 	config_free(&c);
 }
 
+/* 65 files (the main one and 64 drop-ins) merge; the 66th is refused and changes nothing. */
+static void test_files_max(void **state)
+{
+	struct mq_config c;
+	char err[256], path[64];
+	(void)state;
+	config_init(&c);
+	for (int i = 0; i < MQ_FILES_MAX; i++) {
+		snprintf(path, sizeof(path), "/etc/mqbalance.conf.d/%02d.conf", i);
+		assert_int_equal(config_merge(&c, "xps = on\n", path, err, sizeof(err)), 0);
+	}
+	assert_int_equal(c.nfiles, MQ_FILES_MAX);
+	assert_string_equal(c.files[MQ_FILES_MAX - 1], "/etc/mqbalance.conf.d/64.conf");
+	assert_int_equal(config_merge(&c, "xps = off\n", "/etc/x.conf", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/etc/x.conf: too many configuration files (at most 65)");
+	assert_int_equal(c.nfiles, MQ_FILES_MAX);
+	assert_true(config_for(&c, "eth0", NULL).xps); /* not read */
+	config_free(&c);
+}
+
+/* Sections past nsections are not sections: no lookup finds, applies or reports them. */
+static void test_nsections_bound(void **state)
+{
+	struct mq_section sec[2] = {
+		{.match = MATCH_NAME, .pattern = "eth0", .keys = MQ_KEY_QUEUES,
+		 .v = {.queues_mode = QUEUES_N, .queues = 2}},
+		{.match = MATCH_NAME, .pattern = "eth1", .keys = MQ_KEY_QUEUES,
+		 .v = {.queues_mode = QUEUES_N, .queues = 3}, .file = 1},
+	};
+	struct mq_config c;
+	unsigned idx[4];
+	(void)state;
+	config_init(&c);
+	c.sections = sec;
+	c.nsections = 1;
+	assert_ptr_equal(config_section(&c, MATCH_NAME, "eth0"), &sec[0]);
+	assert_null(config_section(&c, MATCH_NAME, "eth1"));
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 2);
+	assert_int_equal(config_for(&c, "eth1", NULL).queues, 0);
+	assert_false(config_for(&c, "eth1", NULL).pinned);
+	assert_int_equal(config_unmatched(&c, NULL, idx, 4), 1);
+	assert_int_equal(idx[0], 0);
+	/* a file index at or past nfiles names the main file, not a stale pointer */
+	c.files[1] = (char *)"/stale.conf";
+	c.nfiles = 1;
+	assert_string_equal(config_section_file(&c, &sec[1]), "(config)");
+	c.nfiles = 2;
+	assert_string_equal(config_section_file(&c, &sec[1]), "/stale.conf");
+}
+
 /* The struct API without the parser: init, lookups, free. */
 static void test_api(void **state)
 {
@@ -303,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_sections_inherit),
 		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_files_max),
+		cmocka_unit_test(test_nsections_bound),
 	};
 	return cmocka_run_group_tests_name("config_bounds", tests, NULL, NULL);
 }

@@ -428,6 +428,76 @@ static void test_mask_format(void **state)
 	assert_int_equal(cpuset_format_mask(s, MQ_MAX_CPUS + 1, NULL, 0), -ERANGE);
 }
 
+/*
+ * Too short a buffer, at every length up to the one that fits: -ENOSPC and
+ * not a byte written past len; one more byte and the whole text.
+ */
+static void test_format_short_buffers(void **state)
+{
+	CPUSET_DEFINE(s);
+	char buf[64];
+	(void)state;
+	assert_int_equal(cpuset_parse_list("0-3,8,10-11,64,95", s), 0);
+	for (size_t len = 0; len <= 18; len++) {
+		memset(buf, '#', sizeof(buf));
+		assert_int_equal(cpuset_format_list(s, buf, len), len < 18 ? -ENOSPC : 17);
+		for (size_t i = len; i < sizeof(buf); i++)
+			assert_int_equal(buf[i], '#');
+	}
+	assert_string_equal(buf, "0-3,8,10-11,64,95");
+	for (size_t len = 0; len <= 27; len++) {
+		memset(buf, '#', sizeof(buf));
+		assert_int_equal(cpuset_format_mask(s, 96, buf, len), len < 27 ? -ENOSPC : 26);
+		for (size_t i = len; i < sizeof(buf); i++)
+			assert_int_equal(buf[i], '#');
+	}
+	assert_string_equal(buf, "80000001,00000000,00000d0f");
+}
+
+/* The longest run of used slots: what a lookup may have to walk. */
+static unsigned longest_run(const struct cpuset_pool *p)
+{
+	unsigned run = 0, best = 0;
+
+	for (unsigned i = 0; i < 2 * p->cap; i++) { /* twice round: a run may wrap */
+		run = p->slot[i & (p->cap - 1)] ? run + 1 : 0;
+		best = run > best ? run : best;
+	}
+	return best;
+}
+
+/*
+ * The pool's hash spreads sets that differ in one word, low or high, so that
+ * lookups stay short: 4,096 sets in 8,192 slots leave no run of 128 used
+ * slots (about 50 is usual; a hash that ignored the words leaves one of 4,096).
+ */
+static void test_pool_spread(void **state)
+{
+	static const unsigned words[] = {0, 1, 127};
+	CPUSET_DEFINE(t);
+	(void)state;
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		struct cpuset_pool p = {0};
+		const struct mq_cpuset *a;
+		unsigned run;
+
+		for (unsigned i = 1; i <= 4096; i++) {
+			cpuset_zero(t);
+			cpuset_set(t, 8191); /* every set as wide as the widest */
+			for (unsigned b = 0; b < 13; b++)
+				if (i & (1u << b))
+					cpuset_set(t, words[k] * 64 + b);
+			assert_int_equal(cpuset_pool_intern(&p, t, &a), 0);
+		}
+		assert_int_equal(p.n, 4096);
+		assert_int_equal(p.cap, 8192);
+		run = longest_run(&p);
+		print_message("[  POOL    ] word %u: longest run %u of %u slots\n", words[k], run, p.cap);
+		assert_true(run < 128);
+		cpuset_pool_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +516,8 @@ int main(void)
 		cmocka_unit_test(test_list_syntax),
 		cmocka_unit_test(test_mask_digits),
 		cmocka_unit_test(test_mask_format),
+		cmocka_unit_test(test_format_short_buffers),
+		cmocka_unit_test(test_pool_spread),
 	};
 	return cmocka_run_group_tests_name("cpuset", tests, NULL, NULL);
 }

@@ -323,6 +323,40 @@ static void test_cpu_load(void **state)
 	fx_free(&before);
 }
 
+/* irqbalance runs for any pid above 0 (1 included), and for none at or below it. */
+static void test_irqbalance_pid(void **state)
+{
+	static const struct {
+		pid_t pid;
+		const char *want;
+	} cases[] = {
+		{-1, "\"irqbalance_pid\":null},\"irqbalance_running\":false"},
+		{0, "\"irqbalance_pid\":null},\"irqbalance_running\":false"},
+		{1, "\"irqbalance_pid\":1},\"irqbalance_running\":true"},
+		{2, "\"irqbalance_pid\":2},\"irqbalance_running\":true"},
+		{4194304, "\"irqbalance_pid\":4194304},\"irqbalance_running\":true"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_snapshot s;
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
+		size_t len;
+		char *text;
+
+		fx_init(&s, 1);
+		s.platform.irqbalance_pid = cases[i].pid;
+		fx_assess(&a, &s, NULL, NULL);
+		text = render(&in, &len);
+		assert_true(json_valid(text, len));
+		has(text, cases[i].want);
+		free(text);
+		assessment_free(&a);
+		fx_free(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_load),
 		cmocka_unit_test(test_pretty_python),
 		cmocka_unit_test(test_fuzzed_strings),
+		cmocka_unit_test(test_irqbalance_pid),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

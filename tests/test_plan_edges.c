@@ -238,6 +238,109 @@ static void test_plan_free(void **state)
 	snap_free(&s);
 }
 
+/*
+ * No channel control: the queues are counted by the queue directories, else
+ * (none) by the IRQs' queue numbers; only queue IRQs below 4,096 count.
+ */
+static void test_no_channels_queue_count(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_plan p;
+	struct mq_nic *n;
+	char name[32];
+	(void)state;
+
+	snap_init(&s, 8, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
+	nic_queues(n, 0);
+	assert_int_equal(plan_of(&s, NULL, &p), 0); /* its one IRQ, of queue 0 */
+	assert_true(planned_cpu(&p, 0) >= 0);
+	plan_free(&p);
+	for (int q = 1; q < 4; q++) {
+		snprintf(name, sizeof(name), "eth0-rxtx-%d", q);
+		add_irq(n, name, IRQ_ROLE_RXTX, q);
+	}
+	add_irq(n, "eth0-lsc", IRQ_ROLE_OTHER, 6);   /* not a queue IRQ */
+	add_irq(n, "eth0-rxtx-4096", IRQ_ROLE_RXTX, 4096); /* beyond the planner's queues */
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	for (int q = 0; q < 4; q++)
+		for (int k = 0; k < q; k++)
+			if (planned_cpu(&p, q) < 0 || planned_cpu(&p, q) == planned_cpu(&p, k))
+				fail_msg("queue %d on CPU %d, queue %d on %d", q, planned_cpu(&p, q), k,
+					 planned_cpu(&p, k));
+	assert_null(find_item(&p, PLAN_IRQ_AFFINITY, 4));
+	assert_null(find_item(&p, PLAN_IRQ_AFFINITY, 6));
+	assert_null(find_item(&p, PLAN_IRQ_AFFINITY, 4096));
+	assert_null(find_item(&p, PLAN_CHANNELS, -1));
+	plan_free(&p);
+
+	/* queue directories, when there are some, are the count: 2 of the 4 IRQs' queues */
+	nic_queues(n, 2);
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	assert_true(planned_cpu(&p, 0) >= 0 && planned_cpu(&p, 1) >= 0);
+	assert_null(find_item(&p, PLAN_IRQ_AFFINITY, 2));
+	assert_null(find_item(&p, PLAN_IRQ_AFFINITY, 3));
+	assert_non_null(find_item(&p, PLAN_XPS, 1));
+	assert_null(find_item(&p, PLAN_XPS, 2));
+	plan_free(&p);
+	snap_free(&s);
+}
+
+/* An item of NIC ifindex as the applier leaves it. */
+static struct plan_item result(enum plan_kind kind, int ifindex, enum step_status st, bool change)
+{
+	struct plan_item it = {.kind = kind, .ifindex = ifindex, .queue = -1, .irq = -1,
+			       .status = st, .change = change};
+
+	snprintf(it.ifname, sizeof(it.ifname), "eth%d", ifindex);
+	return it;
+}
+
+/*
+ * A re-plan takes over the channel and RSS results of the old plan: in
+ * place of its own item for the NIC, else appended, every one of them; an
+ * RSS table the re-plan still finds wrong keeps its new item.
+ */
+static void test_keep_channel_results(void **state)
+{
+	struct mq_plan old = {0}, np = {0};
+	const struct plan_item olds[] = {
+		result(PLAN_CHANNELS, 2, STEP_OK, true),
+		result(PLAN_IRQ_AFFINITY, 2, STEP_OK, true),  /* not a channel result */
+		result(PLAN_CHANNELS, 3, STEP_FAILED, true),  /* no item in np: appended */
+		result(PLAN_CHANNELS, 5, STEP_PLANNED, true), /* not carried out */
+		result(PLAN_RSS, 4, STEP_OK, true),           /* appended too */
+		result(PLAN_RSS, 2, STEP_OK, true),           /* np still wants a reset */
+		result(PLAN_RSS, 6, STEP_OK, true),           /* np is content */
+	};
+	const struct plan_item news[] = {
+		result(PLAN_CHANNELS, 2, STEP_PLANNED, false),
+		result(PLAN_RSS, 2, STEP_PLANNED, true),
+		result(PLAN_RSS, 6, STEP_PLANNED, false),
+		result(PLAN_IRQ_AFFINITY, 2, STEP_PLANNED, false),
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(olds) / sizeof(olds[0]); i++)
+		assert_int_equal(plan_push_item(&old, &olds[i]), 0);
+	for (size_t i = 0; i < sizeof(news) / sizeof(news[0]); i++)
+		assert_int_equal(plan_push_item(&np, &news[i]), 0);
+	assert_int_equal(plan_keep_channel_results(&np, &old), 0);
+	assert_int_equal(np.n, 6);
+	assert_int_equal(np.items[0].status, STEP_OK);      /* channels of eth2: the old result */
+	assert_true(np.items[0].change);
+	assert_int_equal(np.items[1].status, STEP_PLANNED); /* RSS of eth2: reset again */
+	assert_int_equal(np.items[2].status, STEP_OK);      /* RSS of eth6: the old result */
+	assert_int_equal(np.items[3].status, STEP_PLANNED); /* an IRQ: np's own */
+	assert_int_equal(np.items[4].kind, PLAN_CHANNELS);
+	assert_int_equal(np.items[4].ifindex, 3);
+	assert_int_equal(np.items[4].status, STEP_FAILED);
+	assert_int_equal(np.items[5].kind, PLAN_RSS);
+	assert_int_equal(np.items[5].ifindex, 4);
+	plan_free(&np);
+	plan_free(&old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +350,8 @@ int main(void)
 		cmocka_unit_test(test_one_direction_channels),
 		cmocka_unit_test(test_irq_is_queue),
 		cmocka_unit_test(test_plan_free),
+		cmocka_unit_test(test_no_channels_queue_count),
+		cmocka_unit_test(test_keep_channel_results),
 	};
 	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
 }

@@ -140,6 +140,41 @@ static void test_holds_text(void **state)
 	snap_free(&s);
 }
 
+/* A queue count the config asks for beyond the vCPUs or the device: one line, naming the limit. */
+static void test_clamped_text(void **state)
+{
+	static const struct {
+		unsigned cpus, max;
+		const char *conf, *line; /* NULL: no clamp line */
+	} cases[] = {
+		{4, 8, "queues = 6\n", "eth0: queues 6 clamped to 4 (usable vCPUs)\n"},
+		{8, 4, "queues = 6\n", "eth0: queues 6 clamped to 4 (device maximum)\n"},
+		{4, 8, "queues = 16\n", "eth0: queues 16 clamped to 4 (usable vCPUs)\n"}, /* both */
+		{4, 8, "queues = 4\n", NULL}, /* exactly the vCPUs */
+		{8, 4, "queues = 4\n", NULL}, /* exactly the device's maximum */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_snapshot s;
+		struct mq_assessment a;
+		struct mq_config cfg;
+		char err[128], *out;
+
+		snap_init(&s, cases[i].cpus, 1, 1);
+		add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, cases[i].max, 1, -1});
+		assert_int_equal(config_parse(cases[i].conf, "t", &cfg, err, sizeof(err)), 0);
+		assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
+		out = render(&a);
+		if (cases[i].line ? !strstr(out, cases[i].line) : !!strstr(out, "clamped"))
+			fail_msg("%u CPUs, device max %u, %s: want %s in\n%s", cases[i].cpus, cases[i].max,
+				 cases[i].conf, cases[i].line ? cases[i].line : "no clamp", out);
+		free(out);
+		assessment_free(&a);
+		config_free(&cfg);
+		snap_free(&s);
+	}
+}
+
 static char *render_json(const struct mq_assessment *a, int status, bool pretty)
 {
 	char *buf = NULL;
@@ -296,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_text),
 		cmocka_unit_test(test_results_text),
 		cmocka_unit_test(test_holds_text),
+		cmocka_unit_test(test_clamped_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_channels_text),
 		cmocka_unit_test(test_render_rest),

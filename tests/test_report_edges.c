@@ -320,6 +320,87 @@ static void test_nic_details(void **state)
 	fx_free(&before);
 }
 
+/* The rate unit is the largest that keeps the busiest rate >= 1: at each boundary and just below. */
+static void test_byte_unit(void **state)
+{
+	static const struct {
+		uint64_t bytes; /* received on queue 0 in the one second */
+		const char *unit;
+	} cases[] = {
+		{0, "B/s"}, {999, "B/s"}, {1000, "kB/s"}, {999999, "kB/s"}, {1000000, "MB/s"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_snapshot now, before;
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
+		struct mq_nic *n;
+		char *text, rx[32], tx[32];
+
+		fx_init(&before, 1);
+		n = fx_nic(&before, "eth0", "virtio_net", 1, 1);
+		fx_virtio_irqs(n, 24, (int[]){0});
+		fx_counters(n, 0, 0, 0, 0, 0);
+		n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = 0;
+		fx_copy(&now, &before);
+		now.taken.tv_sec += 1;
+		now.nics[0].queues[0].rx_packets = 1;
+		now.nics[0].queues[0].rx_bytes = cases[i].bytes;
+		fx_assess(&a, &now, &before, NULL);
+		text = render(&in);
+		snprintf(rx, sizeof(rx), " rx %s ", cases[i].unit);
+		snprintf(tx, sizeof(tx), " tx %s ", cases[i].unit);
+		if (!strstr(text, rx) || !strstr(text, tx))
+			fail_msg("%llu B in 1 s: want %s in\n%s", (unsigned long long)cases[i].bytes,
+				 cases[i].unit, text);
+		free(text);
+		assessment_free(&a);
+		fx_free(&now);
+		fx_free(&before);
+	}
+}
+
+/* Where an idle queue's IRQs land: the effective CPUs, else the requested ones, else "?". */
+static void test_idle_irq_cpus(void **state)
+{
+	static const struct {
+		bool effective, affinity;
+		const char *line;
+	} cases[] = {
+		{true, true, "queues 0-1: idle, irq cpus 0 1\n"},
+		{false, true, "queues 0-1: idle, irq cpus 0 1\n"},
+		{true, false, "queues 0-1: idle, irq cpus 0 1\n"},
+		{false, false, "queues 0-1: idle, irq cpus 0 ?\n"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_snapshot s;
+		struct mq_assessment a;
+		struct report_input in = {.a = &a};
+		struct mq_nic *n;
+		char *text;
+
+		fx_init(&s, 2);
+		n = fx_nic(&s, "eth0", "virtio_net", 2, 2);
+		fx_virtio_irqs(n, 24, (int[]){0, 1});
+		fx_counters(n, 0, 0, 0, 0, 0);
+		fx_counters(n, 1, 0, 0, 0, 0);
+		for (unsigned k = 0; k < n->nirqs; k++)
+			if (n->irqs[k].queue == 1) {
+				n->irqs[k].has_effective = cases[i].effective;
+				n->irqs[k].has_affinity = cases[i].affinity;
+			}
+		fx_assess(&a, &s, NULL, NULL);
+		text = render(&in);
+		if (!strstr(text, cases[i].line))
+			fail_msg("effective %d, affinity %d: want %s in\n%s", cases[i].effective,
+				 cases[i].affinity, cases[i].line, text);
+		free(text);
+		assessment_free(&a);
+		fx_free(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +410,8 @@ int main(void)
 		cmocka_unit_test(test_idle_line_width),
 		cmocka_unit_test(test_watch_frame),
 		cmocka_unit_test(test_nic_details),
+		cmocka_unit_test(test_byte_unit),
+		cmocka_unit_test(test_idle_irq_cpus),
 	};
 	return cmocka_run_group_tests_name("report_edges", tests, NULL, NULL);
 }
