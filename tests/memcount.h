@@ -21,6 +21,12 @@ void *__wrap_realloc(void *p, size_t n);
 void __wrap_free(void *p);
 
 static size_t mem_live, mem_peak;
+static unsigned mem_fail_in; /* nonzero: the mem_fail_in-th allocation from now on fails */
+
+static int mem_fail_now(void)
+{
+	return mem_fail_in && --mem_fail_in == 0;
+}
 
 static void mem_add(void *p)
 {
@@ -40,7 +46,7 @@ static void mem_sub(void *p)
 
 void *__wrap_malloc(size_t n)
 {
-	void *p = __real_malloc(n);
+	void *p = mem_fail_now() ? NULL : __real_malloc(n);
 
 	mem_add(p);
 	return p;
@@ -48,7 +54,7 @@ void *__wrap_malloc(size_t n)
 
 void *__wrap_calloc(size_t n, size_t size)
 {
-	void *p = __real_calloc(n, size);
+	void *p = mem_fail_now() ? NULL : __real_calloc(n, size);
 
 	mem_add(p);
 	return p;
@@ -57,7 +63,7 @@ void *__wrap_calloc(size_t n, size_t size)
 void *__wrap_realloc(void *p, size_t n)
 {
 	size_t old = p ? malloc_usable_size(p) : 0;
-	void *q = __real_realloc(p, n);
+	void *q = mem_fail_now() ? NULL : __real_realloc(p, n);
 
 	if (q || !n) {
 		mem_live = old > mem_live ? 0 : mem_live - old;

@@ -459,6 +459,56 @@ static void test_memory(void **state)
 	free(buf);
 }
 
+/* Each allocation of each parser fails in turn: -ENOMEM and cnt untouched, never a crash. */
+static void test_no_memory(void **state)
+{
+	struct mq_cpu_counters c[N], before[N];
+	(void)state;
+
+	for (int w = 0; w < _WHICH_MAX; w++) {
+		size_t len;
+		char *text = slurp("guest-6.1", (enum which)w, &len);
+		unsigned k;
+		int r = -ENOMEM;
+
+		for (k = 1; k < 50 && r == -ENOMEM; k++) {
+			FILE *f = fmemopen(text, len, "r");
+
+			assert_non_null(f);
+			clear(c, N);
+			c[1].net_rx = 7;
+			memcpy(before, c, sizeof(c));
+			mem_fail_in = k;
+			r = w == SOFTIRQS ? cpustat_parse_softirqs(f, c, N)
+			    : w == STAT   ? cpustat_parse_stat(f, c, N)
+					  : cpustat_parse_softnet(f, NULL, c, N);
+			mem_fail_in = 0;
+			fclose(f);
+			if (r == -ENOMEM)
+				assert_memory_equal(c, before, sizeof(c));
+		}
+		if (r != 0 || k == 2) /* k == 2: the first allocation failing went unnoticed */
+			fail_msg("%s: %d after %u failed allocations", files[w], r, k - 1);
+		free(text);
+	}
+}
+
+/* err is cleared on entry: a stale message never survives a read that succeeds. */
+static void test_read_err_cleared(void **state)
+{
+	struct mq_cpus cpus;
+	char root[4096], err[64] = "stale";
+	(void)state;
+
+	snprintf(root, sizeof(root), "%s/cpustat/guest-6.1-off2", data_dir());
+	sysfs_set_root(root);
+	assert_int_equal(cpu_probe(&cpus), 0);
+	assert_int_equal(cpustat_read(&cpus, err, sizeof(err)), 3);
+	assert_string_equal(err, "");
+	cpu_free(&cpus);
+	sysfs_set_root("");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_read_root),   cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_mutated),     cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_huge),        cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_no_memory),   cmocka_unit_test(test_read_err_cleared),
 	};
 	return cmocka_run_group_tests_name("cpustat", tests, NULL, NULL);
 }

@@ -162,8 +162,12 @@ static void test_columns(void **state)
 	assert_true(per[0] == 11 && per[1] == MQ_NA && per[2] == MQ_NA);
 	interrupts_per_cpu(&t, NULL, per, 2);
 	assert_true(per[0] == MQ_NA && per[1] == MQ_NA);
+	per[1] = 77;
 	interrupts_per_cpu(&t, get(&t, 9), per, 1); /* n smaller than the CPUs: no write past it */
-	assert_true(per[0] == 10 && per[1] == MQ_NA);
+	assert_true(per[0] == 10 && per[1] == 77);
+	per[0] = 77;
+	interrupts_per_cpu(&t, get(&t, 9), per, 0);
+	assert_true(per[0] == 77);
 	interrupts_free(&t);
 	assert_int_equal(interrupts_parse(NULL, 0, &t), -EINVAL);
 }

@@ -454,6 +454,8 @@ static void test_vector_cap(void **state)
  * line in sysfs (intx NULL: no irq file) and /proc/interrupts as given; a
  * root of its own. Returns irqmap_by_names() on n, which the caller made.
  */
+static const char *dev_link = "../../../0000:00:09.0"; /* eth9's device link, as small_tree() makes it */
+
 static int small_tree(const unsigned *msi, unsigned nmsi, const char *intx, const char *interrupts,
 		      struct mq_nic *n)
 {
@@ -466,7 +468,7 @@ static int small_tree(const unsigned *msi, unsigned nmsi, const char *intx, cons
 	mkdirs(p, sizeof(p), root, "/sys/0000:00:09.0/msi_irqs");
 	mkdirs(p, sizeof(p), root, "/sys/class/net/eth9");
 	snprintf(p, sizeof(p), "%s/sys/class/net/eth9/device", root);
-	assert_int_equal(symlink("../../../0000:00:09.0", p), 0);
+	assert_int_equal(symlink(dev_link, p), 0);
 	for (unsigned i = 0; i < nmsi; i++) {
 		snprintf(p, sizeof(p), "%s/sys/0000:00:09.0/msi_irqs/%u", root, msi[i]);
 		assert_int_equal(close(open(p, O_WRONLY | O_CREAT, 0644)), 0);
@@ -530,6 +532,13 @@ static void test_sysfs_vectors_only(void **state)
 	n = make_nic("eth9", "e1000", 1);
 	assert_int_equal(small_tree((const unsigned[]){100}, 1, "11\n",
 				    "100: 1 PCI-MSI 0-edge eth9\n 11: 7 IO-APIC 11-fasteoi eth9\n", &n), 1);
+	assert_int_equal(n.irqs[0].irq, 100);
+	nic_free(&n);
+	/* a device link whose last component is empty: still a device, not a virtual NIC */
+	n = make_nic("eth9", "e1000", 1);
+	dev_link = "../../../0000:00:09.0/";
+	assert_int_equal(small_tree((const unsigned[]){100}, 1, NULL, "100: 1 PCI-MSI 0-edge eth9\n", &n), 1);
+	dev_link = "../../../0000:00:09.0";
 	assert_int_equal(n.irqs[0].irq, 100);
 	nic_free(&n);
 	/* no device link (a virtual NIC now): no IRQs, and no prefix left from before */

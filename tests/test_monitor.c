@@ -223,6 +223,8 @@ static void test_uevent_parse(void **state)
 	assert_int_equal(monitor_uevent_parse("garbage", 7, &e), -EINVAL);
 	/* "libudev" without its NUL is not udev's header: nothing past it is read */
 	assert_int_equal(monitor_uevent_parse(guarded("libudev", 7), 7, &e), -EINVAL);
+	/* the header alone, "libudev\0" and nothing after it: still udev's */
+	assert_int_equal(monitor_uevent_parse(guarded("libudev", 8), 8, &e), 0);
 	/* Every prefix of a real message, each ending at an unmapped page:
 	 * never read past the end, never crash. */
 	for (size_t n = 0; n < sizeof(offline); n++)

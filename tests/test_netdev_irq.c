@@ -57,6 +57,27 @@ static void test_none(void **state)
 	assert_int_equal(nic.irqmap_source, IRQMAP_NONE);
 	assert_int_equal(nic.queues[0].irq_rx, -1);
 	assert_int_equal(netdev_irqmap_build(&nic, NULL, tx, NULL), -EINVAL);
+	assert_int_equal(netdev_irqmap_build(&nic, rx, NULL, NULL), -EINVAL);
+	assert_int_equal(netdev_irqmap_build(NULL, rx, tx, NULL), -EINVAL);
+	nic_fini(&nic);
+	memset(&nic, 0, sizeof(nic)); /* no queue array */
+	assert_int_equal(netdev_irqmap_build(&nic, rx, tx, NULL), -EINVAL);
+}
+
+/* The lowest IRQ number, 0, is an IRQ; an RX-only queue has one. */
+static void test_irq_zero_rx_only(void **state)
+{
+	struct mq_nic nic;
+	int rx[2] = {0, -1}, tx[2] = {-1, -1};
+	(void)state;
+	nic_init(&nic, 2);
+	assert_int_equal(netdev_irqmap_build(&nic, rx, tx, NULL), 1);
+	assert_int_equal(nic.nirqs, 1);
+	assert_int_equal(nic.irqs[0].irq, 0);
+	assert_int_equal(nic.irqs[0].role, IRQ_ROLE_RX);
+	assert_int_equal(nic.queues[0].irq_rx, 0);
+	assert_int_equal(nic.queues[0].irq_tx, -1);
+	assert_int_equal(nic.queues[1].irq_rx, -1);
 	nic_fini(&nic);
 }
 
@@ -129,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_split_and_pairs),
 		cmocka_unit_test(test_shared),
+		cmocka_unit_test(test_irq_zero_rx_only),
 	};
 	return cmocka_run_group_tests_name("netdev_irq", tests, NULL, NULL);
 }

@@ -26,7 +26,8 @@
 #include "probes/uapi.h"
 
 static bool connect_fails, netdev_absent;
-static int recv_errno;
+static int recv_errno;         /* every lookup fails so, or only fail_only's when set */
+static const char *fail_only;
 static char asked[32];       /* the family name of the last request */
 static uint32_t asked_seq;
 static unsigned recvs;
@@ -64,7 +65,7 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_
 	bool netdev = strcmp(asked, NETDEV_FAMILY_NAME) == 0;
 
 	recvs++;
-	if (recv_errno) {
+	if (recv_errno && (!fail_only || strcmp(asked, fail_only) == 0)) {
 		errno = recv_errno;
 		return -1;
 	}
@@ -99,6 +100,7 @@ static int setup(void **state)
 	(void)state;
 	connect_fails = netdev_absent = false;
 	recv_errno = 0;
+	fail_only = NULL;
 	recvs = 0;
 	return 0;
 }
@@ -139,6 +141,14 @@ static void test_open_fails(void **state)
 	assert_int_equal(mqnl_open(&nl), -ENOBUFS);
 	recv_errno = EAGAIN; /* SO_RCVTIMEO ran out: no answer */
 	assert_int_equal(mqnl_open(&nl), -ETIMEDOUT);
+	/* Either lookup failing fails the open, though the other one answers. */
+	recv_errno = EACCES;
+	fail_only = ETHTOOL_GENL_NAME;
+	assert_int_equal(mqnl_open(&nl), -EACCES);
+	assert_null(nl.genl);
+	fail_only = NETDEV_FAMILY_NAME;
+	assert_int_equal(mqnl_open(&nl), -EACCES);
+	assert_int_equal(nl.ioctl_fd, -1);
 	recv_errno = 0;
 	connect_fails = true;
 	assert_int_equal(mqnl_open(&nl), -ECONNREFUSED);

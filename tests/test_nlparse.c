@@ -119,6 +119,35 @@ static void test_channels_bad(void **state)
 	assert_int_equal(ethtool_channels_parse(NULL, &ch), -EINVAL);
 }
 
+/* The header nest naming the device: a name of IF_NAMESIZE bytes with its NUL fits, one more does not. */
+static void test_header_name(void **state)
+{
+	static const char *const names[] = {"", "e", "fifteen-chars-x", "sixteen-chars-xy"};
+	struct ethtool_dev dev;
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct nlmsghdr *nlh = genl_msg(ETHTOOL_MSG_CHANNELS_NTF);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, ETHTOOL_A_CHANNELS_HEADER);
+		int r;
+
+		mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, 7);
+		mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, names[i]);
+		mnl_attr_nest_end(nlh, nest);
+		memset(&dev, 0x55, sizeof(dev));
+		r = ethtool_header_parse(nlh, &dev);
+		if (strlen(names[i]) < IF_NAMESIZE) {
+			assert_int_equal(r, 0);
+			assert_int_equal(dev.ifindex, 7);
+			assert_string_equal(dev.name, names[i]);
+		} else {
+			assert_int_equal(r, -EINVAL);
+			assert_int_equal(dev.ifindex, 0x55555555); /* untouched */
+		}
+	}
+	/* No header at all: no device. */
+	assert_int_equal(ethtool_header_parse(genl_msg(ETHTOOL_MSG_CHANNELS_NTF), &dev), -EINVAL);
+}
+
 /* ---- netdev qstats ---------------------------------------------------------- */
 
 static void put_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
@@ -310,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_channels_built_virtio_shape),
 		cmocka_unit_test(test_channels_bad),
 		cmocka_unit_test(test_channels_every_truncation),
+		cmocka_unit_test(test_header_name),
 		cmocka_unit_test(test_qstats_rx_4_and_8_bytes),
 		cmocka_unit_test(test_qstats_tx),
 		cmocka_unit_test(test_qstats_bad),

@@ -135,6 +135,7 @@ static void test_dump_across_datagrams(void **state)
 {
 	struct seen s;
 	struct mqnl_reply r = reply(&s);
+	struct nlmsghdr *nlh;
 	(void)state;
 	reset();
 	end(channels(SEQ, 3));
@@ -156,6 +157,18 @@ static void test_dump_across_datagrams(void **state)
 	assert_int_equal(feed(&r, dgram, dlen), 0);
 	assert_int_equal(s.calls, 0);
 	assert_true(r.done);
+	/* NOOP and the types reserved below NLMSG_MIN_TYPE carry no data; NLMSG_MIN_TYPE does. */
+	r = reply(&s);
+	reset();
+	end(put(NLMSG_NOOP, 0, SEQ));
+	end(put(NLMSG_MIN_TYPE - 1, 0, SEQ));
+	nlh = channels(SEQ, 6);
+	nlh->nlmsg_type = NLMSG_MIN_TYPE;
+	end(nlh);
+	done_msg(0);
+	assert_int_equal(feed(&r, dgram, dlen), 0);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.ch.combined, 6);
 }
 
 /* nlmsg_len of 2^31 and more: libmnl compares it as an int, so it passed and the walk left the buffer. */

@@ -14,6 +14,7 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static struct mq_platform probe(const char *name)
 {
@@ -457,6 +458,68 @@ static void test_environ_limit(void **state)
 	assert_int_equal(rmdir(root), 0);
 }
 
+/* platform_probe() over a scratch root holding one file, rel, with text. */
+static struct mq_platform probe_one_file(const char *rel, const char *text)
+{
+	char root[64] = "/tmp/mqplatform.XXXXXX", path[256];
+	struct mq_platform p;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(tmptree_put(path, strlen(root) + 1, text), 0);
+	sysfs_set_root(root);
+	memset(&p, 0x5a, sizeof(p));
+	assert_int_equal(platform_probe(&p), 0);
+	sysfs_set_root("");
+	assert_int_equal(tmptree_rm(root), 0);
+	return p;
+}
+
+/* filler lines, then last as line number at */
+static char *lines_then(const char *filler, unsigned at, const char *last)
+{
+	size_t fl = strlen(filler);
+	char *s = malloc(fl * at + strlen(last) + 1), *w = s;
+
+	assert_non_null(s);
+	for (unsigned i = 1; i < at; i++, w += fl)
+		memcpy(w, filler, fl);
+	strcpy(w, last);
+	return s;
+}
+
+/* Markers at their edges: an empty file, the second k8s path, the last line still read. */
+static void test_marker_edges(void **state)
+{
+	struct mq_platform p;
+	char *text;
+	(void)state;
+
+	p = probe_one_file("run/systemd/container", ""); /* systemd says so, naming nothing */
+	assert_string_equal(p.container, "");
+	assert_string_equal(p.container_source, "/run/systemd/container");
+	p = probe_one_file("var/run/secrets/kubernetes.io/serviceaccount/namespace", "default\n");
+	assert_string_equal(p.container, "kubernetes");
+	/* /proc/cpuinfo: the flags line is looked for in the first 256 lines (twice: each
+	 * answer is that file's, nothing is left from the last read) */
+	for (unsigned i = 0, at; i < 3; i++) {
+		at = i < 2 ? 256 : 257;
+		text = lines_then("model name\t: x\n", at, "flags\t\t: fpu hypervisor\n");
+		p = probe_one_file("proc/cpuinfo", text);
+		free(text);
+		assert_int_equal(p.virtualized, at == 256);
+		assert_string_equal(p.hypervisor_source, at == 256 ? "cpuinfo" : "");
+	}
+	/* mountinfo: lxcfs over /proc is looked for in the first 65536 lines */
+	for (unsigned at = 65536; at <= 65537; at++) {
+		text = lines_then("1 0 0:1 / /x rw - tmpfs t rw\n", at,
+				  "2 1 0:2 /proc/stat /proc/stat rw - fuse.lxcfs lxcfs rw\n");
+		p = probe_one_file("proc/self/mountinfo", text);
+		free(text);
+		assert_string_equal(p.container, at == 65536 ? "lxc" : "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_containers),
 		cmocka_unit_test(test_cpuid_native),
 		cmocka_unit_test(test_environ_limit),
+		cmocka_unit_test(test_marker_edges),
 	};
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
 }

@@ -432,10 +432,14 @@ static void test_sample_qstats_again(void **state)
 	assert_int_equal(calls_qstats, 2);
 	assert_false(s.have_qstats); /* and went */
 
-	/* without SAMPLE_TOTALS the totals are unknown, not read */
+	/* without SAMPLE_TOTALS the totals are unknown, not read: none is left from before */
+	s.nics[0].rx_dropped = s.nics[0].tx_dropped = s.nics[0].rx_bytes = s.nics[0].tx_bytes = 9;
 	assert_int_equal(snapshot_sample_with(&nl, NULL, SAMPLE_IRQS, &s), 0);
 	assert_int_equal(calls_dump, 2);
 	assert_true(s.nics[0].rx_packets == MQ_NA && s.nics[1].rx_packets == MQ_NA);
+	assert_true(s.nics[0].tx_packets == MQ_NA && s.nics[0].rx_bytes == MQ_NA &&
+		    s.nics[0].tx_bytes == MQ_NA);
+	assert_true(s.nics[0].rx_dropped == MQ_NA && s.nics[0].tx_dropped == MQ_NA);
 	snapshot_free(&s);
 }
 
@@ -448,6 +452,7 @@ static void test_queues_reread(void **state)
 	link_add("eth0", true, true, MQ_NA);
 	assert_int_equal(link_queues_read(&n), 0);
 	assert_int_equal(n.nqueues, 1);
+	assert_true(n.real_rx_queues == 1 && n.real_tx_queues == 1); /* rx-0, tx-0 */
 	n.queues[0].rx_packets = 5;
 	assert_int_equal(link_queues_read(&n), 0);
 	assert_true(n.queues[0].rx_packets == 5);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ethtool_channels_get() (probes/ethtool.c) over ethtool netlink: the
+ * request, a fake kernel's reply of zero, one or two channel messages and
+ * its ACK or error, and what the caller is told.
+ */
+#include <errno.h>
+#include <linux/ethtool_netlink.h>
+#include <linux/genetlink.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "probes/nl.h"
+#include "probes/probe.h"
+
+#define ETHTOOL_FAMILY 20
+
+static struct {
+	uint32_t seq, ifindex; /* of the last request */
+	unsigned replies;      /* CHANNELS_GET_REPLY messages before the ACK */
+	int error;             /* the ACK's: 0, or -errno with "no such device" as extack */
+} K;
+
+static int dummy_sock;
+
+ssize_t __wrap_mnl_socket_sendto(const struct mnl_socket *nl, const void *buf, size_t len);
+ssize_t __wrap_mnl_socket_sendto(const struct mnl_socket *nl, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	const struct nlattr *a, *h;
+
+	(void)nl;
+	K.seq = nlh->nlmsg_seq;
+	K.ifindex = 0;
+	assert_int_equal(nlh->nlmsg_type, ETHTOOL_FAMILY);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == ETHTOOL_A_CHANNELS_HEADER)
+			mnl_attr_for_each_nested(h, a)
+				if (mnl_attr_get_type(h) == ETHTOOL_A_HEADER_DEV_INDEX)
+					K.ifindex = mnl_attr_get_u32(h);
+	return (ssize_t)len;
+}
+
+ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t len);
+ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t len)
+{
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	size_t off = 0;
+
+	(void)nl;
+	memset(buf, 0, len);
+	for (unsigned i = 0; i < K.replies; i++) {
+		struct genlmsghdr *g;
+
+		nlh = mnl_nlmsg_put_header((char *)buf + off);
+		nlh->nlmsg_type = ETHTOOL_FAMILY;
+		nlh->nlmsg_seq = K.seq;
+		g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->cmd = ETHTOOL_MSG_CHANNELS_GET_REPLY;
+		mnl_attr_put_u32(nlh, ETHTOOL_A_CHANNELS_COMBINED_MAX, 8);
+		mnl_attr_put_u32(nlh, ETHTOOL_A_CHANNELS_COMBINED_COUNT, 3 + i);
+		off += MNL_ALIGN(nlh->nlmsg_len);
+	}
+	nlh = mnl_nlmsg_put_header((char *)buf + off);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | (K.error ? NLM_F_ACK_TLVS : 0);
+	nlh->nlmsg_seq = K.seq;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = K.error;
+	e->msg.nlmsg_len = sizeof(e->msg);
+	e->msg.nlmsg_seq = K.seq;
+	if (K.error)
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "no such device");
+	return (ssize_t)(off + MNL_ALIGN(nlh->nlmsg_len));
+}
+
+static struct mq_nl fake_nl(void)
+{
+	return (struct mq_nl){.genl = (struct mnl_socket *)&dummy_sock,
+			      .ethtool_id = ETHTOOL_FAMILY,
+			      .ioctl_fd = -1};
+}
+
+/* One reply and the ACK: its counts, from netlink, for the NIC's ifindex. */
+static void test_channels_netlink(void **state)
+{
+	struct mq_nl nl = fake_nl();
+	struct mq_nic nic = {.ifindex = 4, .name = "eth1"};
+	struct mq_channels ch;
+	(void)state;
+
+	K.replies = 1;
+	K.error = 0;
+	memset(&ch, 0x55, sizeof(ch));
+	assert_int_equal(ethtool_channels_get(&nl, &nic, &ch), 0);
+	assert_int_equal(K.ifindex, 4);
+	assert_int_equal(ch.source, CHANNELS_NETLINK);
+	assert_int_equal(ch.combined, 3);
+	assert_int_equal(ch.combined_max, 8);
+	assert_int_equal(ch.rx, 0);
+	assert_int_equal(ch.err, 0);
+}
+
+/* Not exactly one reply, or the kernel's error: no counts, the error and its words. */
+static void test_channels_netlink_fails(void **state)
+{
+	static const struct {
+		unsigned replies;
+		int error, want;
+		const char *msg;
+	} cases[] = {
+		{0, 0, -EPROTO, NULL},
+		{2, 0, -EPROTO, NULL},
+		{0, -ENODEV, -ENODEV, "no such device"},
+	};
+	struct mq_nl nl = fake_nl();
+	struct mq_nic nic = {.ifindex = 4, .name = "eth1"};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_channels ch;
+
+		K.replies = cases[i].replies;
+		K.error = cases[i].error;
+		memset(&ch, 0x55, sizeof(ch));
+		assert_int_equal(ethtool_channels_get(&nl, &nic, &ch), cases[i].want);
+		assert_int_equal(ch.source, CHANNELS_NONE);
+		assert_int_equal(ch.err, cases[i].want);
+		assert_int_equal(ch.combined, 0);
+		assert_string_equal(ch.errmsg, cases[i].msg ? cases[i].msg : strerror(-cases[i].want));
+	}
+	assert_int_equal(ethtool_channels_get(NULL, &nic, &(struct mq_channels){0}), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_channels_netlink),
+		cmocka_unit_test(test_channels_netlink_fails),
+	};
+	return cmocka_run_group_tests_name("ethtool", tests, NULL, NULL);
+}

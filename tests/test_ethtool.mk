@@ -1,0 +1,2 @@
+# tests/test_ethtool.c answers CHANNELS_GET on a fake generic netlink socket.
+LDFLAGS_test_ethtool := -Wl,--wrap=mnl_socket_sendto,--wrap=mnl_socket_recvfrom
