@@ -412,10 +412,13 @@ static void render_rss(const struct out *o, const struct mq_nic *n)
 		return;
 	fprintf(o->f, "  rss:      %u entries, %s, %u-byte key: ", sp.n, rss_hfunc_to_string(n->rss.hfunc),
 		n->rss.key_size);
-	if (sp.left_out && cpuset_format_list(cpuset_buf(&sp.left_out_set), q, sizeof(q)) >= 0)
+	if (sp.left_out) {
+		/* the list when it fits (and its queues are below the set's size), else the count */
+		if (cpuset_format_list(cpuset_buf(&sp.left_out_set), q, sizeof(q)) <= 0)
+			snprintf(q, sizeof(q), "%u", sp.left_out);
 		fprintf(o->f, "%s%u of %u RX queues, %s left out%s\n", ansi(o, ANSI_YELLOW), sp.covered,
 			sp.nqueues, q, ansi(o, ANSI_RESET));
-	else
+	} else
 		fprintf(o->f, "%s over %u RX queues (busiest %.0f%%)%s\n", sp.even ? "even" : "uneven",
 			sp.nqueues, sp.max_share * 100, sp.beyond ? ", names inactive queues" : "");
 }

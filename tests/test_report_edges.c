@@ -253,6 +253,36 @@ static void test_idle_line_width(void **state)
  * and device (here the device's transmit side) per second, also over less
  * than a second. JSON says why channels are unknown from the errno alone.
  */
+/* The RSS line of a table that leaves queues out: their list, or their count
+ * when the list would not fit. */
+static void test_rss_left_out(void **state)
+{
+	struct mq_snapshot snap;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	char *text;
+	(void)state;
+
+	fx_init(&snap, 2);
+	n = fx_nic(&snap, "eth0", "virtio_net", 4, 4);
+	n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 4, .key_size = 40, .hfunc = 1};
+	n->rss.indir = fx_xcalloc(4, sizeof(uint32_t));
+	n->rss.indir[1] = n->rss.indir[3] = 1;
+	n = fx_nic(&snap, "eth1", "virtio_net", 128, 128);
+	n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 256, .key_size = 40, .hfunc = 1};
+	n->rss.indir = fx_xcalloc(256, sizeof(uint32_t));
+	for (unsigned i = 0; i < 256; i++)
+		n->rss.indir[i] = 2 * i % 128; /* even queues only: 64 odd ones left out */
+	fx_assess(&a, &snap, NULL, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, "  rss:      4 entries, toeplitz, 40-byte key: 2 of 4 RX queues, 2-3 left out\n"));
+	assert_non_null(strstr(text, "  rss:      256 entries, toeplitz, 40-byte key: 64 of 128 RX queues, 64 left out\n"));
+	free(text);
+	assessment_free(&a);
+	snapshot_free(&snap);
+}
+
 static void test_nic_details(void **state)
 {
 	struct mq_snapshot now, before;
@@ -409,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_kept_free),
 		cmocka_unit_test(test_idle_line_width),
 		cmocka_unit_test(test_watch_frame),
+		cmocka_unit_test(test_rss_left_out),
 		cmocka_unit_test(test_nic_details),
 		cmocka_unit_test(test_byte_unit),
 		cmocka_unit_test(test_idle_irq_cpus),
