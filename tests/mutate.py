@@ -22,6 +22,12 @@ Environment (all optional):
   MUTATE_JOBS=2         make -j of the scratch build
   MUTATE_KEEP=1         keep the scratch tree (its path is printed)
   MUTATE_LIST=1         only list the sampled mutants, run nothing
+  MUTATE_SUITES="netns-report contract ..."
+                        integration suites (tests/run --only NAME) run against each mutant the
+                        unit suite let survive, built as the program itself: a survivor one of
+                        them fails is "killed by a named integration suite"; as root only, each
+                        suite in a throwaway network and mount namespace with /proc/irq and
+                        /proc/sys read-only
   MUTATE_REPLAY=FILE    run the mutants of an earlier mutants.tsv instead of a sample: each is
                         found again by file, operator and its old and new line (the nearest one
                         if the line moved), so a sample outlives edits elsewhere in the file
@@ -286,6 +292,17 @@ done
 RUNNER = """
 exec build/tests/$1 >/dev/null 2>&1
 """
+# An integration suite makes its own namespaces and veths; here it starts in
+# an empty network namespace of its own (with its own sysfs), and whatever is
+# global stays out of a mutant's reach.
+SUITE_BOX = """
+fail() { echo "sandbox failed: $*"; exit 99; }
+mount -t sysfs sysfs /sys || fail "mount sysfs"
+for d in /proc/irq /proc/sys; do
+    mount --bind $d $d && mount -o remount,bind,ro $d || fail "read-only $d"
+done
+exec tests/run --only "$1"
+"""
 
 
 class Scratch:
@@ -343,6 +360,22 @@ class Scratch:
                 return "timeout", t
             if rc != 0:
                 return "killed", t
+        return "survived", ""
+
+    def suites(self, names, timeout):
+        """('suite', name) for the first integration suite that fails with the
+        program as built now, else ('survived', ''); ('no-build', 'mqbalance')."""
+        rc, out = sh(self.make + ["mqbalance"], self.dir)
+        if rc != 0:
+            return "no-build", "mqbalance"
+        for name in names:
+            rc, out = sh(["unshare", "--mount", "--net", "--propagation", "private", "--",
+                          "sh", "-c", SUITE_BOX, "sh", name], self.dir, timeout, self.env)
+            if rc == 99 and out.startswith("sandbox failed"):
+                sys.exit("mutate: cannot set up the suite sandbox:\n" + out)
+            if rc != 0:
+                self.suite_out = out
+                return "suite", name
         return "survived", ""
 
     def apply(self, rel, text):
@@ -488,7 +521,26 @@ def main():
             print("[%3d/%d] %-8s %s:%d %s: %s -> %s%s" % (
                 k, len(rows), r["status"], r["file"], r["line"], r["op"], r["old"], r["new"],
                 " (" + r["by"] + ")" if r["by"] else ""), flush=True)
-        report = render(rows, seed, len(allm), time.monotonic() - t0)
+        suites = os.environ.get("MUTATE_SUITES", "").split()
+        if suites:
+            if os.geteuid() != 0:
+                sys.exit("mutate: MUTATE_SUITES needs root (the suites make network namespaces)")
+            status, name = scratch.suites(suites, 900)
+            if status != "survived":
+                sys.exit("mutate: integration suite %s fails on the unmutated tree:\n%s"
+                         % (name, getattr(scratch, "suite_out", "")[-3000:]))
+            surv = [r for r in rows if r["status"] == "survived"]
+            for k, r in enumerate(surv, 1):
+                scratch.apply(r["file"], r["text"])
+                status, name = scratch.suites(suites, 900)
+                scratch.restore(r["file"])
+                if status == "suite":
+                    r["status"], r["by"] = status, name
+                print("[%3d/%d] %-8s %s:%d %s: %s -> %s%s" % (
+                    k, len(surv), "suite" if status == "suite" else "survived", r["file"], r["line"],
+                    r["op"], r["old"], r["new"], " (" + name + ")" if status == "suite" else ""),
+                    flush=True)
+        report = render(rows, seed, len(allm), time.monotonic() - t0, suites)
     finally:
         if os.environ.get("MUTATE_KEEP") == "1":
             print("mutate: scratch tree kept in " + scratch.dir)
@@ -531,7 +583,7 @@ def replayed(path, allm, texts):
     return sample, lost
 
 
-def render(rows, seed, ncand, secs):
+def render(rows, seed, ncand, secs, suites=()):
     by_file = {}
     for r in rows:
         by_file.setdefault(r["file"], []).append(r)
@@ -545,7 +597,8 @@ def render(rows, seed, ncand, secs):
 
     def line(name, rs):
         c = {s: sum(1 for r in rs if r["status"] == s)
-             for s in ("killed", "timeout", "survived", "no-build")}
+             for s in ("killed", "timeout", "survived", "no-build", "suite")}
+        c["survived"] += c["suite"]  # the unit suite's rate: a suite's kill is not its own
         counted = c["killed"] + c["timeout"] + c["survived"]
         pct = "%5.0f%%" % (100.0 * (c["killed"] + c["timeout"]) / counted) if counted else "     -"
         return "%-24s %7d %7d %8d %9d %9d %6s" % (name, len(rs), c["killed"], c["timeout"],
@@ -554,6 +607,18 @@ def render(rows, seed, ncand, secs):
         lines.append(line(f, by_file[f]))
     lines.append(line("total", rows))
     lines.append("(kill% = (killed + timeout) / (killed + timeout + survived); no-build not counted)")
+    if suites:
+        by_suite = [r for r in rows if r["status"] == "suite"]
+        counted = sum(1 for r in rows if r["status"] in ("killed", "timeout", "survived", "suite"))
+        lines.append("with the integration suites (%s): %d more killed, %.0f%%"
+                     % (" ".join(suites), len(by_suite),
+                        100.0 * (counted - sum(1 for r in rows if r["status"] == "survived")) / counted
+                        if counted else 0))
+        lines.append("")
+        lines.append("survived the unit suite, killed by a named integration suite (%d):" % len(by_suite))
+        for r in by_suite:
+            lines.append("  %s:%d  %s:  %s  ->  %s  (%s)" % (r["file"], r["line"], r["op"], r["old"],
+                                                          r["new"], r["by"]))
     surv = [r for r in rows if r["status"] == "survived"]
     lines.append("")
     lines.append("survivors (%d):" % len(surv))
