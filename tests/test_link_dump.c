@@ -4,7 +4,8 @@
  * receive answered here: an interrupted dump (NLM_F_DUMP_INTR) is retried
  * once, a second one is -EAGAIN, libnl's out of memory is -ENOMEM, anything
  * else -EIO; a request libnl cannot allocate is -ENOMEM. The replies
- * themselves are tests/test_linkparse.c's.
+ * themselves are tests/test_linkparse.c's. ETHTOOL_GDRVINFO is answered
+ * here too (ioctl wrapped), and the queues come from a scratch sysfs tree.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +21,10 @@
 
 #include <cmocka.h>
 #include <netlink/errno.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -32,13 +36,60 @@
 #include "probes/sysfs.h"
 #include "tests/tmptree.h"
 
-static bool alloc_fails;
+static bool alloc_fails, append_fails;
 
 struct nl_msg *__real_nlmsg_alloc_simple(int type, int flags);
 struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags);
 struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags)
 {
 	return alloc_fails ? NULL : __real_nlmsg_alloc_simple(type, flags);
+}
+
+int __real_nlmsg_append(struct nl_msg *n, void *data, size_t len, int pad);
+int __wrap_nlmsg_append(struct nl_msg *n, void *data, size_t len, int pad);
+int __wrap_nlmsg_append(struct nl_msg *n, void *data, size_t len, int pad)
+{
+	return append_fails ? -NLE_NOMEM : __real_nlmsg_append(n, data, len, pad);
+}
+
+/* SIOCETHTOOL ETHTOOL_GDRVINFO: the fd and name asked about, and the answer (or errno). */
+static int drv_fd = -7, drv_errno;
+static char drv_ifname[IFNAMSIZ];
+static const char *drv_driver = "virtio_net", *drv_bus = "0000:00:03.0";
+
+/* As the kernel fills a drvinfo field: no NUL when the text fills it. */
+static void field_put(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	memset(dst, 0, size);
+	memcpy(dst, src, n < size ? n : size);
+}
+
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	struct ethtool_drvinfo *di;
+	struct ifreq *ifr;
+	va_list ap;
+
+	va_start(ap, req);
+	ifr = va_arg(ap, struct ifreq *);
+	va_end(ap);
+	if (req != SIOCETHTOOL)
+		return __real_ioctl(fd, req, ifr);
+	drv_fd = fd;
+	snprintf(drv_ifname, sizeof(drv_ifname), "%s", ifr->ifr_name);
+	di = (struct ethtool_drvinfo *)(void *)ifr->ifr_data;
+	assert_int_equal(di->cmd, ETHTOOL_GDRVINFO);
+	if (drv_errno) {
+		errno = drv_errno;
+		return -1;
+	}
+	field_put(di->driver, sizeof(di->driver), drv_driver);
+	field_put(di->bus_info, sizeof(di->bus_info), drv_bus);
+	return 0;
 }
 
 /* The parser dump() installs, to hand it the stats replies of deliver[] (ifindex, rx_packets). */
@@ -83,7 +134,9 @@ static void deliver_stats(void)
 	deliver_links();
 	for (unsigned i = 0; valid_cb && i < ndeliver; i++) {
 		struct if_stats_msg ifs = {.ifindex = (uint32_t)deliver[i][0]};
-		struct rtnl_link_stats64 st = {.rx_packets = (uint64_t)deliver[i][1], .tx_packets = 1};
+		struct rtnl_link_stats64 st = {.rx_packets = (uint64_t)deliver[i][1], .tx_packets = 1,
+					       .rx_bytes = 2, .tx_bytes = 3, .rx_dropped = 4,
+					       .tx_dropped = 5};
 		struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWSTATS, NLM_F_MULTI);
 
 		assert_non_null(m);
@@ -130,6 +183,8 @@ static int setup(void **state)
 	nl.ioctl_fd = -1;
 	sends = recvs = nreplies = 0;
 	send_result = 20;
+	alloc_fails = append_fails = false; /* a failed test leaves no fault behind */
+	drv_errno = 0;
 	return nl.rt ? 0 : -1;
 }
 
@@ -184,6 +239,11 @@ static void test_list(void **state)
 	assert_int_equal(link_list(&nl, &nics, &n), -ENOMEM);
 	alloc_fails = false;
 	assert_int_equal(sends, 0);
+	/* nor fit the request's header into it */
+	append_fails = true;
+	assert_int_equal(link_list(&nl, &nics, &n), -ENOMEM);
+	append_fails = false;
+	assert_int_equal(sends, 0);
 }
 
 static void test_stats_dump(void **state)
@@ -207,6 +267,12 @@ static void test_stats_dump(void **state)
 	assert_int_equal(link_stats_dump(&nl, &s), -EAGAIN);
 	assert_int_equal(sends, 3);
 	assert_int_equal(link_stats_dump(&nl, NULL), -EINVAL);
+	/* a request that cannot be built: -ENOMEM, not an empty dump nor the fallback */
+	script(0);
+	append_fails = true;
+	assert_int_equal(link_stats_dump(&nl, &s), -ENOMEM);
+	append_fails = false;
+	assert_int_equal(sends, 0);
 }
 
 /* The dump's totals land on the NICs with their ifindex, in whatever order they come. */
@@ -225,7 +291,9 @@ static void test_stats_dump_totals(void **state)
 	ndeliver = 4; /* ifindex 9 is not one of ours */
 	assert_int_equal(link_stats_dump(&nl, &s), 3);
 	assert_true(nics[0].rx_packets == 20 && nics[1].rx_packets == 30 && nics[2].rx_packets == 40);
-	assert_true(nics[0].tx_packets == 1);
+	/* every total, not only the packets */
+	assert_true(nics[2].tx_packets == 1 && nics[2].rx_bytes == 2 && nics[2].tx_bytes == 3);
+	assert_true(nics[2].rx_dropped == 4 && nics[2].tx_dropped == 5);
 	script(0);
 	memcpy(deliver, other, sizeof(other));
 	ndeliver = 3;
@@ -315,6 +383,88 @@ static void test_driver_without_ioctl(void **state)
 	nic_free(&nic);
 }
 
+/*
+ * The driver as ETHTOOL_GDRVINFO says, asked on the ioctl socket whatever its
+ * number (0 too: a daemon started with stdin closed); the kernel's refusal is
+ * its errno, nothing written; a full driver field needs no NUL.
+ */
+static void test_driver_from_ioctl(void **state)
+{
+	char buf[40] = "stale";
+	struct mq_nic nic;
+	(void)state;
+
+	nl.ioctl_fd = 0;
+	errno = ENOTTY; /* left over from before: not the ioctl's answer */
+	assert_int_equal(link_driver_get(&nl, "mqtest0", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "virtio_net");
+	assert_int_equal(drv_fd, 0);
+	assert_string_equal(drv_ifname, "mqtest0");
+	drv_driver = "abcdefghijklmnopqrstuvwxyz012345"; /* all 32 bytes */
+	assert_int_equal(link_driver_get(&nl, "mqtest0", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, drv_driver);
+	assert_int_equal(link_driver_get(&nl, "mqtest0", buf, 8), 0);
+	assert_string_equal(buf, "abcdefg");
+	drv_driver = "virtio_net";
+
+	drv_errno = EOPNOTSUPP;
+	strcpy(buf, "stale");
+	assert_int_equal(link_driver_get(&nl, "mqtest0", buf, sizeof(buf)), -EOPNOTSUPP);
+	assert_string_equal(buf, "stale");
+	script(0);
+	deliver_names[0] = "mqtest0";
+	assert_int_equal(link_get(&nl, "mqtest0", &nic), 0);
+	assert_string_equal(nic.driver, "");
+	nic_free(&nic);
+	drv_errno = 0;
+
+	nl.ioctl_fd = 9;
+	script(0);
+	deliver_names[0] = "mqtest0";
+	assert_int_equal(link_get(&nl, "mqtest0", &nic), 0);
+	assert_int_equal(drv_fd, 9);
+	assert_string_equal(nic.driver, "virtio_net");
+	assert_string_equal(nic.bus_info, "0000:00:03.0");
+	nic_free(&nic);
+	nl.ioctl_fd = -1;
+}
+
+/* Queue directories: rx-N and tx-N with N below 4096 count, nothing else does. */
+static void test_queue_dirs(void **state)
+{
+	static const char *const junk[] = {"rx-", "rx-x", "rx--1", "rx-+1", "rx-1a", "rx-4096",
+					   "rx-99999999999999999999", "rxq-0", "byte_queue_limits"};
+	char root[64] = "/tmp/mq-linkq.XXXXXX", rel[128];
+	struct mq_nic nic = {.name = "mqtest0"};
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	assert_int_equal(link_queues_read(&nic), -ENOENT); /* no such link in sysfs */
+	/* TX queues only, among names of no queue */
+	put(root, "sys/class/net/mqtest0/queues/tx-0/xps_cpus", "1\n");
+	put(root, "sys/class/net/mqtest0/queues/tx-1/xps_cpus", "2\n");
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		snprintf(rel, sizeof(rel), "sys/class/net/mqtest0/queues/%s/rps_cpus", junk[i]);
+		put(root, rel, "1\n");
+	}
+	assert_int_equal(link_queues_read(&nic), 0);
+	assert_int_equal(nic.real_rx_queues, 0);
+	assert_int_equal(nic.real_tx_queues, 2);
+	assert_int_equal(nic.nqueues, 2);
+	assert_true(!nic.queues[0].has_rx && nic.queues[1].has_tx && nic.queues[1].has_xps);
+	assert_false(nic.queues[0].has_rps);
+	/* the highest queue there may be */
+	put(root, "sys/class/net/mqtest0/queues/rx-4095/rps_cpus", "1\n");
+	assert_int_equal(link_queues_read(&nic), 0);
+	assert_int_equal(nic.real_rx_queues, 4096);
+	assert_int_equal(nic.nqueues, 4096);
+	assert_true(nic.queues[4095].has_rps && !nic.queues[4094].has_rps);
+	nic_free(&nic);
+	sysfs_set_root("");
+	tmptree_rm(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +474,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_completes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_without_ioctl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_from_ioctl, setup, teardown),
+		cmocka_unit_test(test_queue_dirs),
 	};
 	return cmocka_run_group_tests_name("link_dump", tests, NULL, NULL);
 }

@@ -337,6 +337,21 @@ static void test_recv(void **state)
 	close(sp[0]);
 }
 
+/* The socket listens to multicast group grp and to no other. */
+static void only_group(int fd, unsigned grp)
+{
+	uint32_t w[32] = {0};
+	socklen_t len = sizeof(w);
+
+	assert_int_equal(getsockopt(fd, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, w, &len), 0);
+	for (unsigned g = 1; g <= 32 * 32; g++) {
+		bool on = w[(g - 1) / 32] & (1u << ((g - 1) % 32));
+
+		if (on != (g == grp))
+			fail_msg("group %u: %s", g, on ? "joined" : "not joined");
+	}
+}
+
 static void test_open_real(void **state)
 {
 	struct mq_nl nl = {0}; /* no ethtool family: a kernel without ethtool netlink */
@@ -350,6 +365,7 @@ static void test_open_real(void **state)
 	assert_int_equal(monitor_open(&m, MON_RTNL), 0);
 	assert_true(m.fd[MON_RTNL] >= 0);
 	assert_int_equal(fcntl(m.fd[MON_RTNL], F_GETFD), FD_CLOEXEC);
+	only_group(m.fd[MON_RTNL], RTNLGRP_LINK);
 	assert_int_equal(monitor_recv(&m, MON_RTNL, buf.b, sizeof(buf.b)), -EAGAIN);
 	int r = monitor_open(&m, MON_UEVENT);
 	if (r == 0)
@@ -375,12 +391,42 @@ static void test_open_real(void **state)
 	assert_int_equal(monitor_open(&m, MON_ETHTOOL), 0);
 	assert_non_null(m.genl);
 	assert_int_equal(m.fd[MON_ETHTOOL], mnl_socket_get_fd(m.genl));
+	only_group(m.fd[MON_ETHTOOL], nl.ethtool_monitor_grp); /* its own, not one more */
 	assert_int_equal(monitor_recv(&m, MON_ETHTOOL, buf.b, sizeof(buf.b)), -EAGAIN);
 	monitor_close(&m, MON_ETHTOOL);
 	assert_null(m.genl); /* closed through libmnl, which frees its socket */
 	assert_int_equal(m.fd[MON_ETHTOOL], -1);
 	monitor_close_all(&m);
 	mqnl_close(&nl);
+}
+
+/*
+ * Closing a source that is none is nothing: no descriptor closed (0 either),
+ * no byte past the monitor touched (it ends where an unmapped page begins).
+ */
+static void test_close_not_a_source(void **state)
+{
+	struct mq_monitor init, *m;
+	int saved = dup(0), null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	(void)state;
+
+	assert_true(null >= 0);
+	assert_int_equal(dup2(null, 0), 0);
+	monitor_init(&init, NULL);
+	m = guarded(&init, sizeof(init));
+	monitor_close(m, _MON_SRC_MAX);
+	monitor_close(m, (enum mon_src)64);
+	assert_true(fcntl(0, F_GETFD) >= 0);
+	for (int s = 0; s < _MON_SRC_MAX; s++)
+		assert_int_equal(m->fd[s], -1);
+	monitor_close_all(m);
+	if (saved >= 0) {
+		assert_int_equal(dup2(saved, 0), 0);
+		close(saved);
+	} else {
+		close(0);
+	}
+	close(null);
 }
 
 /*
@@ -427,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_parse_walk),
 		cmocka_unit_test(test_recv),
 		cmocka_unit_test(test_open_real),
+		cmocka_unit_test(test_close_not_a_source),
 	};
 
 	return cmocka_run_group_tests_name("monitor", tests, NULL, NULL);

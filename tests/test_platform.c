@@ -498,6 +498,11 @@ static void test_marker_edges(void **state)
 	p = probe_one_file("run/systemd/container", ""); /* systemd says so, naming nothing */
 	assert_string_equal(p.container, "");
 	assert_string_equal(p.container_source, "/run/systemd/container");
+	/* a name that fills the 32 bytes exactly is whole; one longer loses its end only */
+	p = probe_one_file("run/systemd/container", "abcdefghijklmnopqrstuvwxyz01234\n");
+	assert_string_equal(p.container, "abcdefghijklmnopqrstuvwxyz01234");
+	p = probe_one_file("run/systemd/container", "abcdefghijklmnopqrstuvwxyz012345\n");
+	assert_string_equal(p.container, "abcdefghijklmnopqrstuvwxyz01234");
 	p = probe_one_file("var/run/secrets/kubernetes.io/serviceaccount/namespace", "default\n");
 	assert_string_equal(p.container, "kubernetes");
 	/* /proc/cpuinfo: the flags line is looked for in the first 256 lines (twice: each

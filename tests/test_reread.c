@@ -20,6 +20,27 @@
 
 static char root[] = "/tmp/mqreread.XXXXXX";
 
+/* pread fails on cue (tests/test_reread.mk): EINTR so many times, then once with pread_errno. */
+static unsigned pread_eintr;
+static int pread_errno;
+
+ssize_t __real_pread(int fd, void *buf, size_t n, off_t off);
+ssize_t __wrap_pread(int fd, void *buf, size_t n, off_t off);
+ssize_t __wrap_pread(int fd, void *buf, size_t n, off_t off)
+{
+	if (pread_eintr) {
+		pread_eintr--;
+		errno = EINTR;
+		return -1;
+	}
+	if (pread_errno) {
+		errno = pread_errno;
+		pread_errno = 0;
+		return -1;
+	}
+	return __real_pread(fd, buf, n, off);
+}
+
 /* Written in place (same inode), as /proc changes under a kept fd. */
 static void put(const char *rel, const char *text)
 {
@@ -52,6 +73,8 @@ static void dirs(const char *rel)
 static int setup(void **state)
 {
 	(void)state;
+	pread_eintr = 0;
+	pread_errno = 0;
 	assert_non_null(mkdtemp(root));
 	dirs("/proc/net");
 	dirs("/sys/devices/system/cpu");
@@ -122,6 +145,41 @@ static void test_missing_then_there(void **state)
 	assert_int_equal(len, 0);
 	assert_string_equal(text, "");
 	assert_int_equal(probe_file_read(&f, _PROBE_FILE_MAX, &text, &len), -EINVAL);
+	probe_files_close(&f);
+}
+
+/*
+ * A read a signal interrupted is read again, the file kept open; a read the
+ * kernel refuses is its errno, and the file is opened anew at the next read.
+ */
+static void test_read_interrupted_or_failed(void **state)
+{
+	struct probe_files f;
+	const char *text;
+	size_t len;
+	int fd;
+	(void)state;
+
+	probe_files_init(&f);
+	put("/proc/stat", "cpu  1 2 3\n");
+	pread_eintr = 3;
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_STAT, &text, &len), 0);
+	assert_int_equal(pread_eintr, 0);
+	assert_string_equal(text, "cpu  1 2 3\n");
+	fd = f.fd[PROBE_FILE_STAT];
+	assert_true(fd >= 0);
+	pread_eintr = 1;
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_STAT, &text, &len), 0);
+	assert_int_equal(len, 11);
+	assert_int_equal(f.fd[PROBE_FILE_STAT], fd);
+
+	pread_errno = EIO;
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_STAT, &text, &len), -EIO);
+	assert_int_equal(f.fd[PROBE_FILE_STAT], -1);
+	assert_int_equal(fcntl(fd, F_GETFD), -1); /* closed, not leaked */
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_STAT, &text, &len), 0);
+	assert_true(f.fd[PROBE_FILE_STAT] >= 0);
+	assert_string_equal(text, "cpu  1 2 3\n");
 	probe_files_close(&f);
 }
 
@@ -204,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fresh_at_every_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_then_there, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_regular_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_interrupted_or_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpustat_same_both_ways, setup, teardown),
 	};
 

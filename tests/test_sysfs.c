@@ -302,7 +302,12 @@ static void test_paths(void **state)
 	assert_int_equal(sysfs_readlink(buf, 13, "/sys/class/net/evil"), 11);
 	/* a value longer than the buffer is refused, not cut: "1500" does not fit in 3 */
 	assert_int_equal(sysfs_read(buf, 3, "/sys/class/net/eth0/mtu"), -EFBIG);
-	assert_int_equal(sysfs_read(buf, 6, "/sys/class/net/eth0/mtu"), 4); /* with its newline */
+	assert_int_equal(sysfs_read(buf, 5, "/sys/class/net/eth0/mtu"), -EFBIG); /* not its newline */
+	/* "1500\n" fills 6 exactly; the end of file after it is no error, whatever errno held */
+	errno = EIO;
+	assert_int_equal(sysfs_read(buf, 6, "/sys/class/net/eth0/mtu"), 4);
+	assert_string_equal(buf, "1500");
+	assert_int_equal(sysfs_read(buf, 0, "/sys/class/net/eth0/mtu"), -EINVAL);
 	/* not a link: the kernel's answer, not "too long" */
 	assert_int_equal(sysfs_readlink(buf, sizeof(buf), "/sys/class/net/eth0/mtu"), -EINVAL);
 	/* a number longer than any long fills the buffer exactly: refused, nothing written past it */

@@ -20,6 +20,7 @@
 
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/guard.h"
 #include "tests/tmptree.h"
 
 static char root[64];
@@ -490,6 +491,27 @@ static void test_sample_irq_bounds(void **state)
 	snapshot_free(&s);
 }
 
+/* A refresh touches the NICs there are, not the slot past the last (unmapped here). */
+static void test_sample_nic_bounds(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_nic *heap;
+	(void)state;
+
+	link_add("eth0", true, true, MQ_NA);
+	link_add("eth1", true, true, MQ_NA);
+	assert_int_equal(snapshot_take(NULL, NULL, &s), 0);
+	assert_int_equal(s.nnics, 2);
+	heap = s.nics;
+	s.nics = guarded(heap, s.nnics * sizeof(*heap));
+	s.nics[1].rx_packets = 5;
+	assert_int_equal(snapshot_sample_with(NULL, NULL, SAMPLE_TOTALS | SAMPLE_IRQS, &s), 0);
+	assert_true(s.nics[1].rx_packets == 77 && s.nics[1].tx_packets == 78);
+	memcpy(heap, s.nics, s.nnics * sizeof(*heap));
+	s.nics = heap;
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_take_cpu_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_qstats_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_irq_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sample_nic_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queues_reread, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("take", tests, NULL, NULL);
