@@ -298,6 +298,8 @@ exec build/tests/$1 >/dev/null 2>&1
 SUITE_BOX = """
 fail() { echo "sandbox failed: $*"; exit 99; }
 mount -t sysfs sysfs /sys || fail "mount sysfs"
+# named namespaces of its own: a suite running at the same time elsewhere may use the same names
+mkdir -p /run/netns && mount -t tmpfs -o mode=755 tmpfs /run/netns || fail "tmpfs on /run/netns"
 for d in /proc/irq /proc/sys; do
     mount --bind $d $d && mount -o remount,bind,ro $d || fail "read-only $d"
 done
