@@ -115,12 +115,16 @@ static int bind_abstract(char *name, size_t n)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char prefix[40];
+	int k;
 
 	assert_true(fd >= 0);
 	assert_true(n <= sizeof(sa.sun_path));
 	memset(name, 'x', n);
 	name[n] = '\0';
-	memcpy(name, "@mqbalance-test-", 16);
+	/* the pid: another run of this test at the same time has a name of its own */
+	k = snprintf(prefix, sizeof(prefix), "@mqbalance-test-%d-", (int)getpid());
+	memcpy(name, prefix, (size_t)k);
 	memcpy(sa.sun_path, name, n);
 	sa.sun_path[0] = '\0';
 	if (bind(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
