@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cmocka.h>
 
 #include "agent/config_file.h"
@@ -19,6 +21,61 @@
 #include "tests/tmptree.h"
 
 static char dir[64];
+
+/*
+ * System calls that fail on cue (tests/test_config_file.mk): the errno to
+ * fail with, and for read and readdir which call fails (1: the next one).
+ */
+static struct {
+	int fstat_err, read_err, readdir_err;
+	unsigned read_at, readdir_at;
+} fault;
+
+int __real_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st)
+{
+	if (fault.fstat_err) {
+		errno = fault.fstat_err;
+		return -1;
+	}
+	return __real_fstat(fd, st);
+}
+
+static bool fails_now(unsigned *at)
+{
+	return *at && --*at == 0;
+}
+
+ssize_t __real_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len);
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+	if (fails_now(&fault.read_at)) {
+		errno = fault.read_err;
+		return -1;
+	}
+	return __real_read(fd, buf, len);
+}
+
+/* _FORTIFY_SOURCE builds call this one when the buffer's size is known */
+ssize_t __wrap___read_chk(int fd, void *buf, size_t len, size_t buflen);
+ssize_t __wrap___read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	assert_true(len <= buflen);
+	return __wrap_read(fd, buf, len);
+}
+
+struct dirent *__real_readdir(DIR *d);
+struct dirent *__wrap_readdir(DIR *d);
+struct dirent *__wrap_readdir(DIR *d)
+{
+	if (fails_now(&fault.readdir_at)) {
+		errno = fault.readdir_err;
+		return NULL;
+	}
+	return __real_readdir(d);
+}
 
 static int mkdir_tmp(void **state)
 {
@@ -286,6 +343,62 @@ static void test_example_file(void **state)
 	config_free(&c);
 }
 
+/*
+ * The kernel's errors while reading: the file's own error (EIO of a bad
+ * disk), never a too-large file or a config made of what was read so far;
+ * a read interrupted by a signal is read again.
+ */
+static void test_read_errors(void **state)
+{
+	char path[256], err[256];
+	struct mq_config c;
+	(void)state;
+	put("io.conf", "queues = 2\n");
+	at(path, sizeof(path), "io.conf");
+
+	memset(&fault, 0, sizeof(fault));
+	fault.fstat_err = EOVERFLOW;
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EOVERFLOW);
+	assert_string_equal(strstr(err, "/io.conf: "), "/io.conf: Value too large for defined data type");
+	/* a missing file allowed is not a file that cannot be read */
+	assert_int_equal(config_load(path, true, &c, err, sizeof(err)), -EOVERFLOW);
+	fault.fstat_err = 0;
+
+	fault.read_err = EIO;
+	fault.read_at = 1;
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EIO);
+	assert_string_equal(strstr(err, "/io.conf: "), "/io.conf: Input/output error");
+	/* the second read (the one that finds the end) fails: still nothing half-read */
+	fault.read_at = 2;
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EIO);
+	assert_string_equal(strstr(err, "/io.conf: "), "/io.conf: Input/output error");
+	fault.read_err = EINTR;
+	fault.read_at = 1;
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), 0);
+	assert_int_equal(fault.read_at, 0); /* it was interrupted, then read again */
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 2);
+	config_free(&c);
+
+	/* the drop-in directory unreadable halfway through the listing: no half of the drop-ins */
+	assert_int_equal(mkdir(at(path, sizeof(path), "io.conf.d"), 0755), 0);
+	put("io.conf.d/10-a.conf", "queues = 3\n");
+	put("io.conf.d/20-b.conf", "queues = 4\n");
+	at(path, sizeof(path), "io.conf");
+	for (unsigned k = 1; k <= 5; k++) { /* ".", "..", two drop-ins, the end: each call fails once */
+		fault.readdir_err = EIO;
+		fault.readdir_at = k;
+		memset(&c, 0x5a, sizeof(c));
+		assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EIO);
+		assert_string_equal(strstr(err, "/io.conf.d: "), "/io.conf.d: Input/output error");
+		assert_int_equal(c.nfiles, 0x5a5a5a5a); /* nothing returned */
+	}
+	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nfiles, 3);
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 4);
+	config_free(&c);
+	memset(&fault, 0, sizeof(fault));
+}
+
 /* config_log_warnings() for a config with nwarn unknown keys, its stderr into out. */
 static void log_warnings(int nwarn, char *out, size_t outlen)
 {
@@ -342,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_content_refused),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_log_warnings),
 	};
 	return cmocka_run_group_tests_name("config_file", tests, mkdir_tmp, rm_tmp);

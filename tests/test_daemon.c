@@ -337,6 +337,28 @@ static void test_cpu_poll_fallback_and_sample(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Counters are sampled when the sample timer says, and only then: not at
+ * startup, nor for an event, a reload or a drift check (here all of them
+ * within the first of hour-long intervals).
+ */
+static void test_sample_only_on_its_timer(void **state)
+{
+	(void)state;
+	opts.hooks.sample = fake_sample;
+	opts.hooks.check = fake_check;
+	opts.drift_ms = 40;
+	f.interval = 3600;
+	f.checks_quiet = 2;
+	f.hook = hup_first;
+	f.stop_after = 3;
+	send_uevent("offline", 3);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.loads, 2);
+	assert_int_equal(f.calls, 3);
+	assert_int_equal(f.samples, 0);
+}
+
 /* A drift check that finds nothing moved runs no pass; the first that finds drift does. */
 static void test_drift_check_without_a_pass(void **state)
 {
@@ -433,6 +455,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drift_check_from_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_opts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sample_only_on_its_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_without_a_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_between_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_without_link_events, setup, teardown),

@@ -255,6 +255,7 @@ static void test_lock(void **state)
 		{"what", "", 0},
 		{"99999999999 daemon\n", "daemon", 0},
 		{"-7 apply\n", "apply", 0},
+		{" \n", "", 0},
 		{"", "", 0},
 	};
 	for (size_t i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
@@ -265,6 +266,21 @@ static void test_lock(void **state)
 		assert_int_equal(pid, left[i].pid);
 		assert_string_equal(holder, left[i].holder);
 	}
+	close(fd);
+	/* a longer line and more left by a holder gone: the new holder's line, and only it */
+	lf = fopen(path, "w");
+	assert_non_null(lf);
+	fputs("4294967 daemon-of-another-version\nmore\n", lf);
+	assert_int_equal(fclose(lf), 0);
+	fd = lock_take("revert", &pid, holder, sizeof(holder), err, sizeof(err));
+	assert_true(fd >= 0);
+	lf = fopen(path, "r");
+	assert_non_null(lf);
+	memset(text, 0, sizeof(text));
+	assert_true(fread(text, 1, sizeof(text) - 1, lf) > 0);
+	fclose(lf);
+	snprintf(err, sizeof(err), "%ld revert\n", (long)getpid());
+	assert_string_equal(text, err);
 	close(fd);
 	unsetenv("MQBALANCE_RUN_DIR");
 	assert_int_equal(unlink(path), 0);

@@ -19,7 +19,7 @@
 
 struct sock {
 	char dir[64];
-	char path[96];
+	char path[108]; /* sun_path: the longest NOTIFY_SOCKET and its NUL */
 	int fd;
 };
 
@@ -110,6 +110,77 @@ static void test_not_under_systemd(void **state)
 	unsetenv("NOTIFY_SOCKET");
 }
 
+/* NOTIFY_SOCKET of n bytes: "@" and an abstract name of n - 1, bound as the socket. */
+static int bind_abstract(char *name, size_t n)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char prefix[40];
+	int k;
+
+	assert_true(fd >= 0);
+	assert_true(n <= sizeof(sa.sun_path));
+	memset(name, 'x', n);
+	name[n] = '\0';
+	/* the pid: another run of this test at the same time has a name of its own */
+	k = snprintf(prefix, sizeof(prefix), "@mqbalance-test-%d-", (int)getpid());
+	memcpy(name, prefix, (size_t)k);
+	memcpy(sa.sun_path, name, n);
+	sa.sun_path[0] = '\0';
+	if (bind(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
+		fail_msg("bind of a %zu-byte abstract name: %s", n - 1, strerror(errno));
+	return fd;
+}
+
+/*
+ * sun_path holds 108 bytes: a NOTIFY_SOCKET of up to 107 is used, one of
+ * 108 or more is refused before anything is sent, for a path and for an
+ * abstract name alike (the kernel would take that abstract one: one rule
+ * for both, with room for a path's NUL).
+ */
+static void test_longest_name(void **state)
+{
+	struct sockaddr_un sa;
+	char name[sizeof(sa.sun_path) + 8], dir[] = "/tmp/mqnotify.XXXXXX", buf[16];
+	struct sock s = {.fd = -1};
+	int fd;
+	(void)state;
+
+	fd = bind_abstract(name, sizeof(sa.sun_path) - 1);
+	setenv("NOTIFY_SOCKET", name, 1);
+	assert_int_equal(sdnotify_send("READY=1"), 1);
+	s.fd = fd;
+	expect(&s, "READY=1");
+	close(fd);
+	fd = bind_abstract(name, sizeof(sa.sun_path));
+	setenv("NOTIFY_SOCKET", name, 1);
+	assert_int_equal(sdnotify_send("READY=1"), -EINVAL);
+	assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1); /* nothing came */
+	assert_int_equal(errno, EAGAIN);
+	close(fd);
+
+	/* a path of 107 bytes, and one of 108 */
+	assert_non_null(mkdtemp(dir));
+	memset(s.path, 'p', sizeof(sa.sun_path));
+	memcpy(s.path, dir, strlen(dir));
+	s.path[strlen(dir)] = '/';
+	s.path[sizeof(sa.sun_path) - 1] = '\0';
+	assert_int_equal(strlen(s.path), 107);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, s.path, 108);
+	s.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(s.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", s.path, 1);
+	assert_int_equal(sdnotify_send("READY=1"), 1);
+	expect(&s, "READY=1");
+	strcat(strcpy(name, s.path), "p");
+	setenv("NOTIFY_SOCKET", name, 1);
+	assert_int_equal(sdnotify_send("READY=1"), -EINVAL);
+	snprintf(s.dir, sizeof(s.dir), "%s", dir);
+	close_socket(&s);
+}
+
 static void test_watchdog(void **state)
 {
 	char pid[32];
@@ -164,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_path_socket),
 		cmocka_unit_test(test_abstract_socket),
 		cmocka_unit_test(test_not_under_systemd),
+		cmocka_unit_test(test_longest_name),
 		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_journal_stream),
 	};

@@ -14,6 +14,7 @@
 
 #include "agent/steady.h"
 #include "probes/probe.h"
+#include "tests/memcount.h"
 #include "tests/snapbuild.h"
 
 static struct mq_snapshot sys;   /* what the fakes read */
@@ -260,6 +261,45 @@ static void test_intervals_refresh_counters_only(void **state)
 	assert_int_equal(plan_changes(&st.a.plan), 0);
 }
 
+/*
+ * The twin is made once, at the first refresh after a probe: from then on
+ * every interval reads into it and swaps, holding the same memory however
+ * long the daemon runs.
+ */
+static void test_intervals_hold_steady_memory(void **state)
+{
+	size_t probed, held, twin;
+	(void)state;
+	apply_plan(&sys);
+	assert_int_equal(steady_sample(&st, &t), 0); /* the probe */
+	assert_false(st.twin);
+	probed = mem_live;
+	assert_int_equal(steady_sample(&st, &t), 0); /* the twin */
+	assert_true(st.twin && st.have_before);
+	held = mem_live;
+	assert_true(held > probed); /* a second snapshot's worth */
+	twin = held - probed;
+	for (unsigned i = 0; i < 8; i++) {
+		assert_int_equal(steady_sample(&st, &t), 0);
+		assert_true(st.twin && st.have_before);
+		assert_int_equal(mem_live, held);
+	}
+	assert_int_equal(calls.take, 1);
+	/* a pass drops the twin and the assessment; the next refresh makes them again, once */
+	steady_before_pass(&st);
+	assert_false(st.twin);
+	assert_true(mem_live < probed);
+	assert_int_equal(steady_sample(&st, &t), 0);
+	assert_true(st.twin);
+	/* as much as the first time, give or take what a fresh assessment allocates */
+	assert_true(mem_live > held - twin / 2 && mem_live < held + twin / 2);
+	held = mem_live;
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(steady_sample(&st, &t), 0);
+		assert_int_equal(mem_live, held);
+	}
+}
+
 static void test_drift_check_reads_what_the_plan_owns(void **state)
 {
 	const struct mq_cpuset *other, *was;
@@ -493,6 +533,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_intervals_refresh_counters_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intervals_hold_steady_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_reads_what_the_plan_owns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_irq_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_error, setup, teardown),

@@ -25,6 +25,7 @@
 static int probe_result;   /* what the next snapshot_take() returns when < 0 */
 static unsigned probes;
 static void (*build)(struct mq_snapshot *s);
+static void (*build_after)(struct mq_snapshot *s); /* the probes after the first, if set */
 
 int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret);
 int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret)
@@ -34,7 +35,7 @@ int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq
 	probes++;
 	if (probe_result < 0)
 		return probe_result;
-	build(ret);
+	(probes > 1 && build_after ? build_after : build)(ret);
 	return 0;
 }
 
@@ -92,6 +93,7 @@ static int setup(void **state)
 	config_init(&cfg);
 	probe_result = 0;
 	probes = 0;
+	build_after = NULL;
 	return 0;
 }
 
@@ -231,6 +233,55 @@ static void test_apply_pass(void **state)
 	}
 }
 
+/* eth0 after the channel change: 4 of 4. */
+static void rxtx_4of4(struct mq_snapshot *s)
+{
+	snap_init(s, 4, 1, 1);
+	add_nic(s, "eth0", &(struct nic_spec){ST_RXTX, 4, 4, -1});
+}
+
+/*
+ * After the channel change the pass is the re-probe's: its snapshot (the
+ * new channel count), an assessment of it, a plan that keeps the channel
+ * change's result. What a pass reports and the daemon keeps is the system
+ * after the change, not before.
+ */
+static void test_reprobe_is_the_pass(void **state)
+{
+	char root[] = "/tmp/mq-tune-root.XXXXXX", path[64];
+	const struct plan_item *ch = NULL;
+	struct tune t;
+	struct tune_pass pass;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	build = rxtx_1of4;
+	build_after = rxtx_4of4;
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, false, &pass), 0);
+	assert_int_equal(probes, 2);
+	assert_true(pass.a.plan.reprobed);
+	assert_int_equal(pass.a.plan.reprobe_err, 0);
+	assert_ptr_equal(pass.a.now, &pass.snap);
+	assert_int_equal(pass.snap.nnics, 1);
+	assert_int_equal(pass.snap.nics[0].ch.rx, 4);
+	assert_int_equal(pass.snap.nics[0].nqueues, 4);
+	for (unsigned i = 0; i < pass.a.plan.n; i++)
+		if (pass.a.plan.items[i].kind == PLAN_CHANNELS)
+			ch = &pass.a.plan.items[i];
+	assert_non_null(ch);
+	assert_int_equal(ch->status, STEP_OK);
+	assert_int_equal(pass.tally.ok, 1);
+	assert_int_equal(pass.tally.failed, 0);
+	tune_pass_free(&pass);
+	tune_free(&t);
+	sysfs_set_root("");
+	rmdir(root);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	unlink(path);
+}
+
 /* A revert that finds eth0 as recorded (every item unchanged) is done: eth0 is forgotten. */
 static void test_revert_forgets(void **state)
 {
@@ -287,6 +338,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reprobe_is_the_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revert_forgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_opts, setup, teardown),
 	};
