@@ -206,6 +206,28 @@ static void test_xps_round_robin_and_rx_fallback(void **state)
 	snap_free(&s);
 }
 
+/* Channel counts past INT_MAX (a driver's garbage): a plan all the same, not an error. */
+static void test_absurd_channel_counts(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_plan p;
+	struct mq_nic *n;
+	const struct plan_item *it;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
+	n->ch.combined = 1;
+	n->ch.combined_max = n->ch.rx = n->ch.rx_max = n->ch.tx = n->ch.tx_max = 4000000000u;
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	it = find_item(&p, PLAN_CHANNELS, -1);
+	assert_non_null(it);
+	assert_int_equal(it->ch_target.combined, 4);
+	assert_true(planned_cpu(&p, 3) >= 0);
+	plan_free(&p);
+	snap_free(&s);
+}
+
 /*
  * A device that can set only one direction: rx channels and no tx (or the
  * other way round) is channel control all the same, and gets its target.
@@ -390,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_smt3_two_nics),
 		cmocka_unit_test(test_xps_with_irq_affinity_off),
 		cmocka_unit_test(test_xps_round_robin_and_rx_fallback),
+		cmocka_unit_test(test_absurd_channel_counts),
 		cmocka_unit_test(test_one_direction_channels),
 		cmocka_unit_test(test_irq_is_queue),
 		cmocka_unit_test(test_plan_free),
