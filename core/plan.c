@@ -234,7 +234,8 @@ static int plan_channels(struct mq_plan *p, const struct mq_nic *nic, const stru
 					     it.ch_target.tx)
 				     : v->queues_active;
 	r = plan_push_item(p, &it);
-	return r < 0 ? r : (int)max_u(v->queues_target, 1);
+	/* capped as plan_nic() caps it: a u32 count past INT_MAX would read as an error */
+	return r < 0 ? r : (int)min_u(max_u(v->queues_target, 1), PLAN_MAX_QUEUES);
 }
 
 /* CPU a queue's IRQs are on now (irq_affinity = off): the TX side's if known, it decides XPS. */

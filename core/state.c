@@ -206,6 +206,7 @@ static int parse_line(struct parser *p, char *s)
 	unsigned long long a, b, c, d;
 	char *kw = word(&s), *name;
 	struct mq_saved_nic *n;
+	int r = 0; /* a CPU list's: out of memory is no parse error */
 
 	if (!kw || kw[0] == '#')
 		return 0;
@@ -254,8 +255,9 @@ static int parse_line(struct parser *p, char *s)
 		struct mq_saved_irq *irq;
 		const struct mq_cpuset *set;
 
-		if (number(word(&s), UINT32_MAX, &a) < 0 || cpus(p, word(&s), &set) < 0)
-			return fail(p, -EINVAL, "expected 'irq NAME IRQ CPUS'");
+		if (number(word(&s), UINT32_MAX, &a) < 0 || (r = cpus(p, word(&s), &set)) < 0)
+			return r == -ENOMEM ? fail(p, r, "out of memory")
+					    : fail(p, -EINVAL, "expected 'irq NAME IRQ CPUS'");
 		irq = push((void **)&n->irqs, &n->nirqs, sizeof(*irq), MQ_STATE_MAX_ITEMS);
 		if (!irq)
 			return fail(p, n->nirqs >= MQ_STATE_MAX_ITEMS ? -E2BIG : -ENOMEM, "too many IRQs");
@@ -269,8 +271,9 @@ static int parse_line(struct parser *p, char *s)
 		struct mq_saved_queue *q = NULL;
 		const struct mq_cpuset *set;
 
-		if (number(word(&s), MQ_STATE_MAX_ITEMS - 1, &a) < 0 || cpus(p, word(&s), &set) < 0)
-			return fail(p, -EINVAL, "expected '%s NAME QUEUE CPUS'", kw);
+		if (number(word(&s), MQ_STATE_MAX_ITEMS - 1, &a) < 0 || (r = cpus(p, word(&s), &set)) < 0)
+			return r == -ENOMEM ? fail(p, r, "out of memory")
+					    : fail(p, -EINVAL, "expected '%s NAME QUEUE CPUS'", kw);
 		for (unsigned i = 0; i < n->nqueues && !q; i++)
 			if (n->queues[i].queue == a)
 				q = &n->queues[i];

@@ -263,6 +263,58 @@ static void test_every_allocation_fails(void **state)
 	}
 }
 
+/*
+ * assess_counters() with each of its allocations failing in turn: -ENOMEM
+ * and the assessment as it was (the daemon keeps using it), or every
+ * finding of the new interval.
+ */
+static void test_counters_allocation_fails(void **state)
+{
+	void (*const builds[])(struct machine *) = {m_busy, m_imbalance, m_drops};
+	char want[4096], kept[4096], got[4096];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(builds) / sizeof(builds[0]); i++) {
+		struct machine m;
+		struct mq_assessment a;
+		unsigned n;
+		int r;
+
+		memset(&m, 0, sizeof(m));
+		builds[i](&m);
+		assert_int_equal(assess(&m.now, &m.before, &m.cfg, &a), 0);
+		summary(&a, want, sizeof(want));
+		assessment_free(&a);
+		for (n = 1; n < 200; n++) {
+			assert_int_equal(assess(&m.now, NULL, &m.cfg, &a), 0);
+			summary(&a, kept, sizeof(kept));
+			assert_string_not_equal(kept, want); /* the interval's finding is new */
+			fail_at = n;
+			allocs = 0;
+			failed = false;
+			r = assess_counters(&a, &m.now, &m.before, &m.cfg);
+			fail_at = 0;
+			summary(&a, got, sizeof(got));
+			if (r == 0) {
+				assert_string_equal(got, want);
+				assert_true(a.load.secs == 1.0);
+			} else {
+				assert_int_equal(r, -ENOMEM);
+				assert_true(failed);
+				assert_string_equal(got, kept);
+				assert_true(a.load.secs == 0); /* still the reading without an interval */
+			}
+			assessment_free(&a);
+			if (!failed)
+				break; /* every allocation has failed once */
+		}
+		assert_true(n > 2 && n < 200);
+		config_free(&m.cfg);
+		fx_free(&m.now);
+		fx_free(&m.before);
+	}
+}
+
 /* No CPU online (a broken probe): nothing is planned, with none of the buffers sized 0. */
 static void m_no_cpu(struct machine *m)
 {
@@ -311,6 +363,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_allocation_fails),
 		cmocka_unit_test(test_zero_size_allocations),
+		cmocka_unit_test(test_counters_allocation_fails),
 	};
 	return cmocka_run_group_tests_name("assess_oom", tests, NULL, NULL);
 }

@@ -223,6 +223,11 @@ static void test_cause_truncated(void **state)
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), 0);
 	assert_string_equal(cause, "");
 	assert_int_equal(events_poll(s, now + 200, NULL, 0), 0);
+	/* due with no buffer: the causes are dropped, not written anywhere */
+	push(s, ev_link(EV_LINK_UP, 2, "eth1"));
+	push(s, ev_link(EV_LINK_UP, 3, "eth2"));
+	assert_int_equal(events_poll(s, now + 200, NULL, 0), EV_ACT_RETUNE);
+	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), 0);
 }
 
 static void test_own_change_suppressed(void **state)

@@ -407,6 +407,94 @@ static void test_shared_vector_for_max_queues(void **state)
 	assert_non_null(strstr(find(FIND_IRQ_SHARED_VECTOR)->fix, "vectors=18"));
 }
 
+/*
+ * Fewer device queues than usable CPUs: a warning from half of them down,
+ * and the host's fix, unless the platform allows no more (GCE gVNIC: 16).
+ */
+static void test_fewer_queues_severity_and_limit(void **state)
+{
+	static const struct {
+		const char *driver;
+		unsigned ncpus, max;
+		enum finding_severity sev;
+		enum finding_fix fix;
+	} cases[] = {
+		{"virtio_net", 8, 4, SEV_WARNING, FIX_HOST}, {"virtio_net", 8, 5, SEV_INFO, FIX_HOST},
+		{"gve", 32, 15, SEV_WARNING, FIX_HOST},      {"gve", 32, 16, SEV_INFO, FIX_NONE},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mq_finding *f;
+
+		fx_free(&e.now);
+		fx_init(&e.now, cases[i].ncpus);
+		fx_nic(&e.now, "eth0", cases[i].driver, cases[i].max, cases[i].max);
+		run();
+		f = find(FIND_DEVICE_FEWER_QUEUES);
+		assert_non_null(f);
+		if (f->severity != cases[i].sev || f->fix_kind != cases[i].fix)
+			fail_msg("%s, %u of %u: severity %d fix %d: %s", cases[i].driver, cases[i].max,
+				 cases[i].ncpus, f->severity, f->fix_kind, f->fix);
+	}
+	assert_non_null(strstr(find(FIND_DEVICE_FEWER_QUEUES)->fix, "at most 16"));
+}
+
+/* A shared vector matters once there could be a second queue: 2 queues, 2 CPUs or a device max of 2. */
+static void test_shared_vector_one_cpu(void **state)
+{
+	static const struct {
+		unsigned ncpus, nqueues, max;
+		const char *vectors; /* NULL: no finding */
+	} cases[] = {
+		{1, 1, 1, NULL}, {1, 2, 1, "vectors=6"}, {1, 1, 2, "vectors=6"}, {2, 1, 1, "vectors=4"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mq_finding *f;
+		struct mq_nic *n;
+
+		fx_free(&e.now);
+		fx_init(&e.now, cases[i].ncpus);
+		n = fx_nic(&e.now, "eth0", "virtio_net", cases[i].nqueues, cases[i].max);
+		n->ch.combined = n->ch.combined_max = cases[i].max;
+		n->irq_shared = true;
+		run();
+		f = find(FIND_IRQ_SHARED_VECTOR);
+		if (!cases[i].vectors ? f != NULL : !f || !strstr(f->fix, cases[i].vectors))
+			fail_msg("%zu: %s", i, f ? f->fix : "no finding");
+	}
+}
+
+/* RSS entries that name inactive queues, or an uneven table: one finding, each its own words. */
+static void test_rss_beyond_or_uneven(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	n = nic(4, 2, 4, spread);
+	n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 128, .indir = calloc(128, sizeof(uint32_t))};
+	assert_non_null(n->rss.indir);
+	for (unsigned i = 0; i < 128; i++)
+		n->rss.indir[i] = i % 4; /* queues 2 and 3 are not active */
+	run();
+	assert_null(find(FIND_RSS_LEAVES_OUT));
+	assert_non_null(find(FIND_RSS_UNEVEN));
+	assert_string_equal(find(FIND_RSS_UNEVEN)->message,
+			    "eth0: 64 of the RSS table's 128 entries name RX queues that are not active any more");
+	fx_free(&e.now);
+	n = nic(4, 4, 4, spread);
+	n->rss = (struct mq_rss){.source = RSS_NETLINK, .n = 128, .indir = calloc(128, sizeof(uint32_t))};
+	assert_non_null(n->rss.indir);
+	for (unsigned i = 0; i < 128; i++)
+		n->rss.indir[i] = i < 64 ? 0 : 1 + (i - 64) % 3; /* ethtool -X weight 2 1 1 1 */
+	run();
+	assert_non_null(find(FIND_RSS_UNEVEN));
+	assert_string_equal(find(FIND_RSS_UNEVEN)->message,
+			    "eth0: the RSS table is uneven: rx-0 gets 50% of the hash space, 25% would be even");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +510,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_channels_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_vector_no_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_vector_for_max_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fewer_queues_severity_and_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_vector_one_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rss_beyond_or_uneven, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("findings_edges", tests, NULL, NULL);
 }

@@ -220,6 +220,45 @@ static void test_pretty_python(void **state)
 	fx_free(&before);
 }
 
+/* Each NIC's pending changes are its own plan items', not those of the NICs after it. */
+static void test_pending_per_nic(void **state)
+{
+	struct mq_snapshot now;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	size_t len;
+	char *text;
+	(void)state;
+
+	fx_init(&now, 4);
+	for (unsigned k = 0; k < 2; k++) {
+		struct mq_nic *n = fx_nic(&now, k ? "eth1" : "eth0", "virtio_net", 2 + k, 4);
+
+		fx_virtio_irqs(n, 24 + 16 * k, (int[]){0, 0, 0}); /* all on CPU 0 */
+	}
+	fx_assess(&a, &now, NULL, NULL);
+	text = render(&in, &len);
+	assert_true(json_valid(text, len));
+	for (unsigned k = 0; k < 2; k++) {
+		char want[64];
+		unsigned changes = 0;
+		const char *at;
+
+		for (unsigned i = 0; i < a.plan.n; i++)
+			changes += a.plan.items[i].ifindex == now.nics[k].ifindex && a.plan.items[i].change;
+		assert_true(changes > 0);
+		snprintf(want, sizeof(want), "\"ifname\":\"%s\"", now.nics[k].name);
+		at = strstr(text, want);
+		assert_non_null(at);
+		snprintf(want, sizeof(want), "\"pending_changes\":%u}", changes);
+		assert_non_null(strstr(at, want));
+		assert_true(strstr(at, want) < (k ? text + len : strstr(at, "\"ifname\":\"eth1\"")));
+	}
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+}
+
 /* Garbage in the snapshot strings never makes invalid JSON. */
 static void test_fuzzed_strings(void **state)
 {
@@ -363,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_cpu_load),
 		cmocka_unit_test(test_pretty_python),
+		cmocka_unit_test(test_pending_per_nic),
 		cmocka_unit_test(test_fuzzed_strings),
 		cmocka_unit_test(test_irqbalance_pid),
 	};

@@ -166,6 +166,69 @@ static void test_xps_with_irq_affinity_off(void **state)
 }
 
 /*
+ * irq_affinity = off, the CPUs no queue IRQ is on: each to the queue with
+ * the fewest, round-robin among equals (queue 1's IRQs are nowhere known);
+ * of two RX IRQs of a queue with no TX CPU known, the first one's CPU.
+ */
+static void test_xps_round_robin_and_rx_fallback(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_config cfg;
+	struct mq_plan p;
+	struct mq_nic *n;
+	(void)state;
+
+	config_init(&cfg);
+	cfg.defaults.irq_affinity = false;
+	snap_init(&s, 4, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 3, 3, -1});
+	place(n, 0, 0, 0);
+	place(n, 1, -1, -1);
+	place(n, 2, 1, 1);
+	assert_int_equal(plan_of(&s, &cfg, &p), 0);
+	expect_xps(&p, 0, "0");
+	expect_xps(&p, 1, "2");
+	expect_xps(&p, 2, "1,3");
+	plan_free(&p);
+	snap_free(&s);
+
+	snap_init(&s, 2, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 2, 2, -1});
+	place(n, 0, 1, 1);
+	place(n, 1, 0, -1);
+	add_irq(n, "virtio1-input.1b", IRQ_ROLE_RX, 1);
+	n->irqs[n->nirqs - 1].affinity = n->irqs[n->nirqs - 1].effective = fx_cpu(&n->sets, 1);
+	assert_int_equal(plan_of(&s, &cfg, &p), 0);
+	expect_xps(&p, 0, "1");
+	expect_xps(&p, 1, "0");
+	plan_free(&p);
+	config_free(&cfg);
+	snap_free(&s);
+}
+
+/* Channel counts past INT_MAX (a driver's garbage): a plan all the same, not an error. */
+static void test_absurd_channel_counts(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_plan p;
+	struct mq_nic *n;
+	const struct plan_item *it;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
+	n->ch.combined = 1;
+	n->ch.combined_max = n->ch.rx = n->ch.rx_max = n->ch.tx = n->ch.tx_max = 4000000000u;
+	assert_int_equal(plan_of(&s, NULL, &p), 0);
+	it = find_item(&p, PLAN_CHANNELS, -1);
+	assert_non_null(it);
+	assert_int_equal(it->ch_target.combined, 4);
+	assert_true(planned_cpu(&p, 3) >= 0);
+	plan_free(&p);
+	snap_free(&s);
+}
+
+/*
  * A device that can set only one direction: rx channels and no tx (or the
  * other way round) is channel control all the same, and gets its target.
  */
@@ -262,6 +325,7 @@ static void test_no_channels_queue_count(void **state)
 	}
 	add_irq(n, "eth0-lsc", IRQ_ROLE_OTHER, 6);   /* not a queue IRQ */
 	add_irq(n, "eth0-rxtx-4096", IRQ_ROLE_RXTX, 4096); /* beyond the planner's queues */
+	add_irq(n, "eth0-mbx", IRQ_ROLE_OTHER, -1);        /* of no queue, listed last (ixgbevf) */
 	assert_int_equal(plan_of(&s, NULL, &p), 0);
 	for (int q = 0; q < 4; q++)
 		for (int k = 0; k < q; k++)
@@ -347,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_smt4),
 		cmocka_unit_test(test_smt3_two_nics),
 		cmocka_unit_test(test_xps_with_irq_affinity_off),
+		cmocka_unit_test(test_xps_round_robin_and_rx_fallback),
+		cmocka_unit_test(test_absurd_channel_counts),
 		cmocka_unit_test(test_one_direction_channels),
 		cmocka_unit_test(test_irq_is_queue),
 		cmocka_unit_test(test_plan_free),

@@ -17,6 +17,22 @@
 
 #include "core/escape.h"
 #include "output/prom_dedup.h"
+#include "tests/guard.h"
+
+/* Allocations of the code under test fail on cue (tests/test_prom_dedup.mk). */
+static unsigned fail_at, allocs; /* fail the fail_at-th allocation from now (1-based); 0: none */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t a, size_t b);
+char *__real_strdup(const char *s);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t a, size_t b);
+char *__wrap_strdup(const char *s);
+
+static bool fails(void) { return fail_at && ++allocs == fail_at; }
+void *__wrap_malloc(size_t n) { return fails() ? NULL : __real_malloc(n); }
+void *__wrap_calloc(size_t a, size_t b) { return fails() ? NULL : __real_calloc(a, b); }
+char *__wrap_strdup(const char *s) { return fails() ? NULL : __real_strdup(s); }
 
 struct named {
 	char name[16];
@@ -151,6 +167,83 @@ static void test_dedup_build(void **state)
 	prom_dedup_free(&d);
 }
 
+/*
+ * Each allocation failing in turn, names that need escaping among them:
+ * -ENOMEM, or the answer of a run that got its memory.
+ */
+static void test_allocation_fails(void **state)
+{
+	struct named v[4] = {{"a\"b"}, {""}, {"a\"b"}, {"c\xff"}};
+	uint64_t tags[4] = {0};
+	bool first[4], want[4] = {true, true, false, true};
+	unsigned n;
+	(void)state;
+
+	for (n = 1; n < 20; n++) {
+		int r;
+
+		memset(first, 0, sizeof(first));
+		fail_at = n;
+		allocs = 0;
+		r = prom_names_first(v[0].name, sizeof(*v), tags, 4, first);
+		fail_at = 0;
+		if (allocs < n) { /* nothing failed: every allocation has had its turn */
+			assert_int_equal(r, 0);
+			assert_memory_equal(first, want, sizeof(want));
+			break;
+		}
+		assert_int_equal(r, -ENOMEM);
+	}
+	assert_true(n > 3 && n < 20);
+	/* and building the whole table: -ENOMEM, to be freed all the same */
+	{
+		struct mq_queue dq[3] = {{.index = 1}, {.index = 0}, {.index = 1}};
+		struct mq_nic nics[2] = {{.name = "eth\"0", .queues = dq, .nqueues = 3}, {.name = "eth1"}};
+		struct mq_snapshot s = {.nics = nics, .nnics = 2};
+
+		for (n = 1; n < 30; n++) {
+			struct prom_dedup d = {0};
+			int r;
+
+			fail_at = n;
+			allocs = 0;
+			r = prom_dedup_build(&s, &d);
+			fail_at = 0;
+			if (allocs < n) {
+				assert_int_equal(r, 0);
+				assert_false(prom_dedup_queue(&d, 0, 2));
+				prom_dedup_free(&d);
+				break;
+			}
+			assert_int_equal(r, -ENOMEM);
+			prom_dedup_free(&d);
+		}
+		assert_true(n > 5 && n < 30);
+	}
+}
+
+/* The kernel's increasing order is checked up to the last queue and IRQ, not one past. */
+static void test_increasing_to_the_end(void **state)
+{
+	struct mq_queue q[3] = {{.index = 0}, {.index = 1}, {.index = 2}};
+	struct mq_irq irq[2] = {{.irq = 30}, {.irq = 31}};
+	struct mq_nic nic = {.name = "eth0", .nqueues = 3, .nirqs = 2};
+	struct mq_snapshot s = {.nics = &nic, .nnics = 1};
+	struct prom_dedup d = {0};
+	(void)state;
+
+	nic.queues = guarded(q, sizeof(q));
+	assert_int_equal(prom_dedup_build(&s, &d), 0);
+	assert_null(d.queue[0]);
+	prom_dedup_free(&d);
+	nic.queues = q;
+	nic.irqs = guarded(irq, sizeof(irq));
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(prom_dedup_build(&s, &d), 0);
+	assert_null(d.irq[0]);
+	prom_dedup_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_dedup_build),
+		cmocka_unit_test(test_allocation_fails),
+		cmocka_unit_test(test_increasing_to_the_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,9 +72,12 @@ static void test_one_second(void **state)
 	fx_counters(n, 0, 1000, 100000, 0, 0);
 	fx_counters(n, 1, 0, 0, 0, 0);
 	n->rx_packets = n->tx_packets = n->rx_bytes = n->tx_bytes = 0;
+	n->irqs[1].n_per_cpu = 2; /* IRQ 25, queue 0's RX */
+	n->irqs[1].per_cpu = fx_xcalloc(2, sizeof(uint64_t));
 	fx_copy(&now, &before);
 	now.taken.tv_sec += 1;
 	n = &now.nics[0];
+	n->irqs[1].per_cpu[0] = 1500;
 	n->queues[0].rx_packets += 20000;
 	n->queues[0].rx_bytes += 30000000;
 	n->queues[1].tx_packets += 3;
@@ -85,6 +88,8 @@ static void test_one_second(void **state)
 	/* rx B/s in MB/s with one decimal, not a bare count: the rate path, not the totals one */
 	assert_non_null(strstr(text, "  0      25,26       0      0            20000      30.0         0       0.0"));
 	assert_non_null(strstr(text, "  1      27,28       1      1                0       0.0         3       0.0"));
+	/* queue IRQs per second are a rate over exactly 1 s too */
+	assert_non_null(strstr(text, "\n    0    -               -      0      0   1500     0     0  eth0 0\n"));
 	free(text);
 	assessment_free(&a);
 	fx_free(&now);
@@ -350,6 +355,53 @@ static void test_nic_details(void **state)
 	fx_free(&before);
 }
 
+/*
+ * Read without CAP_NET_ADMIN: what was refused, per NIC and kind; a note of
+ * any length; a channels line too long for the width goes on under itself.
+ */
+static void test_privilege_and_notes(void **state)
+{
+	struct mq_snapshot snap;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	struct mq_nic *n;
+	char *text, *p;
+	(void)state;
+
+	fx_init(&snap, 2);
+	snap.unprivileged = true;
+	fx_nic(&snap, "eth0", "virtio_net", 2, 2);
+	fx_assess(&a, &snap, NULL, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, "\nprivilege:  read-only (no CAP_NET_ADMIN): nothing was refused\n"));
+	free(text);
+	assessment_free(&a);
+
+	n = &snap.nics[0];
+	n->ch = (struct mq_channels){.source = CHANNELS_NONE, .err = -EPERM};
+	snprintf(n->errmsg, sizeof(n->errmsg), "xps: Permission denied");
+	n = fx_nic(&snap, "eth1", "virtio_net", 2, 2);
+	snprintf(n->errmsg, sizeof(n->errmsg), "?");
+	n = fx_nic(&snap, "eth2", "mlx5_core", 2, 2);
+	n->ch = (struct mq_channels){.source = CHANNELS_NETLINK, .combined = 1, .combined_max = 4000000000u,
+				     .rx = 1, .rx_max = 4000000000u, .tx = 1, .tx_max = 4000000000u,
+				     .other = 1, .other_max = 4000000000u};
+	snprintf(n->errmsg, sizeof(n->errmsg), "rss: Operation not permitted");
+	fx_assess(&a, &snap, NULL, NULL);
+	text = render(&in);
+	assert_non_null(strstr(text, "\nprivilege:  read-only (no CAP_NET_ADMIN): refused: eth0 channels, "
+				     "eth0 queues or IRQs, eth2 queues or IRQs\n"));
+	assert_non_null(strstr(text, "\n  note:     xps: Permission denied\n"));
+	assert_non_null(strstr(text, "\n  note:     ?\n"));
+	p = strstr(text, "\n  channels: combined 1 of 4000000000, rx 1 of 4000000000, tx 1 of 4000000000, "
+			 "other 1 of 4000000000\n");
+	assert_non_null(p);
+	assert_non_null(strstr(p + 1, "\n            (netlink)\n")); /* under the text, at column 12 */
+	free(text);
+	assessment_free(&a);
+	fx_free(&snap);
+}
+
 /* The rate unit is the largest that keeps the busiest rate >= 1: at each boundary and just below. */
 static void test_byte_unit(void **state)
 {
@@ -441,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_watch_frame),
 		cmocka_unit_test(test_rss_left_out),
 		cmocka_unit_test(test_nic_details),
+		cmocka_unit_test(test_privilege_and_notes),
 		cmocka_unit_test(test_byte_unit),
 		cmocka_unit_test(test_idle_irq_cpus),
 	};
