@@ -20,17 +20,6 @@
 #include "tests/memcount.h"
 #include "tests/snapbuild.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 /* "mqbalance-state 1", then n lines made by line(i). */
 static char *file_of(unsigned n, void (*line)(char *buf, size_t len, unsigned i), size_t *ret_len)
 {
@@ -73,10 +62,6 @@ static void test_parse_limits(void **state)
 	assert_string_equal(err, "line 1026: too many NICs");
 	free(text);
 
-#if UNDER_ASAN
-	/* push() grows by one: ASan's realloc copies every time, 65536 lines take minutes */
-	print_message("skip: 65536 IRQs of a NIC under ASan (quadratic realloc copies)\n");
-#else
 	text = file_of(1 + MQ_STATE_MAX_ITEMS, irq_line, &len);
 	assert_int_equal(state_parse(text, len, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.nics[0].nirqs, MQ_STATE_MAX_ITEMS);
@@ -86,7 +71,6 @@ static void test_parse_limits(void **state)
 	assert_int_equal(state_parse(text, len, &st, err, sizeof(err)), -E2BIG);
 	assert_string_equal(err, "line 65539: too many IRQs");
 	free(text);
-#endif
 	/* out of memory on the way: -ENOMEM, not a limit */
 	text = file_of(3, irq_line, &len);
 	for (unsigned n = 1; n < 20; n++) {
