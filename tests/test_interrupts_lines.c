@@ -172,6 +172,32 @@ static void test_columns(void **state)
 	assert_int_equal(interrupts_parse(NULL, 0, &t), -EINVAL);
 }
 
+/* At most MQ_MAX_CPUS columns: a header listing more (a CPU twice) ends there; the line's counts too. */
+static void test_column_cap(void **state)
+{
+	size_t cap = 16U * (MQ_MAX_CPUS + 2) + 64, len = 0;
+	char *buf = malloc(cap);
+	struct irq_table t;
+	(void)state;
+
+	assert_non_null(buf);
+	for (unsigned extra = 0; extra < 2; extra++) {
+		len = 0;
+		for (unsigned c = 0; c < MQ_MAX_CPUS - 1 + extra; c++)
+			len += (size_t)snprintf(buf + len, cap - len, " CPU%u", c);
+		len += (size_t)snprintf(buf + len, cap - len, " CPU0 CPU1\n 9:");
+		for (unsigned c = 0; c < MQ_MAX_CPUS + 1 + extra; c++)
+			len += (size_t)snprintf(buf + len, cap - len, " 1");
+		assert_int_equal(parse_mem(buf, len, 0, &t), 0);
+		/* the 8192nd column (CPU0 again, nobody's) is kept, the 8193rd and on are not */
+		assert_int_equal(t.ncols, MQ_MAX_CPUS);
+		assert_int_equal(t.ncpus, MQ_MAX_CPUS - 1 + extra);
+		assert_int_equal(get(&t, 9)->total, MQ_MAX_CPUS);
+		interrupts_free(&t);
+	}
+	free(buf);
+}
+
 /* Only the words Level and Edge are skipped after a bare hwirq: "Edgy" is not a flow. */
 static void test_level_edge_word(void **state)
 {
@@ -216,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_name_paths),
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_level_edge_word),
 		cmocka_unit_test(test_other_lines_first),
 	};
