@@ -459,6 +459,42 @@ static void test_memory(void **state)
 	free(buf);
 }
 
+/*
+ * The edges a header sets: a softirqs header past MQ_MAX_CPUS columns is not
+ * one; after it a row may take 16 bytes a column, no more; /proc/stat's CPU
+ * lines are "cpu" then a space or any digit, 9 too.
+ */
+static void test_edges(void **state)
+{
+	size_t cap = 12U * (MQ_MAX_CPUS + 1) + 64, len = 0;
+	char *buf = malloc(cap), row[256];
+	struct mq_cpu_counters c[10];
+	(void)state;
+
+	assert_non_null(buf);
+	for (unsigned i = 0; i <= MQ_MAX_CPUS; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "CPU%-8u", i % MQ_MAX_CPUS);
+	len += (size_t)snprintf(buf + len, cap - len, "\nNET_RX: 1\n");
+	assert_int_equal(parse_mem(SOFTIRQS, buf, len, NULL, c, N), -EINVAL);
+
+	/* Two columns: 64 + 2 * 16 bytes a row; a real row is far below, 200 is over. */
+	snprintf(row, sizeof(row), "CPU0 CPU1\nNET_RX: %*u %u\n", 60, 5U, 6U);
+	clear(c, N);
+	assert_int_equal(parse_str(SOFTIRQS, row, NULL, c, N), 0);
+	assert_true(c[0].net_rx == 5 && c[1].net_rx == 6);
+	snprintf(row, sizeof(row), "CPU0 CPU1\nNET_RX: %*u %u\n", 190, 5U, 6U);
+	assert_int_equal(parse_str(SOFTIRQS, row, NULL, c, N), -E2BIG);
+
+	len = 0;
+	for (unsigned i = 0; i < 10; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "cpu%u %u 0 0 0\n", i, i + 1);
+	clear(c, 10);
+	assert_int_equal(parse_mem(STAT, buf, len, NULL, c, 10), 0);
+	assert_int_equal(c[8].ticks_total, 9);
+	assert_int_equal(c[9].ticks_total, 10);
+	free(buf);
+}
+
 /* Each allocation of each parser fails in turn: -ENOMEM and cnt untouched, never a crash. */
 static void test_no_memory(void **state)
 {
@@ -518,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_mutated),     cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_huge),        cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_no_memory),   cmocka_unit_test(test_read_err_cleared),
+		cmocka_unit_test(test_edges),
 	};
 	return cmocka_run_group_tests_name("cpustat", tests, NULL, NULL);
 }
