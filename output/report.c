@@ -283,6 +283,8 @@ static void idle_line(const struct out *o, const struct mq_nic *n, unsigned firs
 			snprintf(cpus, sizeof(cpus), "?");
 		else
 			any = true;
+		if (!cpus[0]) /* an empty effective set: shut down, the kernel targets it nowhere */
+			snprintf(cpus, sizeof(cpus), "none");
 		/* Too many queues for one line: end it visibly, on a whole word. */
 		if (len + strlen(sep) + strlen(cpus) + (q < last ? 4 : 0) > WIDTH) {
 			snprintf(line + len, sizeof(line) - len, " ...");

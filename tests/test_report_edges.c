@@ -453,8 +453,11 @@ static void test_idle_irq_cpus(void **state)
 		{false, true, "queues 0-1: idle, irq cpus 0 1\n"},
 		{true, false, "queues 0-1: idle, irq cpus 0 1\n"},
 		{false, false, "queues 0-1: idle, irq cpus 0 ?\n"},
+		{true, true, "queues 0-1: idle, irq cpus 0 none\n"}, /* effective set empty */
 	};
+	CPUSET_DEFINE(none);
 	(void)state;
+	cpuset_zero(none);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct mq_snapshot s;
 		struct mq_assessment a;
@@ -471,6 +474,8 @@ static void test_idle_irq_cpus(void **state)
 			if (n->irqs[k].queue == 1) {
 				n->irqs[k].has_effective = cases[i].effective;
 				n->irqs[k].has_affinity = cases[i].affinity;
+				if (i == 4)
+					n->irqs[k].effective = none;
 			}
 		fx_assess(&a, &s, NULL, NULL);
 		text = render(&in);
