@@ -365,6 +365,26 @@ static void test_vmxnet3(void **state)
 	interrupts_free(&t);
 }
 
+/* ixgbevf, one queue: TxRx-0 is queue 0, so the bare name is the "other" vector, not a second queue 0. */
+static void test_intel_one_queue(void **state)
+{
+	struct mq_nic n;
+	struct irq_table t;
+	(void)state;
+
+	use_case("ixgbevf-1q");
+	t = table();
+	n = make_nic("eth0", "ixgbevf", 1);
+	assert_int_equal(irqmap_by_names(&n, &t), 2);
+	assert_int_equal(n.irqs[n.queues[0].irq_rx].irq, 30);
+	assert_int_equal(n.irqs[n.queues[0].irq_tx].irq, 30);
+	for (unsigned k = 0; k < n.nirqs; k++)
+		if (n.irqs[k].irq == 31 && (n.irqs[k].role != IRQ_ROLE_CONFIG || n.irqs[k].queue != -1))
+			fail_msg("eth0: %s queue %d", irq_role_to_string(n.irqs[k].role), n.irqs[k].queue);
+	nic_free(&n);
+	interrupts_free(&t);
+}
+
 /* mlx5 numbering completion vectors from 1: mlx5_comp1 serves queue 0. */
 static void test_mlx5(void **state)
 {
@@ -559,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_xen),      cmocka_unit_test(test_vmxnet3),
 		cmocka_unit_test(test_mlx5),     cmocka_unit_test(test_vector_cap),
 		cmocka_unit_test(test_intx_zero), cmocka_unit_test(test_sysfs_vectors_only),
+		cmocka_unit_test(test_intel_one_queue),
 	};
 	return cmocka_run_group_tests_name("irqmap", tests, NULL, NULL);
 }

@@ -219,6 +219,19 @@ def mlx5():
     irqs(root, rows, n)
 
 
+# ixgbevf eth0 with one queue pair: "eth0-TxRx-0" is queue 0, the bare "eth0" its "other causes" vector.
+def ixgbevf_1q():
+    root = case("ixgbevf-1q")
+    n = 2
+    dev = "devices/pci0000:00/0000:00:05.0"
+    netdev(root, "eth0", dev, 2, "pci/drivers/ixgbevf")
+    rows = [(30, "eth0-TxRx-0", [500, 0], "0", "0", None), (31, "eth0", [3, 0], "0-1", "0", None)]
+    for r in rows:
+        put(root, "sys/%s/msi_irqs/%d" % (dev, r[0]), "msix\n")
+    interrupts(root, n, rows)
+    irqs(root, rows, n)
+
+
 virtio()
 virtio_shared()
 ena()
@@ -228,3 +241,4 @@ legacy()
 xen()
 vmxnet3()
 mlx5()
+ixgbevf_1q()
