@@ -139,11 +139,41 @@ static void test_channels_netlink_fails(void **state)
 	assert_int_equal(ethtool_channels_get(NULL, &nic, &(struct mq_channels){0}), -EINVAL);
 }
 
+/*
+ * nl->extack is the kernel's message for the last failed request, "" if
+ * none: a request that succeeds, or fails without words, leaves no stale ones.
+ */
+static void test_transact_extack(void **state)
+{
+	struct mq_nl nl = fake_nl();
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	(void)state;
+
+	snprintf(nl.extack, sizeof(nl.extack), "stale words");
+	K.replies = 0;
+	K.error = 0;
+	nlh = mqnl_genl_put(&nl, req, ETHTOOL_FAMILY, ETHTOOL_MSG_CHANNELS_GET, 1, 0);
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, NULL, NULL), 0);
+	assert_string_equal(nl.extack, "");
+	K.error = -ENODEV;
+	nlh = mqnl_genl_put(&nl, req, ETHTOOL_FAMILY, ETHTOOL_MSG_CHANNELS_GET, 1, 0);
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, NULL, NULL), -ENODEV);
+	assert_string_equal(nl.extack, "no such device");
+	K.error = 0;
+	nlh = mqnl_genl_put(&nl, req, ETHTOOL_FAMILY, ETHTOOL_MSG_CHANNELS_GET, 1, 0);
+	assert_int_equal(mqnl_genl_transact(&nl, nlh, NULL, NULL), 0);
+	assert_string_equal(nl.extack, "");
+	assert_int_equal(mqnl_genl_transact(&nl, NULL, NULL, NULL), -EBADF);
+	assert_int_equal(mqnl_genl_transact(NULL, nlh, NULL, NULL), -EBADF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_channels_netlink),
 		cmocka_unit_test(test_channels_netlink_fails),
+		cmocka_unit_test(test_transact_extack),
 	};
 	return cmocka_run_group_tests_name("ethtool", tests, NULL, NULL);
 }

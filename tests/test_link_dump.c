@@ -465,6 +465,44 @@ static void test_queue_dirs(void **state)
 	tmptree_rm(root);
 }
 
+/*
+ * One queue's mask file: tx reads xps_cpus, rx rps_cpus, into *ret; a file
+ * that is empty, not a mask or missing is its error and *ret keeps what it held.
+ * In a queue pass such a file is "no mask", not an empty one.
+ */
+static void test_queue_mask_file(void **state)
+{
+	char root[64] = "/tmp/mq-linkmask.XXXXXX";
+	struct mq_nic nic = {.name = "mqtest0"};
+	CPUSET_DEFINE(got);
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	put(root, "sys/class/net/mqtest0/queues/tx-0/xps_cpus", "00000000,00000005\n");
+	put(root, "sys/class/net/mqtest0/queues/rx-0/rps_cpus", "2\n");
+	put(root, "sys/class/net/mqtest0/queues/tx-1/xps_cpus", "");
+	put(root, "sys/class/net/mqtest0/queues/rx-1/rps_cpus", "zz\n");
+	assert_int_equal(link_queue_mask_read("mqtest0", true, 0, got), 0);
+	assert_true(cpuset_count(got) == 2 && cpuset_isset(got, 0) && cpuset_isset(got, 2));
+	assert_int_equal(link_queue_mask_read("mqtest0", false, 0, got), 0);
+	assert_true(cpuset_count(got) == 1 && cpuset_isset(got, 1));
+	/* refused: *ret is still {1} */
+	assert_int_equal(link_queue_mask_read("mqtest0", true, 1, got), -EINVAL);
+	assert_int_equal(link_queue_mask_read("mqtest0", false, 1, got), -EINVAL);
+	assert_int_equal(link_queue_mask_read("mqtest0", true, 2, got), -ENOENT);
+	assert_true(cpuset_count(got) == 1 && cpuset_isset(got, 1));
+	assert_int_equal(link_queues_read(&nic), 0);
+	assert_int_equal(nic.nqueues, 2);
+	assert_true(nic.queues[0].has_xps && nic.queues[0].has_rps);
+	assert_true(cpuset_count(nic.queues[0].xps) == 2 && cpuset_isset(nic.queues[0].rps, 1));
+	assert_false(nic.queues[1].has_xps || nic.queues[1].has_rps);
+	assert_true(nic.queues[1].xps == NULL && nic.queues[1].rps == NULL);
+	nic_free(&nic);
+	sysfs_set_root("");
+	tmptree_rm(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_driver_without_ioctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_from_ioctl, setup, teardown),
 		cmocka_unit_test(test_queue_dirs),
+		cmocka_unit_test(test_queue_mask_file),
 	};
 	return cmocka_run_group_tests_name("link_dump", tests, NULL, NULL);
 }

@@ -4,9 +4,11 @@
  * netlink family lookups answered here (tests/test_nl_open.mk): a family the
  * kernel lacks (netdev before 6.0) is id 0, not a failure; a receive error
  * is that error, no reply in time -ETIMEDOUT; rtnetlink that cannot connect
- * is -ECONNREFUSED. The sockets themselves are real, nothing is sent.
+ * is -ECONNREFUSED. The sockets themselves are real, nothing is sent; the
+ * ones mqnl_open() makes itself can be refused with an errno on cue.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <setjmp.h>
@@ -16,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
@@ -31,6 +35,60 @@ static const char *fail_only;
 static char asked[32];       /* the family name of the last request */
 static uint32_t asked_seq;
 static unsigned recvs;
+static int open2_errno, bind_errno; /* mnl_socket_open2, mnl_socket_bind fail so */
+static int refuse_family[2];        /* socket() of these address families fails, EAFNOSUPPORT */
+
+struct mnl_socket *__real_mnl_socket_open2(int bus, int flags);
+struct mnl_socket *__wrap_mnl_socket_open2(int bus, int flags);
+struct mnl_socket *__wrap_mnl_socket_open2(int bus, int flags)
+{
+	if (open2_errno) {
+		errno = open2_errno;
+		return NULL;
+	}
+	return __real_mnl_socket_open2(bus, flags);
+}
+
+int __real_mnl_socket_bind(struct mnl_socket *nl, unsigned int groups, pid_t pid);
+int __wrap_mnl_socket_bind(struct mnl_socket *nl, unsigned int groups, pid_t pid);
+int __wrap_mnl_socket_bind(struct mnl_socket *nl, unsigned int groups, pid_t pid)
+{
+	if (bind_errno) {
+		errno = bind_errno;
+		return -1;
+	}
+	return __real_mnl_socket_bind(nl, groups, pid);
+}
+
+int __real_socket(int domain, int type, int protocol);
+int __wrap_socket(int domain, int type, int protocol);
+int __wrap_socket(int domain, int type, int protocol)
+{
+	if (domain == refuse_family[0] || domain == refuse_family[1]) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return __real_socket(domain, type, protocol);
+}
+
+/* The lowest free descriptor: the same before and after means nothing leaked. */
+static int free_fd(void)
+{
+	int fd = fcntl(0, F_DUPFD_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	close(fd);
+	return fd;
+}
+
+static int domain_of(int fd)
+{
+	int d = -1;
+	socklen_t len = sizeof(d);
+
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &d, &len), 0);
+	return d;
+}
 
 int __real_nl_connect(struct nl_sock *sk, int protocol);
 int __wrap_nl_connect(struct nl_sock *sk, int protocol);
@@ -102,20 +160,64 @@ static int setup(void **state)
 	recv_errno = 0;
 	fail_only = NULL;
 	recvs = 0;
+	open2_errno = bind_errno = 0;
+	refuse_family[0] = refuse_family[1] = -1;
 	return 0;
 }
 
 static void test_open(void **state)
 {
 	struct mq_nl nl;
+	int fd0 = free_fd();
 	(void)state;
 
 	assert_int_equal(mqnl_open(&nl), 0);
 	assert_int_equal(nl.ethtool_id, 20);
 	assert_int_equal(nl.netdev_id, 21);
-	assert_true(nl.ioctl_fd >= 0);
+	assert_int_equal(domain_of(nl.ioctl_fd), AF_UNIX); /* the first choice, and only it */
 	assert_int_equal(recvs, 2);
 	mqnl_close(&nl);
+	assert_int_equal(free_fd(), fd0);
+}
+
+/*
+ * The ioctl socket: AF_NETLINK where AF_UNIX is refused (a sandbox's
+ * address families); neither is the kernel's errno, and nothing stays open.
+ */
+static void test_ioctl_socket(void **state)
+{
+	struct mq_nl nl;
+	int fd0 = free_fd();
+	(void)state;
+
+	refuse_family[0] = AF_UNIX;
+	assert_int_equal(mqnl_open(&nl), 0);
+	assert_int_equal(domain_of(nl.ioctl_fd), AF_NETLINK);
+	mqnl_close(&nl);
+	assert_int_equal(free_fd(), fd0);
+	refuse_family[1] = AF_NETLINK;
+	assert_int_equal(mqnl_open(&nl), -EAFNOSUPPORT);
+	assert_true(nl.rt == NULL && nl.genl == NULL && nl.ioctl_fd == -1);
+	assert_int_equal(free_fd(), fd0);
+}
+
+/* The generic netlink socket that cannot be made or bound: the kernel's errno, nothing left open. */
+static void test_genl_socket_fails(void **state)
+{
+	struct mq_nl nl;
+	int fd0 = free_fd();
+	(void)state;
+
+	open2_errno = EMFILE;
+	assert_int_equal(mqnl_open(&nl), -EMFILE);
+	assert_true(nl.rt == NULL && nl.genl == NULL && nl.ioctl_fd == -1);
+	assert_int_equal(free_fd(), fd0);
+	open2_errno = 0;
+	bind_errno = EADDRINUSE;
+	assert_int_equal(mqnl_open(&nl), -EADDRINUSE);
+	assert_true(nl.rt == NULL && nl.genl == NULL);
+	assert_int_equal(free_fd(), fd0);
+	assert_int_equal(recvs, 0); /* nothing asked of a socket that is not there */
 }
 
 /* Before Linux 6.0 there is no netdev family: opened all the same, without it. */
@@ -162,6 +264,8 @@ int main(void)
 		cmocka_unit_test_setup(test_open, setup),
 		cmocka_unit_test_setup(test_family_absent, setup),
 		cmocka_unit_test_setup(test_open_fails, setup),
+		cmocka_unit_test_setup(test_ioctl_socket, setup),
+		cmocka_unit_test_setup(test_genl_socket_fails, setup),
 	};
 	return cmocka_run_group_tests_name("nl_open", tests, NULL, NULL);
 }

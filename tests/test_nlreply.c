@@ -295,6 +295,18 @@ static void test_kernel_errors(void **state)
 	assert_int_equal(feed(&r, dgram, dlen), 0);
 	assert_int_equal(mqnl_reply_result(&r), -EINVAL);
 	assert_string_equal(extack, "requested channel count exceeds maximum");
+	/* Trailing blanks go, down to nothing; one character is kept. */
+	static const struct {
+		const char *msg, *want;
+	} words[] = {{"\n", ""}, {" ", ""}, {" \n \n", ""}, {"", ""}, {"x\n", "x"}, {" x", " x"}};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		r = reply(&s);
+		reset();
+		error_msg(-EINVAL, words[i].msg);
+		assert_int_equal(feed(&r, dgram, dlen), 0);
+		assert_int_equal(mqnl_reply_result(&r), -EINVAL);
+		assert_string_equal(extack, words[i].want);
+	}
 	/* Not capped: the whole request is echoed (genl header, one attribute), the TLVs after it. */
 	r = reply(&s);
 	reset();

@@ -68,8 +68,11 @@ static void test_odd_strings(void **state)
 {
 	struct mq_platform p = probe("odd");
 	(void)state;
-	assert_string_equal(p.sys_vendor, "Some Vendor"); /* padding stripped */
+	assert_string_equal(p.sys_vendor, "Some Vendor"); /* padding of spaces and tabs stripped */
 	assert_int_equal(strlen(p.product_name), sizeof(p.product_name) - 1);
+	assert_string_equal(p.hypervisor, "");
+	p = probe("blank"); /* padding only: nothing */
+	assert_string_equal(p.sys_vendor, "");
 	assert_string_equal(p.hypervisor, "");
 }
 
