@@ -3,7 +3,8 @@
  * The --watch loop (agent/live.c) without a terminal: one frame per
  * interval, counters refreshed into a twin of the last probe between whole
  * probes, a whole probe after an event (or lost events) and every 10 s,
- * a broken event source closed, SIGWINCH redraws, SIGTERM ends it. The clock,
+ * a broken event source closed, SIGWINCH redraws, SIGTERM ends it (fd 0
+ * closed or not), every snapshot freed at the end. The clock,
  * poll(), the probes and the event sources are fakes driven by each test.
  */
 #include <errno.h>
@@ -54,6 +55,8 @@ static struct {
 	bool tty;                      /* stdin and stdout are a 100x20 terminal */
 	int tcset_err, tcsets, key;
 	struct termios raw, set;       /* what the first and the last tcsetattr() set */
+	int held;                      /* snapshots taken or copied and not freed */
+	bool no_stdin;                 /* fd 0 closed: a read of it is the signalfd's */
 } f;
 
 int __wrap_isatty(int fd);
@@ -109,7 +112,7 @@ ssize_t __real_read(int fd, void *buf, size_t len);
 ssize_t __wrap_read(int fd, void *buf, size_t len);
 ssize_t __wrap_read(int fd, void *buf, size_t len)
 {
-	if (fd != STDIN_FILENO)
+	if (fd != STDIN_FILENO || f.no_stdin)
 		return __real_read(fd, buf, len);
 	assert_int_equal(len, 1);
 	if (f.key == EOF)
@@ -151,7 +154,26 @@ int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq
 	if (r < 0)
 		return r;
 	machine(ret);
+	f.held++;
 	return 0;
+}
+
+int __real_snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret);
+int __wrap_snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret);
+int __wrap_snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret)
+{
+	int r = __real_snapshot_copy(src, ret);
+
+	f.held += r >= 0;
+	return r;
+}
+
+void __real_snapshot_free(struct mq_snapshot *s);
+void __wrap_snapshot_free(struct mq_snapshot *s);
+void __wrap_snapshot_free(struct mq_snapshot *s)
+{
+	f.held--;
+	__real_snapshot_free(s);
 }
 
 /* Counters only, into the twin: 1000 more packets on queue 0 each time. */
@@ -314,10 +336,13 @@ static char *run(double interval, int *ret)
 	saved = dup(STDOUT_FILENO);
 	assert_true(saved >= 0);
 	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	if (f.no_stdin) /* only now: the file and the saved stdout are not to get fd 0 */
+		close(STDIN_FILENO);
 	*ret = live_run(NULL, &cfg, &po, interval);
 	fflush(stdout);
 	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
 	close(saved);
+	assert_int_equal(f.held, 0); /* every snapshot given back, however it ended */
 	config_free(&cfg);
 	len = lseek(fd, 0, SEEK_END);
 	text = calloc(1, (size_t)len + 1);
@@ -365,6 +390,25 @@ static void test_frames(void **state)
 		for (int k = 0; k < _MON_SRC_MAX; k++)
 			assert_int_equal(f.fds[i][k], 100 + k);
 	}
+	free(text);
+}
+
+/* Started with fd 0 closed (its signalfd may get fd 0): frames as ever, SIGTERM still ends it. */
+static void test_stdin_closed(void **state)
+{
+	int in = dup(STDIN_FILENO), r;
+	char *text;
+	(void)state;
+
+	assert_true(in >= 0);
+	f.no_stdin = true;
+	f.nsteps = 2;
+	text = run(1.0, &r);
+	assert_int_equal(dup2(in, STDIN_FILENO), STDIN_FILENO);
+	close(in);
+	assert_int_equal(r, 0);
+	assert_int_equal(f.samples, 2);
+	assert_int_equal(count_of(text, "mqbalance --watch  "), 3);
 	free(text);
 }
 
@@ -564,6 +608,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_frames, setup),
+		cmocka_unit_test_setup(test_stdin_closed, setup),
 		cmocka_unit_test_setup(test_probe_every_10s, setup),
 		cmocka_unit_test_setup(test_events, setup),
 		cmocka_unit_test_setup(test_winch_and_late, setup),
