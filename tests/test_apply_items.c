@@ -12,12 +12,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "agent/apply.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static char calls[256]; /* "rss:eth0 ch:eth0 irq:30 ..." */
 static int reprobe_r, channels_r;
@@ -353,6 +355,17 @@ static void test_managed_learnt(void **state)
 	irq_memory_free(&mem);
 	assert_int_equal(mem.n, 0);
 	assert_false(irq_memory_has(&mem, 30));
+
+	/* no memory to note it: the step still fails in the kernel's words, nothing learnt */
+	items[0].status = STEP_PLANNED;
+	p.n = 1;
+	realloc_fails = true;
+	assert_int_equal(apply_run(&p, &e), 0);
+	realloc_fails = false;
+	assert_int_equal(items[0].status, STEP_FAILED);
+	assert_int_equal(items[0].err, -EIO);
+	assert_int_equal(mem.n, 0);
+	assert_false(irq_memory_has(&mem, 30));
 	cpuset_pool_free(&p.sets);
 }
 
@@ -385,6 +398,45 @@ static void test_target_offline(void **state)
 	cpuset_pool_free(&p.sets);
 }
 
+/*
+ * effective_affinity_list read back after the write: an empty one (an IRQ
+ * not started) is an empty set the kernel gave; unreadable or garbage is
+ * none at all.
+ */
+static void test_effective_read_back(void **state)
+{
+	static const struct {
+		const char *text; /* NULL: no file */
+		bool has;
+		unsigned count;
+	} cases[] = {{"2\n", true, 1}, {"\n", true, 0}, {"", true, 0}, {"x\n", false, 0}, {NULL, false, 0}};
+	char root[] = "/tmp/mq-apply-items-XXXXXX", path[128];
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	snprintf(path, sizeof(path), "%s/proc/irq/30/effective_affinity_list", root);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct plan_item it;
+		struct mq_plan p = {.n = 1, .items = &it};
+
+		online(&p);
+		it = irq_item(&p, "eth0", 2, 30, 2);
+		if (cases[i].text)
+			assert_int_equal(tmptree_put(path, strlen(root), cases[i].text), 0);
+		else
+			unlink(path);
+		assert_int_equal(apply_run(&p, &env), 0);
+		assert_int_equal(it.status, STEP_OK);
+		if (it.has_effective != cases[i].has)
+			fail_msg("case %zu: has_effective %d", i, it.has_effective);
+		if (cases[i].has)
+			assert_int_equal(cpuset_count(it.effective), cases[i].count);
+		cpuset_pool_free(&p.sets);
+	}
+	assert_int_equal(tmptree_rm(root), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +449,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_between_channels, setup),
 		cmocka_unit_test_setup(test_enomem, setup),
 		cmocka_unit_test_setup(test_managed_learnt, setup),
+		cmocka_unit_test_setup(test_effective_read_back, setup),
 	};
 	return cmocka_run_group_tests_name("apply_items", tests, NULL, NULL);
 }

@@ -333,6 +333,30 @@ static void test_bad_subjects(void **state)
 		assert_non_null(ev_type_to_string((enum ev_type)t));
 }
 
+/*
+ * The quiet period runs from the latest stamp, not from the event pushed
+ * last; a new burst runs from its own first event, however the last one
+ * ended.
+ */
+static void test_deadline_from_latest_stamp(void **state)
+{
+	struct ev_state *s = *state;
+	struct mq_event e = ev_cpu(EV_CPU_OFFLINE, 2);
+	char cause[64];
+
+	push(s, ev_cpu(EV_CPU_OFFLINE, 1));
+	e.t_ms = now - 50; /* stamped before the one pushed first */
+	push(s, e);
+	assert_true(events_deadline(s) == now + 200);
+	assert_int_equal(events_poll(s, now + 199, cause, sizeof(cause)), 0);
+	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
+	assert_string_equal(cause, "cpus 1-2 went offline");
+
+	e.t_ms = now - 10;
+	push(s, e);
+	assert_true(events_deadline(s) == now + 190);
+}
+
 static void test_custom_params(void **state)
 {
 	struct ev_state s;
@@ -364,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup(test_signals_and_sample, setup),
 		cmocka_unit_test_setup(test_quiet_drift, setup),
 		cmocka_unit_test_setup(test_bad_subjects, setup),
+		cmocka_unit_test_setup(test_deadline_from_latest_stamp, setup),
 		cmocka_unit_test_setup(test_custom_params, setup),
 	};
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);

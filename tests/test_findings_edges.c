@@ -342,6 +342,32 @@ static void test_stacking_affinity_only(void **state)
 	assert_non_null(find(FIND_IRQS_STACKED));
 }
 
+/*
+ * A queue lands where its first IRQ with a known place lands (CPU 0
+ * included), not where its later ones do; one with no known place falls
+ * through to the next.
+ */
+static void test_stacking_first_irq_decides(void **state)
+{
+	struct mq_nic *n;
+	(void)state;
+
+	/* input.0 and input.1 on CPU 0, their outputs on CPUs 1 and 2, queue 2 on CPU 3 */
+	n = nic(4, 3, 3, (const int[]){0, 0, 3});
+	n->irqs[2].affinity = n->irqs[2].effective = fx_cpu(&n->sets, 1);
+	n->irqs[4].affinity = n->irqs[4].effective = fx_cpu(&n->sets, 2);
+	run();
+	assert_non_null(find(FIND_IRQS_STACKED));
+	assert_string_equal(find(FIND_IRQS_STACKED)->message,
+			    "eth0: IRQs of 2 queues land on CPU 0 while usable CPUs 1-2 have none");
+
+	/* input.1 nowhere known: queue 1 lands with its output on CPU 2, nothing stacked */
+	n->irqs[3].has_affinity = n->irqs[3].has_effective = false;
+	n->irqs[3].affinity = n->irqs[3].effective = NULL;
+	run();
+	assert_null(find(FIND_IRQS_STACKED));
+}
+
 /* Fewer device queues than CPUs is the host's to fix only for a real device. */
 static void test_fewer_queues_real_device_only(void **state)
 {
@@ -506,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_cpu_host_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_cpu_admin_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stacking_affinity_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stacking_first_irq_decides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fewer_queues_real_device_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_vector_no_queues, setup, teardown),

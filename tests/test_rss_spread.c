@@ -204,7 +204,13 @@ static void test_analyse_nic(void **state)
 	assert_int_equal(s.nqueues, 2);
 	assert_true(s.is_default);
 	nic.ch.combined = 0;
+	memset(&s, 0xa5, sizeof(s));
 	assert_int_equal(rss_nic_analyse(&nic, &s), -ENODATA);
+	assert_int_equal(s.nqueues, 0xa5a5a5a5u); /* written only on success */
+	/* nothing to judge or nowhere to put it */
+	nic.ch.combined = 2;
+	assert_int_equal(rss_nic_analyse(NULL, &s), -EINVAL);
+	assert_int_equal(rss_nic_analyse(&nic, NULL), -EINVAL);
 }
 
 static void test_strings(void **state)

@@ -90,6 +90,34 @@ static void test_parse_limits(void **state)
 	free(text);
 }
 
+/* An RSS table of 1024 entries is recorded whole; 1025 is -E2BIG, in its own words. */
+static void test_rss_limit(void **state)
+{
+	static char text[32 + 4 * (MQ_STATE_RSS_MAX + 1)];
+	struct mq_state st;
+	char err[128];
+	size_t len;
+	(void)state;
+
+	for (unsigned n = MQ_STATE_RSS_MAX; n <= MQ_STATE_RSS_MAX + 1; n++) {
+		len = (size_t)snprintf(text, sizeof(text), "mqbalance-state 1\nnic eth0 2 1\nrss eth0");
+		for (unsigned i = 0; i < n; i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, " %u", i % 4);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "\n");
+		assert_true(len < sizeof(text) - 1);
+		if (n == MQ_STATE_RSS_MAX) {
+			assert_int_equal(state_parse(text, len, &st, err, sizeof(err)), 0);
+			assert_true(st.nics[0].has_rss);
+			assert_int_equal(st.nics[0].rss_n, MQ_STATE_RSS_MAX);
+			assert_int_equal(st.nics[0].rss[MQ_STATE_RSS_MAX - 1], (MQ_STATE_RSS_MAX - 1) % 4);
+			state_free(&st);
+		} else {
+			assert_int_equal(state_parse(text, len, &st, err, sizeof(err)), -E2BIG);
+			assert_string_equal(err, "line 3: rss table longer than 1024 entries");
+		}
+	}
+}
+
 /* eth0 and eth1, 4 queues each, a non-default RSS table, a plan that changes both. */
 static void machine(struct mq_snapshot *s, struct mq_plan *p)
 {
@@ -177,6 +205,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_rss_limit),
 		cmocka_unit_test(test_record_full),
 		cmocka_unit_test(test_record_allocation_fails),
 	};

@@ -398,6 +398,11 @@ static void test_long_names(void **state)
 	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), -ENAMETOOLONG);
 	assert_int_equal(count_entries(d->path), 0);
 	assert_non_null(strstr(err, "nnnn: cannot create a temporary file beside it: File name too long"));
+	/* exactly NAME_MAX is a name: only its temporary cannot be */
+	memset(path + o, 'n', NAME_MAX);
+	path[o + NAME_MAX] = '\0';
+	assert_int_equal(textfile_write(path, render_text, "long\n", err, sizeof(err)), -ENAMETOOLONG);
+	assert_non_null(strstr(err, "nnnn: cannot create a temporary file beside it"));
 	/* longer than a name can be: said of the name itself */
 	memset(path + o, 'n', NAME_MAX + 1);
 	path[o + NAME_MAX + 1] = '\0';

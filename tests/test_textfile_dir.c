@@ -2,8 +2,9 @@
 /*
  * agent/textfile.c through a kept directory (the daemon's every interval):
  * the directory opened once, opened again when it went away or the path
- * moved, symlinks still refused, and fsync only for one-shot writes
- * (fsync is wrapped and counted: tests/test_textfile_dir.mk).
+ * moved, symlinks still refused, fsync only for one-shot writes and what
+ * its failure leaves (fsync is wrapped, counted and failed on cue:
+ * tests/test_textfile_dir.mk).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,8 @@
 #include "tests/tmptree.h"
 
 static unsigned fsyncs;
+static unsigned fsync_fail_at; /* this fsync (1 = the next) fails with fsync_errno; 0 none */
+static int fsync_errno;
 static bool fail_next_close; /* the close of the next file synced fails with EIO (NFS can) */
 static int fail_close_fd = -1;
 
@@ -32,6 +35,10 @@ int __wrap_fsync(int fd);
 int __wrap_fsync(int fd)
 {
 	fsyncs++;
+	if (fsync_fail_at && --fsync_fail_at == 0) {
+		errno = fsync_errno;
+		return -1;
+	}
 	if (fail_next_close) {
 		fail_next_close = false;
 		fail_close_fd = fd;
@@ -61,6 +68,7 @@ static int setup(void **state)
 	(void)state;
 	snprintf(top, sizeof(top), "/tmp/mq-textdir-XXXXXX");
 	fsyncs = 0;
+	fsync_fail_at = 0;
 	textfile_dir_init(&kept);
 	return mkdtemp(top) ? 0 : -1;
 }
@@ -152,6 +160,53 @@ static void test_close_failure_keeps_old(void **state)
 	assert_file(path, "a 1\n");
 }
 
+/* Entries in dir other than . and .. */
+static unsigned entries(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	unsigned n = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dp);
+	return n;
+}
+
+/*
+ * The file's fsync fails: the old file stays, no temporary is left, the
+ * error names it. The directory's fails after the rename: the new file is
+ * in place and the error says so, except EINVAL (nothing to make durable).
+ */
+static void test_fsync_failures(void **state)
+{
+	char path[96], err[256];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/m.prom", top);
+	assert_int_equal(textfile_write(path, render_text, "a 1\n", err, sizeof(err)), 0);
+	fsync_fail_at = 1;
+	fsync_errno = EIO;
+	assert_int_equal(textfile_write(path, render_text, "a 2\n", err, sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "m.prom: fsync of .m.prom."));
+	assert_non_null(strstr(err, ": Input/output error"));
+	assert_file(path, "a 1\n");
+	assert_int_equal(entries(top), 1);
+
+	fsync_fail_at = 2;
+	assert_int_equal(textfile_write(path, render_text, "a 3\n", err, sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "m.prom: fsync of its directory: Input/output error"));
+	assert_file(path, "a 3\n");
+	assert_int_equal(entries(top), 1);
+
+	fsync_fail_at = 2;
+	fsync_errno = EINVAL;
+	assert_int_equal(textfile_write(path, render_text, "a 4\n", err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_file(path, "a 4\n");
+}
+
 /* The directory removed and made again: the write opens the new one and succeeds. */
 static void test_directory_replaced(void **state)
 {
@@ -223,20 +278,6 @@ static void test_other_directory(void **state)
 	assert_string_equal(kept.path, b);
 	assert_file(pa, "a 1\n");
 	assert_file(pb, "b 1\n");
-}
-
-/* Entries in dir other than . and .. */
-static unsigned entries(const char *dir)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	unsigned n = 0;
-
-	assert_non_null(dp);
-	while ((e = readdir(dp)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(dp);
-	return n;
 }
 
 /*
@@ -314,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kept_and_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_only_one_shot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_failure_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fsync_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_renamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_directory, setup, teardown),

@@ -316,7 +316,9 @@ static void test_probe_opts(void **state)
 {
 	const char *names[MQ_IFS_MAX];
 	char *given[] = {"eth3"};
+	static char text[MQ_IFS_MAX * 8];
 	struct probe_opts po = {0};
+	size_t o = 0;
 	(void)state;
 
 	assert_int_equal(config_parse("[eth9]\n[veth*]\n[driver=ena]\n[tap0]\nexclude = yes\n[br0]\n",
@@ -330,6 +332,17 @@ static void test_probe_opts(void **state)
 	tune_probe_opts(&cfg, &po, names);
 	assert_null(po.extra);
 	assert_int_equal(po.nextra, 0);
+
+	/* as many [NAME] sections as a config can have: every one brought in */
+	config_free(&cfg);
+	for (unsigned i = 0; i < MQ_IFS_MAX; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "[n%u]\n", i);
+	assert_int_equal(config_parse(text, "/etc/mqbalance.conf", &cfg, NULL, 0), 0);
+	po = (struct probe_opts){0};
+	tune_probe_opts(&cfg, &po, names);
+	assert_int_equal(po.nextra, MQ_IFS_MAX);
+	assert_string_equal(names[0], "n0");
+	assert_string_equal(names[MQ_IFS_MAX - 1], "n255");
 }
 
 int main(void)

@@ -65,6 +65,7 @@ static struct {
 	int err;
 	bool give;
 	int peer; /* our end of the one handed over */
+	int peers[_MON_SRC_MAX]; /* the same, by source */
 	unsigned calls;
 } reopen = {.peer = -1};
 
@@ -81,7 +82,7 @@ int __wrap_monitor_open(struct mq_monitor *m, enum mon_src s)
 		return __real_monitor_open(m, s);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp), 0);
 	monitor_adopt(m, s, sp[1]);
-	reopen.peer = sp[0];
+	reopen.peer = reopen.peers[s] = sp[0];
 	return 0;
 }
 
@@ -247,11 +248,77 @@ static void test_reopen(void **state)
 	loop_free(got.loop);
 }
 
+/*
+ * watch_start() opens the sources not given: those that open are watched
+ * without a word; each that cannot is said once, in the kernel's words
+ * (ENOENT: no ethtool netlink in this kernel; EOPNOTSUPP: quietly).
+ */
+static void test_start_opens(void **state)
+{
+	static const struct {
+		int err;
+		const char *rtnl, *ethtool, *uevent;
+	} cases[] = {
+		{-EPERM, "cannot watch link events (rtnetlink: Operation not permitted)",
+		 "no ethtool netlink monitor (Operation not permitted)", "no kernel uevents (Operation not permitted)"},
+		{-ENOENT, "cannot watch link events (rtnetlink: No such file or directory)",
+		 "no ethtool netlink monitor (not in this kernel)", "no kernel uevents (No such file or directory)"},
+		{-EOPNOTSUPP, NULL, NULL, NULL},
+	};
+	static struct mq_watch w;
+	struct mq_monitor mon;
+	char log[1024];
+	int r;
+	(void)state;
+
+	assert_int_equal(loop_new(&got.loop), 0);
+	monitor_init(&mon, NULL);
+	reopen.err = 0;
+	reopen.give = true;
+	reopen.calls = 0;
+	capture_start();
+	r = watch_start(&w, got.loop, &mon, 30, collect, NULL);
+	capture_end(log, sizeof(log));
+	assert_int_equal(r, 0);
+	assert_string_equal(log, "");
+	assert_int_equal(reopen.calls, _MON_SRC_MAX);
+	for (int s = 0; s < _MON_SRC_MAX; s++) {
+		assert_true(w.src[s].id >= 0);
+		close(reopen.peers[s]);
+	}
+	monitor_close_all(&mon);
+	loop_free(got.loop);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(loop_new(&got.loop), 0);
+		monitor_init(&mon, NULL);
+		reopen.err = cases[i].err;
+		capture_start();
+		r = watch_start(&w, got.loop, &mon, 30, collect, NULL);
+		capture_end(log, sizeof(log));
+		assert_int_equal(r, 0);
+		if (!cases[i].rtnl) {
+			assert_string_equal(log, "");
+		} else {
+			assert_non_null(strstr(log, cases[i].rtnl));
+			assert_non_null(strstr(log, cases[i].ethtool));
+			assert_non_null(strstr(log, cases[i].uevent));
+		}
+		for (int s = 0; s < _MON_SRC_MAX; s++)
+			assert_int_equal(w.src[s].id, -1);
+		monitor_close_all(&mon);
+		loop_free(got.loop);
+	}
+	reopen.err = 0;
+	reopen.give = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_events_from_slot_zero),
 		cmocka_unit_test(test_reopen),
+		cmocka_unit_test(test_start_opens),
 	};
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
 }
