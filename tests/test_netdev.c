@@ -20,6 +20,7 @@
 #include "probes/nl.h"
 #include "probes/probe.h"
 #include "probes/uapi.h"
+#include "tests/memcount.h"
 
 static _Alignas(8) char bufs[10][512];
 
@@ -390,13 +391,74 @@ static void test_irqmap_from_dumps(void **state)
 	assert_int_equal(nic.nirqs, 0);
 }
 
+/*
+ * Each allocation of netdev_irqmap() failing in turn (its four arrays, the
+ * NAPI list, the map): -ENOMEM and the old map kept, until none fails.
+ */
+static void test_irqmap_oom(void **state)
+{
+	struct mq_nl nl = {.netdev_id = 21, .genl = (struct mnl_socket *)&nl};
+	struct mq_queue q[2] = {{.irq_rx = -1, .irq_tx = -1}, {.irq_rx = -1, .irq_tx = -1}};
+	struct mq_irq *old = calloc(1, sizeof(*old));
+	struct mq_nic nic = {.ifindex = 2, .nqueues = 2, .queues = q, .irqs = old, .nirqs = 1};
+	int r = -ENOMEM;
+	unsigned k;
+	(void)state;
+
+	for (k = 1; k < 50 && r == -ENOMEM; k++) {
+		memset(&fake, 0, sizeof(fake));
+		script(0, queue_in(1, 0, MQ_NETDEV_QUEUE_TYPE_RX, 8193));
+		script(1, napi_in(5, 8193, 40));
+		mem_fail_in = k;
+		r = netdev_irqmap(&nl, &nic, NULL);
+		if (r == -ENOMEM) {
+			assert_ptr_equal(nic.irqs, old);
+			assert_int_equal(nic.nirqs, 1);
+			/* the four arrays come before any dump */
+			assert_int_equal(fake.calls, k <= 4 ? 0 : 2);
+		}
+	}
+	mem_fail_in = 0;
+	assert_int_equal(r, 1);
+	assert_true(k > 6); /* four arrays, the NAPI list and the map each failed once */
+	assert_int_equal(nic.nirqs, 1);
+	assert_int_equal(nic.irqs[q[0].irq_rx].irq, 40);
+	free(nic.irqs);
+	cpuset_pool_free(&nic.sets);
+
+	/* nothing to ask about, or no one to ask */
+	nic = (struct mq_nic){.ifindex = 2, .queues = q};
+	memset(&fake, 0, sizeof(fake));
+	assert_int_equal(netdev_irqmap(&nl, &nic, NULL), 0);
+	nic.nqueues = 2;
+	nl.netdev_id = 0;
+	assert_int_equal(netdev_irqmap(&nl, &nic, NULL), -EOPNOTSUPP);
+	assert_int_equal(netdev_irqmap(NULL, &nic, NULL), -EINVAL);
+	assert_int_equal(fake.calls, 0);
+}
+
+/* The per-NIC flags of a qstats read not allocated: -ENOMEM, nothing asked. */
+static void test_read_oom(void **state)
+{
+	struct mq_nl nl = {.netdev_id = 21, .genl = (struct mnl_socket *)&nl};
+	struct mq_snapshot s;
+	(void)state;
+	snap_init(&s);
+	mem_fail_in = 1;
+	assert_int_equal(netdev_qstats_read(&nl, &s), -ENOMEM);
+	mem_fail_in = 0;
+	assert_int_equal(fake.calls, 0);
+	assert_false(s.have_qstats);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qstats_checks),  cmocka_unit_test(test_queue_checks),
 		cmocka_unit_test(test_napi_checks),    cmocka_unit_test(test_read_lands),
 		cmocka_unit_test(test_read_retry),     cmocka_unit_test(test_read_unsupported),
-		cmocka_unit_test(test_irqmap_from_dumps),
+		cmocka_unit_test(test_irqmap_from_dumps), cmocka_unit_test(test_irqmap_oom),
+		cmocka_unit_test(test_read_oom),
 	};
 	return cmocka_run_group_tests_name("netdev", tests, NULL, NULL);
 }
