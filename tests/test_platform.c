@@ -225,7 +225,8 @@ static void test_cpuid_native(void **state)
 
 /* The fake CPU: leaf 1's hypervisor bit and the signatures at 0x40000000/0x100. */
 static struct {
-	bool x86, hv_bit, fail_second; /* fail_second: leaf 0x40000100 fills regs, answers false */
+	bool x86, hv_bit;
+	uint32_t fail_leaf; /* this leaf fills regs with a signature, answers false */
 	char sig[13], sig2[13];
 	unsigned calls;
 } fake;
@@ -238,7 +239,7 @@ static bool fake_cpuid(uint32_t leaf, uint32_t regs[4])
 	if (!fake.x86)
 		return false;
 	memset(regs, 0, 4 * sizeof(*regs));
-	if (fake.fail_second && leaf == 0x40000100U) {
+	if (fake.fail_leaf && leaf == fake.fail_leaf) {
 		memcpy(&regs[1], "KVMKVMKVM\0\0\0", 12);
 		return false;
 	}
@@ -312,9 +313,15 @@ static void test_cpuid_signatures(void **state)
 	assert_string_equal(name, "xen");
 	/* a leaf that is not answered: whatever it left in the registers is not read */
 	set_fake(true, "Microsoft Hv", 12, NULL);
-	fake.fail_second = true;
+	fake.fail_leaf = 0x40000100U;
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "hyperv");
+	/* the same at 0x40000000: a hypervisor, kind and signature unknown */
+	set_fake(true, "Microsoft Hv", 12, NULL);
+	fake.fail_leaf = 0x40000000U;
+	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
+	assert_string_equal(name, "");
+	assert_string_equal(sig, "");
 	set_fake(true, "Microsoft Hv", 12, "garbage");
 	assert_int_equal(platform_cpuid_hypervisor(fake_cpuid, name, sig), 1);
 	assert_string_equal(name, "hyperv");
