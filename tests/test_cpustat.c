@@ -343,6 +343,12 @@ static void test_bad_input(void **state)
 			 0);
 	EXPECT(c[0], NA, NA, 28, 6, 7, NA, NA, NA, NA);
 	assert_true(c[1].ticks_total == NA && c[2].ticks_total == NA && c[3].ticks_total == NA);
+	/* Each column counts from its own field on: five fields no irq, six no softirq. */
+	assert_int_equal(parse_str(STAT, "cpu0 1 1 1 1 1 2 3 4\ncpu1 1 1 1 1 1 5\ncpu2 1 1 1 1 6\n",
+				   NULL, c, N), 0);
+	EXPECT(c[0], NA, NA, 14, 2, 3, 4, NA, NA, NA);
+	EXPECT(c[1], NA, NA, 10, 5, NA, NA, NA, NA, NA);
+	EXPECT(c[2], NA, NA, 10, NA, NA, NA, NA, NA, NA);
 	/* Only the "cpu" block: whatever follows "intr" is never read. */
 	assert_int_equal(parse_str(STAT, "cpu0 1 1 1 1\nintr 1\ncpu1 2 2 2 2\n", NULL, c, N), 0);
 	assert_true(c[1].ticks_total == NA);
@@ -373,8 +379,13 @@ static void test_bad_input(void **state)
 	/* NUL inside a line: not a kernel text file. */
 	{
 		static const char nul[] = "00000001 2 3\0 4\n";
+		static const char nul2[] = "cpu0 1 1 1 1\ncpu1 1 1\0 1 1\n";
+		static const char nul3[] = "CPU0\nNET_RX: 1\nNET_TX: \0 2\n";
 
 		assert_int_equal(parse_mem(SOFTNET, nul, sizeof(nul) - 1, NULL, c, N), -EINVAL);
+		/* ... in any line, not only the first */
+		assert_int_equal(parse_mem(STAT, nul2, sizeof(nul2) - 1, NULL, c, N), -EINVAL);
+		assert_int_equal(parse_mem(SOFTIRQS, nul3, sizeof(nul3) - 1, NULL, c, N), -EINVAL);
 	}
 	/* n = 0 tracks nothing but still checks the file. */
 	assert_int_equal(parse_str(STAT, "cpu0 1 1 1 1\n", NULL, NULL, 0), 0);

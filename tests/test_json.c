@@ -155,6 +155,17 @@ static void test_content(void **state)
 	snprintf(now.errmsg, sizeof(now.errmsg), "/proc/interrupts: Permission denied");
 	text = render(&in, &len);
 	has(text, "\"probe_error\":\"/proc/interrupts: Permission denied\",\"interfaces\"");
+	/* No RSS table: null, and why: the kernel's words, else its errno's, else null. */
+	has(text, "\"rss\":null,\"rss_error\":null");
+	free(text);
+	now.nics[1].rss.err = -EOPNOTSUPP;
+	text = render(&in, &len);
+	has(text, "\"rss\":null,\"rss_error\":\"Operation not supported\"");
+	free(text);
+	snprintf(now.nics[1].rss.errmsg, sizeof(now.nics[1].rss.errmsg), "no \"table\"");
+	text = render(&in, &len);
+	has(text, "\"rss\":null,\"rss_error\":\"no \\\"table\\\"\"");
+	assert_true(json_valid(text, len));
 	free(text);
 	assessment_free(&a);
 	config_free(&cfg);

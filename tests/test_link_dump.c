@@ -317,6 +317,16 @@ static void test_link_get_by_name(void **state)
 	script(0);
 	deliver_names[0] = "mqtest0";
 	assert_int_equal(link_get(&nl, "mqtest1", &nic), -ENODEV);
+	/* no name, an empty one, one past IFNAMSIZ - 1 bytes: -EINVAL before anything is sent */
+	script(0);
+	deliver_names[0] = "mqtest0";
+	assert_int_equal(link_get(&nl, NULL, &nic), -EINVAL);
+	assert_int_equal(link_get(&nl, "", &nic), -EINVAL);
+	assert_int_equal(link_get(&nl, "mqtest0-0123456", &nic), -ENODEV); /* 15 bytes: asked */
+	assert_int_equal(sends, 1);
+	script(0);
+	assert_int_equal(link_get(&nl, "mqtest0-01234567", &nic), -EINVAL);
+	assert_int_equal(sends, 0);
 }
 
 static void put(const char *root, const char *rel, const char *text)
@@ -360,6 +370,20 @@ static void test_list_completes(void **state)
 	assert_true(nic.has_device && nic.nqueues == 1);
 	assert_string_equal(nic.errmsg, ""); /* read fine: nothing to say */
 	nic_free(&nic);
+	/* a NUMA node is 0..65535; -1 (none), 65536 or no number leave it unknown (-1) */
+	for (unsigned i = 0; i < 5; i++) {
+		static const char *const file[] = {"65535\n", "65536\n", "-1\n", "0\n", "x\n"};
+		static const int want[] = {65535, -1, -1, 0, -1};
+
+		put(root, "sys/class/net/mqtest0/device/numa_node", file[i]);
+		script(0);
+		deliver_names[0] = "mqtest0";
+		deliver_names[1] = "mqtest1";
+		assert_int_equal(link_list(&nl, &nics, &n), 0);
+		assert_int_equal(nics[0].numa_node, want[i]);
+		assert_int_equal(nics[1].numa_node, -1); /* no device: never read */
+		free(nics);
+	}
 	sysfs_set_root("");
 	tmptree_rm(root);
 }

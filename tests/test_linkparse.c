@@ -99,6 +99,12 @@ static void test_odd(void **state)
 	assert_int_equal(strlen(nic.name), IF_NAMESIZE - 1);
 	assert_int_equal(nic.mtu, 0);
 	assert_string_equal(nic.operstate, "unknown");
+	/* 7, the first value past IF_OPER_UP (6, "up" above), is no state either */
+	nlh = link_msg(RTM_NEWLINK, 4);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, 7);
+	assert_int_equal(link_parse(nlh, &nic), 0);
+	assert_string_equal(nic.operstate, "unknown");
 	/* three bytes of a u32 are no MTU either (and the fourth is not read) */
 	nlh = link_msg(RTM_NEWLINK, 4);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");

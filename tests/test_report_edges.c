@@ -488,6 +488,44 @@ static void test_idle_irq_cpus(void **state)
 	}
 }
 
+/*
+ * The findings close the report: each one, its fix only when it has one,
+ * and nothing after the last (the array holds one more, not a finding).
+ */
+static void test_findings_list(void **state)
+{
+	static const struct mq_finding fd[3] = {
+		{SEV_ERROR, FIND_RX_IMBALANCE, FIX_ADMIN, "eth0", "eth0: one queue", "spread it"},
+		{SEV_INFO, FIND_CHANNELS_UNKNOWN, FIX_NONE, "eth1", "eth1: unknown", ""},
+		{SEV_WARNING, FIND_IRQBALANCE_RUNNING, FIX_ADMIN, "", "past the end", "no"},
+	};
+	struct mq_snapshot now;
+	struct mq_assessment a;
+	struct report_input in = {.a = &a};
+	const char *tail;
+	char *text;
+	(void)state;
+
+	fx_init(&now, 2);
+	fx_assess(&a, &now, NULL, NULL);
+	fx_findings(&a, fd, 3);
+	a.nfindings = 2;
+	text = render(&in);
+	tail = strstr(text, "\nfindings:");
+	assert_non_null(tail);
+	assert_string_equal(tail, "\nfindings:\n  error    eth0: one queue\n           fix: spread it\n"
+				  "  info     eth1: unknown\n");
+	free(text);
+	a.nfindings = 0;
+	text = render(&in);
+	tail = strstr(text, "\nfindings:");
+	assert_non_null(tail);
+	assert_string_equal(tail, "\nfindings: none\n");
+	free(text);
+	assessment_free(&a);
+	fx_free(&now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_privilege_and_notes),
 		cmocka_unit_test(test_byte_unit),
 		cmocka_unit_test(test_idle_irq_cpus),
+		cmocka_unit_test(test_findings_list),
 	};
 	return cmocka_run_group_tests_name("report_edges", tests, NULL, NULL);
 }
