@@ -405,6 +405,37 @@ static void test_keep_channel_results(void **state)
 	plan_free(&old);
 }
 
+/*
+ * A mask only for a queue that has the file: XPS needs a TX queue with
+ * xps_cpus, RPS an RX queue with rps_cpus (a kernel without CONFIG_XPS/RPS,
+ * a one-direction queue).
+ */
+static void test_masks_need_their_file(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_nic *n;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
+	n->queues[0].has_xps = false;
+	n->queues[1].has_tx = false;
+	n->queues[2].has_rps = false;
+	n->queues[3].has_rx = false;
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_null(find_item(&a.plan, PLAN_XPS, 0));
+	assert_null(find_item(&a.plan, PLAN_XPS, 1));
+	expect_xps(&a.plan, 2, "2");
+	expect_xps(&a.plan, 3, "3");
+	assert_non_null(find_item(&a.plan, PLAN_RPS, 0));
+	assert_non_null(find_item(&a.plan, PLAN_RPS, 1));
+	assert_null(find_item(&a.plan, PLAN_RPS, 2));
+	assert_null(find_item(&a.plan, PLAN_RPS, 3));
+	assessment_free(&a);
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_plan_free),
 		cmocka_unit_test(test_no_channels_queue_count),
 		cmocka_unit_test(test_keep_channel_results),
+		cmocka_unit_test(test_masks_need_their_file),
 	};
 	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
 }
