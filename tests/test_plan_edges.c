@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "core/plan_cpus.h"
+#include "tests/guard.h"
 #include "tests/snapbuild.h"
 
 static const struct plan_item *find_item(const struct mq_plan *p, enum plan_kind k, int queue)
@@ -436,6 +438,32 @@ static void test_masks_need_their_file(void **state)
 	snap_free(&s);
 }
 
+/*
+ * plan_place() alone: the least loaded CPU, then the better tier, then the
+ * first after the previous pick; a previous pick not in this order starts
+ * it from the beginning (the order ends at an unmapped page: no read past it).
+ */
+static void test_place(void **state)
+{
+	static const int ord[] = {2, 3, 5};
+	const int tier[] = {1, 1, 0}, *order = guarded(ord, sizeof(ord));
+	unsigned load[8] = {0};
+	struct placer pl = {.load = load, .last = 7};
+	(void)state;
+
+	assert_int_equal(plan_place(&pl, order, tier, 0), -1);
+	assert_int_equal(plan_place(&pl, order, tier, 3), 5); /* the better tier */
+	pl.last = 7;
+	assert_int_equal(plan_place(&pl, order, tier, 2), 2); /* 7 is not in it: from the start */
+	assert_int_equal(pl.last, 2);
+	assert_int_equal(plan_place(&pl, order, tier, 3), 3); /* least loaded, after 2 */
+	assert_int_equal(plan_place(&pl, order, tier, 3), 5);
+	assert_int_equal(plan_place(&pl, order, tier, 3), 2); /* wraps */
+	assert_int_equal(load[2], 2);
+	assert_int_equal(load[3], 1);
+	assert_int_equal(load[5], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_no_channels_queue_count),
 		cmocka_unit_test(test_keep_channel_results),
 		cmocka_unit_test(test_masks_need_their_file),
+		cmocka_unit_test(test_place),
 	};
 	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
 }
