@@ -277,6 +277,11 @@ static void test_content_refused(void **state)
 	fclose(f);
 	assert_int_equal(config_load(path, false, &c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "nul.conf:3: NUL byte"));
+	/* no room for the error text (NULL, or a length of 0): same answer, nothing written */
+	assert_int_equal(config_load(path, false, &c, NULL, 0), -EINVAL);
+	err[0] = 'x';
+	assert_int_equal(config_load(path, false, &c, err, 0), -EINVAL);
+	assert_int_equal(err[0], 'x');
 
 	/* the size cap: one byte over */
 	f = fopen(at(path, sizeof(path), "big.conf"), "w");

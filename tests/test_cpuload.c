@@ -17,6 +17,7 @@
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 #include "tests/fx_cpuset.h"
+#include "tests/guard.h"
 
 #define NA MQ_NA
 
@@ -400,6 +401,50 @@ static void test_guest_61(void **state)
 	free_snap(&now);
 }
 
+/*
+ * An IRQ's counts as far as the before snapshot had columns (a CPU added
+ * since), or none at all: the rate on a CPU past them is unknown, never a
+ * read past the list (it ends at an unmapped page here).
+ */
+static void test_counts_short(void **state)
+{
+	static const uint64_t one[] = {100};
+	struct mq_snapshot before, now;
+	struct mq_nic *n;
+	struct mq_irq *x;
+	struct cpuload l;
+	(void)state;
+
+	snap(&before, 3, 10.0);
+	snap(&now, 3, 12.0);
+	n = nic(&before, 2, "eth0");
+	x = IRQ(n, 30, IRQ_ROLE_RX, 0, "0-2", "0-2", 0);
+	free(x->per_cpu);
+	x->per_cpu = guarded(one, sizeof(one)); /* CPU 0's column only */
+	x->n_per_cpu = 1;
+	x = IRQ(n, 31, IRQ_ROLE_TX, 0, "0-2", "0-2", 0);
+	free(x->per_cpu);
+	x->per_cpu = NULL; /* the counts were not read */
+	x->n_per_cpu = 3;
+	n = nic(&now, 2, "eth0");
+	IRQ(n, 30, IRQ_ROLE_RX, 0, "0-2", "0-2", 300, 50, 70);
+	IRQ(n, 31, IRQ_ROLE_TX, 0, "0-2", "0-2", 300, 50, 70);
+
+	assert_int_equal(cpuload_build(&now, &before, &l), 0);
+	NEAR(served(&l, &now, 0, 30)->per_s, 100);
+	NEAR(served(&l, &now, 0, 31)->per_s, NAN);
+	for (unsigned c = 1; c < 3; c++) {
+		NEAR(served(&l, &now, c, 30)->per_s, NAN);
+		NEAR(served(&l, &now, c, 31)->per_s, NAN);
+		NEAR(l.cpu[c].queue_irqs_per_s, 0);
+	}
+	NEAR(l.cpu[0].queue_irqs_per_s, 100);
+	cpuload_free(&l);
+	before.nics[0].irqs[0].per_cpu = NULL; /* the guarded page is not the heap's */
+	free_snap(&before);
+	free_snap(&now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_no_interval),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_guest_61),
+		cmocka_unit_test(test_counts_short),
 	};
 	return cmocka_run_group_tests_name("cpuload", tests, NULL, NULL);
 }

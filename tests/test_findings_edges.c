@@ -384,6 +384,12 @@ static void test_fewer_queues_real_device_only(void **state)
 	snprintf(n->kind, sizeof(n->kind), "veth");
 	run();
 	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
+	snprintf(n->kind, sizeof(n->kind), "x"); /* any kind, however short */
+	run();
+	assert_null(find(FIND_DEVICE_FEWER_QUEUES));
+	snprintf(n->kind, sizeof(n->kind), "%s", ""); /* no kind: the bytes after its NUL do not count */
+	run();
+	assert_non_null(find(FIND_DEVICE_FEWER_QUEUES));
 }
 
 /* Channel counts unknown: said for a device with the kernel's words and errno, never for a virtual link. */

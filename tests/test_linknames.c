@@ -75,6 +75,11 @@ static void test_full_table(void **state)
 	assert_null(link_names_get(&t, 10));
 	assert_string_equal(link_names_get(&t, 11), "veth11");
 	assert_string_equal(link_names_get(&t, LINK_NAMES_MAX + 10), "veth266");
+	/* Full, and no ifindex (0 or below): nothing is pushed out for it. */
+	link_names_set(&t, 0, "zero");
+	link_names_set(&t, -1, "neg");
+	assert_string_equal(link_names_get(&t, 11), "veth11");
+	assert_string_equal(link_names_get(&t, 12), "veth12");
 	/* A freed slot is taken before an old one is overwritten. */
 	struct mq_event r, del = link_ev(EV_LINK_DEL, 100, "veth100");
 	assert_false(link_names_track(&t, &del, &r));

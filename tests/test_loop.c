@@ -9,12 +9,37 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "agent/loop.h"
+
+/* epoll_ctl(2) fails with this once, when set (tests/test_loop.mk) */
+static int epoll_ctl_err;
+
+int __real_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
+int __wrap_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
+int __wrap_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
+{
+	if (epoll_ctl_err && op == EPOLL_CTL_ADD) {
+		errno = epoll_ctl_err;
+		epoll_ctl_err = 0;
+		return -1;
+	}
+	return __real_epoll_ctl(ep, op, fd, ev);
+}
+
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	assert_true(fd >= 0);
+	close(fd);
+	return fd;
+}
 
 struct counter {
 	unsigned n;
@@ -340,9 +365,7 @@ static void test_out_of_descriptors(void **state)
 	counter_init(&c, 0, 0);
 	assert_int_equal(loop_new(&l), 0);
 	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
-	lowest = dup(0); /* the next descriptor a new one would get */
-	assert_true(lowest >= 0);
-	close(lowest);
+	lowest = lowest_free_fd(); /* the next descriptor a new one would get */
 	low = old;
 	low.rlim_cur = (rlim_t)lowest;
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
@@ -352,6 +375,46 @@ static void test_out_of_descriptors(void **state)
 	assert_int_equal(r1, -EMFILE);
 	assert_int_equal(r2, -EMFILE);
 	assert_int_equal(loop_add_timer(l, 10, on_timer, &c), 0); /* slot 0 still free */
+	loop_free(l);
+
+	/* not even one for the epoll instance: no loop, *ret untouched */
+	l = (struct mq_loop *)&c;
+	low.rlim_cur = (rlim_t)lowest_free_fd();
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	r1 = loop_new(&l);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(r1, -EMFILE);
+	assert_ptr_equal(l, &c);
+}
+
+/*
+ * The epoll refuses the signalfd (ENOSPC: max_user_watches): the kernel's
+ * errno, the signalfd closed, and the next signal gets a working one.
+ */
+static void test_signalfd_not_watched(void **state)
+{
+	struct mq_loop *l;
+	struct counter c, t;
+	int fd;
+	(void)state;
+
+	counter_init(&c, 1, 7);
+	counter_init(&t, 1, 99);
+	assert_int_equal(loop_new(&l), 0);
+	fd = lowest_free_fd();
+	epoll_ctl_err = ENOSPC;
+	assert_int_equal(loop_add_signal(l, SIGUSR1, on_signal, &c), -ENOSPC);
+	assert_int_equal(lowest_free_fd(), fd);
+	/* the same errno for an fd source, and its slot stays free */
+	epoll_ctl_err = ENOMEM;
+	assert_int_equal(loop_add_timer(l, 10, on_timer, &c), -ENOMEM);
+	assert_int_equal(lowest_free_fd(), fd);
+	assert_int_equal(loop_add_signal(l, SIGUSR2, on_signal, &c), 0);
+	assert_int_equal(loop_add_timer(l, 2000, on_timer, &t), 1); /* the bound, if SIGUSR2 is lost */
+	assert_int_equal(kill(getpid(), SIGUSR2), 0);
+	assert_int_equal(loop_run(l), 7);
+	assert_int_equal(c.last_signo, SIGUSR2);
+	assert_int_equal(t.n, 0);
 	loop_free(l);
 }
 
@@ -365,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_prepare_deadline),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_out_of_descriptors),
+		cmocka_unit_test(test_signalfd_not_watched),
 	};
 
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);

@@ -505,7 +505,16 @@ static void test_xdp_held(void **state)
 	assert_int_equal(a.nics[0].queues_target, 1);
 	/* only the active queue is planned for */
 	assert_null(find_item(&a.plan, "eth0", PLAN_IRQ_AFFINITY, 1));
+	assert_non_null(find_item(&a.plan, "eth0", PLAN_IRQ_AFFINITY, 0));
 	assessment_free(&a);
+	/* held at 0 active channels (a driver that says 0): queue 0 is still planned for */
+	s.nics[0].ch.combined = 0;
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_int_equal(a.nics[0].queues_target, 0);
+	assert_non_null(find_item(&a.plan, "eth0", PLAN_IRQ_AFFINITY, 0));
+	assert_null(find_item(&a.plan, "eth0", PLAN_IRQ_AFFINITY, 1));
+	assessment_free(&a);
+	s.nics[0].ch.combined = 1;
 	/* a driver that copes with XDP gets the change planned */
 	snprintf(s.nics[0].driver, sizeof(s.nics[0].driver), "mlx5_core");
 	assert_int_equal(assess(&s, NULL, NULL, &a), 0);

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "core/plan_cpus.h"
+#include "tests/guard.h"
 #include "tests/snapbuild.h"
 
 static const struct plan_item *find_item(const struct mq_plan *p, enum plan_kind k, int queue)
@@ -405,6 +407,63 @@ static void test_keep_channel_results(void **state)
 	plan_free(&old);
 }
 
+/*
+ * A mask only for a queue that has the file: XPS needs a TX queue with
+ * xps_cpus, RPS an RX queue with rps_cpus (a kernel without CONFIG_XPS/RPS,
+ * a one-direction queue).
+ */
+static void test_masks_need_their_file(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_nic *n;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	n = add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 4, -1});
+	n->queues[0].has_xps = false;
+	n->queues[1].has_tx = false;
+	n->queues[2].has_rps = false;
+	n->queues[3].has_rx = false;
+	assert_int_equal(assess(&s, NULL, NULL, &a), 0);
+	assert_null(find_item(&a.plan, PLAN_XPS, 0));
+	assert_null(find_item(&a.plan, PLAN_XPS, 1));
+	expect_xps(&a.plan, 2, "2");
+	expect_xps(&a.plan, 3, "3");
+	assert_non_null(find_item(&a.plan, PLAN_RPS, 0));
+	assert_non_null(find_item(&a.plan, PLAN_RPS, 1));
+	assert_null(find_item(&a.plan, PLAN_RPS, 2));
+	assert_null(find_item(&a.plan, PLAN_RPS, 3));
+	assessment_free(&a);
+	snap_free(&s);
+}
+
+/*
+ * plan_place() alone: the least loaded CPU, then the better tier, then the
+ * first after the previous pick; a previous pick not in this order starts
+ * it from the beginning (the order ends at an unmapped page: no read past it).
+ */
+static void test_place(void **state)
+{
+	static const int ord[] = {2, 3, 5};
+	const int tier[] = {1, 1, 0}, *order = guarded(ord, sizeof(ord));
+	unsigned load[8] = {0};
+	struct placer pl = {.load = load, .last = 7};
+	(void)state;
+
+	assert_int_equal(plan_place(&pl, order, tier, 0), -1);
+	assert_int_equal(plan_place(&pl, order, tier, 3), 5); /* the better tier */
+	pl.last = 7;
+	assert_int_equal(plan_place(&pl, order, tier, 2), 2); /* 7 is not in it: from the start */
+	assert_int_equal(pl.last, 2);
+	assert_int_equal(plan_place(&pl, order, tier, 3), 3); /* least loaded, after 2 */
+	assert_int_equal(plan_place(&pl, order, tier, 3), 5);
+	assert_int_equal(plan_place(&pl, order, tier, 3), 2); /* wraps */
+	assert_int_equal(load[2], 2);
+	assert_int_equal(load[3], 1);
+	assert_int_equal(load[5], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +477,8 @@ int main(void)
 		cmocka_unit_test(test_plan_free),
 		cmocka_unit_test(test_no_channels_queue_count),
 		cmocka_unit_test(test_keep_channel_results),
+		cmocka_unit_test(test_masks_need_their_file),
+		cmocka_unit_test(test_place),
 	};
 	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
 }

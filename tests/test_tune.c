@@ -41,6 +41,7 @@ int __wrap_snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq
 
 static struct mq_channels set_to; /* what channels_set() was asked for */
 static unsigned sets;
+static int set_err; /* what channels_set() fails with (0: it does not) */
 
 int __wrap_channels_set(struct mq_nl *nl, const struct mq_nic *nic, const struct mq_channels *want,
 			char *ret_msg, size_t msglen);
@@ -52,8 +53,8 @@ int __wrap_channels_set(struct mq_nl *nl, const struct mq_nic *nic, const struct
 	sets++;
 	set_to = *want;
 	if (msglen)
-		ret_msg[0] = '\0';
-	return 0;
+		snprintf(ret_msg, msglen, "%s", set_err ? "refused here" : "");
+	return set_err;
 }
 
 /* 4 CPUs; eth0 virtio 1 of 4 queues, every IRQ on CPU 0; eth1 an e1000. */
@@ -94,6 +95,7 @@ static int setup(void **state)
 	probe_result = 0;
 	probes = 0;
 	build_after = NULL;
+	set_err = 0;
 	return 0;
 }
 
@@ -311,6 +313,92 @@ static void test_revert_forgets(void **state)
 	unlink(path);
 }
 
+/*
+ * A revert whose first step (the channel change back) fails leaves the NIC
+ * recorded: the next revert still knows the way back.
+ */
+static void test_revert_keeps_failed(void **state)
+{
+	char root[] = "/tmp/mq-tune-root.XXXXXX", path[64];
+	struct tune t;
+	struct tune_pass pass;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	build = rxtx_1of4;
+	build_after = rxtx_4of4;
+	tune_init(&t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(&t, false, &pass), 0);
+	tune_pass_free(&pass);
+	assert_non_null(state_find(&t.saved, "eth0"));
+	build = rxtx_4of4; /* the revert finds 4 of 4 and asks for 1 back */
+	set_err = -EOPNOTSUPP;
+	assert_int_equal(tune_revert(&t, NULL, 0, &pass), 0);
+	assert_true(pass.a.plan.n > 0);
+	assert_int_equal(pass.a.plan.items[0].kind, PLAN_CHANNELS);
+	assert_int_equal(pass.a.plan.items[0].status, STEP_FAILED);
+	for (unsigned i = 1; i < pass.a.plan.n; i++)
+		assert_int_not_equal(pass.a.plan.items[i].status, STEP_FAILED);
+	assert_non_null(state_find(&t.saved, "eth0"));
+	tune_pass_free(&pass);
+	tune_free(&t);
+	sysfs_set_root("");
+	rmdir(root);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	unlink(path);
+}
+
+static struct plan_item log_items[6];
+static struct mq_plan log_plan = {.n = 6, .items = log_items};
+
+static void log_news(const struct tune_pass *p) { tune_log(p, "cpu 3 online", false, true); }
+static void log_old(const struct tune_pass *p) { tune_log(p, "cpu 3 online", false, false); }
+
+/*
+ * What a pass that applied logs at the info level: done steps and their
+ * cause, failures only when they are news, a skipped step unless it is a
+ * kernel-managed IRQ (said when it was found); unchanged ones never.
+ */
+static void test_log_levels(void **state)
+{
+	static const struct { const char *ifname; enum step_status st; enum plan_hold hold; } spec[] = {
+		{"ok0", STEP_OK, HOLD_NONE},           {"fail1", STEP_FAILED, HOLD_NONE},
+		{"skip2", STEP_SKIPPED, HOLD_MANAGED}, {"skip3", STEP_SKIPPED, HOLD_NONE},
+		{"same4", STEP_UNCHANGED, HOLD_NONE},  {"plan5", STEP_PLANNED, HOLD_NONE},
+	};
+	struct tune_pass pass = {0};
+	char out[4096];
+	(void)state;
+
+	for (unsigned i = 0; i < 6; i++) {
+		log_items[i] = (struct plan_item){.kind = PLAN_CHANNELS, .queue = -1, .irq = -1,
+						  .change = true, .status = spec[i].st, .hold = spec[i].hold};
+		snprintf(log_items[i].ifname, sizeof(log_items[i].ifname), "%s", spec[i].ifname);
+		log_items[i].ch_current.combined = 1;
+		log_items[i].ch_target.combined = 4;
+	}
+	log_items[1].err = -EBUSY;
+	snprintf(log_items[3].msg, sizeof(log_items[3].msg), "gone");
+	pass.a.plan = log_plan;
+	captured(log_news, &pass, out, sizeof(out));
+	assert_non_null(strstr(out, "mqbalance: ok0 channels combined 1 -> 4: ok (cpu 3 online)\n"));
+	assert_non_null(strstr(out, "mqbalance: warning: fail1 channels combined 1 -> 4: failed: "
+				    "Device or resource busy (cpu 3 online)\n"));
+	assert_null(strstr(out, "skip2"));
+	assert_non_null(strstr(out, "mqbalance: skip3 channels combined 1 -> 4: skipped: gone\n"));
+	assert_null(strstr(out, "same4"));
+	assert_null(strstr(out, "plan5"));
+	assert_null(strstr(out, "re-probe"));
+	captured(log_old, &pass, out, sizeof(out));
+	assert_non_null(strstr(out, "ok0"));
+	assert_null(strstr(out, "fail1"));
+	assert_non_null(strstr(out, "skip3"));
+	pass.a.plan.reprobe_err = -ENODEV;
+	captured(log_old, &pass, out, sizeof(out));
+	assert_non_null(strstr(out, "re-probe after the channel change failed: No such device;"));
+}
+
 /* Interfaces named on the command line are the selection; else [NAME] sections bring theirs in. */
 static void test_probe_opts(void **state)
 {
@@ -353,6 +441,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reprobe_is_the_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revert_forgets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revert_keeps_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_opts, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("tune", tests, NULL, NULL);

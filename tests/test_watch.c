@@ -158,6 +158,23 @@ static void test_events_from_slot_zero(void **state)
 	for (unsigned i = 0; i < 4; i++)
 		assert_true(got.ev[i].t_ms > 0);
 
+	/* a datagram larger than the buffer: events lost, said once; an overrun names no CPU, no link */
+	{
+		static char big[sizeof(w.buf.b) + 1];
+
+		assert_int_equal(send(ue[0], big, sizeof(big), 0), (ssize_t)sizeof(big));
+		got.n = 0;
+		got.stop_at = 1;
+		capture_start();
+		assert_int_equal(loop_run(got.loop), 0);
+		capture_end(log, sizeof(log));
+		assert_int_equal(got.ev[0].type, EV_OVERRUN);
+		assert_int_equal(got.ev[0].cpu, -1);
+		assert_int_equal(got.ev[0].ifindex, 0);
+		assert_true(got.ev[0].t_ms > 0);
+		assert_non_null(strstr(log, "message larger than 65536 bytes, treating as lost events"));
+	}
+
 	/* rtnetlink ends (an empty datagram: end of stream): closed and marked lost; uevents go on */
 	assert_int_equal(send(rt[0], "", 0, 0), 0);
 	assert_int_equal(send(ue[0], uevent, sizeof(uevent), 0), (ssize_t)sizeof(uevent));
