@@ -108,6 +108,10 @@ static void test_irqbalance_policy(void **state)
 	assert_int_equal(p.irqbalance_nbanirq, 2);
 	assert_int_equal(p.irqbalance_banirq[0], 40);
 	assert_int_equal(p.irqbalance_banirq[1], 41);
+	/* someone else's script, present: not ours (the path must end in our name) */
+	p = probe("irqbalance-foreign");
+	assert_string_equal(p.irqbalance_policy, "/usr/local/sbin/site-irqbalance-policy");
+	assert_false(p.irqbalance_policy_ours);
 	/* no irqbalance: nothing */
 	p = probe("none");
 	assert_string_equal(p.irqbalance_policy, "");
@@ -406,6 +410,8 @@ static void test_containers(void **state)
 		{"ctr-hostmgr", "podman", "/run/host/container-manager"},
 		{"ctr-environ", "lxc", "/proc/1/environ"},
 		{"ctr-environ-other", "", ""},
+		/* the sixth variable, after a decoy "X_container=" that is no match */
+		{"ctr-environ-late", "lxc", "/proc/1/environ"},
 		{"ctr-docker", "docker", "/.dockerenv"},
 		{"ctr-podman", "podman", "/run/.containerenv"},
 		{"stale-dockerenv", "", ""}, /* PID 2 is kthreadd: the machine's own PID namespace */
