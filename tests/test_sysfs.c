@@ -259,7 +259,10 @@ static void test_paths(void **state)
 	assert_int_equal(sysfs_path(buf, sizeof(buf), "/proc/irq/%d", 5), 15);
 	assert_string_equal(buf, "/a/b/proc/irq/5");
 	assert_int_equal(sysfs_path(buf, 16, "/proc/irq/%d", 5), 15); /* just fits */
+	memset(buf, '#', sizeof(buf));
 	assert_int_equal(sysfs_path(buf, 15, "/proc/irq/%d", 5), -ENAMETOOLONG);
+	for (size_t i = 15; i < sizeof(buf); i++) /* nothing written past the 15 bytes given */
+		assert_int_equal(buf[i], '#');
 	assert_int_equal(sysfs_path(buf, 4, "/x"), -ENAMETOOLONG);  /* not even the root */
 	assert_int_equal(sysfs_path(buf, 5, "/x"), -ENAMETOOLONG);  /* the root, not the rest */
 	memset(big, 'x', sizeof(big) - 1);
@@ -321,6 +324,16 @@ static void test_paths(void **state)
 		at(p, sizeof(p), "sys/devices/virtual/net/eth0/big");
 		put_file(p, big);
 		assert_int_equal(sysfs_read_long(&v, "/sys/class/net/eth0/big"), -EINVAL);
+		/* a value that is only newlines is the empty string, as is one newline */
+		put_file(p, "\n\n");
+		assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/big"), 0);
+		assert_string_equal(buf, "");
+		put_file(p, "\n");
+		assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/big"), 0);
+		assert_string_equal(buf, "");
+		put_file(p, "x\n");
+		assert_int_equal(sysfs_read(buf, sizeof(buf), "/sys/class/net/eth0/big"), 1);
+		assert_string_equal(buf, "x");
 		unlink(p);
 	}
 }
