@@ -128,6 +128,31 @@ static void test_fresh_at_every_read(void **state)
 	probe_files_close(&f);
 	assert_int_equal(f.fd[PROBE_FILE_CPU_ONLINE], -1);
 	assert_null(f.buf);
+	assert_int_equal(fcntl(fd, F_GETFD), -1); /* closed, not only forgotten */
+	assert_int_equal(errno, EBADF);
+}
+
+/* With stdin closed, 0 is the descriptor a kept file gets: closed all the same. */
+static void test_close_fd_zero(void **state)
+{
+	struct probe_files f;
+	const char *text;
+	size_t len;
+	int saved = dup(0);
+	(void)state;
+
+	assert_true(saved > 0);
+	assert_int_equal(close(0), 0);
+	probe_files_init(&f);
+	put("/sys/devices/system/cpu/online", "0\n");
+	assert_int_equal(probe_file_read(&f, PROBE_FILE_CPU_ONLINE, &text, &len), 0);
+	assert_int_equal(f.fd[PROBE_FILE_CPU_ONLINE], 0);
+	probe_files_close(&f);
+	assert_int_equal(f.fd[PROBE_FILE_CPU_ONLINE], -1);
+	assert_int_equal(fcntl(0, F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(dup2(saved, 0), 0);
+	assert_int_equal(close(saved), 0);
 }
 
 static void test_missing_then_there(void **state)
@@ -261,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_at_every_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_then_there, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_fd_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_regular_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_interrupted_or_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpustat_same_both_ways, setup, teardown),
