@@ -146,6 +146,17 @@ static void test_header_name(void **state)
 	}
 	/* No header at all: no device. */
 	assert_int_equal(ethtool_header_parse(genl_msg(ETHTOOL_MSG_CHANNELS_NTF), &dev), -EINVAL);
+	/* ifindex 1 (lo) is a device, 0 is none */
+	for (int idx = 1; idx >= 0; idx--) {
+		struct nlmsghdr *nlh = genl_msg(ETHTOOL_MSG_CHANNELS_NTF);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, ETHTOOL_A_CHANNELS_HEADER);
+
+		mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, (uint32_t)idx);
+		mnl_attr_nest_end(nlh, nest);
+		memset(&dev, 0x55, sizeof(dev));
+		assert_int_equal(ethtool_header_parse(nlh, &dev), idx ? 0 : -EINVAL);
+		assert_int_equal(dev.ifindex, idx ? 1 : 0x55555555);
+	}
 }
 
 /* ---- netdev qstats ---------------------------------------------------------- */
