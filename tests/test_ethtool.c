@@ -2,11 +2,14 @@
 /*
  * ethtool_channels_get() (probes/ethtool.c) over ethtool netlink: the
  * request, a fake kernel's reply of zero, one or two channel messages and
- * its ACK or error, and what the caller is told.
+ * its ACK or error, and what the caller is told; without the ethtool
+ * family, over a fake SIOCETHTOOL.
  */
 #include <errno.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +23,35 @@
 #include "probes/probe.h"
 
 #define ETHTOOL_FAMILY 20
+
+/* SIOCETHTOOL's ETHTOOL_GCHANNELS: the counts below, or -1 with ioctl_errno. */
+static struct {
+	int ioctl_errno;
+	char ifname[IF_NAMESIZE];
+} I;
+
+int __wrap_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	struct ethtool_channels *ec;
+	struct ifreq *ifr;
+	va_list ap;
+
+	(void)fd;
+	va_start(ap, req);
+	ifr = va_arg(ap, struct ifreq *);
+	va_end(ap);
+	snprintf(I.ifname, sizeof(I.ifname), "%s", ifr->ifr_name);
+	ec = (struct ethtool_channels *)ifr->ifr_data;
+	if (I.ioctl_errno || req != SIOCETHTOOL || ec->cmd != ETHTOOL_GCHANNELS) {
+		errno = I.ioctl_errno ? I.ioctl_errno : ENOTTY;
+		return -1;
+	}
+	*ec = (struct ethtool_channels){.cmd = ec->cmd, .max_rx = 1, .max_tx = 2, .max_other = 3,
+					.max_combined = 8, .rx_count = 4, .tx_count = 5,
+					.other_count = 6, .combined_count = 7};
+	return 0;
+}
 
 static struct {
 	uint32_t seq, ifindex; /* of the last request */
@@ -139,6 +171,45 @@ static void test_channels_netlink_fails(void **state)
 	assert_int_equal(ethtool_channels_get(NULL, &nic, &(struct mq_channels){0}), -EINVAL);
 }
 
+/* No ethtool family (kernels before 5.6): the ioctl's counts, or its errno's words. */
+static void test_channels_ioctl(void **state)
+{
+	struct mq_nl nl = {.ioctl_fd = 99}; /* never used: ioctl is the fake above */
+	struct mq_nic nic = {.ifindex = 4, .name = "eth1"};
+	struct mq_channels ch;
+	(void)state;
+
+	I.ioctl_errno = 0;
+	memset(&ch, 0x55, sizeof(ch));
+	assert_int_equal(ethtool_channels_get(&nl, &nic, &ch), 0);
+	assert_string_equal(I.ifname, "eth1");
+	assert_int_equal(ch.source, CHANNELS_IOCTL);
+	assert_int_equal(ch.rx_max, 1);
+	assert_int_equal(ch.tx_max, 2);
+	assert_int_equal(ch.other_max, 3);
+	assert_int_equal(ch.combined_max, 8);
+	assert_int_equal(ch.rx, 4);
+	assert_int_equal(ch.tx, 5);
+	assert_int_equal(ch.other, 6);
+	assert_int_equal(ch.combined, 7);
+	assert_int_equal(ch.err, 0);
+
+	I.ioctl_errno = EOPNOTSUPP; /* a driver without get_channels */
+	memset(&ch, 0x55, sizeof(ch));
+	assert_int_equal(ethtool_channels_get(&nl, &nic, &ch), -EOPNOTSUPP);
+	assert_int_equal(ch.source, CHANNELS_NONE);
+	assert_int_equal(ch.err, -EOPNOTSUPP);
+	assert_int_equal(ch.combined, 0);
+	assert_int_equal(ch.combined_max, 0);
+	assert_string_equal(ch.errmsg, strerror(EOPNOTSUPP));
+
+	nl.ioctl_fd = -1; /* no socket: no ioctl */
+	I.ifname[0] = '\0';
+	assert_int_equal(ethtool_channels_get(&nl, &nic, &ch), -EBADF);
+	assert_int_equal(ch.source, CHANNELS_NONE);
+	assert_string_equal(I.ifname, "");
+}
+
 /*
  * nl->extack is the kernel's message for the last failed request, "" if
  * none: a request that succeeds, or fails without words, leaves no stale ones.
@@ -173,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_channels_netlink),
 		cmocka_unit_test(test_channels_netlink_fails),
+		cmocka_unit_test(test_channels_ioctl),
 		cmocka_unit_test(test_transact_extack),
 	};
 	return cmocka_run_group_tests_name("ethtool", tests, NULL, NULL);
