@@ -105,6 +105,16 @@ static void test_odd(void **state)
 	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, 7);
 	assert_int_equal(link_parse(nlh, &nic), 0);
 	assert_string_equal(nic.operstate, "unknown");
+	/*
+	 * An empty operstate is no state: its byte would be the next attribute's
+	 * length (6, IF_OPER_UP, for one of 2 bytes; its type is past IFLA_MAX).
+	 */
+	nlh = link_msg(RTM_NEWLINK, 4);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	mnl_attr_put(nlh, IFLA_OPERSTATE, 0, NULL);
+	mnl_attr_put_u16(nlh, 1000, 0);
+	assert_int_equal(link_parse(nlh, &nic), 0);
+	assert_string_equal(nic.operstate, "unknown");
 	/* three bytes of a u32 are no MTU either (and the fourth is not read) */
 	nlh = link_msg(RTM_NEWLINK, 4);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
