@@ -280,7 +280,27 @@ static void test_irq_is_queue(void **state)
 	assert_true(nic_irq_is_queue(n, 1)); /* queues[1].irq_rx still names it */
 	n->queues[1].irq_rx = n->queues[1].irq_tx = -1;
 	assert_false(nic_irq_is_queue(n, 1));
-	assert_false(nic_irq_is_queue(n, n->nirqs));
+	{
+		/* one past the last IRQ: refused without a read there (it faults) */
+		struct mq_irq *own = n->irqs;
+
+		n->irqs = guarded(own, n->nirqs * sizeof(*own));
+		assert_true(nic_irq_is_queue(n, 0));
+		assert_false(nic_irq_is_queue(n, n->nirqs));
+		assert_false(nic_irq_is_queue(n, ~0u));
+		n->irqs = own;
+	}
+	/* snapshot_find_nic: by ifindex; nothing in no snapshot or one without its array */
+	assert_true(snapshot_find_nic(&s, n->ifindex) == n);
+	assert_null(snapshot_find_nic(&s, n->ifindex + 1));
+	assert_null(snapshot_find_nic(NULL, n->ifindex));
+	{
+		struct mq_nic *own = s.nics;
+
+		s.nics = NULL;
+		assert_null(snapshot_find_nic(&s, n->ifindex));
+		s.nics = own;
+	}
 	snap_free(&s);
 }
 
