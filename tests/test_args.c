@@ -134,10 +134,16 @@ static void test_values(void **state)
 	assert_int_equal(args_seconds(".25", &s), 0);
 	assert_true(s == 0.25);
 	refused("--interval nan", "not a decimal number of seconds");
+	/* each bound exactly, and one step either side */
+	ok("--watch --interval 3600", MODE_WATCH);
+	refused("--watch --interval 3600.001", "out of range (0..3600)");
 	refused("--interval 3601", "out of range (0..3600)");
+	ok("--daemon --interval 0.1", MODE_DAEMON);
 	refused("--daemon --interval 0.05", "out of range (0.1..86400)");
 	refused("--daemon --interval 86401", "out of range");
 	ok("--daemon --interval 86400", MODE_DAEMON);
+	ok("--watch --interval 0.1", MODE_WATCH);
+	refused("--watch --interval 0.099", "at least 0.1 s");
 	refused("--watch --interval 0", "at least 0.1 s");
 	refused("--interval", "--interval needs a value");
 	refused("--prom-file ''", "--prom-file: an empty path");

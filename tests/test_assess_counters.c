@@ -5,6 +5,7 @@
  * the rest, yet must give what a full assess() of the same readings gives:
  * one truth. Compared on random snapshots and random traffic.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/assess.h"
+#include "core/rates.h"
 #include "tests/snapbuild.h"
 
 static unsigned rnd(unsigned n)
@@ -281,12 +283,65 @@ static void test_layout_findings_kept(void **state)
 	snapshot_free(&s[1]);
 }
 
+/*
+ * What assess_counters() cannot redo is refused and the assessment left as
+ * it was: no reading, a reading whose NIC array is missing, no assessment
+ * before, or a NIC count other than the assessment's.
+ */
+static void test_refused(void **state)
+{
+	struct mq_snapshot s[2], hollow;
+	struct mq_assessment a, none = {0};
+	struct mq_config cfg;
+	(void)state;
+
+	snap_init(&s[0], 2, 1, 1);
+	add_nic(&s[0], "eth0", &(struct nic_spec){ST_VIRTIO, 2, 2, -1});
+	config_init(&cfg);
+	assert_int_equal(assess(&s[0], NULL, &cfg, &a), 0);
+	assert_int_equal(snapshot_copy(&s[0], &s[1]), 0);
+	s[1].taken.tv_sec++;
+	assert_int_equal(assess_counters(&a, NULL, &s[0], &cfg), -EINVAL);
+	hollow = s[1];
+	hollow.nics = NULL; /* same count as the assessment's, no array */
+	assert_int_equal(assess_counters(&a, &hollow, &s[0], &cfg), -EINVAL);
+	assert_true(a.now == &s[0]);
+	assert_int_equal(assess_counters(&none, &s[1], &s[0], &cfg), -EINVAL);
+	assert_null(none.now);
+	s[1].nnics = 0;
+	assert_int_equal(assess_counters(&a, &s[1], &s[0], &cfg), -EINVAL);
+	assert_true(a.now == &s[0]);
+	s[1].nnics = 1;
+	assert_int_equal(assess_counters(&a, &s[1], &s[0], NULL), 0); /* no config: the defaults */
+	assert_true(a.now == &s[1] && a.before == &s[0]);
+	assert_true(a.interval == 1);
+	assessment_free(&a);
+	snap_free(&s[0]);
+	snapshot_free(&s[1]);
+}
+
+/* The interval between two readings: none (0, never negative) without both or backwards. */
+static void test_interval(void **state)
+{
+	struct mq_snapshot a = {.taken = {10, 500000000}}, b = {.taken = {12, 0}};
+	(void)state;
+
+	assert_true(snapshot_interval(&b, &a) == 1.5);
+	assert_true(snapshot_interval(&a, &b) == 0);
+	assert_true(snapshot_interval(&a, &a) == 0);
+	assert_true(snapshot_interval(NULL, &a) == 0);
+	assert_true(snapshot_interval(&b, NULL) == 0);
+	assert_true(snapshot_interval(NULL, NULL) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_as_a_full_assessment),
 		cmocka_unit_test(test_nothing_to_keep),
 		cmocka_unit_test(test_layout_findings_kept),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_interval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

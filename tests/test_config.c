@@ -516,8 +516,14 @@ static void test_unmatched(void **state)
 	assert_string_equal(c.sections[idx[0]].pattern, "eth9");
 	assert_string_equal(c.sections[idx[1]].pattern, "en*");
 	assert_string_equal(c.sections[idx[2]].pattern, "e1000");
-	/* bounded output, full count */
+	/* bounded output, full count: exactly max indices written, none past */
+	for (unsigned i = 0; i < 8; i++)
+		idx[i] = 99;
 	assert_int_equal(config_unmatched(&c, &s, idx, 1), 3);
+	assert_string_equal(c.sections[idx[0]].pattern, "eth9");
+	assert_int_equal(idx[1], 99);
+	assert_int_equal(config_unmatched(&c, &s, idx, 0), 3);
+	assert_int_equal(idx[0], 1); /* as before: max 0 writes nothing */
 	/* links seen but not selected count too: only the NICs, veth3 is unmatched */
 	s.links = NULL;
 	s.nlinks = 0;

@@ -280,7 +280,27 @@ static void test_irq_is_queue(void **state)
 	assert_true(nic_irq_is_queue(n, 1)); /* queues[1].irq_rx still names it */
 	n->queues[1].irq_rx = n->queues[1].irq_tx = -1;
 	assert_false(nic_irq_is_queue(n, 1));
-	assert_false(nic_irq_is_queue(n, n->nirqs));
+	{
+		/* one past the last IRQ: refused without a read there (it faults) */
+		struct mq_irq *own = n->irqs;
+
+		n->irqs = guarded(own, n->nirqs * sizeof(*own));
+		assert_true(nic_irq_is_queue(n, 0));
+		assert_false(nic_irq_is_queue(n, n->nirqs));
+		assert_false(nic_irq_is_queue(n, ~0u));
+		n->irqs = own;
+	}
+	/* snapshot_find_nic: by ifindex; nothing in no snapshot or one without its array */
+	assert_true(snapshot_find_nic(&s, n->ifindex) == n);
+	assert_null(snapshot_find_nic(&s, n->ifindex + 1));
+	assert_null(snapshot_find_nic(NULL, n->ifindex));
+	{
+		struct mq_nic *own = s.nics;
+
+		s.nics = NULL;
+		assert_null(snapshot_find_nic(&s, n->ifindex));
+		s.nics = own;
+	}
 	snap_free(&s);
 }
 
@@ -464,6 +484,42 @@ static void test_place(void **state)
 	assert_int_equal(load[5], 2);
 }
 
+/*
+ * plan_cpu_order() reads what is known of each usable CPU: a CPU past the
+ * described ones, or a snapshot with no CPU array, is one of no known node
+ * or thread rank (tier 0) in id order, never read.
+ */
+static void test_cpu_order_unknown(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_cpuset_buf ub;
+	struct mq_cpuset *usable = cpuset_init(&ub);
+	struct cpu_key k[8];
+	int order[8], tier[8];
+	struct mq_cpu *own;
+	(void)state;
+
+	snap_init(&s, 4, 1, 1);
+	for (unsigned c = 0; c < 6; c++)
+		cpuset_set(usable, c);
+	s.cpus.cpu[1].node = 1; /* remote from node 0: last */
+	own = s.cpus.cpu;
+	s.cpus.cpu = guarded(own, s.cpus.n * sizeof(*own)); /* cpu[4] faults */
+	assert_int_equal(plan_cpu_order(&s, usable, 0, k, order, tier), 6);
+	assert_int_equal(order[5], 1);
+	assert_int_equal(tier[5], 2);
+	for (unsigned i = 0; i < 5; i++) /* 4 and 5: beyond cpus.n, unknown */
+		assert_int_equal(tier[i], 0);
+	s.cpus.cpu = NULL;
+	assert_int_equal(plan_cpu_order(&s, usable, 0, k, order, tier), 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(order[i], i);
+		assert_int_equal(tier[i], 0);
+	}
+	s.cpus.cpu = own;
+	snap_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_keep_channel_results),
 		cmocka_unit_test(test_masks_need_their_file),
 		cmocka_unit_test(test_place),
+		cmocka_unit_test(test_cpu_order_unknown),
 	};
 	return cmocka_run_group_tests_name("plan_edges", tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 
 /* Allocations of the code under test fail on cue (tests/test_prom_dedup.mk). */
 static unsigned fail_at, allocs; /* fail the fail_at-th allocation from now (1-based); 0: none */
+static bool zero_null;           /* calloc(0, x) gives NULL, as C allows */
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t a, size_t b);
@@ -31,7 +32,10 @@ char *__wrap_strdup(const char *s);
 
 static bool fails(void) { return fail_at && ++allocs == fail_at; }
 void *__wrap_malloc(size_t n) { return fails() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t a, size_t b) { return fails() ? NULL : __real_calloc(a, b); }
+void *__wrap_calloc(size_t a, size_t b)
+{
+	return fails() || (zero_null && !(a && b)) ? NULL : __real_calloc(a, b);
+}
 char *__wrap_strdup(const char *s) { return fails() ? NULL : __real_strdup(s); }
 
 struct named {
@@ -222,6 +226,19 @@ static void test_allocation_fails(void **state)
 	}
 }
 
+/* No name at all: nothing to decide, not -ENOMEM, whatever calloc(0) gives. */
+static void test_no_names(void **state)
+{
+	bool first[1] = {true};
+	(void)state;
+
+	zero_null = true;
+	assert_int_equal(prom_names_first("", 16, NULL, 0, first), 0);
+	zero_null = false;
+	assert_int_equal(prom_names_first("", 16, NULL, 0, first), 0);
+	assert_true(first[0]); /* untouched */
+}
+
 /* The kernel's increasing order is checked up to the last queue and IRQ, not one past. */
 static void test_increasing_to_the_end(void **state)
 {
@@ -253,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_dedup_build),
 		cmocka_unit_test(test_allocation_fails),
 		cmocka_unit_test(test_increasing_to_the_end),
+		cmocka_unit_test(test_no_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

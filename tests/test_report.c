@@ -381,6 +381,24 @@ static void test_channels_and_machine(void **state)
 	assert_non_null(strstr(text, "irqbalance: running (pid 42) with mqbalance's policy script: "
 				     "leaves the queue IRQs alone\n"));
 	free(text);
+	/* no irqbalance; the machine's vendor and product, a space between only when both */
+	in.color = false;
+	now.platform.irqbalance_pid = 0;
+	snprintf(now.platform.sys_vendor, sizeof(now.platform.sys_vendor), "QEMU");
+	snprintf(now.platform.product_name, sizeof(now.platform.product_name), "X");
+	text = render(&in);
+	assert_non_null(strstr(text, "irqbalance: not running\n"));
+	assert_null(strstr(text, "pid"));
+	assert_non_null(strstr(text, "platform:   kvm; cloud gce; QEMU X\n"));
+	free(text);
+	now.platform.hypervisor[0] = now.platform.cloud[0] = now.platform.sys_vendor[0] = '\0';
+	text = render(&in);
+	assert_non_null(strstr(text, "platform:   X\n"));
+	free(text);
+	now.platform.product_name[0] = '\0';
+	text = render(&in);
+	assert_non_null(strstr(text, "platform:   unknown\n"));
+	free(text);
 	assessment_free(&a);
 	config_free(&cfg);
 	fx_free(&now);

@@ -99,6 +99,7 @@ static void test_record_render_parse(void **state)
 	assert_int_equal(back.nics[0].nirqs, st.nics[0].nirqs);
 	assert_true(cpuset_equal(back.nics[0].irqs[0].cpus, st.nics[0].irqs[0].cpus));
 	assert_true(back.nics[0].queues[0].has_rps && cpuset_count(back.nics[0].queues[0].rps) == 1);
+	assert_true(back.nics[0].queues[0].has_xps && cpuset_count(back.nics[0].queues[0].xps) == 4);
 	assert_int_equal(back.nics[0].channels.combined, 1);
 	free(text);
 	/* forgetting a NIC */
