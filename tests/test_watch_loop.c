@@ -178,6 +178,93 @@ static void test_drain_bounded(void **state)
 	free(text);
 }
 
+/*
+ * Without a terminal a frame is 200 columns wide: a line longer (a NIC
+ * whose name and driver escape to 4 characters a byte) is cut at exactly 200.
+ */
+static void test_width_without_terminal(void **state)
+{
+	char name[16], driver[32], want[201], *text, *line, *end;
+	size_t n = 0;
+	int r;
+	(void)state;
+
+	memset(name, 0x7f, sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(driver, 0x01, sizeof(driver) - 1);
+	driver[sizeof(driver) - 1] = '\0';
+	f.name = name;
+	f.driver = driver;
+	for (unsigned i = 0; i < 15; i++)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "\\x7f");
+	n += (size_t)snprintf(want + n, sizeof(want) - n, " ");
+	for (unsigned i = 0; i < 31; i++)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "\\x01");
+	snprintf(want + n, sizeof(want) - n, ": 2 queues, target 2"); /* 205: cut to 200 */
+	f.nsteps = 0;
+	text = run(1.0, &r);
+	assert_int_equal(r, 0);
+	line = strstr(text, "\n\\x7f");
+	assert_non_null(line);
+	line++;
+	end = strchr(line, '\n');
+	assert_non_null(end);
+	assert_int_equal(end - line, 200);
+	assert_memory_equal(line, want, 200);
+	for (line = text; (end = strchr(line, '\n')); line = end + 1)
+		assert_true(end - line <= 200);
+	free(text);
+}
+
+/*
+ * No memory for the twin of the last probe: --watch ends with -ENOMEM and
+ * gives every snapshot back (run() counts them), whether the twin is the
+ * first (nothing before it) or one after a whole probe (the old one freed
+ * first); on a terminal, the terminal put back.
+ */
+static void test_copy_fails(void **state)
+{
+	char *text;
+	int r;
+	(void)state;
+
+	f.copy_err[0] = -ENOMEM;
+	f.nsteps = 3;
+	text = run(1.0, &r);
+	assert_int_equal(r, -ENOMEM);
+	assert_int_equal(f.polls, 1);
+	assert_int_equal(f.takes, 1);
+	assert_int_equal(f.copies, 1);
+	assert_int_equal(f.samples, 0);
+	assert_int_equal(count_of(text, "mqbalance --watch  "), 1);
+	free(text);
+
+	/* 0 s probe, 5 s twin and counters, 10 s probe, 15 s twin: no memory */
+	setup(NULL);
+	f.copy_err[1] = -ENOMEM;
+	f.nsteps = 5;
+	text = run(5.0, &r);
+	assert_int_equal(r, -ENOMEM);
+	assert_int_equal(f.polls, 3);
+	assert_int_equal(f.takes, 2);
+	assert_int_equal(f.copies, 2);
+	assert_int_equal(f.samples, 1);
+	assert_int_equal(count_of(text, "mqbalance --watch  "), 3);
+	free(text);
+
+	setup(NULL);
+	f.tty = true;
+	f.copy_err[0] = -ENOMEM;
+	f.nsteps = 3;
+	text = run(1.0, &r);
+	assert_int_equal(r, -ENOMEM);
+	assert_int_equal(f.polls, 1);
+	assert_int_equal(f.tcsets, 2);
+	assert_int_equal(f.set.c_lflag, ICANON | ECHO | ISIG);
+	assert_non_null(strstr(text, "\033[?25h\033[?1049l"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +275,8 @@ int main(void)
 		cmocka_unit_test_setup(test_probe_fails, setup),
 		cmocka_unit_test_setup(test_poll_fails, setup),
 		cmocka_unit_test_setup(test_drain_bounded, setup),
+		cmocka_unit_test_setup(test_width_without_terminal, setup),
+		cmocka_unit_test_setup(test_copy_fails, setup),
 	};
 	return cmocka_run_group_tests_name("watch_loop", tests, NULL, NULL);
 }

@@ -55,6 +55,9 @@ static struct {
 	struct termios raw, set;       /* what the first and the last tcsetattr() set */
 	int held;                      /* snapshots taken or copied and not freed */
 	bool no_stdin;                 /* fd 0 closed: a read of it is the signalfd's */
+	const char *name, *driver;     /* the NIC's, NULL: eth0, virtio_net */
+	unsigned copies;
+	int copy_err[4];               /* per snapshot_copy(), 0: a copy */
 } f;
 
 int __wrap_isatty(int fd);
@@ -133,7 +136,7 @@ static void machine(struct mq_snapshot *s)
 	struct mq_nic *n;
 
 	fx_init(s, 2);
-	n = fx_nic(s, "eth0", "virtio_net", 2, 2);
+	n = fx_nic(s, f.name ? f.name : "eth0", f.driver ? f.driver : "virtio_net", 2, 2);
 	fx_virtio_irqs(n, 24, (int[]){0, 1});
 	fx_xps_from_irqs(n);
 	fx_counters(n, 0, f.rx, f.rx * 100, 0, 0);
@@ -160,7 +163,12 @@ int __real_snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret)
 int __wrap_snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret);
 int __wrap_snapshot_copy(const struct mq_snapshot *src, struct mq_snapshot *ret)
 {
-	int r = __real_snapshot_copy(src, ret);
+	int r = f.copies < 4 ? f.copy_err[f.copies] : 0;
+
+	f.copies++;
+	if (r < 0)
+		return r; /* *ret untouched, as on a real failure */
+	r = __real_snapshot_copy(src, ret);
 
 	f.held += r >= 0;
 	return r;
