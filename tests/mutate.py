@@ -295,9 +295,12 @@ exec build/tests/$1 >/dev/null 2>&1
 # An integration suite makes its own namespaces and veths; here it starts in
 # an empty network namespace of its own (with its own sysfs), and whatever is
 # global stays out of a mutant's reach.
+# What the suites run besides the unit tests (tests/prom.mk, tests/rss.mk).
+SUITE_TARGETS = ["mqbalance", "build/tests/tools/prom-fixture", "build/tests/tools/rss-probe"]
 SUITE_BOX = """
 fail() { echo "sandbox failed: $*"; exit 99; }
 mount -t sysfs sysfs /sys || fail "mount sysfs"
+ip link set lo up || fail "loopback up"
 # named namespaces of its own: a suite running at the same time elsewhere may use the same names
 mkdir -p /run/netns && mount -t tmpfs -o mode=755 tmpfs /run/netns || fail "tmpfs on /run/netns"
 for d in /proc/irq /proc/sys; do
@@ -367,7 +370,7 @@ class Scratch:
     def suites(self, names, timeout):
         """('suite', name) for the first integration suite that fails with the
         program as built now, else ('survived', ''); ('no-build', 'mqbalance')."""
-        rc, out = sh(self.make + ["mqbalance"], self.dir)
+        rc, out = sh(self.make + SUITE_TARGETS, self.dir)
         if rc != 0:
             return "no-build", "mqbalance"
         for name in names:
@@ -506,6 +509,14 @@ def main():
         print("mutate: scratch tree %s built in %.0f s; clean suite %.1f s (%d binaries), "
               "timeout %.0f s per mutant" % (scratch.dir, time.monotonic() - t0, clean,
                                              len(scratch.tests), timeout), flush=True)
+        suites = os.environ.get("MUTATE_SUITES", "").split()
+        if suites:
+            if os.geteuid() != 0:
+                sys.exit("mutate: MUTATE_SUITES needs root (the suites make network namespaces)")
+            status, name = scratch.suites(suites, 900)
+            if status != "survived":
+                sys.exit("mutate: integration suite %s fails on the unmutated tree:\n%s"
+                         % (name, getattr(scratch, "suite_out", "")[-3000:]))
         includes = {t: open(os.path.join(scratch.dir, "tests", t + ".c")).read() for t in scratch.tests}
         users = linked_by(scratch, sorted({r["file"] for r in rows}))
         for f in sorted(users):
@@ -523,14 +534,7 @@ def main():
             print("[%3d/%d] %-8s %s:%d %s: %s -> %s%s" % (
                 k, len(rows), r["status"], r["file"], r["line"], r["op"], r["old"], r["new"],
                 " (" + r["by"] + ")" if r["by"] else ""), flush=True)
-        suites = os.environ.get("MUTATE_SUITES", "").split()
         if suites:
-            if os.geteuid() != 0:
-                sys.exit("mutate: MUTATE_SUITES needs root (the suites make network namespaces)")
-            status, name = scratch.suites(suites, 900)
-            if status != "survived":
-                sys.exit("mutate: integration suite %s fails on the unmutated tree:\n%s"
-                         % (name, getattr(scratch, "suite_out", "")[-3000:]))
             surv = [r for r in rows if r["status"] == "survived"]
             for k, r in enumerate(surv, 1):
                 scratch.apply(r["file"], r["text"])
