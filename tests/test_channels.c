@@ -22,6 +22,7 @@
 
 #include "agent/channels.h"
 #include "probes/probe.h"
+#include "tests/ioctl_fake.h"
 
 /* What the fake kernel saw and answers. */
 static struct {
@@ -78,16 +79,10 @@ int __wrap_ethtool_channels_get(struct mq_nl *nl, const struct mq_nic *nic, stru
 	return 0;
 }
 
-int __wrap_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq *ifr;
 	struct ethtool_channels *ec;
-	va_list ap;
 
-	va_start(ap, req);
-	ifr = va_arg(ap, struct ifreq *);
-	va_end(ap);
 	assert_int_equal(fd, 7);
 	assert_int_equal(req, SIOCETHTOOL);
 	ec = (struct ethtool_channels *)(void *)ifr->ifr_data;

@@ -28,6 +28,7 @@
 #include "probes/probe.h"
 #include "probes/uapi.h"
 #include "tests/fixture_snapshot.h"
+#include "tests/ioctl_fake.h"
 
 /* The probe's view: a driver name looked up in the table, then one key. */
 static int ethstats_normalise(const char *driver, const char *key, unsigned *ret_queue,
@@ -198,18 +199,12 @@ static struct {
 	unsigned calls;
 } K;
 
-int __wrap_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq *ifr;
 	uint32_t *cmd, n = 0;
 	void *data;
-	va_list ap;
 
 	(void)fd;
-	va_start(ap, req);
-	ifr = va_arg(ap, struct ifreq *);
-	va_end(ap);
 	K.calls++;
 	while (K.kv && K.kv[n].key)
 		n++;

@@ -20,6 +20,7 @@
 #include "probes/nl.h"
 #include "probes/probe.h"
 #include "tests/fixture_snapshot.h"
+#include "tests/ioctl_fake.h"
 
 static const char *const keys[] = {"rx_queue_0_packets", "rx_queue_0_bytes", "tx_queue_0_packets"};
 #define NKEYS 3
@@ -31,17 +32,11 @@ static struct {
 	unsigned calls;
 } F;
 
-int __wrap_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq *ifr;
 	uint32_t *cmd;
-	va_list ap;
 
 	(void)fd;
-	va_start(ap, req);
-	ifr = va_arg(ap, struct ifreq *);
-	va_end(ap);
 	cmd = (uint32_t *)ifr->ifr_data;
 	F.calls++;
 	if (req != SIOCETHTOOL || *cmd == F.fail_cmd) {

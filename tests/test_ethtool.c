@@ -21,6 +21,7 @@
 
 #include "probes/nl.h"
 #include "probes/probe.h"
+#include "tests/ioctl_fake.h"
 
 #define ETHTOOL_FAMILY 20
 
@@ -30,17 +31,11 @@ static struct {
 	char ifname[IF_NAMESIZE];
 } I;
 
-int __wrap_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 {
 	struct ethtool_channels *ec;
-	struct ifreq *ifr;
-	va_list ap;
 
 	(void)fd;
-	va_start(ap, req);
-	ifr = va_arg(ap, struct ifreq *);
-	va_end(ap);
 	snprintf(I.ifname, sizeof(I.ifname), "%s", ifr->ifr_name);
 	ec = (struct ethtool_channels *)ifr->ifr_data;
 	if (I.ioctl_errno || req != SIOCETHTOOL || ec->cmd != ETHTOOL_GCHANNELS) {

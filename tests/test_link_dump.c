@@ -35,6 +35,7 @@
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 #include "tests/tmptree.h"
+#include "tests/ioctl_fake.h"
 
 static bool alloc_fails, append_fails;
 
@@ -67,16 +68,10 @@ static void field_put(char *dst, size_t size, const char *src)
 }
 
 int __real_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 {
 	struct ethtool_drvinfo *di;
-	struct ifreq *ifr;
-	va_list ap;
 
-	va_start(ap, req);
-	ifr = va_arg(ap, struct ifreq *);
-	va_end(ap);
 	if (req != SIOCETHTOOL)
 		return __real_ioctl(fd, req, ifr);
 	drv_fd = fd;

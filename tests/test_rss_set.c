@@ -20,6 +20,7 @@
 
 #include "agent/rss.h"
 #include "probes/probe.h"
+#include "tests/ioctl_fake.h"
 
 /* A fake SIOCETHTOOL: GRSSH tells the table size, SRSSH is recorded. */
 static struct {
@@ -29,17 +30,11 @@ static struct {
 	uint32_t set[8];     /* its first entries */
 } K;
 
-int __wrap_ioctl(int fd, unsigned long req, ...);
-int __wrap_ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 {
 	struct ethtool_rxfh *rx;
-	struct ifreq *ifr;
-	va_list ap;
 
 	(void)fd;
-	va_start(ap, req);
-	ifr = va_arg(ap, struct ifreq *);
-	va_end(ap);
 	assert_int_equal(req, SIOCETHTOOL);
 	rx = (struct ethtool_rxfh *)ifr->ifr_data;
 	if (rx->cmd == ETHTOOL_GRSSH) {
