@@ -295,7 +295,8 @@ exec build/tests/$1 >/dev/null 2>&1
 # An integration suite makes its own namespaces and veths; here it starts in
 # an empty network namespace of its own (with its own sysfs), and whatever is
 # global stays out of a mutant's reach.
-# What the suites run besides the unit tests (tests/prom.mk, tests/rss.mk).
+# What the suites run besides the unit tests (tests/prom.mk, tests/rss.mk),
+# and the test_live_* binaries the netns suites drive.
 SUITE_TARGETS = ["mqbalance", "build/tests/tools/prom-fixture", "build/tests/tools/rss-probe"]
 SUITE_BOX = """
 fail() { echo "sandbox failed: $*"; exit 99; }
@@ -370,7 +371,9 @@ class Scratch:
     def suites(self, names, timeout):
         """('suite', name) for the first integration suite that fails with the
         program as built now, else ('survived', ''); ('no-build', 'mqbalance')."""
-        rc, out = sh(self.make + SUITE_TARGETS, self.dir)
+        live = ["build/tests/" + f[:-2] for f in os.listdir(os.path.join(self.dir, "tests"))
+                if re.fullmatch(r"test_live_\w+\.c", f)]
+        rc, out = sh(self.make + SUITE_TARGETS + sorted(live), self.dir)
         if rc != 0:
             return "no-build", "mqbalance"
         for name in names:

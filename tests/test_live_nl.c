@@ -60,10 +60,7 @@ static const char *env_str(const char *name)
 
 static void free_nic(struct mq_nic *n)
 {
-	for (unsigned i = 0; i < n->nirqs; i++)
-		free(n->irqs[i].per_cpu);
-	free(n->irqs);
-	free(n->queues);
+	nic_free(n);
 	memset(n, 0, sizeof(*n));
 }
 
