@@ -108,20 +108,32 @@ int __wrap_nl_socket_modify_cb(struct nl_sock *sk, enum nl_cb_type type, enum nl
 }
 
 static const char *deliver_names[3]; /* or these links (RTM_NEWLINK), ifindex 5, 6, ... */
+static unsigned deliver_many;        /* or this many, "l0", "l1", ... */
+
+static void deliver_link(int ifindex, const char *name)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_MULTI);
+
+	assert_non_null(m);
+	assert_int_equal(nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
+	assert_int_equal(nla_put_string(m, IFLA_IFNAME, name), 0);
+	valid_cb(m, valid_arg);
+	nlmsg_free(m);
+}
 
 static void deliver_links(void)
 {
-	for (unsigned i = 0; valid_cb && i < 3 && deliver_names[i]; i++) {
-		struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = 5 + (int)i};
-		struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_MULTI);
+	char name[IFNAMSIZ];
 
-		assert_non_null(m);
-		assert_int_equal(nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
-		assert_int_equal(nla_put_string(m, IFLA_IFNAME, deliver_names[i]), 0);
-		valid_cb(m, valid_arg);
-		nlmsg_free(m);
+	for (unsigned i = 0; valid_cb && i < 3 && deliver_names[i]; i++)
+		deliver_link(5 + (int)i, deliver_names[i]);
+	for (unsigned i = 0; valid_cb && i < deliver_many; i++) {
+		snprintf(name, sizeof(name), "l%u", i);
+		deliver_link(5 + (int)i, name);
 	}
 	memset(deliver_names, 0, sizeof(deliver_names));
+	deliver_many = 0;
 }
 
 static void deliver_stats(void)
@@ -383,6 +395,29 @@ static void test_list_completes(void **state)
 	tmptree_rm(root);
 }
 
+/* A dump keeps 4096 links (LINKS_MAX), the first ones; the rest are skipped, not an error. */
+static void test_list_cap(void **state)
+{
+	char root[64] = "/tmp/mq-linkdump.XXXXXX", last[IFNAMSIZ];
+	struct mq_nic *nics = NULL;
+	unsigned n = 0;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root); /* an empty sysfs: nothing to complete */
+	for (unsigned links = 4095; links <= 4097; links++) {
+		script(0);
+		deliver_many = links;
+		assert_int_equal(link_list(&nl, &nics, &n), 0);
+		assert_int_equal(n, links < 4096 ? links : 4096);
+		snprintf(last, sizeof(last), "l%u", n - 1);
+		assert_string_equal(nics[n - 1].name, last);
+		free(nics);
+	}
+	sysfs_set_root("");
+	tmptree_rm(root);
+}
+
 /* No ioctl socket (none opened, or closed): no driver, -EBADF, nothing written. */
 static void test_driver_without_ioctl(void **state)
 {
@@ -529,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stats_dump_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_get_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_completes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_without_ioctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_from_ioctl, setup, teardown),

@@ -3,9 +3,11 @@
  * Opening the netlink sockets (probes/nl.c mqnl_open) with the generic
  * netlink family lookups answered here (tests/test_nl_open.mk): a family the
  * kernel lacks (netdev before 6.0) is id 0, not a failure; a receive error
- * is that error, no reply in time -ETIMEDOUT; rtnetlink that cannot connect
- * is -ECONNREFUSED. The sockets themselves are real, nothing is sent; the
- * ones mqnl_open() makes itself can be refused with an errno on cue.
+ * is that error, no reply in time -ETIMEDOUT, an empty datagram -EBADMSG (a
+ * signal is received past); rtnetlink that cannot connect is -ECONNREFUSED,
+ * that libnl cannot allocate -ENOMEM; mqnl_close() closes every socket.
+ * The sockets themselves are real, nothing is sent; the ones mqnl_open()
+ * makes itself can be refused with an errno on cue.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +31,7 @@
 #include "probes/nl.h"
 #include "probes/uapi.h"
 
-static bool connect_fails, netdev_absent;
+static bool connect_fails, netdev_absent, sock_alloc_fails;
 static int recv_errno;         /* every lookup fails so, or only fail_only's when set */
 static const char *fail_only;
 static char asked[32];       /* the family name of the last request */
@@ -37,6 +39,15 @@ static uint32_t asked_seq;
 static unsigned recvs;
 static int open2_errno, bind_errno; /* mnl_socket_open2, mnl_socket_bind fail so */
 static int refuse_family[2];        /* socket() of these address families fails, EAFNOSUPPORT */
+static int early[2];                /* the first receives: an errno, or 0 an empty datagram */
+static unsigned nearly;
+
+struct nl_sock *__real_nl_socket_alloc(void);
+struct nl_sock *__wrap_nl_socket_alloc(void);
+struct nl_sock *__wrap_nl_socket_alloc(void)
+{
+	return sock_alloc_fails ? NULL : __real_nl_socket_alloc();
+}
 
 struct mnl_socket *__real_mnl_socket_open2(int bus, int flags);
 struct mnl_socket *__wrap_mnl_socket_open2(int bus, int flags);
@@ -122,7 +133,12 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_
 	size_t n = 0;
 	bool netdev = strcmp(asked, NETDEV_FAMILY_NAME) == 0;
 
-	recvs++;
+	if (recvs++ < nearly) {
+		if (!early[recvs - 1])
+			return 0; /* errno as it was */
+		errno = early[recvs - 1];
+		return -1;
+	}
 	if (recv_errno && (!fail_only || strcmp(asked, fail_only) == 0)) {
 		errno = recv_errno;
 		return -1;
@@ -156,7 +172,8 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_
 static int setup(void **state)
 {
 	(void)state;
-	connect_fails = netdev_absent = false;
+	connect_fails = netdev_absent = sock_alloc_fails = false;
+	nearly = 0;
 	recv_errno = 0;
 	fail_only = NULL;
 	recvs = 0;
@@ -168,7 +185,7 @@ static int setup(void **state)
 static void test_open(void **state)
 {
 	struct mq_nl nl;
-	int fd0 = free_fd();
+	int fd0 = free_fd(), fds[3];
 	(void)state;
 
 	assert_int_equal(mqnl_open(&nl), 0);
@@ -176,7 +193,52 @@ static void test_open(void **state)
 	assert_int_equal(nl.netdev_id, 21);
 	assert_int_equal(domain_of(nl.ioctl_fd), AF_UNIX); /* the first choice, and only it */
 	assert_int_equal(recvs, 2);
+	fds[0] = nl_socket_get_fd(nl.rt);
+	fds[1] = mnl_socket_get_fd(nl.genl);
+	fds[2] = nl.ioctl_fd;
 	mqnl_close(&nl);
+	assert_int_equal(free_fd(), fd0);
+	for (unsigned i = 0; i < 3; i++) /* each one closed, not only the lowest */
+		assert_true(fcntl(fds[i], F_GETFD) < 0 && errno == EBADF);
+	assert_true(nl.rt == NULL && nl.genl == NULL && nl.ioctl_fd == -1);
+	mqnl_close(&nl); /* twice: nothing left to close */
+}
+
+/* rtnetlink's socket that libnl cannot allocate: -ENOMEM, nothing else opened. */
+static void test_no_memory(void **state)
+{
+	struct mq_nl nl;
+	int fd0 = free_fd();
+	(void)state;
+
+	sock_alloc_fails = true;
+	assert_int_equal(mqnl_open(&nl), -ENOMEM);
+	assert_true(nl.rt == NULL && nl.genl == NULL && nl.ioctl_fd == -1);
+	assert_int_equal(free_fd(), fd0);
+	assert_int_equal(recvs, 0);
+}
+
+/*
+ * A signal (EINTR) is not the kernel's answer: the lookup receives again. An
+ * empty datagram holds no answer: -EBADMSG, though errno still says EINTR.
+ */
+static void test_recv_interrupted(void **state)
+{
+	struct mq_nl nl;
+	int fd0 = free_fd();
+	(void)state;
+
+	early[0] = EINTR;
+	nearly = 1;
+	assert_int_equal(mqnl_open(&nl), 0);
+	assert_int_equal(nl.ethtool_id, 20);
+	assert_int_equal(recvs, 3);
+	mqnl_close(&nl);
+	early[1] = 0;
+	nearly = 2;
+	recvs = 0;
+	assert_int_equal(mqnl_open(&nl), -EBADMSG);
+	assert_int_equal(recvs, 2);
 	assert_int_equal(free_fd(), fd0);
 }
 
@@ -266,6 +328,8 @@ int main(void)
 		cmocka_unit_test_setup(test_open_fails, setup),
 		cmocka_unit_test_setup(test_ioctl_socket, setup),
 		cmocka_unit_test_setup(test_genl_socket_fails, setup),
+		cmocka_unit_test_setup(test_no_memory, setup),
+		cmocka_unit_test_setup(test_recv_interrupted, setup),
 	};
 	return cmocka_run_group_tests_name("nl_open", tests, NULL, NULL);
 }

@@ -45,6 +45,8 @@ static void test_clouds(void **state)
 		{"hyperv", "hyperv", "", "Microsoft Corporation"},
 		{"vmware", "vmware", "", "VMware, Inc."},
 		{"openstack", "kvm", "openstack", "OpenStack Foundation"},
+		/* Xen told by /sys/hypervisor/type first; the product name still names the cloud */
+		{"xen-openstack", "xen", "openstack", "OpenStack Foundation"},
 		{"qemu", "kvm", "", "QEMU"},
 		/* each KVM hint alone is enough: the chassis tag, the vendor */
 		{"oci", "kvm", "", "Oracle Corporation"},
