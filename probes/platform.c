@@ -84,7 +84,7 @@ static void classify(const struct dmi *d, struct mq_platform *p)
 		   vendor_has(d, "Alibaba Cloud") || has(d->chassis_asset_tag, "OracleCloud")) {
 		hv = "kvm";
 	}
-	/* OpenStack guests often keep the QEMU DMI vendor but say so in product_name. */
+	/* An OpenStack cloud on another hypervisor (Xen, Hyper-V, VMware) says so in product_name. */
 	if (!*cloud && has(d->product_name, "OpenStack"))
 		cloud = "openstack";
 	snprintf(p->hypervisor, sizeof(p->hypervisor), "%s", hv);
