@@ -185,6 +185,12 @@ static void test_clamp_is_info(void **state)
 	assert_int_equal(clamped, 1);
 	assert_int_equal(a.nics[0].queues_target, 2);
 	assessment_free(&a);
+	/* freed is empty, and freeing again is a no-op: callers free on every path */
+	assert_null(a.nics);
+	assert_null(a.findings);
+	assert_int_equal(a.nfindings, 0);
+	assert_int_equal(a.plan.n, 0);
+	assessment_free(&a);
 	snap_free(&s);
 	config_free(&cfg);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Reading the configuration (agent/config_file.c): the main file, its drop-ins, what is refused. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -451,6 +452,29 @@ static void test_log_warnings(void **state)
 	assert_null(strstr(out, "more configuration warnings"));
 }
 
+/* Started with fd 0 closed, the file gets fd 0: read as any other, and closed after. */
+static void test_stdin_closed(void **state)
+{
+	char path[256], err[256];
+	struct mq_config c;
+	int in = dup(STDIN_FILENO), r, open0;
+	(void)state;
+
+	assert_true(in >= 0);
+	put("fd0.conf", "queues = 5\n");
+	at(path, sizeof(path), "fd0.conf");
+	close(STDIN_FILENO);
+	r = config_load(path, false, &c, err, sizeof(err));
+	open0 = fcntl(STDIN_FILENO, F_GETFD) >= 0;
+	assert_int_equal(dup2(in, STDIN_FILENO), STDIN_FILENO);
+	close(in);
+	if (r < 0)
+		fail_msg("config_load: %d %s", r, err);
+	assert_false(open0);
+	assert_int_equal(config_for(&c, "eth0", NULL).queues, 5);
+	config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_log_warnings),
+		cmocka_unit_test(test_stdin_closed),
 	};
 	return cmocka_run_group_tests_name("config_file", tests, mkdir_tmp, rm_tmp);
 }

@@ -286,13 +286,23 @@ static void reload(const struct daemon_opts *o)
 	struct mq_config c;
 	char err[128] = "";
 
+	/* a sample hands over the kept readings (f.st), current until a new config is in */
+	config_init(&c);
+	snprintf(c.prom_file, sizeof(c.prom_file), "/run/x.prom");
+	assert_int_equal(h->sample(h->ctx, &c), 0);
+	assert_int_equal(f.samples, 1);
+	f.st->stale = false;
+	config_free(&c);
+
 	f.load_r = -EINVAL;
 	assert_int_equal(h->load_config(h->ctx, "/etc/mq.conf", &c, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "/etc/mq.conf:3: bad line");
 	assert_string_equal(f.log, "");
+	assert_false(f.st->stale); /* the config in use stays, and so does what it selected */
 
 	f.load_r = 0;
 	assert_int_equal(h->load_config(h->ctx, "/etc/mq.conf", &c, err, sizeof(err)), 0);
+	assert_true(f.st->stale); /* other NICs may be selected: probe everything again */
 	assert_true(c.interval == 0.5);
 	assert_string_equal(c.prom_file, "/run/x.prom");
 	assert_string_equal(f.log, "6 /etc/mq.conf not found, using built-in defaults\n");

@@ -288,10 +288,63 @@ static void test_lock(void **state)
 	assert_int_equal(rmdir(top), 0);
 }
 
+/* The drift check's answers in turn: nothing moved, moved, cannot tell. */
+static int check_seq(void *ctx, const struct mq_config *c)
+{
+	static const int answers[] = {1, 0, -EIO};
+
+	assert_ptr_equal(ctx, &f);
+	(void)c;
+	return answers[f.checks++ % 3];
+}
+
+/*
+ * The debug log says each thing once and only what happened: an unreadable
+ * CPU list once however many ticks read it, "cannot tell" only for a check
+ * that failed (not one that found drift), nothing for a link's carrier.
+ */
+static void test_debug_log(void **state)
+{
+	FILE *tmp = tmpfile();
+	char log[16384];
+	size_t n;
+	int saved = dup(STDERR_FILENO), r;
+	(void)state;
+
+	assert_non_null(tmp);
+	send_link(RTM_NEWLINK, 70, "wan7", IFF_UP, 0, NULL); /* carrier, MTU...: not an event */
+	opts.hooks.check = check_seq;
+	opts.drift_ms = 40;
+	f.stop_after = 3;
+	fflush(stderr);
+	dup2(fileno(tmp), STDERR_FILENO);
+	log_setup(LOG_LVL_DEBUG, false);
+	r = run();
+	log_setup(LOG_LVL_INFO, false);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_int_equal(r, 0);
+	rewind(tmp);
+	n = fread(log, 1, sizeof(log) - 1, tmp);
+	log[n] = '\0';
+	fclose(tmp);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", log);
+	assert_int_equal(f.checks, 3);
+	assert_int_equal(f.calls, 3); /* startup, then the checks that found drift or could not tell */
+	assert_int_equal(count_lines(log, "cannot read /sys/devices/system/cpu/online"), 1);
+	assert_int_equal(count_lines(log, "cannot tell"), 1);
+	assert_int_equal(count_lines(log, "drift check: cannot tell (Input/output error)"), 1);
+	assert_int_equal(count_lines(log, "nothing moved"), 1);
+	assert_int_equal(count_lines(log, "wan7"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lasting_failures_logged_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_debug_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_netns, setup, teardown),
 		cmocka_unit_test(test_lock),

@@ -167,6 +167,17 @@ static void test_content(void **state)
 	has(text, "\"rss\":null,\"rss_error\":\"no \\\"table\\\"\"");
 	assert_true(json_valid(text, len));
 	free(text);
+	/* tuned_since: unix seconds when recorded, null for 0 ("never") and for nonsense below. */
+	now.nics[0].tuned_since = 1;
+	now.nics[1].tuned_since = -1;
+	text = render(&in, &len);
+	has(text, "\"probe_error\":null,\"tuned_since\":1,\"target\"");
+	has(text, "\"probe_error\":null,\"tuned_since\":null,\"target\"");
+	free(text);
+	now.nics[0].tuned_since = 0;
+	text = render(&in, &len);
+	assert_null(strstr(text, "\"tuned_since\":1"));
+	free(text);
 	assessment_free(&a);
 	config_free(&cfg);
 	fx_free(&now);

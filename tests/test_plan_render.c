@@ -140,6 +140,36 @@ static void test_holds_text(void **state)
 	snap_free(&s);
 }
 
+/* One "left alone" line per NIC the assessment holds back whole (excluded, no channel control), none for the rest. */
+static void test_verdict_text(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_config cfg;
+	char err[128], *out, *p;
+	unsigned lines = 0;
+	(void)state;
+	snap_init(&s, 4, 1, 1);
+	add_nic(&s, "eth0", &(struct nic_spec){ST_VIRTIO, 4, 1, -1});
+	add_nic(&s, "eth1", &(struct nic_spec){ST_SINGLE, 0, 0, -1});
+	add_nic(&s, "docker0", &(struct nic_spec){ST_VETH, 8, 1, -1});
+	assert_int_equal(config_parse("exclude = docker*\n", "t", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(assess(&s, NULL, &cfg, &a), 0);
+	out = render(&a);
+	if (getenv("MQ_TEST_VERBOSE"))
+		print_message("%s", out);
+	assert_non_null(strstr(out, "\ndocker0: excluded by config: left alone\n"));
+	assert_non_null(strstr(out, "\neth1: no channel control: the device fixes the queue count: "
+				    "channels left alone\n"));
+	for (p = out; (p = strstr(p, "left alone")); p++)
+		lines++;
+	assert_int_equal(lines, 2);
+	free(out);
+	assessment_free(&a);
+	config_free(&cfg);
+	snap_free(&s);
+}
+
 /* A queue count the config asks for beyond the vCPUs or the device: one line, naming the limit. */
 static void test_clamped_text(void **state)
 {
@@ -331,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_text),
 		cmocka_unit_test(test_results_text),
 		cmocka_unit_test(test_holds_text),
+		cmocka_unit_test(test_verdict_text),
 		cmocka_unit_test(test_clamped_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_channels_text),

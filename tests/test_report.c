@@ -328,6 +328,8 @@ static void test_totals(void **state)
 	fx_assess(&a, &now, &before, NULL);
 	text = render(&in);
 	assert_non_null(strstr(text, "counters since boot"));
+	l = line_of(text, "0 ", buf, sizeof(buf));
+	assert_string_equal(field(l, 4, f, sizeof(f)), "1.0M"); /* the total, not a difference */
 	free(text);
 	assessment_free(&a);
 	fx_free(&now);

@@ -2,7 +2,8 @@
 /*
  * agent/rss.c: rss_table_set() writes a recorded table back only when the
  * device's table still has its size; a table it cannot hold (none given,
- * over 65,536 entries) is refused before the kernel is asked anything.
+ * over 65,536 entries) is refused before the kernel is asked anything;
+ * without memory for the request, -ENOMEM and nothing written.
  */
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -21,6 +22,7 @@
 #include "agent/rss.h"
 #include "probes/probe.h"
 #include "tests/ioctl_fake.h"
+#include "tests/memcount.h"
 
 /* A fake SIOCETHTOOL: GRSSH tells the table size, SRSSH is recorded. */
 static struct {
@@ -79,6 +81,13 @@ static void test_set(void **state)
 	assert_string_equal(msg, "");
 	assert_int_equal(K.sets, 2);
 	assert_int_equal(K.set_size, 0);
+	/* no memory for the request: said, the device's table not written */
+	mem_fail_in = 1;
+	assert_int_equal(rss_table_set(&nl, &nic, table, 4, msg, sizeof(msg)), -ENOMEM);
+	assert_int_equal(mem_fail_in, 0); /* the allocation was the one that failed */
+	assert_int_equal(K.gets, 4);
+	assert_int_equal(K.sets, 2);
+	assert_int_equal(mem_live, 0);
 }
 
 int main(void)

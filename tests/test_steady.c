@@ -5,6 +5,7 @@
  * The probes are counting fakes (tests/test_steady.mk wraps them) over a
  * "system" snapshot the tests change behind the daemon's back.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -338,6 +339,15 @@ static void test_drift_check_reads_what_the_plan_owns(void **state)
 	sys.nics[1].rss.indir[7] = 0;
 	assert_int_equal(steady_check(&st, &t), 0);
 	sys.nics[1].rss.indir[7] = 7 % 4;
+	assert_int_equal(steady_check(&st, &t), 1);
+	/* a table the kernel no longer gives: a pass; the same failure as the kept probe's: none */
+	sys.nics[1].rss.err = -EIO;
+	assert_int_equal(steady_check(&st, &t), 0);
+	st.now.nics[1].rss.err = -EIO;
+	assert_int_equal(steady_check(&st, &t), 1);
+	sys.nics[1].rss.err = -EOPNOTSUPP;
+	assert_int_equal(steady_check(&st, &t), 0);
+	sys.nics[1].rss.err = st.now.nics[1].rss.err = 0;
 	assert_int_equal(steady_check(&st, &t), 1);
 	/* an IRQ the plan owns that the kept probe no longer lists (a queue
 	 * gone): a pass, even though the kernel still has it as planned */

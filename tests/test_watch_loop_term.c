@@ -91,6 +91,17 @@ static void test_terminal(void **state)
 	assert_int_equal(f.tcsets, 1);
 	assert_non_null(strstr(text, "\033[?25h\033[?1049l"));
 	free(text);
+
+	/* the terminal's settings unreadable (hung up after isatty()): no keys, nothing set */
+	setup(NULL);
+	f.tty = true;
+	f.tcget_err = EIO;
+	f.nsteps = 1;
+	text = run(1.0, &r);
+	assert_int_equal(r, 0);
+	assert_int_equal(f.tcsets, 0);
+	assert_non_null(strstr(text, "\033[?25h\033[?1049l"));
+	free(text);
 }
 
 int main(void)

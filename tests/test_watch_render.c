@@ -273,6 +273,32 @@ static void test_cpus_no_interval(void **state)
 	fx_free(&now);
 }
 
+/*
+ * A queue with more IRQs than the renderer's bound of 8 (a driver naming many
+ * vectors after one queue): the first 8 give the cpu column, the rest are
+ * not read, and nothing is written past the bound.
+ */
+static void test_many_irqs_per_queue(void **state)
+{
+	struct mq_snapshot s;
+	struct mq_assessment a;
+	struct mq_nic *n;
+	char *text;
+	(void)state;
+
+	fx_init(&s, 4);
+	n = fx_nic(&s, "eth0", "mlx", 1, 1);
+	for (unsigned i = 0; i < 9; i++)
+		fx_irq(n, 40 + i, "eth0-0", IRQ_ROLE_RX, 0, i < 8 ? 1 : 3);
+	fx_assess(&a, &s, NULL, NULL);
+	text = watch(&a, 80, 40);
+	if (!strstr(text, "\neth0 mlx: 1 queues, target 1\n      0      1 "))
+		fail_msg("queue 0 not on CPU 1 alone in:\n%s", text);
+	free(text);
+	assessment_free(&a);
+	fx_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_small_frame),
 		cmocka_unit_test(test_cpus_color_rows),
 		cmocka_unit_test(test_cpus_no_interval),
+		cmocka_unit_test(test_many_irqs_per_queue),
 	};
 	return cmocka_run_group_tests_name("watch_render", tests, NULL, NULL);
 }

@@ -51,7 +51,7 @@ static struct {
 	unsigned nrecv;
 	uint64_t rx;                   /* queue 0's counter, 1000 per sample */
 	bool tty;                      /* stdin and stdout are a 100x20 terminal */
-	int tcset_err, tcsets, key;
+	int tcget_err, tcset_err, tcsets, key;
 	struct termios raw, set;       /* what the first and the last tcsetattr() set */
 	int held;                      /* snapshots taken or copied and not freed */
 	bool no_stdin;                 /* fd 0 closed: a read of it is the signalfd's */
@@ -86,6 +86,10 @@ int __wrap_tcgetattr(int fd, struct termios *t);
 int __wrap_tcgetattr(int fd, struct termios *t)
 {
 	assert_int_equal(fd, STDIN_FILENO);
+	if (f.tcget_err) {
+		errno = f.tcget_err;
+		return -1;
+	}
 	memset(t, 0, sizeof(*t));
 	t->c_lflag = ICANON | ECHO | ISIG;
 	t->c_cc[VMIN] = 7;
@@ -276,7 +280,7 @@ int __wrap_poll(struct pollfd *p, nfds_t n, int timeout)
 	f.timeouts[f.polls] = timeout;
 	for (int i = 0; i < _MON_SRC_MAX; i++)
 		f.fds[f.polls][i] = p[2 + i].fd;
-	assert_int_equal(p[1].fd, f.tty && !f.tcset_err ? STDIN_FILENO : -1); /* keys on a terminal */
+	assert_int_equal(p[1].fd, f.tty && !f.tcset_err && !f.tcget_err ? STDIN_FILENO : -1); /* keys on a terminal */
 	st = &f.steps[f.polls++];
 	f.nrecv = 0;
 	f.ms += st->advance_ms < 0 ? timeout : st->advance_ms;
