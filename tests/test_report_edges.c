@@ -17,6 +17,7 @@
 
 #include "output/report.h"
 #include "output/text.h"
+#include "tests/count_of.h"
 #include "tests/fixture_snapshot.h"
 
 static char *render(const struct report_input *in)
@@ -108,15 +109,6 @@ static char *watch(const struct mq_assessment *a, unsigned rows)
 	if (getenv("MQ_TEST_VERBOSE"))
 		print_message("%s", text);
 	return text;
-}
-
-static unsigned count_of(const char *text, const char *what)
-{
-	unsigned n = 0;
-
-	for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
-		n++;
-	return n;
 }
 
 /*

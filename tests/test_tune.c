@@ -243,6 +243,19 @@ static void rxtx_4of4(struct mq_snapshot *s)
 	add_nic(s, "eth0", &(struct nic_spec){ST_RXTX, 4, 4, -1});
 }
 
+/* A pass of its own over a scratch sysfs root: the first probe builds with
+ * before, the later ones with after (NULL: before again). */
+static void pass_in(char *root, void (*before)(struct mq_snapshot *),
+		    void (*after)(struct mq_snapshot *), struct tune *t, struct tune_pass *pass)
+{
+	assert_non_null(mkdtemp(root));
+	sysfs_set_root(root);
+	build = before;
+	build_after = after;
+	tune_init(t, NULL, &cfg, NULL);
+	assert_int_equal(tune_run(t, false, pass), 0);
+}
+
 /*
  * After the channel change the pass is the re-probe's: its snapshot (the
  * new channel count), an assessment of it, a plan that keeps the channel
@@ -257,12 +270,7 @@ static void test_reprobe_is_the_pass(void **state)
 	struct tune_pass pass;
 	(void)state;
 
-	assert_non_null(mkdtemp(root));
-	sysfs_set_root(root);
-	build = rxtx_1of4;
-	build_after = rxtx_4of4;
-	tune_init(&t, NULL, &cfg, NULL);
-	assert_int_equal(tune_run(&t, false, &pass), 0);
+	pass_in(root, rxtx_1of4, rxtx_4of4, &t, &pass);
 	assert_int_equal(probes, 2);
 	assert_true(pass.a.plan.reprobed);
 	assert_int_equal(pass.a.plan.reprobe_err, 0);
@@ -293,11 +301,7 @@ static void test_revert_forgets(void **state)
 	struct tune_pass pass;
 	(void)state;
 
-	assert_non_null(mkdtemp(root));
-	sysfs_set_root(root);
-	build = rxtx_1of4; /* the probe after the change still sees 1 of 4: the way it was */
-	tune_init(&t, NULL, &cfg, NULL);
-	assert_int_equal(tune_run(&t, false, &pass), 0);
+	pass_in(root, rxtx_1of4, NULL, &t, &pass); /* the probe after the change still sees 1 of 4 */
 	tune_pass_free(&pass);
 	assert_non_null(state_find(&t.saved, "eth0"));
 	assert_int_equal(tune_revert(&t, NULL, 0, &pass), 0);
@@ -325,12 +329,7 @@ static void test_revert_keeps_failed(void **state)
 	struct tune_pass pass;
 	(void)state;
 
-	assert_non_null(mkdtemp(root));
-	sysfs_set_root(root);
-	build = rxtx_1of4;
-	build_after = rxtx_4of4;
-	tune_init(&t, NULL, &cfg, NULL);
-	assert_int_equal(tune_run(&t, false, &pass), 0);
+	pass_in(root, rxtx_1of4, rxtx_4of4, &t, &pass);
 	tune_pass_free(&pass);
 	assert_non_null(state_find(&t.saved, "eth0"));
 	build = rxtx_4of4; /* the revert finds 4 of 4 and asks for 1 back */

@@ -26,6 +26,7 @@
 #include "agent/state_file.h"
 #include "probes/monitor.h"
 #include "tests/fixture_snapshot.h"
+#include "tests/count_of.h"
 
 #define MAX_POLLS 16
 
@@ -364,11 +365,3 @@ static char *run(double interval, int *ret)
 	return text;
 }
 
-static unsigned count_of(const char *text, const char *what)
-{
-	unsigned n = 0;
-
-	for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
-		n++;
-	return n;
-}
