@@ -71,11 +71,10 @@ rx_delta() {
 # flows for good whatever the table, the driver's own included, the more
 # often the slower the guest (docs/guest-harness.md). So whether iperf3 ends
 # is qemu's business, not a check; what the device did until then is: the
-# RX interrupts per queue.
+# RX interrupts per queue, counted from the caller's rx_mark.
 run_traffic() {
 	local i
 	STALLED=0
-	rx_mark "$a"
 	traffic_setup "$a" "$b" || fail "traffic between $a and $b: no connection"
 	traffic_start 3 16
 	for ((i = 0; i < 125; i++)); do
@@ -84,7 +83,7 @@ run_traffic() {
 	done
 	if kill -0 "$_traffic_pid" 2>/dev/null; then
 		STALLED=1
-		echo "iperf3 still running 25 s after a 3 s run: stalled, killed"
+		echo "iperf3 still running 25 s after a 3 s run: stalled (qemu software RSS, docs/guest-harness.md), killed; the IRQ counts stand"
 		kill "$_traffic_pid"
 		wait "$_traffic_pid"
 	elif ! traffic_wait; then
@@ -94,13 +93,14 @@ run_traffic() {
 	traffic_teardown "$b"
 	rx_delta "$a"
 }
-# judged_traffic "QUEUES" CMD...: run_traffic; when iperf3 stalled before
-# every queue in QUEUES had an RX interrupt, run CMD (the same table sent
-# again: an RSS command makes qemu flush the packets it holds back) and the
-# traffic once more, counting both runs.
+# judged_traffic "QUEUES" CMD...: rx_mark and run_traffic; when iperf3
+# stalled before every queue in QUEUES had an RX interrupt, run CMD (the same
+# table sent again: an RSS command makes qemu flush the packets it holds
+# back) and the traffic once more, counting both runs (no new mark).
 judged_traffic() {
 	local want=$1 q short=
 	shift
+	rx_mark "$a"
 	run_traffic
 	[ $STALLED = 1 ] || return 0
 	for q in $want; do
@@ -109,14 +109,7 @@ judged_traffic() {
 	[ -n "$short" ] || return 0
 	echo "iperf3 stalled before queue(s)$short had an RX IRQ: $* and once more"
 	"$@"
-	local -A d=() p=()
-	for q in 0 1 2 3; do d[$q]=${RXD[$q]} p[$q]=${RXP[$q]}; done
 	run_traffic
-	for q in 0 1 2 3; do
-		RXD[$q]=$((RXD[$q] + d[$q]))
-		[ -n "${RXP[$q]}" ] && RXP[$q]=$((RXP[$q] + p[$q]))
-	done
-	echo "$a RX, both runs: irqs q0..3 ${RXD[0]} ${RXD[1]} ${RXD[2]} ${RXD[3]}"
 }
 
 # ---- the device's own table -------------------------------------------------
@@ -192,7 +185,6 @@ if [ $((RXD[2] + RXD[3])) -eq 0 ] && [ "${RXD[0]}" -gt 0 ] && [ "${RXD[1]}" -gt 
 else
 	fail "$a: with equal 2, RX IRQs per queue ${RXD[0]} ${RXD[1]} ${RXD[2]} ${RXD[3]} (want >0 >0 0 0)"
 fi
-[ $STALLED = 1 ] && echo "note: iperf3 stalled with equal 2 (qemu software RSS, see above); the IRQ counts stand"
 
 # While the table is hand-set the kernel refuses fewer channels than it uses
 # (the planner must reset it first).
@@ -219,7 +211,6 @@ check_eq "$a: rss-probe after the reset: 4 covered, default" "4 0 1 0.250" \
 	"${P[covered]} ${P[left_out]} ${P[default]} ${P[max_share]}"
 
 judged_traffic "0 1 2 3" $ETHTOOL -X "$a" default
-[ $STALLED = 1 ] && echo "note: iperf3 stalled after the reset (qemu software RSS, see above); the IRQ counts stand"
 busy=0
 for q in 0 1 2 3; do
 	[ "${RXD[$q]}" -gt 0 ] && busy=$((busy + 1))
