@@ -256,6 +256,19 @@ static void pass_in(char *root, void (*before)(struct mq_snapshot *),
 	assert_int_equal(tune_run(t, false, pass), 0);
 }
 
+/* pass_in's undoing: the pass, the tune, the root and the recorded state. */
+static void pass_out(const char *root, struct tune *t, struct tune_pass *pass)
+{
+	char path[64];
+
+	tune_pass_free(pass);
+	tune_free(t);
+	sysfs_set_root("");
+	rmdir(root);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	unlink(path);
+}
+
 /*
  * After the channel change the pass is the re-probe's: its snapshot (the
  * new channel count), an assessment of it, a plan that keeps the channel
@@ -264,7 +277,7 @@ static void pass_in(char *root, void (*before)(struct mq_snapshot *),
  */
 static void test_reprobe_is_the_pass(void **state)
 {
-	char root[] = "/tmp/mq-tune-root.XXXXXX", path[64];
+	char root[] = "/tmp/mq-tune-root.XXXXXX";
 	const struct plan_item *ch = NULL;
 	struct tune t;
 	struct tune_pass pass;
@@ -285,18 +298,13 @@ static void test_reprobe_is_the_pass(void **state)
 	assert_int_equal(ch->status, STEP_OK);
 	assert_int_equal(pass.tally.ok, 1);
 	assert_int_equal(pass.tally.failed, 0);
-	tune_pass_free(&pass);
-	tune_free(&t);
-	sysfs_set_root("");
-	rmdir(root);
-	snprintf(path, sizeof(path), "%s/state", dir);
-	unlink(path);
+	pass_out(root, &t, &pass);
 }
 
 /* A revert that finds eth0 as recorded (every item unchanged) is done: eth0 is forgotten. */
 static void test_revert_forgets(void **state)
 {
-	char root[] = "/tmp/mq-tune-root.XXXXXX", path[64];
+	char root[] = "/tmp/mq-tune-root.XXXXXX";
 	struct tune t;
 	struct tune_pass pass;
 	(void)state;
@@ -310,12 +318,7 @@ static void test_revert_forgets(void **state)
 		assert_int_equal(pass.a.plan.items[i].status, STEP_UNCHANGED);
 	assert_null(state_find(&t.saved, "eth0"));
 	assert_int_equal(t.saved.n, 0);
-	tune_pass_free(&pass);
-	tune_free(&t);
-	sysfs_set_root("");
-	rmdir(root);
-	snprintf(path, sizeof(path), "%s/state", dir);
-	unlink(path);
+	pass_out(root, &t, &pass);
 }
 
 /*
@@ -324,7 +327,7 @@ static void test_revert_forgets(void **state)
  */
 static void test_revert_keeps_failed(void **state)
 {
-	char root[] = "/tmp/mq-tune-root.XXXXXX", path[64];
+	char root[] = "/tmp/mq-tune-root.XXXXXX";
 	struct tune t;
 	struct tune_pass pass;
 	(void)state;
@@ -341,12 +344,7 @@ static void test_revert_keeps_failed(void **state)
 	for (unsigned i = 1; i < pass.a.plan.n; i++)
 		assert_int_not_equal(pass.a.plan.items[i].status, STEP_FAILED);
 	assert_non_null(state_find(&t.saved, "eth0"));
-	tune_pass_free(&pass);
-	tune_free(&t);
-	sysfs_set_root("");
-	rmdir(root);
-	snprintf(path, sizeof(path), "%s/state", dir);
-	unlink(path);
+	pass_out(root, &t, &pass);
 }
 
 static struct plan_item log_items[6];
