@@ -27,35 +27,42 @@ static unsigned count_lines(const char *text, const char *what)
 	return n;
 }
 
+/* run() with its stderr read into log (NUL-terminated, cut at size - 1). */
+static int run_logged(char *log, size_t size)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO), r;
+	size_t n;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	dup2(fileno(tmp), STDERR_FILENO);
+	r = run();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(log, 1, size - 1, tmp);
+	log[n] = '\0';
+	fclose(tmp);
+	return r;
+}
+
 /*
  * The same failure at every drift check is said once, and once when it
  * clears: a pass that cannot run, then the same steps failing.
  */
 static void test_lasting_failures_logged_once(void **state)
 {
-	FILE *tmp = tmpfile();
 	char log[8192];
-	size_t n;
-	int saved = dup(STDERR_FILENO);
 	(void)state;
 
-	assert_non_null(tmp);
 	f.err_all = 4;       /* startup and three drift checks cannot tune */
 	f.failed = 2;        /* then two steps fail, */
 	f.failed_until = 7;  /* for three passes, */
 	f.stop_after = 8;    /* and the last one works */
 	opts.drift_ms = 40;
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
-	int r = run();
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	assert_int_equal(r, 0);
-	rewind(tmp);
-	n = fread(log, 1, sizeof(log) - 1, tmp);
-	log[n] = '\0';
-	fclose(tmp);
+	assert_int_equal(run_logged(log, sizeof(log)), 0);
 	assert_int_equal(f.calls, 8);
 	assert_int_equal(count_lines(log, "could not tune (No such device)"), 1);
 	assert_int_equal(count_lines(log, "startup: could not tune"), 1);
@@ -305,30 +312,18 @@ static int check_seq(void *ctx, const struct mq_config *c)
  */
 static void test_debug_log(void **state)
 {
-	FILE *tmp = tmpfile();
 	char log[16384];
-	size_t n;
-	int saved = dup(STDERR_FILENO), r;
+	int r;
 	(void)state;
 
-	assert_non_null(tmp);
 	send_link(RTM_NEWLINK, 70, "wan7", IFF_UP, 0, NULL); /* carrier, MTU...: not an event */
 	opts.hooks.check = check_seq;
 	opts.drift_ms = 40;
 	f.stop_after = 3;
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
 	log_setup(LOG_LVL_DEBUG, false);
-	r = run();
+	r = run_logged(log, sizeof(log));
 	log_setup(LOG_LVL_INFO, false);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
 	assert_int_equal(r, 0);
-	rewind(tmp);
-	n = fread(log, 1, sizeof(log) - 1, tmp);
-	log[n] = '\0';
-	fclose(tmp);
 	if (getenv("MQ_TEST_VERBOSE"))
 		print_message("%s", log);
 	assert_int_equal(f.checks, 3);
