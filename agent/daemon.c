@@ -105,19 +105,20 @@ static void on_link(struct daemon *d, const struct mq_event *e)
 	events_push(&d->ev, e);
 }
 
-/* Queues set explicitly (by name, glob or driver section): someone else's change stays. */
-static bool pinned(const struct daemon *d, const char *ifname)
+/* The interface's merged settings ([driver=] sections count once its driver is known). */
+static struct mq_if_config if_config(const struct daemon *d, const char *ifname)
 {
 	char driver[32] = "";
 
 	if (d->h->driver)
 		d->h->driver(d->h->ctx, ifname, driver, sizeof(driver));
-	/* unknown driver (""): [driver=] sections do not count */
-	return config_for(d->cfg, ifname, driver).pinned;
+	return config_for(d->cfg, ifname, driver);
 }
 
 static void on_channels(struct daemon *d, struct mq_event e)
 {
+	struct mq_if_config ic;
+
 	if (!e.ifname[0]) {
 		const char *known = link_names_get(&d->watch.names, e.ifindex);
 
@@ -126,20 +127,30 @@ static void on_channels(struct daemon *d, struct mq_event e)
 		else
 			snprintf(e.ifname, sizeof(e.ifname), "ifindex%d", e.ifindex);
 	}
-	if (events_is_own(&d->ev, e.ifindex, e.t_ms)) {
+	if (events_is_own(&d->ev, e.ifindex, e.count, e.t_ms)) {
 		/* events_push turns it into a quiet verification pass. */
 		log_debug("event: %s channels now %u, probably our own change; verifying", e.ifname,
 			  e.count);
 		events_push(&d->ev, &e);
 		return;
 	}
-	if (pinned(d, e.ifname)) {
-		log_info("%s channels changed by someone else (now %u); %s pins its queues, "
-			 "leaving them", e.ifname, e.count, config_shown(d));
+	ic = if_config(d, e.ifname);
+	if (ic.exclude) {
+		log_debug("event: %s channels now %u, excluded, ignoring", e.ifname, e.count);
 		return;
 	}
-	log_info("%s channels changed by someone else (now %u), restoring them; set queues = %u in "
-		 "[%s] of %s to keep it", e.ifname, e.count, e.count, e.ifname, config_shown(d));
+	if (ic.pinned) {
+		char want[16] = "max";
+
+		if (ic.queues_mode == QUEUES_N)
+			snprintf(want, sizeof(want), "%u", ic.queues);
+		log_info("%s channels changed by someone else (now %u), restoring queues = %s of %s",
+			 e.ifname, e.count, want, config_shown(d));
+	} else {
+		log_info("%s channels changed by someone else (now %u), restoring them; set queues = "
+			 "%u in [%s] of %s to keep it", e.ifname, e.count, e.count, e.ifname,
+			 config_shown(d));
+	}
 	events_push(&d->ev, &e);
 }
 
@@ -321,8 +332,12 @@ static void retune(struct daemon *d, const char *cause, bool quiet)
 	if (log_lasting_ok(&d->tune_err))
 		log_info("%s: tuning works again", cause);
 	/* Our channel changes come back as notifications: not someone else's. */
-	if (res.changed)
-		events_own_change(&d->ev, 0, loop_now_ms());
+	if (res.nchannels > EV_MAX_SUPPRESS)
+		events_own_change(&d->ev, 0, 0, loop_now_ms());
+	else
+		for (unsigned i = 0; i < res.nchannels; i++)
+			events_own_change(&d->ev, res.channels[i].ifindex, res.channels[i].count,
+					  loop_now_ms());
 	snprintf(what, sizeof(what), "%u", res.failed);
 	if (res.failed && (log_lasting_fail(&d->failed, what) || !quiet))
 		log_warn("%s: %u change(s) failed, %u made", cause, res.failed, res.changed);

@@ -5,7 +5,7 @@
  * mqbalance --daemon: what each event means. The loop is agent/loop.h, the
  * event sources and their parsers probes/monitor.h, the coalescing
  * core/events.h; here is the policy on top (link new/up/rename, channel
- * changes by someone else or our own echo, pinned interfaces, CPU hotplug
+ * changes by someone else or our own echo, excluded interfaces, CPU hotplug
  * with a polling fallback, reload, drift and sample timers, watchdog, STATUS)
  * and the hooks that do the work, each called with the caller's context.
  */
@@ -25,6 +25,12 @@ struct tune_result {
 	unsigned failed;      /* steps that failed */
 	unsigned skipped;
 	char summary[256];    /* one line: "1 channel change, 8 IRQs moved, ..." */
+	/* the channels it set, to know their notifications; nchannels > the array: some of many */
+	struct {
+		int ifindex;
+		unsigned count; /* as a notification says it: combined, else rx */
+	} channels[EV_MAX_SUPPRESS];
+	unsigned nchannels;
 };
 
 struct daemon_hooks {

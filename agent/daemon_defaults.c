@@ -116,6 +116,24 @@ static void failures_key(const struct tune_pass *p, char *buf, size_t len)
 	}
 }
 
+/* The channel counts the pass set, as their notifications will say them. */
+static void own_channels(const struct tune_pass *p, struct tune_result *ret)
+{
+	ret->nchannels = 0;
+	for (unsigned i = 0; i < p->a.plan.n; i++) {
+		const struct plan_item *it = &p->a.plan.items[i];
+		const struct mq_counts *c = &it->ch_target;
+
+		if (it->kind != PLAN_CHANNELS || it->status != STEP_OK)
+			continue;
+		if (ret->nchannels < EV_MAX_SUPPRESS) {
+			ret->channels[ret->nchannels].ifindex = it->ifindex;
+			ret->channels[ret->nchannels].count = c->combined ? c->combined : c->rx;
+		}
+		ret->nchannels++;
+	}
+}
+
 static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, struct tune_result *ret)
 {
 	struct service *sv = ctx;
@@ -141,6 +159,7 @@ static int tune_hook(void *ctx, const struct mq_config *cfg, const char *cause, 
 	tune_log(&pass, cause, false, news);
 	share_with_irqbalance(sv, &pass);
 	ret->changed = pass.changes;
+	own_channels(&pass, ret);
 	ret->failed = pass.tally.failed;
 	ret->skipped = pass.tally.skipped;
 	snprintf(ret->summary, sizeof(ret->summary), "%s", pass.summary);

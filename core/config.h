@@ -35,7 +35,7 @@ struct mq_if_config {
 	bool irq_affinity;      /* spread (true) | off */
 	bool xps, rps;
 	bool rss;               /* auto (true): an RSS table leaving active queues out is reset | off */
-	bool pinned;            /* queues given explicitly: someone else's change is not undone */
+	bool pinned;            /* queues given explicitly (max or N): the daemon's log names it */
 };
 
 /* What a section matches on, weakest first: a stronger match overrides the keys it sets. */

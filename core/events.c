@@ -44,17 +44,17 @@ static bool is_link_type(enum ev_type t)
 	       t == EV_CHANNELS_CHANGED;
 }
 
-bool events_is_own(const struct ev_state *s, int ifindex, uint64_t t_ms)
+bool events_is_own(const struct ev_state *s, int ifindex, unsigned count, uint64_t t_ms)
 {
 	if (t_ms <= s->suppress_all_until)
 		return true;
 	for (unsigned i = 0; i < EV_MAX_SUPPRESS; i++)
 		if (s->suppress[i].ifindex == ifindex && ifindex > 0 && t_ms <= s->suppress[i].until_ms)
-			return true;
+			return !count || !s->suppress[i].count || count == s->suppress[i].count;
 	return false;
 }
 
-void events_own_change(struct ev_state *s, int ifindex, uint64_t now_ms)
+void events_own_change(struct ev_state *s, int ifindex, unsigned count, uint64_t now_ms)
 {
 	uint64_t until = now_ms + s->p.suppress_ms;
 	int free_slot = -1;
@@ -65,6 +65,7 @@ void events_own_change(struct ev_state *s, int ifindex, uint64_t now_ms)
 	}
 	for (unsigned i = 0; i < EV_MAX_SUPPRESS; i++) {
 		if (s->suppress[i].ifindex == ifindex) {
+			s->suppress[i].count = count;
 			s->suppress[i].until_ms = until;
 			return;
 		}
@@ -76,6 +77,7 @@ void events_own_change(struct ev_state *s, int ifindex, uint64_t now_ms)
 		return;
 	}
 	s->suppress[free_slot].ifindex = ifindex;
+	s->suppress[free_slot].count = count;
 	s->suppress[free_slot].until_ms = until;
 }
 
@@ -132,7 +134,7 @@ bool events_push(struct ev_state *s, const struct mq_event *e)
 			return false;
 		break;
 	case EV_CHANNELS_CHANGED:
-		if (events_is_own(s, e->ifindex, e->t_ms)) {
+		if (events_is_own(s, e->ifindex, e->count, e->t_ms)) {
 			struct mq_event v = *e;
 
 			/*

@@ -78,6 +78,7 @@ struct ev_state {
 	bool want_exit, want_reload, want_sample;
 	struct {
 		int ifindex;
+		unsigned count;           /* the count we set, 0 any */
 		uint64_t until_ms;
 	} suppress[EV_MAX_SUPPRESS];
 	uint64_t suppress_all_until;
@@ -101,13 +102,16 @@ void events_init(struct ev_state *s, const struct ev_params *p);
  */
 bool events_push(struct ev_state *s, const struct mq_event *e);
 /*
- * We just changed channels (ifindex, or 0: maybe on any interface): channel
- * notifications for it until now + suppress_ms are our own. Fixed table; when
- * full, the suppression widens to every interface.
+ * We just set ifindex's channels to count (the notification's count:
+ * combined, else rx; 0 not known), or ifindex 0: maybe any interface's.
+ * A notification for it until now + suppress_ms that carries that count is
+ * our own echo; one with another count is someone else's, even inside the
+ * window (a drift check that read their change before their notification).
+ * Fixed table; when full, the suppression widens to every interface.
  */
-void events_own_change(struct ev_state *s, int ifindex, uint64_t now_ms);
-/* Would a channel notification for ifindex at t_ms be our own? */
-bool events_is_own(const struct ev_state *s, int ifindex, uint64_t t_ms);
+void events_own_change(struct ev_state *s, int ifindex, unsigned count, uint64_t now_ms);
+/* Would a channel notification for ifindex, saying count (0 not known), at t_ms be our own? */
+bool events_is_own(const struct ev_state *s, int ifindex, unsigned count, uint64_t t_ms);
 /* When events_poll() next has something to do: 0 = now, UINT64_MAX = nothing pending. */
 uint64_t events_deadline(const struct ev_state *s);
 /*

@@ -38,12 +38,15 @@ static struct {
 	char causes[8][512];
 	char cfg_path[8][PATH_MAX];
 	unsigned changed_first;  /* tune result of the startup pass */
+	int own_ifindex;         /* the startup pass set this link's channels */
+	unsigned own_count;      /* to this count */
+	bool own_many;           /* and more links' than the result holds */
 	int err_first;           /* return value of the startup pass */
 	unsigned stop_after;     /* SIGTERM ourselves after this many calls */
 	void (*hook)(unsigned call);
 	unsigned loads;
 	int fail_load_call;      /* this load (1-based) fails */
-	struct mq_section sections[2];
+	struct mq_section sections[3];
 	unsigned nsections;
 	double interval;
 	double drift_check[4];   /* drift_check of the config of each load (1-based - 1) */
@@ -69,6 +72,9 @@ static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *
 		snprintf(f.cfg_path[i], sizeof(f.cfg_path[i]), "%s", cfg->path);
 	}
 	ret->changed = i == 0 ? f.changed_first : 0;
+	ret->nchannels = i == 0 && f.own_ifindex ? (f.own_many ? EV_MAX_SUPPRESS + 1 : 1) : 0;
+	ret->channels[0].ifindex = f.own_ifindex;
+	ret->channels[0].count = f.own_count;
 	ret->failed = f.calls > f.err_all && f.calls <= f.failed_until ? f.failed : 0;
 	snprintf(ret->summary, sizeof(ret->summary), "summary %u", i + 1);
 	if (f.hook)

@@ -107,6 +107,7 @@ static void test_links_named(void **state)
 	assert_string_equal(f.causes[1], "veth2 link up, eth9 went away");
 }
 
+/* Pinned (queues = N) or not, someone else's change is undone: the config is what holds. */
 static void test_channels_by_someone_else(void **state)
 {
 	(void)state;
@@ -116,11 +117,12 @@ static void test_channels_by_someone_else(void **state)
 	f.sections[0].v.queues_mode = QUEUES_N;
 	f.sections[0].v.queues = 2;
 	f.nsections = 1;
-	send_channels(6, "eth1", 1); /* pinned: left alone */
+	send_channels(6, "eth1", 1);
 	send_channels(5, "eth0", 2);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
-	assert_string_equal(f.causes[1], "eth0 channels changed by someone else (to 2)");
+	assert_string_equal(f.causes[1], "eth1 channels changed by someone else (to 1), "
+					 "eth0 channels changed by someone else (to 2)");
 }
 
 /* A notification with the index only: named after the link it is, or by its index if unknown. */
@@ -136,36 +138,72 @@ static void test_channels_without_name(void **state)
 					 "ifindex9 channels changed by someone else (to 3)");
 }
 
-/* Pinned follows the merged config: a glob section pins eth1, and [eth1] setting auto unpins it. */
-static void test_channels_pinned_by_glob(void **state)
+/* Excluded follows the merged config: a glob section excludes eth1*, [eth12] takes eth12 back. */
+static void test_channels_excluded_by_glob(void **state)
 {
 	(void)state;
 	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1*");
 	f.sections[0].match = MATCH_GLOB;
-	f.sections[0].keys = MQ_KEY_QUEUES;
-	f.sections[0].v.queues_mode = QUEUES_MAX;
+	f.sections[0].keys = MQ_KEY_EXCLUDE;
+	f.sections[0].v.exclude = true;
 	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth12");
 	f.sections[1].match = MATCH_NAME;
-	f.sections[1].keys = MQ_KEY_QUEUES;
-	f.sections[1].v.queues_mode = QUEUES_AUTO;
+	f.sections[1].keys = MQ_KEY_EXCLUDE;
+	f.sections[1].v.exclude = false;
 	f.nsections = 2;
-	send_channels(6, "eth1", 1);  /* pinned by [eth1*]: left alone */
-	send_channels(7, "eth12", 2); /* [eth12] says auto: restored */
+	send_channels(6, "eth1", 1);  /* excluded by [eth1*]: not ours to restore */
+	send_channels(7, "eth12", 2); /* [eth12] says exclude = no: restored */
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth12 channels changed by someone else (to 2)");
 }
 
+/*
+ * Read after the startup pass set eth0 to 4: the notification saying 4 is
+ * our echo, not blamed on anyone, only verified (a quiet drift check) in the
+ * same coalesced pass as the CPU event.
+ */
 static void test_own_channel_change_ignored(void **state)
 {
 	(void)state;
-	/*
-	 * Read after the startup pass, which changed something: probably ours,
-	 * so not blamed on anyone, only verified (a quiet drift check) in the
-	 * same coalesced pass as the CPU event.
-	 */
 	f.changed_first = 1;
+	f.own_ifindex = 5;
+	f.own_count = 4;
 	send_channels(5, "eth0", 4);
+	send_uevent("online", 2);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "drift check, cpu2 came online");
+}
+
+/*
+ * The startup pass set eth0 to 4 (it read someone's change to 1 before their
+ * notification came): the notification saying 1, read after our pass, is
+ * theirs, and said so; eth1's, which the pass did not touch, too.
+ */
+static void test_other_count_after_our_change(void **state)
+{
+	(void)state;
+	f.changed_first = 3;
+	f.own_ifindex = 5;
+	f.own_count = 4;
+	send_channels(5, "eth0", 1);
+	send_channels(6, "eth1", 2);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "eth0 channels changed by someone else (to 1), "
+					 "eth1 channels changed by someone else (to 2)");
+}
+
+/* A pass that set more links' channels than it can list: any notification right after is ours. */
+static void test_own_channel_changes_many(void **state)
+{
+	(void)state;
+	f.changed_first = 20;
+	f.own_ifindex = 5;
+	f.own_count = 4;
+	f.own_many = true;
+	send_channels(9, "eth9", 7);
 	send_uevent("online", 2);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
@@ -448,8 +486,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_links_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_without_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_channels_pinned_by_glob, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_excluded_by_glob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_count_after_our_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_channel_changes_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_from_config, setup, teardown),

@@ -35,7 +35,7 @@ static struct {
 	int after_r;
 	bool news;                          /* tune_log()'s failures_news */
 	const char *cause;
-	struct plan_item items[2];
+	struct plan_item items[5];
 	bool calloc_fails;                  /* the next calloc() returns NULL */
 	unsigned runs;                      /* daemon_run() calls */
 } f;
@@ -173,7 +173,7 @@ int __wrap_tune_run(struct tune *t, bool dry_run, struct tune_pass *ret)
 	if (f.tune_r < 0)
 		return f.tune_r;
 	ret->a.plan.items = f.items;
-	ret->a.plan.n = 2;
+	ret->a.plan.n = 5;
 	ret->changes = 4;
 	ret->tally.failed = 1;
 	ret->tally.skipped = 2;
@@ -228,6 +228,16 @@ static void reset(void)
 					.irq = 25, .status = STEP_FAILED, .err = -EIO};
 	f.items[1] = (struct plan_item){.kind = PLAN_XPS, .ifname = "eth0", .queue = 0, .irq = -1,
 					.status = STEP_OK};
+	/* channels set: combined (virtio) and rx/tx (veth); unchanged and failed ones are not ours */
+	f.items[2] = (struct plan_item){.kind = PLAN_CHANNELS, .ifindex = 5, .ifname = "eth0",
+					.queue = -1, .irq = -1, .status = STEP_OK,
+					.ch_target = {.combined = 3}};
+	f.items[3] = (struct plan_item){.kind = PLAN_CHANNELS, .ifindex = 6, .ifname = "eth1",
+					.queue = -1, .irq = -1, .status = STEP_UNCHANGED,
+					.ch_target = {.combined = 2}};
+	f.items[4] = (struct plan_item){.kind = PLAN_CHANNELS, .ifindex = 7, .ifname = "veth0",
+					.queue = -1, .irq = -1, .status = STEP_OK,
+					.ch_target = {.rx = 2, .tx = 2}};
 }
 
 /* What the scenario saw: the config daemon_run() was handed. */
@@ -405,6 +415,11 @@ static void tune(const struct daemon_opts *o)
 	assert_int_equal(r.failed, 1);
 	assert_int_equal(r.skipped, 2);
 	assert_string_equal(r.summary, "4 IRQs moved");
+	assert_int_equal(r.nchannels, 2); /* the channels it set, as their notifications say them */
+	assert_int_equal(r.channels[0].ifindex, 5);
+	assert_int_equal(r.channels[0].count, 3);
+	assert_int_equal(r.channels[1].ifindex, 7);
+	assert_int_equal(r.channels[1].count, 2);
 	assert_string_equal(f.cause, "start");
 	assert_true(f.news);
 	assert_int_equal(f.after, 1);

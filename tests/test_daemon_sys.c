@@ -71,6 +71,45 @@ static void test_lasting_failures_logged_once(void **state)
 	assert_int_equal(count_lines(log, "no change fails any more"), 1);
 }
 
+/*
+ * Someone else's channel change, said with what happens: restored to the
+ * config's count where it pins one (eth1; eth3 by a glob that [eth3] takes
+ * out of the exclusion), else restored with how to keep it; an excluded
+ * interface's is not ours to mention.
+ */
+static void test_channels_logged(void **state)
+{
+	char log[8192];
+	(void)state;
+
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1");
+	f.sections[0].match = MATCH_NAME;
+	f.sections[0].keys = MQ_KEY_QUEUES;
+	f.sections[0].v.queues_mode = QUEUES_N;
+	f.sections[0].v.queues = 2;
+	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth[23]");
+	f.sections[1].match = MATCH_GLOB;
+	f.sections[1].keys = MQ_KEY_QUEUES | MQ_KEY_EXCLUDE;
+	f.sections[1].v.queues_mode = QUEUES_MAX;
+	f.sections[1].v.exclude = true;
+	snprintf(f.sections[2].pattern, sizeof(f.sections[2].pattern), "eth3");
+	f.sections[2].match = MATCH_NAME;
+	f.sections[2].keys = MQ_KEY_EXCLUDE;
+	f.nsections = 3;
+	send_channels(6, "eth1", 1);
+	send_channels(5, "eth0", 3);
+	send_channels(7, "eth2", 1);
+	send_channels(8, "eth3", 2);
+	assert_int_equal(run_logged(log, sizeof(log)), 0);
+	assert_int_equal(count_lines(log, "eth1 channels changed by someone else (now 1), restoring "
+					  "queues = 2 of /etc/mqbalance.conf"), 1);
+	assert_int_equal(count_lines(log, "eth0 channels changed by someone else (now 3), restoring "
+					  "them; set queues = 3 in [eth0] of /etc/mqbalance.conf"), 1);
+	assert_int_equal(count_lines(log, "eth3 channels changed by someone else (now 2), restoring "
+					  "queues = max of /etc/mqbalance.conf"), 1);
+	assert_int_equal(count_lines(log, "eth2"), 0);
+}
+
 static void test_notify(void **state)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -340,6 +379,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lasting_failures_logged_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debug_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_netns, setup, teardown),
 		cmocka_unit_test(test_lock),

@@ -236,14 +236,14 @@ static void test_own_change_suppressed(void **state)
 	uint64_t t0 = now;
 	char cause[256];
 
-	events_own_change(s, 3, now);
+	events_own_change(s, 3, 4, now);
 	now += 5;
 	/*
 	 * Our own change's notification: not blamed on anyone, but verified by
 	 * a quiet pass, since someone else's change right after ours looks the same.
 	 */
 	assert_true(events_push(s, &(struct mq_event){.type = EV_CHANNELS_CHANGED, .t_ms = now,
-						       .ifindex = 3, .ifname = "eth0", .cpu = -1}));
+						       .ifindex = 3, .ifname = "eth0", .count = 4, .cpu = -1}));
 	assert_int_equal(s->suppressed, 1);
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)),
 			 EV_ACT_RETUNE | EV_ACT_QUIET);
@@ -254,8 +254,8 @@ static void test_own_change_suppressed(void **state)
 	assert_int_equal(events_poll(s, now + 400, cause, sizeof(cause)), EV_ACT_RETUNE);
 	assert_string_equal(cause, "eth1 channels changed by someone else");
 	/* After the window, eth0 changes are someone else's again. */
-	assert_true(events_is_own(s, 3, t0 + 1000));
-	assert_false(events_is_own(s, 3, t0 + 1001));
+	assert_true(events_is_own(s, 3, 0, t0 + 1000));
+	assert_false(events_is_own(s, 3, 0, t0 + 1001));
 	now = t0 + 1001;
 	assert_true(events_push(s, &(struct mq_event){.type = EV_CHANNELS_CHANGED, .t_ms = now,
 						       .ifindex = 3, .ifname = "eth0", .cpu = -1}));
@@ -265,24 +265,52 @@ static void test_own_change_all_and_table_full(void **state)
 {
 	struct ev_state *s = *state;
 
-	events_own_change(s, 0, now);
-	assert_true(events_is_own(s, 77, now + 1000));
-	assert_false(events_is_own(s, 77, now + 1001));
+	events_own_change(s, 0, 0, now);
+	assert_true(events_is_own(s, 77, 0, now + 1000));
+	assert_false(events_is_own(s, 77, 0, now + 1001));
 
 	now += 5000;
 	for (int i = 1; i <= EV_MAX_SUPPRESS; i++)
-		events_own_change(s, i, now);
-	assert_true(events_is_own(s, 1, now));
-	assert_false(events_is_own(s, 1000, now));
+		events_own_change(s, i, 0, now);
+	assert_true(events_is_own(s, 1, 0, now));
+	assert_false(events_is_own(s, 1000, 0, now));
 	/* Full: the next one widens to every interface. */
-	events_own_change(s, 1000, now);
-	assert_true(events_is_own(s, 1000, now));
-	assert_true(events_is_own(s, 2000, now));
+	events_own_change(s, 1000, 0, now);
+	assert_true(events_is_own(s, 1000, 0, now));
+	assert_true(events_is_own(s, 2000, 0, now));
 	/* Expired slots are reused. */
 	now += 5000;
-	events_own_change(s, 3000, now);
-	assert_true(events_is_own(s, 3000, now));
-	assert_false(events_is_own(s, 1, now));
+	events_own_change(s, 3000, 0, now);
+	assert_true(events_is_own(s, 3000, 0, now));
+	assert_false(events_is_own(s, 1, 0, now));
+}
+
+/*
+ * Inside the window, a notification with another count than the one we set
+ * is not our echo: someone else changed it (our pass read their change
+ * before their notification came). One without a count could be either.
+ */
+static void test_own_change_count(void **state)
+{
+	struct ev_state *s = *state;
+	char cause[256];
+
+	events_own_change(s, 3, 4, now);
+	assert_true(events_is_own(s, 3, 4, now + 5));
+	assert_true(events_is_own(s, 3, 0, now + 5));
+	assert_false(events_is_own(s, 3, 1, now + 5));
+	assert_true(events_push(s, &(struct mq_event){.type = EV_CHANNELS_CHANGED, .t_ms = now + 5,
+						       .ifindex = 3, .ifname = "eth0", .count = 1, .cpu = -1}));
+	assert_int_equal(s->suppressed, 0);
+	assert_int_equal(events_poll(s, now + 205, cause, sizeof(cause)), EV_ACT_RETUNE);
+	assert_string_equal(cause, "eth0 channels changed by someone else (to 1)");
+	/* A later pass sets another count: that one is ours now. */
+	events_own_change(s, 3, 2, now + 300);
+	assert_true(events_is_own(s, 3, 2, now + 305));
+	assert_false(events_is_own(s, 3, 4, now + 305));
+	/* Count 0 (not known, or every interface): any count is ours. */
+	events_own_change(s, 5, 0, now + 300);
+	assert_true(events_is_own(s, 5, 7, now + 305));
 }
 
 static void test_signals_and_sample(void **state)
@@ -384,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup(test_count_saturates, setup),
 		cmocka_unit_test_setup(test_cause_truncated, setup),
 		cmocka_unit_test_setup(test_own_change_suppressed, setup),
+		cmocka_unit_test_setup(test_own_change_count, setup),
 		cmocka_unit_test_setup(test_own_change_all_and_table_full, setup),
 		cmocka_unit_test_setup(test_signals_and_sample, setup),
 		cmocka_unit_test_setup(test_quiet_drift, setup),
