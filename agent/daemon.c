@@ -118,6 +118,7 @@ static struct mq_if_config if_config(const struct daemon *d, const char *ifname)
 static void on_channels(struct daemon *d, struct mq_event e)
 {
 	struct mq_if_config ic;
+	bool named = true;
 
 	if (!e.ifname[0]) {
 		const char *known = link_names_get(&d->watch.names, e.ifindex);
@@ -126,6 +127,7 @@ static void on_channels(struct daemon *d, struct mq_event e)
 			snprintf(e.ifname, sizeof(e.ifname), "%s", known);
 		else
 			snprintf(e.ifname, sizeof(e.ifname), "ifindex%d", e.ifindex);
+		named = known != NULL;
 	}
 	if (events_is_own(&d->ev, e.ifindex, e.count, e.t_ms)) {
 		/* events_push turns it into a quiet verification pass. */
@@ -146,6 +148,9 @@ static void on_channels(struct daemon *d, struct mq_event e)
 			snprintf(want, sizeof(want), "%u", ic.queues);
 		log_info("%s channels changed by someone else (now %u), restoring queues = %s of %s",
 			 e.ifname, e.count, want, config_shown(d));
+	} else if (!named) {
+		log_info("%s channels changed by someone else (now %u), restoring them", e.ifname,
+			 e.count);
 	} else {
 		log_info("%s channels changed by someone else (now %u), restoring them; set queues = "
 			 "%u in [%s] of %s to keep it", e.ifname, e.count, e.count, e.ifname,

@@ -100,6 +100,7 @@ static void test_channels_logged(void **state)
 	send_channels(5, "eth0", 3);
 	send_channels(7, "eth2", 1);
 	send_channels(8, "eth3", 2);
+	send_channels(9, NULL, 5); /* a link it never saw: no section to suggest */
 	assert_int_equal(run_logged(log, sizeof(log)), 0);
 	assert_int_equal(count_lines(log, "eth1 channels changed by someone else (now 1), restoring "
 					  "queues = 2 of /etc/mqbalance.conf"), 1);
@@ -108,6 +109,8 @@ static void test_channels_logged(void **state)
 	assert_int_equal(count_lines(log, "eth3 channels changed by someone else (now 2), restoring "
 					  "queues = max of /etc/mqbalance.conf"), 1);
 	assert_int_equal(count_lines(log, "eth2"), 0);
+	assert_int_equal(count_lines(log, "ifindex9 channels changed by someone else (now 5), "
+					  "restoring them\n"), 1);
 }
 
 static void test_notify(void **state)
