@@ -136,6 +136,16 @@ static void on_channels(struct daemon *d, struct mq_event e)
 		events_push(&d->ev, &e);
 		return;
 	}
+	if (named && d->h->kind) {
+		char kind[sizeof(e.kind)];
+
+		d->h->kind(d->h->ctx, e.ifname, kind, sizeof(kind));
+		if (!wanted(d, kind, e.ifname)) {
+			log_debug("event: %s channels now %u (%s), not configured, ignoring", e.ifname,
+				  e.count, kind);
+			return;
+		}
+	}
 	ic = if_config(d, e.ifname);
 	if (ic.exclude) {
 		log_debug("event: %s channels now %u, excluded, ignoring", e.ifname, e.count);

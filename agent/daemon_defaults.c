@@ -101,6 +101,19 @@ static void driver(void *ctx, const char *ifname, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+static void kind(void *ctx, const char *ifname, char *buf, size_t len)
+{
+	struct service *sv = ctx;
+	struct mq_nic nic;
+
+	if (len)
+		buf[0] = '\0';
+	if (link_get(sv->tune.nl, ifname, &nic) < 0)
+		return;
+	snprintf(buf, len, "%s", nic.kind);
+	free(nic.queues);
+}
+
 /* The failed steps of a pass in one line, to tell a new failure from the same one again. */
 static void failures_key(const struct tune_pass *p, char *buf, size_t len)
 {
@@ -216,7 +229,8 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 		.config_path = config_path,
 		.cfg = cfg,
 		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample, .check = check,
-			  .load_config = load_or_defaults, .free_config = free_config, .driver = driver},
+			  .load_config = load_or_defaults, .free_config = free_config, .driver = driver,
+			  .kind = kind},
 		.mon = &mon,
 		.select = select,
 	};

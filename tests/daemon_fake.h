@@ -86,6 +86,13 @@ static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *
 	return i == 0 ? f.err_first : 0;
 }
 
+/* veth* are veths, the rest devices. */
+static inline void fake_kind(void *ctx, const char *ifname, char *buf, size_t len)
+{
+	assert_ptr_equal(ctx, &f);
+	snprintf(buf, len, "%s", strncmp(ifname, "veth", 4) == 0 ? "veth" : "");
+}
+
 static inline int fake_load(void *ctx, const char *path, struct mq_config *ret, char *err, size_t errlen)
 {
 	assert_ptr_equal(ctx, &f);
@@ -151,7 +158,7 @@ static inline int setup(void **state)
 	memset(&opts, 0, sizeof(opts));
 	opts.config_path = "/etc/mqbalance.conf";
 	opts.hooks = (struct daemon_hooks){.ctx = &f, .tune = fake_tune, .load_config = fake_load,
-					   .free_config = fake_free};
+					   .free_config = fake_free, .kind = fake_kind};
 	opts.cfg = &cfg;
 	opts.mon = &mon;
 	opts.ev.debounce_ms = 20;

@@ -125,6 +125,30 @@ static void test_channels_by_someone_else(void **state)
 					 "eth0 channels changed by someone else (to 2)");
 }
 
+/*
+ * A virtual link's change is ours only when the config names it or the
+ * daemon was told to take it (as for its link events): veth1 has a section,
+ * veth2 was named on the command line, veth3 neither (a container's).
+ */
+static void test_channels_virtual(void **state)
+{
+	char *names[] = {"veth2"};
+	struct probe_opts sel = {.ifnames = names, .nifnames = 1};
+	(void)state;
+
+	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
+	f.sections[0].match = MATCH_NAME;
+	f.nsections = 1;
+	opts.select = &sel;
+	send_channels(11, "veth3", 1);
+	send_channels(12, "veth1", 2);
+	send_channels(13, "veth2", 3);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "veth1 channels changed by someone else (to 2), "
+					 "veth2 channels changed by someone else (to 3)");
+}
+
 /* A notification with the index only: named after the link it is, or by its index if unknown. */
 static void test_channels_without_name(void **state)
 {
@@ -486,6 +510,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_links_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_without_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_virtual, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_excluded_by_glob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_count_after_our_change, setup, teardown),

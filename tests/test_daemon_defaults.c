@@ -115,6 +115,18 @@ int __wrap_link_driver_get(struct mq_nl *nl, const char *ifname, char *ret, size
 	return 0;
 }
 
+int __wrap_link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret);
+int __wrap_link_get(struct mq_nl *nl, const char *ifname, struct mq_nic *ret)
+{
+	(void)nl;
+	if (strcmp(ifname, "veth0") != 0)
+		return -ENODEV;
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->kind, sizeof(ret->kind), "veth");
+	ret->queues = calloc(2, sizeof(*ret->queues)); /* freed by the hook (ASan watches) */
+	return 0;
+}
+
 int __wrap_steady_sample(struct steady *st, struct tune *t);
 int __wrap_steady_sample(struct steady *st, struct tune *t)
 {
@@ -491,7 +503,7 @@ static void test_tune(void **state)
 	config_free(&cfg);
 }
 
-/* The driver of a NIC ("" unknown) and the drift check, with the config they were given. */
+/* The driver and kind of a NIC ("" unknown) and the drift check, with the config they were given. */
 static void driver_check(const struct daemon_opts *o)
 {
 	const struct daemon_hooks *h = &o->hooks;
@@ -502,6 +514,11 @@ static void driver_check(const struct daemon_opts *o)
 	assert_string_equal(buf, "virtio_net");
 	f.driver_r = -ENODEV;
 	h->driver(h->ctx, "eth0", buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	h->kind(h->ctx, "veth0", buf, sizeof(buf));
+	assert_string_equal(buf, "veth");
+	snprintf(buf, sizeof(buf), "stale");
+	h->kind(h->ctx, "eth0", buf, sizeof(buf)); /* gone, or a device: "" */
 	assert_string_equal(buf, "");
 	config_init(&c);
 	c.interval = 9;

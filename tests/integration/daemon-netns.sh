@@ -131,6 +131,18 @@ fds_after=$(fd_looks | sort -n | head -1)
 check "daemon-netns: no fd growth over 20 link flaps (at most $fds_before before, at least $fds_after after)" \
 	test "$fds_after" -le "$fds_before"
 
+# A veth the config does not name (a container's) is not ours: its channel
+# change is neither undone nor logged.
+in_ns ip link add vc numtxqueues 4 numrxqueues 4 type veth peer vd numtxqueues 4 numrxqueues 4
+in_ns ethtool -L vc rx 3 tx 3
+sleep 1
+check "daemon-netns: an unconfigured veth's channels are left as set (rx $(channels vc))" is_rx vc 3
+if grep -q 'vc channels changed' "$tmp/log"; then
+	fail "daemon-netns: the log mentions the unconfigured veth: $(grep -m1 'vc channels changed' "$tmp/log")"
+else
+	ok "daemon-netns: the unconfigured veth's channel change is not logged"
+fi
+
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
