@@ -73,8 +73,10 @@ static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *
 	}
 	ret->changed = i == 0 ? f.changed_first : 0;
 	ret->nchannels = i == 0 && f.own_ifindex ? (f.own_many ? EV_MAX_SUPPRESS + 1 : 1) : 0;
-	ret->channels[0].ifindex = f.own_ifindex;
-	ret->channels[0].count = f.own_count;
+	for (unsigned k = 0; k < EV_MAX_SUPPRESS; k++) {
+		ret->channels[k].ifindex = f.own_ifindex + (int)k; /* the ones that fit: 5, 6, ... */
+		ret->channels[k].count = f.own_count;
+	}
 	ret->failed = f.calls > f.err_all && f.calls <= f.failed_until ? f.failed : 0;
 	snprintf(ret->summary, sizeof(ret->summary), "summary %u", i + 1);
 	if (f.hook)

@@ -227,7 +227,7 @@ static void test_own_channel_changes_many(void **state)
 	f.own_ifindex = 5;
 	f.own_count = 4;
 	f.own_many = true;
-	send_channels(9, "eth9", 7);
+	send_channels(30, "eth30", 7); /* a link past the ones listed, another count */
 	send_uevent("online", 2);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
@@ -349,40 +349,55 @@ static void test_missing_opts(void **state)
 	assert_int_equal(f.calls, 0);
 }
 
-static char online_path[400];
+static char online_path[400], online_root[32];
+
+static void write_online(const char *text)
+{
+	FILE *fp = fopen(online_path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
 
 static void offline_cpu3(unsigned n)
 {
-	FILE *fp;
+	if (n == 1)
+		write_online("0-2\n");
+}
 
-	if (n != 1)
-		return;
-	fp = fopen(online_path, "w");
-	assert_non_null(fp);
-	fputs("0-2\n", fp);
-	fclose(fp);
+/* A fixture root whose /sys/devices/system/cpu/online says 0-3. */
+static void online_fixture(void)
+{
+	char dir[300];
+
+	snprintf(online_root, sizeof(online_root), "/tmp/mqdaemon.XXXXXX");
+	assert_non_null(mkdtemp(online_root));
+	snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu", online_root);
+	snprintf(online_path, sizeof(online_path), "%s/online", dir);
+	for (char *p = dir + strlen(online_root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+	mkdir(dir, 0755);
+	write_online("0-3\n");
+	sysfs_set_root(online_root);
+}
+
+static void online_fixture_free(void)
+{
+	char cmd[300];
+
+	unlink(online_path);
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", online_root);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_cpu_poll_fallback_and_sample(void **state)
 {
-	char root[] = "/tmp/mqdaemon.XXXXXX", cmd[300];
-	FILE *fp;
 	(void)state;
-
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "%s/sys/devices/system/cpu", root);
-	snprintf(online_path, sizeof(online_path), "%s/online", cmd);
-	for (char *p = cmd + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(cmd, 0755);
-		*p = '/';
-	}
-	mkdir(cmd, 0755);
-	fp = fopen(online_path, "w");
-	assert_non_null(fp);
-	fputs("0-3\n", fp);
-	fclose(fp);
-	sysfs_set_root(root);
+	online_fixture();
 	/* No uevent source at all: the sample timer's poll must notice. */
 	close(ours[2]);
 	ours[2] = -1;
@@ -394,9 +409,30 @@ static void test_cpu_poll_fallback_and_sample(void **state)
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "cpu3 went offline");
 	assert_true(f.samples >= 1);
-	unlink(online_path);
-	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	online_fixture_free();
+}
+
+/*
+ * With uevents, the polled view follows them: the sample timer's polls,
+ * which read cpu3 gone as the uevent said, report nothing again, and the
+ * next pass is the drift check's.
+ */
+static void test_cpu_poll_after_uevent(void **state)
+{
+	(void)state;
+	online_fixture();
+	opts.hooks.sample = fake_sample;
+	opts.drift_ms = 600;
+	f.interval = 0.1;
+	f.hook = offline_cpu3; /* after the startup pass, before the uevent is read */
+	f.stop_after = 3;
+	send_uevent("offline", 3);
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 3);
+	assert_string_equal(f.causes[1], "cpu3 went offline");
+	assert_string_equal(f.causes[2], "drift check");
+	assert_true(f.samples >= 2);
+	online_fixture_free();
 }
 
 /*
@@ -520,6 +556,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drift_check_from_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_opts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_poll_fallback_and_sample, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpu_poll_after_uevent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_only_on_its_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift_check_without_a_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_between_checks, setup, teardown),

@@ -325,6 +325,13 @@ static void test_signals_and_sample(void **state)
 	assert_true(events_deadline(s) == 0);
 	assert_int_equal(events_poll(s, now, cause, sizeof(cause)), EV_ACT_RELOAD | EV_ACT_SAMPLE);
 	assert_true(events_deadline(s) == now + 200);
+	/* each alone is immediate too */
+	push(s, ev(EV_SIGHUP));
+	assert_true(events_deadline(s) == 0);
+	assert_int_equal(events_poll(s, now, cause, sizeof(cause)), EV_ACT_RELOAD);
+	push(s, ev(EV_TIMER_SAMPLE));
+	assert_true(events_deadline(s) == 0);
+	assert_int_equal(events_poll(s, now, cause, sizeof(cause)), EV_ACT_SAMPLE);
 	push(s, ev(EV_SIGTERM));
 	assert_int_equal(events_poll(s, now, cause, sizeof(cause)), EV_ACT_EXIT);
 	assert_int_equal(events_poll(s, now + 200, cause, sizeof(cause)), EV_ACT_RETUNE);
