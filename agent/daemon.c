@@ -37,12 +37,6 @@ static void push(struct daemon *d, enum ev_type t)
 
 /* ---- configuration ----------------------------------------------------------- */
 
-/* Named by an [IFNAME] section: what brings a virtual link in (as in tune_probe_opts). */
-static const struct mq_section *if_section(const struct mq_config *c, const char *ifname)
-{
-	return config_section(c, MATCH_NAME, ifname);
-}
-
 static const char *config_shown(const struct daemon *d)
 {
 	return d->cfg->path[0] ? d->cfg->path : d->config_path;
@@ -72,37 +66,20 @@ static uint64_t sample_ms(const struct daemon *d)
 /* ---- links ------------------------------------------------------------------- */
 
 /*
- * Devices always count. Virtual links (veth, bridges, tunnels: they have a
- * kind) come and go with every container: only those the config names or
- * the daemon was told to take (--all, IFACE...).
+ * Whether a pass takes the link, by the rule it probes with (tune_probe_opts,
+ * probe_selects): the names given, else [NAME] sections and devices, or every
+ * link with --all. Virtual links (veth, bridges, tunnels: they have a kind)
+ * come and go with every container: most are not ours.
  */
-static bool wanted(const struct daemon *d, const char *kind, const char *ifname)
+static bool selected(const struct daemon *d, const char *kind, const char *ifname)
 {
-	const struct probe_opts *o = d->o->select;
+	const char *names[MQ_IFS_MAX];
+	struct probe_opts po = {0};
 
-	if (!kind[0] || if_section(d->cfg, ifname))
-		return true;
-	if (!o)
-		return false;
-	for (unsigned i = 0; i < o->nifnames; i++)
-		if (strcmp(o->ifnames[i], ifname) == 0)
-			return true;
-	return !o->nifnames && o->all;
-}
-
-static void on_link(struct daemon *d, const struct mq_event *e)
-{
-	if (e->type == EV_LINK_CHANGE)
-		return; /* carrier, MTU, statistics...: nothing for us */
-	if (!wanted(d, e->kind, e->ifname) &&
-	    !(e->type == EV_LINK_RENAME && wanted(d, e->kind, e->oldname))) {
-		log_debug("event: %s %s (%s), not configured, ignoring", e->ifname,
-			  ev_type_to_string(e->type), e->kind);
-		return;
-	}
-	log_debug("event: %s %s%s%s", e->ifname, ev_type_to_string(e->type),
-		  e->oldname[0] ? " from " : "", e->oldname);
-	events_push(&d->ev, e);
+	if (d->o->select)
+		po = *d->o->select;
+	tune_probe_opts(d->cfg, &po, names);
+	return probe_selects(&po, ifname, !kind[0]);
 }
 
 /* The interface's merged settings ([driver=] sections count once its driver is known). */
@@ -113,6 +90,26 @@ static struct mq_if_config if_config(const struct daemon *d, const char *ifname)
 	if (d->h->driver)
 		d->h->driver(d->h->ctx, ifname, driver, sizeof(driver));
 	return config_for(d->cfg, ifname, driver);
+}
+
+static bool takes(const struct daemon *d, const char *kind, const char *ifname)
+{
+	return ifname[0] && selected(d, kind, ifname) && !if_config(d, ifname).exclude;
+}
+
+static void on_link(struct daemon *d, const struct mq_event *e)
+{
+	if (e->type == EV_LINK_CHANGE)
+		return; /* carrier, MTU, statistics...: nothing for us */
+	if (!takes(d, e->kind, e->ifname) &&
+	    !(e->type == EV_LINK_RENAME && takes(d, e->kind, e->oldname))) {
+		log_debug("event: %s %s (%s), not one a pass takes, ignoring", e->ifname,
+			  ev_type_to_string(e->type), e->kind[0] ? e->kind : "device");
+		return;
+	}
+	log_debug("event: %s %s%s%s", e->ifname, ev_type_to_string(e->type),
+		  e->oldname[0] ? " from " : "", e->oldname);
+	events_push(&d->ev, e);
 }
 
 static void on_channels(struct daemon *d, struct mq_event e)
@@ -136,13 +133,14 @@ static void on_channels(struct daemon *d, struct mq_event e)
 		events_push(&d->ev, &e);
 		return;
 	}
-	if (named && d->h->kind) {
-		char kind[sizeof(e.kind)];
+	if (named) {
+		char kind[sizeof(e.kind)] = "";
 
-		d->h->kind(d->h->ctx, e.ifname, kind, sizeof(kind));
-		if (!wanted(d, kind, e.ifname)) {
-			log_debug("event: %s channels now %u (%s), not configured, ignoring", e.ifname,
-				  e.count, kind);
+		if (d->h->kind)
+			d->h->kind(d->h->ctx, e.ifname, kind, sizeof(kind));
+		if (!selected(d, kind, e.ifname)) {
+			log_debug("event: %s channels now %u (%s), not one a pass takes, ignoring",
+				  e.ifname, e.count, kind[0] ? kind : "device");
 			return;
 		}
 	}

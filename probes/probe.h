@@ -268,6 +268,11 @@ struct probe_opts {
 };
 int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapshot *ret);
 /*
+ * Whether snapshot_take() takes the link: a name given, else a config
+ * section's (extra), else a device (has_device) or, with all, any link but lo.
+ */
+bool probe_selects(const struct probe_opts *o, const char *name, bool has_device);
+/*
  * Re-read only counters into s: per-queue counters (qstats, then ethtool -S
  * for the columns still missing), device totals (one dump), the per-CPU
  * counts of the NICs' IRQs (/proc/interrupts, only when there are any) and

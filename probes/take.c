@@ -11,19 +11,19 @@
 #include "probes/probe.h"
 #include "probes/sysfs.h"
 
-static bool wanted(const struct mq_nic *n, const struct probe_opts *o)
+bool probe_selects(const struct probe_opts *o, const char *name, bool has_device)
 {
 	for (unsigned i = 0; o && i < o->nifnames; i++)
-		if (strcmp(o->ifnames[i], n->name) == 0)
+		if (strcmp(o->ifnames[i], name) == 0)
 			return true;
 	if (o && o->nifnames)
 		return false;
 	for (unsigned i = 0; o && i < o->nextra; i++)
-		if (strcmp(o->extra[i], n->name) == 0)
+		if (strcmp(o->extra[i], name) == 0)
 			return true;
-	if (strcmp(n->name, "lo") == 0)
+	if (strcmp(name, "lo") == 0)
 		return false;
-	return (o && o->all) || n->has_device;
+	return (o && o->all) || has_device;
 }
 
 static void note(struct mq_nic *n, const char *what, int err)
@@ -127,7 +127,7 @@ int snapshot_take(struct mq_nl *nl, const struct probe_opts *o, struct mq_snapsh
 		snprintf(s.links[i].name, sizeof(s.links[i].name), "%s", all[i].name);
 		snprintf(s.links[i].driver, sizeof(s.links[i].driver), "%s", all[i].driver);
 		s.nlinks++;
-		if (wanted(&all[i], o))
+		if (probe_selects(o, all[i].name, all[i].has_device))
 			s.nics[s.nnics++] = all[i];
 		else
 			nic_free(&all[i]);

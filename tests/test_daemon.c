@@ -82,16 +82,24 @@ static void test_link_events(void **state)
 	send_link(RTM_DELLINK, 90, "eth9", 0, 0, NULL);
 	send_bytes(ours[0], "\x10\0\0\0\x10\0", 6);                 /* truncated header */
 	send_link(RTM_NEWLINK, 0, "bad", 0, ~0U, NULL);              /* no ifindex */
+	send_link(RTM_NEWLINK, 91, "eth6", IFF_UP, IFF_UP, NULL);    /* excluded below */
 	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
 	f.sections[0].match = MATCH_NAME;
-	f.nsections = 1;
+	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth6");
+	f.sections[1].match = MATCH_NAME;
+	f.sections[1].keys = MQ_KEY_EXCLUDE;
+	f.sections[1].v.exclude = true;
+	f.nsections = 2;
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth7 appeared, eth7 renamed to wan7, wan7 link up, "
 					 "veth1 link up, eth9 went away");
 }
 
-/* A virtual link named on the command line counts; with names given, --all adds no other. */
+/*
+ * With names given, a pass takes those links only, as the events do: a
+ * virtual link named counts; --all adds no other, nor does being a device.
+ */
 static void test_links_named(void **state)
 {
 	char *names[] = {"veth2"};
@@ -104,7 +112,7 @@ static void test_links_named(void **state)
 	send_link(RTM_DELLINK, 90, "eth9", 0, 0, NULL);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
-	assert_string_equal(f.causes[1], "veth2 link up, eth9 went away");
+	assert_string_equal(f.causes[1], "veth2 link up");
 }
 
 /* Pinned (queues = N) or not, someone else's change is undone: the config is what holds. */
@@ -126,27 +134,48 @@ static void test_channels_by_someone_else(void **state)
 }
 
 /*
- * A virtual link's change is ours only when the config names it or the
- * daemon was told to take it (as for its link events): veth1 has a section,
- * veth2 was named on the command line, veth3 neither (a container's).
+ * A virtual link's change is ours only when a pass takes the link (as for its
+ * link events): veth1 has a [veth1] section; the [veth*] glob configures
+ * veths but brings none in, so veth3's (a container's) is not; eth5, a
+ * device, is taken unless excluded, and eth6 is ([eth6] exclude = yes).
  */
 static void test_channels_virtual(void **state)
 {
-	char *names[] = {"veth2"};
-	struct probe_opts sel = {.ifnames = names, .nifnames = 1};
 	(void)state;
-
 	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
 	f.sections[0].match = MATCH_NAME;
-	f.nsections = 1;
-	opts.select = &sel;
-	send_channels(11, "veth3", 1);
+	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "veth*");
+	f.sections[1].match = MATCH_GLOB;
+	f.sections[1].keys = MQ_KEY_QUEUES;
+	f.sections[1].v.queues_mode = QUEUES_N;
+	f.sections[1].v.queues = 1;
+	snprintf(f.sections[2].pattern, sizeof(f.sections[2].pattern), "eth6");
+	f.sections[2].match = MATCH_NAME;
+	f.sections[2].keys = MQ_KEY_EXCLUDE;
+	f.sections[2].v.exclude = true;
+	f.nsections = 3;
+	send_channels(11, "veth3", 2);
 	send_channels(12, "veth1", 2);
-	send_channels(13, "veth2", 3);
+	send_channels(13, "eth6", 3);
+	send_channels(14, "eth5", 3);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "veth1 channels changed by someone else (to 2), "
-					 "veth2 channels changed by someone else (to 3)");
+					 "eth5 channels changed by someone else (to 3)");
+}
+
+/* --all takes every link, and so every link's change. */
+static void test_channels_all(void **state)
+{
+	struct probe_opts sel = {.all = true};
+	(void)state;
+
+	opts.select = &sel;
+	send_channels(11, "veth3", 2);
+	send_channels(15, "lo", 1); /* but lo */
+	assert_int_equal(run(), 0);
+	assert_int_equal(f.calls, 2);
+	assert_string_equal(f.causes[1], "veth3 channels changed by someone else (to 2)");
 }
 
 /* A notification with the index only: named after the link it is, or by its index if unknown. */
@@ -547,6 +576,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_channels_by_someone_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_without_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_virtual, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channels_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels_excluded_by_glob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_channel_change_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_count_after_our_change, setup, teardown),
