@@ -71,7 +71,7 @@ static uint64_t sample_ms(const struct daemon *d)
  * link with --all. Virtual links (veth, bridges, tunnels: they have a kind)
  * come and go with every container: most are not ours.
  */
-static bool selected(const struct daemon *d, const char *kind, const char *ifname)
+static bool selected(const struct daemon *d, bool device, const char *ifname)
 {
 	const char *names[MQ_IFS_MAX];
 	struct probe_opts po = {0};
@@ -79,7 +79,7 @@ static bool selected(const struct daemon *d, const char *kind, const char *ifnam
 	if (d->o->select)
 		po = *d->o->select;
 	tune_probe_opts(d->cfg, &po, names);
-	return probe_selects(&po, ifname, !kind[0]);
+	return probe_selects(&po, ifname, device);
 }
 
 /* The interface's merged settings ([driver=] sections count once its driver is known). */
@@ -94,7 +94,8 @@ static struct mq_if_config if_config(const struct daemon *d, const char *ifname)
 
 static bool takes(const struct daemon *d, const char *kind, const char *ifname)
 {
-	return ifname[0] && selected(d, kind, ifname) && !if_config(d, ifname).exclude;
+	/* the message's kind: a removed link has no sysfs left to ask */
+	return ifname[0] && selected(d, !kind[0], ifname) && !if_config(d, ifname).exclude;
 }
 
 static void on_link(struct daemon *d, const struct mq_event *e)
@@ -134,13 +135,11 @@ static void on_channels(struct daemon *d, struct mq_event e)
 		return;
 	}
 	if (named) {
-		char kind[sizeof(e.kind)] = "";
+		bool device = !d->h->has_device || d->h->has_device(d->h->ctx, e.ifname);
 
-		if (d->h->kind)
-			d->h->kind(d->h->ctx, e.ifname, kind, sizeof(kind));
-		if (!selected(d, kind, e.ifname)) {
+		if (!selected(d, device, e.ifname)) {
 			log_debug("event: %s channels now %u (%s), not one a pass takes, ignoring",
-				  e.ifname, e.count, kind[0] ? kind : "device");
+				  e.ifname, e.count, device ? "device" : "virtual");
 			return;
 		}
 	}

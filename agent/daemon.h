@@ -52,8 +52,8 @@ struct daemon_hooks {
 	void (*free_config)(void *ctx, struct mq_config *c);
 	/* Optional: the NIC's driver name into buf ("" unknown), for [driver=] sections. */
 	void (*driver)(void *ctx, const char *ifname, char *buf, size_t len);
-	/* Optional: the link's kind into buf ("veth", ...; "" a device or unknown). */
-	void (*kind)(void *ctx, const char *ifname, char *buf, size_t len);
+	/* Optional: whether the link is a device (has /sys/class/net/NAME/device); NULL: yes. */
+	bool (*has_device)(void *ctx, const char *ifname);
 };
 
 struct daemon_opts {

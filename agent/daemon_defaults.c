@@ -22,6 +22,7 @@
 #include "core/assess.h"
 #include "probes/monitor.h"
 #include "probes/probe.h"
+#include "probes/sysfs.h"
 
 struct service {
 	struct tune tune;           /* nl, --all / IFACE..., managed IRQs, the tuning history */
@@ -101,17 +102,10 @@ static void driver(void *ctx, const char *ifname, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-static void kind(void *ctx, const char *ifname, char *buf, size_t len)
+static bool has_device(void *ctx, const char *ifname)
 {
-	struct service *sv = ctx;
-	struct mq_nic nic;
-
-	if (len)
-		buf[0] = '\0';
-	if (link_get(sv->tune.nl, ifname, &nic) < 0)
-		return;
-	snprintf(buf, len, "%s", nic.kind);
-	free(nic.queues);
+	(void)ctx;
+	return sysfs_exists("/sys/class/net/%s/device", ifname) > 0;
 }
 
 /* The failed steps of a pass in one line, to tell a new failure from the same one again. */
@@ -230,7 +224,7 @@ int daemon_main(struct mq_nl *nl, struct mq_config *cfg, const char *config_path
 		.cfg = cfg,
 		.hooks = {.ctx = sv, .tune = tune_hook, .sample = sample, .check = check,
 			  .load_config = load_or_defaults, .free_config = free_config, .driver = driver,
-			  .kind = kind},
+			  .has_device = has_device},
 		.mon = &mon,
 		.select = select,
 	};

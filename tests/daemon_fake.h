@@ -89,10 +89,10 @@ static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *
 }
 
 /* veth* are veths, the rest devices. */
-static inline void fake_kind(void *ctx, const char *ifname, char *buf, size_t len)
+static inline bool fake_has_device(void *ctx, const char *ifname)
 {
 	assert_ptr_equal(ctx, &f);
-	snprintf(buf, len, "%s", strncmp(ifname, "veth", 4) == 0 ? "veth" : "");
+	return strncmp(ifname, "veth", 4) != 0;
 }
 
 static inline int fake_load(void *ctx, const char *path, struct mq_config *ret, char *err, size_t errlen)
@@ -160,7 +160,7 @@ static inline int setup(void **state)
 	memset(&opts, 0, sizeof(opts));
 	opts.config_path = "/etc/mqbalance.conf";
 	opts.hooks = (struct daemon_hooks){.ctx = &f, .tune = fake_tune, .load_config = fake_load,
-					   .free_config = fake_free, .kind = fake_kind};
+					   .free_config = fake_free, .has_device = fake_has_device};
 	opts.cfg = &cfg;
 	opts.mon = &mon;
 	opts.ev.debounce_ms = 20;
