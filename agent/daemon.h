@@ -28,7 +28,7 @@ struct tune_result {
 	/* the channels it set, to know their notifications; nchannels > the array: some of many */
 	struct {
 		int ifindex;
-		unsigned count; /* as a notification says it: combined, else rx */
+		unsigned count; /* as a notification says it: ev_channel_count() */
 	} channels[EV_MAX_SUPPRESS];
 	unsigned nchannels;
 };

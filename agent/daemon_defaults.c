@@ -129,13 +129,13 @@ static void own_channels(const struct tune_pass *p, struct tune_result *ret)
 	ret->nchannels = 0;
 	for (unsigned i = 0; i < p->a.plan.n; i++) {
 		const struct plan_item *it = &p->a.plan.items[i];
-		const struct mq_counts *c = &it->ch_target;
 
 		if (it->kind != PLAN_CHANNELS || it->status != STEP_OK)
 			continue;
 		if (ret->nchannels < EV_MAX_SUPPRESS) {
 			ret->channels[ret->nchannels].ifindex = it->ifindex;
-			ret->channels[ret->nchannels].count = c->combined ? c->combined : c->rx;
+			ret->channels[ret->nchannels].count =
+				ev_channel_count(it->ch_target.combined, it->ch_target.rx);
 		}
 		ret->nchannels++;
 	}

@@ -54,6 +54,11 @@ bool events_is_own(const struct ev_state *s, int ifindex, unsigned count, uint64
 	return false;
 }
 
+unsigned ev_channel_count(uint32_t combined, uint32_t rx)
+{
+	return combined ? combined : rx;
+}
+
 void events_own_change(struct ev_state *s, int ifindex, unsigned count, uint64_t now_ms)
 {
 	uint64_t until = now_ms + s->p.suppress_ms;

@@ -45,7 +45,7 @@ struct mq_event {
 	char oldname[IF_NAMESIZE];     /* EV_LINK_RENAME: the name before */
 	char kind[16];                 /* link events: IFLA_INFO_KIND ("veth"...), "" for a device */
 	int cpu;                       /* CPU events, -1 otherwise */
-	unsigned count;                /* EV_CHANNELS_CHANGED: new count, 0 unknown */
+	unsigned count;                /* EV_CHANNELS_CHANGED: ev_channel_count(), 0 unknown */
 };
 
 struct ev_params {
@@ -102,14 +102,16 @@ void events_init(struct ev_state *s, const struct ev_params *p);
  */
 bool events_push(struct ev_state *s, const struct mq_event *e);
 /*
- * We just set ifindex's channels to count (the notification's count:
- * combined, else rx; 0 not known), or ifindex 0: maybe any interface's.
+ * We just set ifindex's channels to count (ev_channel_count(); 0 not
+ * known), or ifindex 0: maybe any interface's.
  * A notification for it until now + suppress_ms that carries that count is
  * our own echo; one with another count is someone else's, even inside the
  * window (a drift check that read their change before their notification).
  * Fixed table; when full, the suppression widens to every interface.
  */
 void events_own_change(struct ev_state *s, int ifindex, unsigned count, uint64_t now_ms);
+/* The one count a channel notification is known by: combined channels, else rx. */
+unsigned ev_channel_count(uint32_t combined, uint32_t rx);
 /* Would a channel notification for ifindex, saying count (0 not known), at t_ms be our own? */
 bool events_is_own(const struct ev_state *s, int ifindex, unsigned count, uint64_t t_ms);
 /* When events_poll() next has something to do: 0 = now, UINT64_MAX = nothing pending. */

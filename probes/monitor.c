@@ -252,7 +252,7 @@ int monitor_ethtool_parse(const struct nlmsghdr *nlh, uint16_t ethtool_family,
 		return -EINVAL;
 	e.ifindex = dev.ifindex;
 	snprintf(e.ifname, sizeof(e.ifname), "%s", dev.name);
-	e.count = ch.combined ? ch.combined : ch.rx;
+	e.count = ev_channel_count(ch.combined, ch.rx);
 	*ret = e;
 	return 1;
 }
