@@ -88,6 +88,31 @@ static inline int fake_tune(void *ctx, const struct mq_config *cfg, const char *
 	return i == 0 ? f.err_first : 0;
 }
 
+/* The next section of the fake config, by pattern and match; the keys it sets follow. */
+static inline struct mq_section *fake_section(const char *pattern, enum mq_match match)
+{
+	struct mq_section *s;
+
+	assert_true(f.nsections < sizeof(f.sections) / sizeof(f.sections[0]));
+	s = &f.sections[f.nsections++];
+	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
+	s->match = match;
+	return s;
+}
+
+static inline void section_queues(struct mq_section *s, enum queues_mode mode, unsigned n)
+{
+	s->keys |= MQ_KEY_QUEUES;
+	s->v.queues_mode = mode;
+	s->v.queues = n;
+}
+
+static inline void section_exclude(struct mq_section *s, bool on)
+{
+	s->keys |= MQ_KEY_EXCLUDE;
+	s->v.exclude = on;
+}
+
 /* veth* are veths, the rest devices. */
 static inline bool fake_has_device(void *ctx, const char *ifname)
 {

@@ -83,13 +83,8 @@ static void test_link_events(void **state)
 	send_bytes(ours[0], "\x10\0\0\0\x10\0", 6);                 /* truncated header */
 	send_link(RTM_NEWLINK, 0, "bad", 0, ~0U, NULL);              /* no ifindex */
 	send_link(RTM_NEWLINK, 91, "eth6", IFF_UP, IFF_UP, NULL);    /* excluded below */
-	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
-	f.sections[0].match = MATCH_NAME;
-	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth6");
-	f.sections[1].match = MATCH_NAME;
-	f.sections[1].keys = MQ_KEY_EXCLUDE;
-	f.sections[1].v.exclude = true;
-	f.nsections = 2;
+	fake_section("veth1", MATCH_NAME);
+	section_exclude(fake_section("eth6", MATCH_NAME), true);
 	assert_int_equal(run(), 0);
 	assert_int_equal(f.calls, 2);
 	assert_string_equal(f.causes[1], "eth7 appeared, eth7 renamed to wan7, wan7 link up, "
@@ -119,12 +114,7 @@ static void test_links_named(void **state)
 static void test_channels_by_someone_else(void **state)
 {
 	(void)state;
-	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1");
-	f.sections[0].match = MATCH_NAME;
-	f.sections[0].keys = MQ_KEY_QUEUES;
-	f.sections[0].v.queues_mode = QUEUES_N;
-	f.sections[0].v.queues = 2;
-	f.nsections = 1;
+	section_queues(fake_section("eth1", MATCH_NAME), QUEUES_N, 2);
 	send_channels(6, "eth1", 1);
 	send_channels(5, "eth0", 2);
 	assert_int_equal(run(), 0);
@@ -142,18 +132,9 @@ static void test_channels_by_someone_else(void **state)
 static void test_channels_virtual(void **state)
 {
 	(void)state;
-	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "veth1");
-	f.sections[0].match = MATCH_NAME;
-	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "veth*");
-	f.sections[1].match = MATCH_GLOB;
-	f.sections[1].keys = MQ_KEY_QUEUES;
-	f.sections[1].v.queues_mode = QUEUES_N;
-	f.sections[1].v.queues = 1;
-	snprintf(f.sections[2].pattern, sizeof(f.sections[2].pattern), "eth6");
-	f.sections[2].match = MATCH_NAME;
-	f.sections[2].keys = MQ_KEY_EXCLUDE;
-	f.sections[2].v.exclude = true;
-	f.nsections = 3;
+	fake_section("veth1", MATCH_NAME);
+	section_queues(fake_section("veth*", MATCH_GLOB), QUEUES_N, 1);
+	section_exclude(fake_section("eth6", MATCH_NAME), true);
 	send_channels(11, "veth3", 2);
 	send_channels(12, "veth1", 2);
 	send_channels(13, "eth6", 3);
@@ -195,15 +176,8 @@ static void test_channels_without_name(void **state)
 static void test_channels_excluded_by_glob(void **state)
 {
 	(void)state;
-	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1*");
-	f.sections[0].match = MATCH_GLOB;
-	f.sections[0].keys = MQ_KEY_EXCLUDE;
-	f.sections[0].v.exclude = true;
-	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth12");
-	f.sections[1].match = MATCH_NAME;
-	f.sections[1].keys = MQ_KEY_EXCLUDE;
-	f.sections[1].v.exclude = false;
-	f.nsections = 2;
+	section_exclude(fake_section("eth1*", MATCH_GLOB), true);
+	section_exclude(fake_section("eth12", MATCH_NAME), false);
 	send_channels(6, "eth1", 1);  /* excluded by [eth1*]: not ours to restore */
 	send_channels(7, "eth12", 2); /* [eth12] says exclude = no: restored */
 	assert_int_equal(run(), 0);

@@ -79,23 +79,15 @@ static void test_lasting_failures_logged_once(void **state)
  */
 static void test_channels_logged(void **state)
 {
+	struct mq_section *glob;
 	char log[8192];
 	(void)state;
 
-	snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "eth1");
-	f.sections[0].match = MATCH_NAME;
-	f.sections[0].keys = MQ_KEY_QUEUES;
-	f.sections[0].v.queues_mode = QUEUES_N;
-	f.sections[0].v.queues = 2;
-	snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "eth[23]");
-	f.sections[1].match = MATCH_GLOB;
-	f.sections[1].keys = MQ_KEY_QUEUES | MQ_KEY_EXCLUDE;
-	f.sections[1].v.queues_mode = QUEUES_MAX;
-	f.sections[1].v.exclude = true;
-	snprintf(f.sections[2].pattern, sizeof(f.sections[2].pattern), "eth3");
-	f.sections[2].match = MATCH_NAME;
-	f.sections[2].keys = MQ_KEY_EXCLUDE;
-	f.nsections = 3;
+	section_queues(fake_section("eth1", MATCH_NAME), QUEUES_N, 2);
+	glob = fake_section("eth[23]", MATCH_GLOB);
+	section_queues(glob, QUEUES_MAX, 0);
+	section_exclude(glob, true);
+	section_exclude(fake_section("eth3", MATCH_NAME), false);
 	send_channels(6, "eth1", 1);
 	send_channels(5, "eth0", 3);
 	send_channels(7, "eth2", 1);
@@ -218,10 +210,8 @@ static void test_real_netns(void **state)
 			_exit(81);
 		monitor_close_all(&mon);
 		monitor_init(&mon, &nl);
-		snprintf(f.sections[0].pattern, sizeof(f.sections[0].pattern), "vethA");
-		snprintf(f.sections[1].pattern, sizeof(f.sections[1].pattern), "vethC");
-		f.sections[0].match = f.sections[1].match = MATCH_NAME;
-		f.nsections = 2;
+		fake_section("vethA", MATCH_NAME);
+		fake_section("vethC", MATCH_NAME);
 		f.hook = netns_step;
 		f.stop_after = 6;
 		/* every source opens here: not one "cannot watch" in the log */
