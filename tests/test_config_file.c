@@ -19,6 +19,7 @@
 #include "agent/config_file.h"
 #include "agent/log.h"
 #include "core/config.h"
+#include "tests/capture.h"
 #include "tests/tmptree.h"
 
 static char dir[64];
@@ -409,29 +410,18 @@ static void test_read_errors(void **state)
 static void log_warnings(int nwarn, char *out, size_t outlen)
 {
 	char text[64 * 20];
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
 	struct mq_config c;
-	size_t o = 0, n;
+	size_t o = 0;
 
 	for (int k = 0; k < nwarn; k++)
 		o += (size_t)snprintf(text + o, sizeof(text) - o, "unknown%d = 1\n", k);
 	text[o] = '\0';
 	assert_int_equal(config_parse(text, "/etc/mqbalance.conf", &c, NULL, 0), 0);
 	assert_int_equal(c.nwarnings, nwarn);
-	assert_non_null(tmp);
-	assert_true(saved >= 0);
-	fflush(stderr);
-	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	capture_start();
 	log_setup(LOG_LVL_INFO, false);
 	config_log_warnings(&c);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(out, 1, outlen - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
+	capture_end(out, outlen);
 	config_free(&c);
 }
 

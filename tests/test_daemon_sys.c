@@ -15,6 +15,7 @@
 
 #include "agent/lock.h"
 #include "agent/log.h"
+#include "tests/capture.h"
 #include "tests/daemon_fake.h"
 #include "probes/nl.h"
 
@@ -30,21 +31,11 @@ static unsigned count_lines(const char *text, const char *what)
 /* run() with its stderr read into log (NUL-terminated, cut at size - 1). */
 static int run_logged(char *log, size_t size)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO), r;
-	size_t n;
+	int r;
 
-	assert_non_null(tmp);
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
+	capture_start();
 	r = run();
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(log, 1, size - 1, tmp);
-	log[n] = '\0';
-	fclose(tmp);
+	capture_end(log, size);
 	return r;
 }
 

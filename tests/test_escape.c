@@ -22,6 +22,7 @@
 #include "output/plan.h"
 #include "output/prom.h"
 #include "output/report.h"
+#include "tests/capture.h"
 #include "tests/snapbuild.h"
 
 /* ---- core/escape.c -------------------------------------------------------- */
@@ -237,25 +238,14 @@ static void test_prom_escaped_names_collide(void **state)
 static void test_log(void **state)
 {
 	char buf[512] = "";
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
 	(void)state;
-	assert_non_null(tmp);
-	assert_true(saved >= 0);
-	fflush(stderr);
-	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+
+	capture_start();
 	log_setup(LOG_LVL_INFO, false);
 	log_warn("%s: %s", "\x1b[31mred\xc2\x9b", "a\\xff \xff\n");
 	log_setup(LOG_LVL_INFO, true);
 	log_error("%s", "j\x1b");
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, sizeof(buf) - 1, tmp);
-	fclose(tmp);
-	buf[n] = '\0';
+	capture_end(buf, sizeof(buf));
 	/* Already escaped text (a backslash) passes unchanged; raw bytes are escaped. */
 	assert_string_equal(buf, "mqbalance: warning: \\x1b[31mred\\xc2\\x9b: a\\xff \\xff\\x0a\n"
 				 "<3>j\\x1b\n");

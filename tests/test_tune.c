@@ -21,6 +21,7 @@
 #include "agent/log.h"
 #include "agent/tune.h"
 #include "probes/sysfs.h"
+#include "tests/capture.h"
 #include "tests/snapbuild.h"
 
 static int probe_result;   /* what the next snapshot_take() returns when < 0 */
@@ -110,25 +111,13 @@ static int teardown(void **state)
 }
 
 /* Run fn with stderr into buf. */
-static void captured(void (*fn)(const struct tune_pass *p), const struct tune_pass *p, char *buf,
-		     size_t len)
+static void run_captured(void (*fn)(const struct tune_pass *p), const struct tune_pass *p, char *buf,
+			 size_t len)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
-
-	assert_non_null(tmp);
-	fflush(stderr);
-	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	capture_start();
 	log_setup(LOG_LVL_INFO, false);
 	fn(p);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, len - 1, tmp);
-	buf[n] = '\0';
-	fclose(tmp);
+	capture_end(buf, len);
 }
 
 static void log_dry(const struct tune_pass *p) { tune_log(p, "startup", true, true); }
@@ -149,7 +138,7 @@ static void test_dry_run(void **state)
 	assert_int_equal(pass.changes, plan_changes(&pass.a.plan));
 	assert_string_equal(pass.summary, "would make 1 channel change, 6 IRQs moved, 1 XPS and 0 RPS "
 					  "masks set, 0 RSS tables reset, 0 failed");
-	captured(log_dry, &pass, out, sizeof(out));
+	run_captured(log_dry, &pass, out, sizeof(out));
 	assert_non_null(strstr(out, "mqbalance: would set eth0 channels combined 1 -> 4 (startup)\n"));
 	assert_non_null(strstr(out, "mqbalance: would set eth0 queue 3 irq 31 cpus 0 -> 3 (startup)\n"));
 	assert_null(strstr(out, "eth1"));
@@ -159,7 +148,7 @@ static void test_dry_run(void **state)
 	assert_int_equal(tune_run(&t, true, &pass), 0);
 	assert_int_equal(pass.changes, 0);
 	assert_string_equal(pass.summary, "nothing to do");
-	captured(log_dry, &pass, out, sizeof(out));
+	run_captured(log_dry, &pass, out, sizeof(out));
 	assert_string_equal(out, "");
 	tune_pass_free(&pass);
 	tune_free(&t);
@@ -379,7 +368,7 @@ static void test_log_levels(void **state)
 	log_items[1].err = -EBUSY;
 	snprintf(log_items[3].msg, sizeof(log_items[3].msg), "gone");
 	pass.a.plan = log_plan;
-	captured(log_news, &pass, out, sizeof(out));
+	run_captured(log_news, &pass, out, sizeof(out));
 	assert_non_null(strstr(out, "mqbalance: ok0 channels combined 1 -> 4: ok (cpu 3 online)\n"));
 	assert_non_null(strstr(out, "mqbalance: warning: fail1 channels combined 1 -> 4: failed: "
 				    "Device or resource busy (cpu 3 online)\n"));
@@ -388,12 +377,12 @@ static void test_log_levels(void **state)
 	assert_null(strstr(out, "same4"));
 	assert_null(strstr(out, "plan5"));
 	assert_null(strstr(out, "re-probe"));
-	captured(log_old, &pass, out, sizeof(out));
+	run_captured(log_old, &pass, out, sizeof(out));
 	assert_non_null(strstr(out, "ok0"));
 	assert_null(strstr(out, "fail1"));
 	assert_non_null(strstr(out, "skip3"));
 	pass.a.plan.reprobe_err = -ENODEV;
-	captured(log_old, &pass, out, sizeof(out));
+	run_captured(log_old, &pass, out, sizeof(out));
 	assert_non_null(strstr(out, "re-probe after the channel change failed: No such device;"));
 }
 

@@ -22,6 +22,7 @@
 #include <libmnl/libmnl.h>
 
 #include "agent/watch.h"
+#include "tests/capture.h"
 
 static struct {
 	struct mq_event ev[8];
@@ -84,33 +85,6 @@ int __wrap_monitor_open(struct mq_monitor *m, enum mon_src s)
 	monitor_adopt(m, s, sp[1]);
 	reopen.peer = reopen.peers[s] = sp[0];
 	return 0;
-}
-
-static FILE *captured;
-static int saved_stderr = -1;
-
-static void capture_start(void)
-{
-	captured = tmpfile();
-	assert_non_null(captured);
-	fflush(stderr);
-	saved_stderr = dup(STDERR_FILENO);
-	assert_true(saved_stderr >= 0);
-	assert_true(dup2(fileno(captured), STDERR_FILENO) >= 0);
-}
-
-/* What was logged since capture_start(). */
-static void capture_end(char *buf, size_t len)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	rewind(captured);
-	n = fread(buf, 1, len - 1, captured);
-	buf[n] = '\0';
-	fclose(captured);
 }
 
 static void test_events_from_slot_zero(void **state)
