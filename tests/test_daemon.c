@@ -17,6 +17,7 @@
 
 #include "agent/log.h"
 #include "tests/daemon_fake.h"
+#include "tests/tmptree.h"
 
 /* A lost event source opened again: a new socketpair, our end in ours[] (f.reopen). */
 int __real_monitor_open(struct mq_monitor *m, enum mon_src s);
@@ -356,11 +357,7 @@ static char online_path[400], online_root[32];
 
 static void write_online(const char *text)
 {
-	FILE *fp = fopen(online_path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	assert_int_equal(tmptree_put(online_path, strlen(online_root) + 1, text), 0);
 }
 
 static void offline_cpu3(unsigned n)
@@ -372,29 +369,16 @@ static void offline_cpu3(unsigned n)
 /* A fixture root whose /sys/devices/system/cpu/online says 0-3. */
 static void online_fixture(void)
 {
-	char dir[300];
-
 	snprintf(online_root, sizeof(online_root), "/tmp/mqdaemon.XXXXXX");
 	assert_non_null(mkdtemp(online_root));
-	snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu", online_root);
-	snprintf(online_path, sizeof(online_path), "%s/online", dir);
-	for (char *p = dir + strlen(online_root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	mkdir(dir, 0755);
+	snprintf(online_path, sizeof(online_path), "%s/sys/devices/system/cpu/online", online_root);
 	write_online("0-3\n");
 	sysfs_set_root(online_root);
 }
 
 static void online_fixture_free(void)
 {
-	char cmd[300];
-
-	unlink(online_path);
-	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", online_root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmptree_rm(online_root), 0);
 }
 
 static void test_cpu_poll_fallback_and_sample(void **state)

@@ -24,6 +24,7 @@
 #include "probes/monitor.h"
 #include "probes/probe.h"
 #include "probes/sysfs.h"
+#include "tests/tmptree.h"
 
 static struct {
 	void (*scenario)(const struct daemon_opts *o);
@@ -495,19 +496,19 @@ static void test_tune(void **state)
 /* A device has /sys/class/net/NAME/device (on a fixture root); a veth or a link gone has not. */
 static void has_device_check(const struct daemon_hooks *h)
 {
-	char root[] = "/tmp/mqdefaults.XXXXXX", cmd[128];
+	char root[] = "/tmp/mqdefaults.XXXXXX", path[128];
 
 	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/class/net/eth0/device %s/sys/class/net/veth0",
-		 root, root);
-	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/sys/class/net/eth0/device/vendor", root);
+	assert_int_equal(tmptree_put(path, sizeof(root), "0x1af4\n"), 0);
+	snprintf(path, sizeof(path), "%s/sys/class/net/veth0/mtu", root);
+	assert_int_equal(tmptree_put(path, sizeof(root), "1500\n"), 0);
 	sysfs_set_root(root);
 	assert_true(h->has_device(h->ctx, "eth0"));
 	assert_false(h->has_device(h->ctx, "veth0"));
 	assert_false(h->has_device(h->ctx, "gone0"));
 	sysfs_set_root("");
-	snprintf(cmd, sizeof(cmd), "rm -rf -- %s", root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmptree_rm(root), 0);
 }
 
 /* The driver of a NIC ("" unknown), whether it is a device, and the drift check, with the config they were given. */

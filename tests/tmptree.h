@@ -28,7 +28,7 @@ static inline int tmptree_rm(const char *path)
 static inline int tmptree_put(const char *path, size_t from, const char *text)
 {
 	char dir[512];
-	FILE *f;
+	FILE *fp;
 
 	if (strlen(path) >= sizeof(dir))
 		return -1;
@@ -38,9 +38,9 @@ static inline int tmptree_put(const char *path, size_t from, const char *text)
 		mkdir(dir, 0755);
 		*p = '/';
 	}
-	f = fopen(path, "w");
-	if (!f)
+	fp = fopen(path, "w");
+	if (!fp)
 		return -1;
-	fputs(text, f);
-	return fclose(f);
+	fputs(text, fp);
+	return fclose(fp);
 }
