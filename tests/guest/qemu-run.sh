@@ -39,8 +39,9 @@ run_qemu() {
 # seen by another vCPU after the patch was done, which multi-threaded TCG's
 # handling of cross-modifying code allows (on 6.12 about once a CI run,
 # mostly in boot at 1.4-2.0 s, once at 7.4 s in inet_ehashfn,
-# net_get_random_once's static key, receiving a TCP packet). Said on stderr, the first console log kept as $log.panic;
-# any other panic after the first check is the test's result.
+# net_get_random_once's static key, receiving a TCP packet). Said on
+# stderr, the first console log kept as $log.panic; any other panic after
+# the first check is the test's result.
 boot_guest() {
 	local why
 	run_qemu "$@"
